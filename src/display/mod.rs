@@ -1,0 +1,1 @@
+//! Terminal display: bidi policy and tables.

@@ -1,0 +1,3 @@
+//! `tm`: an Arabic→English translation memory.
+pub mod display;
+pub mod normalize;
