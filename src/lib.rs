@@ -1,3 +1,18 @@
-//! `tm`: an Arabic→English translation memory.
+//! `tm`: a translation memory for people who translate Arabic media into English.
+//!
+//! The library holds everything; the `tm` binary is a thin layer over [`cli::run`].
+//!
+//! - [`unit`]: the translation unit every format reads into and the store keeps.
+//! - [`formats`]: TMX 1.4b, TSV and CSV readers and writers.
+//! - [`store`]: the SQLite memory: schema, import in one transaction, upkeep.
+//! - [`normalize`]: Arabic folding for matching (stored text never changes).
+//! - [`display`]: right-to-left text in terminals, tables.
+//! - [`cli`] and [`commands`]: the command line.
+
+pub mod cli;
+pub mod commands;
 pub mod display;
+pub mod formats;
 pub mod normalize;
+pub mod store;
+pub mod unit;

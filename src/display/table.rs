@@ -143,7 +143,11 @@ mod tests {
         let mut lines = out.lines();
         let first = separator_columns(lines.next().expect("a table has lines"));
         for line in lines {
-            assert_eq!(separator_columns(line), first, "misaligned line {line:?} in\n{out}");
+            assert_eq!(
+                separator_columns(line),
+                first,
+                "misaligned line {line:?} in\n{out}"
+            );
         }
     }
 
@@ -162,8 +166,8 @@ mod tests {
         assert_eq!("لا".width(), 1); // lam + alef: counted as a ligature
         assert_eq!(terminal_width("لا"), 2); // a terminal uses two cells
         assert_eq!("ال".width(), 2); // alef + lam: no ligature
-        // So reordering changes the measure: الله has no lam-alef, its visual
-        // form هللا does.
+                                     // So reordering changes the measure: الله has no lam-alef, its visual
+                                     // form هللا does.
         assert_eq!("الله".width(), 4);
         assert_eq!("هللا".width(), 3);
         // Harakat take no column in either measure.
@@ -269,7 +273,11 @@ mod tests {
 
     #[test]
     fn controls_in_cells_become_spaces() {
-        let out = table(&[], &rows(&[&["a\tb", "c"]]), &display(BidiMode::Logical, false));
+        let out = table(
+            &[],
+            &rows(&[&["a\tb", "c"]]),
+            &display(BidiMode::Logical, false),
+        );
         assert_eq!(out, " a b │ c");
     }
 

@@ -1,0 +1,269 @@
+//! The command line: clap definitions, mapped once into the plain structs of [`crate::commands`].
+//!
+//! Nothing outside this file sees clap. Command names, flags and JSON fields are a contract that other
+//! tools script against: add freely, never rename.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::{self, Context, ExportConfig, ImportConfig};
+use crate::display::BidiMode;
+use crate::formats::Format;
+use crate::store::UnitFilter;
+
+/// tm: a translation memory for Arabic→English media translation.
+///
+/// The memory is an SQLite file: --db PATH, else $TM_DB, else memory.db in the platform's data folder
+/// (on Linux ~/.local/share/tm/memory.db, on macOS ~/Library/Application Support/tm/memory.db, on Windows
+/// %APPDATA%\tm\memory.db). Commands that only read never create it.
+#[derive(Parser, Debug)]
+#[command(name = "tm", version, max_term_width = 100)]
+pub struct Cli {
+    /// The memory file.
+    #[arg(long, global = true, env = "TM_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Print results as JSON (one object per result) instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Right-to-left display: `visual` reorders Arabic for terminals that do not (kitty, alacritty,
+    /// iTerm2, Windows Terminal), `logical` never reorders, `auto` decides from the terminal and never
+    /// reorders data output or a pipe.
+    #[arg(long, global = true, value_name = "MODE", default_value = "auto")]
+    bidi: BidiMode,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Import TMX, TSV or CSV files into the memory (all files in one transaction).
+    Import(ImportArgs),
+    /// Export the memory as TMX 1.4b, TSV or CSV.
+    Export(ExportArgs),
+    /// Add one unit.
+    Add(AddArgs),
+    /// Show what the memory holds.
+    Stats,
+    /// List units, newest last.
+    List(ListArgs),
+    /// Delete units by id, origin or source text.
+    Delete(DeleteArgs),
+    /// Merge units that differ only in harakat, tatweel, letter forms or spacing.
+    Dedupe(DedupeArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Tmx,
+    Tsv,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Tmx => Format::Tmx,
+            FormatArg::Tsv => Format::Tsv,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct LangArgs {
+    /// Source language (a bare tag such as `ar` takes any region: ar-IQ, ar-SA).
+    #[arg(long, default_value = "ar", value_name = "LANG")]
+    src: String,
+    /// Target language.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    tgt: String,
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// Files to import.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Format of every file; by default each file's extension decides (.tmx, .tsv/.txt, .csv).
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<FormatArg>,
+    #[command(flatten)]
+    langs: LangArgs,
+    /// Origin recorded for every unit (default: the unit's own x-origin prop, else the file name).
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+    /// Import the good units, report the bad ones with their position, instead of failing.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Text encoding of the files (e.g. windows-1256), when they do not declare it.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// TSV/CSV: the first row is a header (default: guessed).
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// TSV/CSV: the first row is data.
+    #[arg(long)]
+    no_header: bool,
+    /// User recorded for units that name none (default: $TM_USER, else $USER).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// Output file; `-` writes to standard output.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Output format; by default the extension decides, else TMX.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<FormatArg>,
+    /// Only units of this source language.
+    #[arg(long, value_name = "LANG")]
+    src: Option<String>,
+    /// Only units of this target language.
+    #[arg(long, value_name = "LANG")]
+    tgt: Option<String>,
+    /// Only units of this origin.
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct AddArgs {
+    /// The source segment (Arabic).
+    #[arg(long, value_name = "TEXT")]
+    source: String,
+    /// Its translation.
+    #[arg(long, value_name = "TEXT")]
+    target: String,
+    #[command(flatten)]
+    langs: LangArgs,
+    /// Origin recorded for the unit.
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+    /// User recorded for the unit (default: $TM_USER, else $USER).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    /// Only units of this origin.
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+    /// At most this many units (the newest).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    limit: usize,
+}
+
+#[derive(Args, Debug)]
+struct DeleteArgs {
+    /// Delete the unit with this id (repeatable; `tm list` shows ids).
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<i64>,
+    /// Delete every unit of this origin.
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+    /// Delete the units whose source is exactly this text.
+    #[arg(long, value_name = "TEXT")]
+    source: Option<String>,
+    /// Delete every unit (needed when no other criterion is given).
+    #[arg(long)]
+    all: bool,
+    /// Say how many units would go, and delete nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+struct DedupeArgs {
+    /// Report the duplicates and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Parses the arguments and runs the command. Returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let ctx = Context::new(cli.db, cli.json, cli.bidi);
+    let result = match cli.command {
+        Command::Import(a) => commands::import(&ctx, import_config(a)),
+        Command::Export(a) => {
+            let format = a
+                .format
+                .map(Format::from)
+                .or_else(|| Format::from_path(&a.file))
+                .unwrap_or(Format::Tmx);
+            commands::export(
+                &ctx,
+                ExportConfig {
+                    file: a.file,
+                    format,
+                    filter: UnitFilter {
+                        origin: a.origin,
+                        src_lang: a.src,
+                        tgt_lang: a.tgt,
+                        ..UnitFilter::default()
+                    },
+                },
+            )
+        }
+        Command::Add(a) => commands::add(
+            &ctx,
+            commands::AddConfig {
+                source: a.source,
+                target: a.target,
+                src: a.langs.src,
+                tgt: a.langs.tgt,
+                origin: a.origin,
+                user: user(a.user),
+            },
+        ),
+        Command::Stats => commands::stats(&ctx),
+        Command::List(a) => commands::list(&ctx, a.origin, a.limit),
+        Command::Delete(a) => commands::delete(
+            &ctx,
+            UnitFilter {
+                ids: a.ids,
+                origin: a.origin,
+                source: a.source,
+                ..UnitFilter::default()
+            },
+            a.all,
+            a.dry_run,
+        ),
+        Command::Dedupe(a) => commands::dedupe(&ctx, a.dry_run),
+    };
+    commands::exit_code(result)
+}
+
+fn import_config(a: ImportArgs) -> ImportConfig {
+    ImportConfig {
+        files: a.files,
+        format: a.format.map(Format::from),
+        src: a.langs.src,
+        tgt: a.langs.tgt,
+        origin: a.origin,
+        skip_invalid: a.skip_invalid,
+        encoding: a.encoding,
+        header: match (a.header, a.no_header) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        user: user(a.user),
+    }
+}
+
+/// The user recorded on new units: the flag, else $TM_USER, else $USER / $USERNAME.
+fn user(flag: Option<String>) -> Option<String> {
+    flag.or_else(|| {
+        ["TM_USER", "USER", "USERNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    })
+}

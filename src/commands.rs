@@ -1,0 +1,478 @@
+//! What each `tm` command does, given plain configuration (no clap here): open the memory, call the
+//! library, print text or JSON.
+//!
+//! Errors go up as `anyhow` with context; [`exit_code`] prints them as `error: ...` and maps them to exit
+//! codes: 0 success, 2 failure. A closed pipe (`tm export - | head`) is a success.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::display::{self, BidiMode, Display};
+use crate::formats::tmx::{Header, TmxWriter};
+use crate::formats::tsv::{DelimitedWriter, Delimiter};
+use crate::formats::{Format, ReadOptions};
+use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance, Store, UnitFilter};
+use crate::unit::{Segment, Unit};
+
+/// What every command needs: where the memory is and how to print.
+pub struct Context {
+    db: Option<PathBuf>,
+    json: bool,
+    bidi: BidiMode,
+}
+
+impl Context {
+    pub fn new(db: Option<PathBuf>, json: bool, bidi: BidiMode) -> Context {
+        Context { db, json, bidi }
+    }
+
+    /// The memory file: `--db`/`$TM_DB`, else `memory.db` in the platform's data folder.
+    pub fn db_path(&self) -> Result<PathBuf> {
+        if let Some(db) = &self.db {
+            return Ok(db.clone());
+        }
+        match dirs::data_dir() {
+            Some(dir) => Ok(dir.join("tm").join("memory.db")),
+            None => {
+                bail!("this platform has no data folder: give the memory with --db PATH or TM_DB")
+            }
+        }
+    }
+
+    fn open(&self, mode: OpenMode) -> Result<Store> {
+        Ok(Store::open(&self.db_path()?, mode)?)
+    }
+
+    /// How Arabic is printed for human-readable output on stdout.
+    fn display(&self) -> Display {
+        Display::new(self.bidi, io::stdout().is_terminal(), self.json)
+    }
+
+    fn print_json<T: Serialize>(&self, value: &T) -> Result<()> {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer(&mut out, value)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// `tm import`, mapped from its flags.
+pub struct ImportConfig {
+    pub files: Vec<PathBuf>,
+    pub format: Option<Format>,
+    pub src: String,
+    pub tgt: String,
+    pub origin: Option<String>,
+    pub skip_invalid: bool,
+    pub encoding: Option<String>,
+    pub header: Option<bool>,
+    pub user: Option<String>,
+}
+
+pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
+    let mut files = Vec::new();
+    let mut total_bytes = 0;
+    for path in &cfg.files {
+        let format = match cfg.format.or_else(|| Format::from_path(path)) {
+            Some(f) => f,
+            None => bail!(
+                "{}: cannot tell the format from the extension; give --format tmx|tsv|csv",
+                path.display()
+            ),
+        };
+        let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
+        total_bytes += meta.len();
+        files.push(ImportFile {
+            path: path.clone(),
+            format,
+        });
+    }
+    let mut read = ReadOptions::new(&cfg.src, &cfg.tgt);
+    read.header = cfg.header;
+    if let Some(label) = &cfg.encoding {
+        read.encoding = Some(
+            encoding_rs::Encoding::for_label(label.as_bytes())
+                .with_context(|| format!("--encoding {label}: not an encoding tm knows"))?,
+        );
+    }
+    let opts = ImportOptions {
+        provenance: Provenance {
+            user: cfg.user,
+            origin: cfg.origin,
+        },
+        skip_invalid: cfg.skip_invalid,
+    };
+    let mut store = ctx.open(OpenMode::ReadWrite)?;
+    let bar = progress_bar(total_bytes, "importing");
+    let report = store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes));
+    bar.finish_and_clear();
+    let report = report?;
+
+    for s in report
+        .skipped_units
+        .iter()
+        .take(if ctx.json { 0 } else { 20 })
+    {
+        let at = s
+            .position()
+            .map(|p| format!(":{}:{}", p.line, p.col))
+            .unwrap_or_default();
+        eprintln!("skipped: {}{at}: {}", s.file.display(), s.error);
+    }
+    if !ctx.json && report.skipped_units.len() > 20 {
+        eprintln!("skipped: ... and {} more", report.skipped_units.len() - 20);
+    }
+    if ctx.json {
+        return ctx.print_json(&report);
+    }
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "imported {} units from {} file{} into {}: {} new, {} identical to stored units{}",
+        report.units,
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        store.path().display(),
+        report.added,
+        report.merged,
+        if report.skipped > 0 {
+            format!(", {} skipped", report.skipped)
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(())
+}
+
+/// `tm export`, mapped from its flags.
+pub struct ExportConfig {
+    pub file: PathBuf,
+    pub format: Format,
+    pub filter: UnitFilter,
+}
+
+pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let stats = store.stats()?;
+    let to_stdout = cfg.file.as_os_str() == "-";
+    // Write next to the destination and rename at the end: a failed export leaves no half file.
+    let (out, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = if to_stdout {
+        (Box::new(BufWriter::new(io::stdout().lock())), None)
+    } else {
+        let dir = cfg
+            .file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("{}: cannot write in this folder", cfg.file.display()))?;
+        let file = tmp
+            .reopen()
+            .with_context(|| format!("{}", cfg.file.display()))?;
+        (Box::new(BufWriter::with_capacity(1 << 16, file)), Some(tmp))
+    };
+    let bar = progress_bar(if to_stdout { 0 } else { stats.segments }, "exporting");
+    let write_err =
+        |e: io::Error| anyhow::Error::new(e).context(format!("writing {}", cfg.file.display()));
+    let (count, dropped) = match cfg.format {
+        Format::Tmx => {
+            let srclang = match (&cfg.filter.src_lang, stats.pairs.as_slice()) {
+                (Some(src), _) => src.clone(),
+                (None, [one]) => one.src.clone(),
+                _ => "*all*".to_string(),
+            };
+            let header = Header {
+                srclang,
+                creation_date: store::now(),
+            };
+            let mut w = TmxWriter::new(out, &header).map_err(write_err)?;
+            let n = store.for_each_unit(&cfg.filter, |_, unit| {
+                bar.inc(1);
+                w.write_unit(&unit).map_err(write_err)
+            })?;
+            let dropped = w.dropped_chars;
+            w.finish().map_err(write_err)?;
+            (n, dropped)
+        }
+        Format::Tsv | Format::Csv => {
+            let delimiter = if cfg.format == Format::Tsv {
+                Delimiter::Tab
+            } else {
+                Delimiter::Comma
+            };
+            let mut w = DelimitedWriter::new(out, delimiter);
+            let n = store.for_each_unit(&cfg.filter, |_, unit| {
+                bar.inc(1);
+                w.write_unit(&unit).map_err(write_err)
+            })?;
+            w.finish().map_err(write_err)?;
+            (n, 0)
+        }
+    };
+    bar.finish_and_clear();
+    if let Some(tmp) = tmp {
+        tmp.persist(&cfg.file).with_context(|| {
+            format!("{}: cannot move the export into place", cfg.file.display())
+        })?;
+    }
+    if dropped > 0 {
+        eprintln!(
+            "warning: {dropped} control character(s) that XML 1.0 cannot represent were left out"
+        );
+    }
+    #[derive(Serialize)]
+    struct Exported<'a> {
+        file: &'a Path,
+        format: String,
+        units: u64,
+    }
+    let summary = Exported {
+        file: &cfg.file,
+        format: cfg.format.to_string(),
+        units: count,
+    };
+    if to_stdout {
+        return Ok(());
+    }
+    if ctx.json {
+        return ctx.print_json(&summary);
+    }
+    writeln!(
+        io::stdout().lock(),
+        "exported {count} units to {} ({})",
+        cfg.file.display(),
+        cfg.format
+    )?;
+    Ok(())
+}
+
+/// `tm add`, mapped from its flags.
+pub struct AddConfig {
+    pub source: String,
+    pub target: String,
+    pub src: String,
+    pub tgt: String,
+    pub origin: Option<String>,
+    pub user: Option<String>,
+}
+
+pub fn add(ctx: &Context, cfg: AddConfig) -> Result<()> {
+    if cfg.source.trim().is_empty() || cfg.target.trim().is_empty() {
+        bail!("--source and --target must both have text");
+    }
+    let mut unit = Unit::new(
+        &cfg.src,
+        &cfg.tgt,
+        Segment::plain(cfg.source),
+        Segment::plain(cfg.target),
+    );
+    unit.origin = cfg.origin;
+    let mut store = ctx.open(OpenMode::ReadWrite)?;
+    let added = store.add(
+        unit,
+        &Provenance {
+            user: cfg.user,
+            origin: None,
+        },
+    )?;
+    #[derive(Serialize)]
+    struct AddedJson {
+        id: i64,
+        new: bool,
+    }
+    let (id, new) = match added {
+        store::Added::New(id) => (id, true),
+        store::Added::Merged(id) => (id, false),
+    };
+    if ctx.json {
+        return ctx.print_json(&AddedJson { id, new });
+    }
+    let what = if new {
+        "added as unit"
+    } else {
+        "already stored as unit"
+    };
+    writeln!(io::stdout().lock(), "{what} {id}")?;
+    Ok(())
+}
+
+pub fn stats(ctx: &Context) -> Result<()> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let stats = store.stats()?;
+    if ctx.json {
+        return ctx.print_json(&stats);
+    }
+    let mut out = io::stdout().lock();
+    writeln!(out, "memory    {}", stats.path.display())?;
+    writeln!(out, "segments  {}", stats.segments)?;
+    for p in &stats.pairs {
+        writeln!(out, "  {} → {}  {}", p.src, p.tgt, p.segments)?;
+    }
+    writeln!(out, "origins   {}", stats.origins)?;
+    if let (Some(old), Some(new)) = (&stats.oldest, &stats.newest) {
+        writeln!(out, "dates     {old} … {new}")?;
+    }
+    writeln!(
+        out,
+        "size      {:.1} MiB (schema version {})",
+        stats.size_bytes as f64 / (1024.0 * 1024.0),
+        stats.schema_version
+    )?;
+    Ok(())
+}
+
+pub fn list(ctx: &Context, origin: Option<String>, limit: usize) -> Result<()> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let filter = UnitFilter {
+        origin,
+        ..UnitFilter::default()
+    };
+    // Keep the newest `limit` units without holding the whole memory.
+    let mut rows: std::collections::VecDeque<(i64, Unit)> = Default::default();
+    store.for_each_unit(&filter, |id, unit| {
+        if rows.len() == limit {
+            rows.pop_front();
+        }
+        rows.push_back((id, unit));
+        Ok::<(), anyhow::Error>(())
+    })?;
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            id: i64,
+            source: &'a str,
+            target: &'a str,
+            origin: Option<&'a str>,
+            changed: Option<&'a str>,
+        }
+        let mut out = io::stdout().lock();
+        for (id, u) in &rows {
+            let row = Row {
+                id: *id,
+                source: &u.source.text,
+                target: &u.target.text,
+                origin: u.origin.as_deref(),
+                changed: u.changed.as_deref(),
+            };
+            serde_json::to_writer(&mut out, &row)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let disp = ctx.display();
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(id, u)| {
+            vec![
+                id.to_string(),
+                u.source.text.clone(),
+                u.target.text.clone(),
+                u.origin.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let text = display::table(&["id", "source", "target", "origin"], &table_rows, &disp);
+    writeln!(io::stdout().lock(), "{}", text.trim_end())?;
+    Ok(())
+}
+
+pub fn delete(ctx: &Context, filter: UnitFilter, all: bool, dry_run: bool) -> Result<()> {
+    if filter.is_everything() && !all {
+        bail!("say which units to delete: --id, --origin or --source (or --all for everything)");
+    }
+    let (count, verb) = if dry_run {
+        let store = ctx.open(OpenMode::ReadOnly)?;
+        let n = store.for_each_unit(&filter, |_, _| Ok::<(), anyhow::Error>(()))?;
+        (n, "would delete")
+    } else {
+        (ctx.open(OpenMode::ReadWrite)?.delete(&filter)?, "deleted")
+    };
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Deleted {
+            deleted: u64,
+            dry_run: bool,
+        }
+        return ctx.print_json(&Deleted {
+            deleted: count,
+            dry_run,
+        });
+    }
+    writeln!(io::stdout().lock(), "{verb} {count} units")?;
+    Ok(())
+}
+
+pub fn dedupe(ctx: &Context, dry_run: bool) -> Result<()> {
+    let mut store = ctx.open(OpenMode::ReadWrite)?;
+    let report = store.dedupe(dry_run)?;
+    if ctx.json {
+        return ctx.print_json(&report);
+    }
+    let disp = ctx.display();
+    let mut out = io::stdout().lock();
+    for g in report.groups.iter().take(20) {
+        writeln!(
+            out,
+            "keep {} ({}  →  {}), {} {:?}",
+            g.kept,
+            disp.line(&g.source),
+            g.target,
+            if dry_run { "would remove" } else { "removed" },
+            g.removed
+        )?;
+    }
+    if report.groups.len() > 20 {
+        writeln!(out, "... and {} more groups", report.groups.len() - 20)?;
+    }
+    writeln!(
+        out,
+        "{} {} duplicate units in {} groups",
+        if dry_run { "would remove" } else { "removed" },
+        report.removed,
+        report.groups.len()
+    )?;
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal and the job is large enough to watch; else hidden.
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if total == 0 || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{what} {{bar:40}} {{percent:>3}}% {{elapsed_precise}} (eta {{eta}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Prints an error the way every `tm` command does and returns the exit code.
+pub fn exit_code(result: Result<()>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) {
+                return 0;
+            }
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let cause = cause.to_string();
+                if !msg.contains(&cause) {
+                    msg.push_str(": ");
+                    msg.push_str(&cause);
+                }
+            }
+            eprintln!("error: {msg}");
+            2
+        }
+    }
+}

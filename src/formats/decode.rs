@@ -1,0 +1,369 @@
+//! Turning a file's bytes into UTF-8, whatever encoding it came in.
+//!
+//! Readers in this crate parse UTF-8 only. This module decides a file's encoding (the user's choice, then a
+//! byte-order mark, then the XML declaration, then the UTF-16 byte pattern XML's Appendix F describes, else
+//! UTF-8) and, when it is not UTF-8, transcodes it on the fly. Malformed input is refused, never replaced
+//! with U+FFFD: a legacy Arabic file read as the wrong encoding would otherwise be stored as mojibake.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::{FormatError, Position};
+
+/// How many bytes are looked at to decide the encoding.
+const SNIFF_LEN: usize = 1024;
+
+/// An open file, decoded to UTF-8, with a shared count of the raw bytes read so far.
+pub struct DecodedFile {
+    pub reader: Box<dyn BufRead + Send>,
+    pub encoding: &'static Encoding,
+    /// Raw bytes of the file consumed so far; shared so a progress bar can watch it.
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+/// Opens `path` and returns a UTF-8 byte stream of its text.
+///
+/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; plain text files only get the BOM and
+/// a NUL-byte pattern check for UTF-16.
+pub fn open(
+    path: &Path,
+    forced: Option<&'static Encoding>,
+    xml: bool,
+) -> Result<DecodedFile, FormatError> {
+    let file = File::open(path).map_err(|e| FormatError::io(path, e))?;
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let mut raw = Counting {
+        inner: file,
+        count: Arc::clone(&bytes_read),
+    };
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    (&mut raw)
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| FormatError::io(path, e))?;
+
+    let (encoding, bom_len) = match forced {
+        Some(enc) => (enc, bom_length(&head, enc)),
+        None => sniff(path, &head, xml)?,
+    };
+    let head = head[bom_len..].to_vec();
+    let stream = io::Cursor::new(head).chain(raw);
+    let reader: Box<dyn BufRead + Send> = if encoding == UTF_8 {
+        Box::new(BufReader::with_capacity(1 << 16, stream))
+    } else {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            Transcoder::new(stream, encoding),
+        ))
+    };
+    Ok(DecodedFile {
+        reader,
+        encoding,
+        bytes_read,
+    })
+}
+
+/// Works out the encoding from the first bytes. Returns it with the length of its byte-order mark.
+fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usize), FormatError> {
+    if let Some((enc, len)) = Encoding::for_bom(head) {
+        return Ok((enc, len));
+    }
+    // UTF-16 without a BOM: XML 1.0 Appendix F, or NUL bytes in alternate positions of a text file.
+    if head.starts_with(&[b'<', 0, b'?', 0]) {
+        return Ok((UTF_16LE, 0));
+    }
+    if head.starts_with(&[0, b'<', 0, b'?']) {
+        return Ok((UTF_16BE, 0));
+    }
+    if !xml && head.len() >= 4 {
+        let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
+        let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let half = head.len() / 2;
+        if odd_nuls * 2 > half && even_nuls == 0 {
+            return Ok((UTF_16LE, 0));
+        }
+        if even_nuls * 2 > half && odd_nuls == 0 {
+            return Ok((UTF_16BE, 0));
+        }
+    }
+    if xml {
+        if let Some(label) = declared_encoding(head) {
+            return match Encoding::for_label(label.as_bytes()) {
+                // A declaration of UTF-16 in a file that reached here has no BOM and is ASCII-shaped:
+                // the declaration is wrong, and the bytes are what they look like.
+                Some(enc) if enc == UTF_16LE || enc == UTF_16BE => Ok((UTF_8, 0)),
+                Some(enc) => Ok((enc, 0)),
+                None => Err(FormatError::malformed(
+                    path,
+                    Some(Position { line: 1, col: 1 }),
+                    format!(
+                        "the XML declaration names an encoding tm does not know: {label:?} \
+                         (convert the file to UTF-8, or pass --encoding)"
+                    ),
+                )),
+            };
+        }
+    }
+    Ok((UTF_8, 0))
+}
+
+fn bom_length(head: &[u8], enc: &'static Encoding) -> usize {
+    match Encoding::for_bom(head) {
+        Some((bom_enc, len)) if bom_enc == enc => len,
+        _ => 0,
+    }
+}
+
+/// The `encoding="..."` of an XML declaration at the start of `head`, if there is one.
+fn declared_encoding(head: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let decl = text.trim_start().strip_prefix("<?xml")?;
+    let decl = &decl[..decl.find("?>")?];
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].trim().to_string())
+}
+
+/// Counts raw bytes as they are read, for progress reporting.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Transcodes a byte stream to UTF-8, refusing malformed input instead of replacing it.
+///
+/// `encoding_rs_io` exists for this but substitutes U+FFFD for malformed bytes; a translation memory must
+/// not store damaged text silently, so this reader fails with the offset of the first bad byte.
+struct Transcoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    input_start: usize,
+    input_end: usize,
+    output: Vec<u8>,
+    output_start: usize,
+    output_end: usize,
+    consumed: u64,
+    eof: bool,
+}
+
+impl<R: Read> Transcoder<R> {
+    fn new(inner: R, encoding: &'static Encoding) -> Transcoder<R> {
+        Transcoder {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            input: vec![0; 1 << 15],
+            input_start: 0,
+            input_end: 0,
+            output: vec![0; 3 * (1 << 15) + 16],
+            output_start: 0,
+            output_end: 0,
+            consumed: 0,
+            eof: false,
+        }
+    }
+
+    /// Decodes more input into the (empty) output buffer. Returns false at the end of the stream.
+    fn fill(&mut self) -> io::Result<bool> {
+        loop {
+            if self.input_start == self.input_end && !self.eof {
+                self.input_start = 0;
+                self.input_end = self.inner.read(&mut self.input)?;
+                self.eof = self.input_end == 0;
+            }
+            let src = &self.input[self.input_start..self.input_end];
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(src, &mut self.output, self.eof);
+            self.input_start += read;
+            self.consumed += read as u64;
+            self.output_start = 0;
+            self.output_end = written;
+            match result {
+                DecoderResult::Malformed(bad, _) => {
+                    let offset = self.consumed - u64::from(bad);
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "malformed {} at byte {offset} of the file",
+                            self.decoder.encoding().name()
+                        ),
+                    ));
+                }
+                DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
+            }
+            if written > 0 {
+                return Ok(true);
+            }
+            if self.eof && self.input_start == self.input_end {
+                return Ok(false);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.output_start == self.output_end && !self.fill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.output_end - self.output_start);
+        buf[..n].copy_from_slice(&self.output[self.output_start..self.output_start + n]);
+        self.output_start += n;
+        Ok(n)
+    }
+}
+
+/// Converts byte offsets in the decoded (UTF-8) text of a file to lines and columns.
+///
+/// Only called when something has gone wrong, so it re-reads the file rather than make the hot path count
+/// lines. `offsets` must be sorted ascending; one position is returned per offset.
+pub fn positions(
+    path: &Path,
+    encoding: &'static Encoding,
+    offsets: &[u64],
+) -> Vec<Option<Position>> {
+    let mut out = vec![None; offsets.len()];
+    let Ok(mut decoded) = open(path, Some(encoding), true) else {
+        return out;
+    };
+    let mut line = 1u64;
+    let mut line_start_bytes: Vec<u8> = Vec::new();
+    let mut offset = 0u64;
+    let mut next = 0usize;
+    let mut buf = [0u8; 1 << 14];
+    while next < offsets.len() {
+        let n = match decoded.reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            while next < offsets.len() && offsets[next] == offset {
+                let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
+                out[next] = Some(Position { line, col });
+                next += 1;
+            }
+            if b == b'\n' {
+                line += 1;
+                line_start_bytes.clear();
+            } else {
+                line_start_bytes.push(b);
+            }
+            offset += 1;
+        }
+    }
+    // Offsets at or past the end (a truncated file) point just after the last character.
+    for slot in out.iter_mut().skip(next) {
+        let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
+        *slot = Some(Position { line, col });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn decode_bytes(bytes: &[u8], xml: bool) -> (String, &'static Encoding) {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(bytes).unwrap();
+        let mut d = open(f.path(), None, xml).unwrap();
+        let mut s = String::new();
+        d.reader.read_to_string(&mut s).unwrap();
+        (s, d.encoding)
+    }
+
+    #[test]
+    fn utf16_with_bom_both_byte_orders() {
+        let text = "<?xml version=\"1.0\"?><seg>حزب الله</seg>";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(decode_bytes(&le, true), (text.to_string(), UTF_16LE));
+        assert_eq!(decode_bytes(&be, true), (text.to_string(), UTF_16BE));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_from_the_xml_declaration() {
+        let text = "<?xml version=\"1.0\"?><seg>دير الزور</seg>";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode_bytes(&le, true), (text.to_string(), UTF_16LE));
+    }
+
+    #[test]
+    fn windows_1256_is_decoded_when_declared() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("البوكمال");
+        let mut file = b"<?xml version='1.0' encoding='windows-1256'?><seg>".to_vec();
+        file.extend_from_slice(&bytes);
+        file.extend_from_slice(b"</seg>");
+        let (s, enc) = decode_bytes(&file, true);
+        assert_eq!(enc, encoding_rs::WINDOWS_1256);
+        assert!(s.contains("البوكمال"), "{s}");
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let (s, enc) = decode_bytes("\u{feff}حزب\tHizbullah\n".as_bytes(), false);
+        assert_eq!((s.as_str(), enc), ("حزب\tHizbullah\n", UTF_8));
+    }
+
+    #[test]
+    fn utf16_text_without_bom_is_recognised_from_nul_bytes() {
+        let text = "حزب الله\tHizbullah\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode_bytes(&le, false), (text.to_string(), UTF_16LE));
+    }
+
+    #[test]
+    fn malformed_utf16_is_refused_not_replaced() {
+        // An unpaired high surrogate.
+        let bytes = [0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0];
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&bytes).unwrap();
+        let mut d = open(f.path(), None, false).unwrap();
+        let mut s = String::new();
+        let err = d.reader.read_to_string(&mut s).unwrap_err();
+        assert!(err.to_string().contains("malformed UTF-16LE"), "{err}");
+    }
+
+    #[test]
+    fn unknown_declared_encoding_is_an_error() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(b"<?xml version='1.0' encoding='x-klingon'?><a/>")
+            .unwrap();
+        let err = open(f.path(), None, true).err().unwrap();
+        assert!(err.to_string().contains("x-klingon"), "{err}");
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all("ab\nحزب x\n".as_bytes()).unwrap();
+        // Byte 3 is the start of line 2; "حزب " is 7 bytes, so byte 10 is 'x' at column 5.
+        let p = positions(f.path(), UTF_8, &[0, 3, 10, 99]);
+        assert_eq!(p[0], Some(Position { line: 1, col: 1 }));
+        assert_eq!(p[1], Some(Position { line: 2, col: 1 }));
+        assert_eq!(p[2], Some(Position { line: 2, col: 5 }));
+        assert_eq!(p[3], Some(Position { line: 3, col: 1 }));
+    }
+}

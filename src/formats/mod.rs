@@ -1,0 +1,185 @@
+//! Interchange formats: TMX 1.4b, tab-separated and comma-separated files.
+//!
+//! Each format has a streaming reader that yields [`Unit`]s one at a time (memory stays flat however large
+//! the file) and a writer. Readers never panic on what a file contains: every problem becomes a
+//! [`FormatError`] naming the file, the line and column, and what is wrong.
+//!
+//! ```no_run
+//! use tm::formats::{open_units, Format, ReadOptions};
+//! let opts = ReadOptions::new("ar", "en");
+//! for unit in open_units("memory.tmx".as_ref(), Format::Tmx, &opts).unwrap() {
+//!     let unit = unit.unwrap();
+//!     println!("{} → {}", unit.source.text, unit.target.text);
+//! }
+//! ```
+
+pub mod decode;
+pub mod tmx;
+pub mod tsv;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::unit::Unit;
+
+/// The interchange formats `tm` reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Tmx,
+    Tsv,
+    Csv,
+}
+
+impl Format {
+    /// The format a file name implies (`.tmx`, `.tsv`/`.tab`/`.txt`, `.csv`), if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "tmx" => Some(Format::Tmx),
+            "tsv" | "tab" | "txt" | "utf8" => Some(Format::Tsv),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Tmx => "tmx",
+            Format::Tsv => "tsv",
+            Format::Csv => "csv",
+        })
+    }
+}
+
+/// What a reader needs to know besides the file.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Requested source language (`ar`; a bare tag takes any region).
+    pub src: String,
+    /// Requested target language (`en`).
+    pub tgt: String,
+    /// Text encoding forced by the user (`windows-1256`); otherwise BOM, XML declaration, then UTF-8.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// TSV/CSV: `Some(true)` the first row is a header, `Some(false)` it is data, `None` guess.
+    pub header: Option<bool>,
+}
+
+impl ReadOptions {
+    pub fn new(src: &str, tgt: &str) -> ReadOptions {
+        ReadOptions {
+            src: src.to_string(),
+            tgt: tgt.to_string(),
+            encoding: None,
+            header: None,
+        }
+    }
+}
+
+/// Where in a file something went wrong. Lines and columns count from 1; columns count characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: u64,
+    pub col: u64,
+}
+
+/// A problem with a file being read or written.
+#[derive(Debug)]
+pub struct FormatError {
+    pub file: PathBuf,
+    /// `None` when the problem concerns the whole file (cannot be opened, wrong encoding).
+    pub position: Option<Position>,
+    pub kind: ErrorKind,
+}
+
+#[derive(Debug)]
+pub enum ErrorKind {
+    /// The file could not be opened, read or written.
+    Io(std::io::Error),
+    /// The file as a whole is not usable (not XML, wrong encoding); reading stops.
+    Malformed(String),
+    /// One unit is unusable (missing language, empty segment); `--skip-invalid` may pass over it.
+    BadUnit(String),
+}
+
+impl FormatError {
+    pub(crate) fn io(file: &Path, err: std::io::Error) -> FormatError {
+        FormatError {
+            file: file.to_path_buf(),
+            position: None,
+            kind: ErrorKind::Io(err),
+        }
+    }
+
+    pub(crate) fn malformed(file: &Path, position: Option<Position>, msg: String) -> FormatError {
+        FormatError {
+            file: file.to_path_buf(),
+            position,
+            kind: ErrorKind::Malformed(msg),
+        }
+    }
+
+    pub(crate) fn bad_unit(file: &Path, position: Option<Position>, msg: String) -> FormatError {
+        FormatError {
+            file: file.to_path_buf(),
+            position,
+            kind: ErrorKind::BadUnit(msg),
+        }
+    }
+
+    /// Whether reading can go on after this error (only a bad unit; never a broken file).
+    pub fn is_recoverable(&self) -> bool {
+        matches!(self.kind, ErrorKind::BadUnit(_))
+    }
+
+    /// What is wrong, without the file and position.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ErrorKind::Io(e) => e.to_string(),
+            ErrorKind::Malformed(m) | ErrorKind::BadUnit(m) => m.clone(),
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.col)?;
+        }
+        write!(f, ": {}", self.message())
+    }
+}
+
+impl std::error::Error for FormatError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A stream of units from one file, with how far through the file it has read (for progress bars).
+pub trait UnitReader: Iterator<Item = Result<Unit, FormatError>> + Send {
+    /// Bytes of the file consumed so far.
+    fn bytes_read(&self) -> u64;
+}
+
+/// Opens a file in the given format and returns its units as a stream.
+pub fn open_units(
+    path: &Path,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Box<dyn UnitReader>, FormatError> {
+    Ok(match format {
+        Format::Tmx => Box::new(tmx::TmxReader::open(path, opts)?),
+        Format::Tsv => Box::new(tsv::DelimitedReader::open(path, tsv::Delimiter::Tab, opts)?),
+        Format::Csv => Box::new(tsv::DelimitedReader::open(
+            path,
+            tsv::Delimiter::Comma,
+            opts,
+        )?),
+    })
+}

@@ -1,0 +1,1048 @@
+//! TMX 1.4b: a streaming reader and writer.
+//!
+//! The reader accepts what real files contain (the LISA compliance kit is the test suite): UTF-8 with or
+//! without BOM, UTF-16 in both byte orders, legacy encodings named by the XML declaration, TMX 1.1's
+//! `lang` beside `xml:lang`, mixed-case and regional language tags, units with more than two languages
+//! and in any order, comments, header `ude`/`map`, and inline markup. It never expands entities a DOCTYPE
+//! declares (no "billion laughs") and never fetches anything a file names.
+//!
+//! Inline markup is kept twice: as plain text for matching (text inside `bpt`, `ept`, `ph`, `it`, `ut`
+//! and `sub` is native code, not words) and as the `<seg>` content re-serialised, so export writes it back
+//! identically.
+//!
+//! ```
+//! use tm::formats::tmx::read_str;
+//! let tmx = r#"<tmx version="1.4"><header srclang="ar"/><body>
+//!   <tu><tuv xml:lang="ar"><seg>حزب الله</seg></tuv><tuv xml:lang="en"><seg>Hizbullah</seg></tuv></tu>
+//! </body></tmx>"#;
+//! let units = read_str(tmx, "ar", "en").unwrap();
+//! assert_eq!(units[0].target.text, "Hizbullah");
+//! ```
+
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::decode;
+use super::{FormatError, Position, ReadOptions, UnitReader};
+use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
+
+/// Inline elements whose content is native code (formatting, placeholders), not translatable text.
+const CODE_ELEMENTS: [&[u8]; 6] = [b"bpt", b"ept", b"ph", b"it", b"ut", b"sub"];
+
+/// `<tu>` attributes with a column of their own; the rest go to [`Meta::attrs`].
+const TU_COLUMNS: [&str; 6] = [
+    "tuid",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "changeid",
+    "usagecount",
+];
+
+/// The prop type under which `tm` writes a unit's origin, and reads it back.
+pub const ORIGIN_PROP: &str = "x-origin";
+
+/// Streams the units of a TMX file, one `<tu>` at a time.
+pub struct TmxReader {
+    path: PathBuf,
+    xml: Reader<LineTracker<Box<dyn BufRead + Send>>>,
+    encoding: &'static encoding_rs::Encoding,
+    bytes_read: Arc<AtomicU64>,
+    opts: ReadOptions,
+    buf: Vec<u8>,
+    /// Where the reader is: before the root, inside `<body>`, or finished.
+    state: State,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    Prolog,
+    Body,
+    Done,
+}
+
+impl TmxReader {
+    pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxReader, FormatError> {
+        let decoded = decode::open(path, opts.encoding, true)?;
+        let mut xml = Reader::from_reader(LineTracker::new(decoded.reader));
+        let config = xml.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Ok(TmxReader {
+            path: path.to_path_buf(),
+            xml,
+            encoding: decoded.encoding,
+            bytes_read: decoded.bytes_read,
+            opts: opts.clone(),
+            buf: Vec::with_capacity(4096),
+            state: State::Prolog,
+        })
+    }
+
+    /// The position of the next event's first character.
+    ///
+    /// The parser may have consumed one byte more than it has used (the `<` that ended a text), so the
+    /// tracker's column is pulled back by the difference, which is never a newline.
+    fn here(&self) -> Position {
+        let tracker = self.xml.get_ref();
+        let ahead = tracker.consumed.saturating_sub(self.xml.buffer_position());
+        let mut p = tracker.position();
+        p.col = p.col.saturating_sub(ahead).max(1);
+        p
+    }
+
+    /// A fatal error at the parser's error position, located by re-reading the file.
+    fn fatal_at(&self, offset: u64, msg: String) -> FormatError {
+        let position = decode::positions(&self.path, self.encoding, &[offset])
+            .pop()
+            .flatten();
+        FormatError::malformed(&self.path, position, msg)
+    }
+
+    fn xml_error(&self, err: quick_xml::Error) -> FormatError {
+        let msg = match &err {
+            quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => e.to_string(),
+            quick_xml::Error::Encoding(_) => "text is not valid UTF-8 (if this is a legacy Arabic \
+                 file, pass --encoding windows-1256 or convert it with iconv)"
+                .to_string(),
+            quick_xml::Error::Syntax(e) => format!("not well-formed XML: {e}"),
+            quick_xml::Error::IllFormed(e) => format!("not well-formed XML: {e}"),
+            other => format!("not well-formed XML: {other}"),
+        };
+        self.fatal_at(self.xml.error_position(), msg)
+    }
+
+    /// Reads the next event into `self.buf`, turning parser errors into located errors.
+    fn next_event(&mut self) -> Result<Event<'static>, FormatError> {
+        self.buf.clear();
+        match self.xml.read_event_into(&mut self.buf) {
+            Ok(ev) => Ok(ev.into_owned()),
+            Err(e) => Err(self.xml_error(e)),
+        }
+    }
+
+    /// Advances through the prolog, `<tmx>` and `<header>` to the first thing inside `<body>`.
+    fn enter_body(&mut self) -> Result<(), FormatError> {
+        let mut seen_root = false;
+        loop {
+            let at = self.here();
+            match self.next_event()? {
+                Event::Start(e) if !seen_root => {
+                    if e.local_name().as_ref() != b"tmx" {
+                        return Err(FormatError::malformed(
+                            &self.path,
+                            Some(at),
+                            format!(
+                                "not a TMX file: the root element is <{}>, not <tmx>",
+                                String::from_utf8_lossy(e.name().as_ref())
+                            ),
+                        ));
+                    }
+                    seen_root = true;
+                }
+                Event::Start(e) if e.local_name().as_ref() == b"body" => return Ok(()),
+                Event::Start(e) => self.skip_element(&e)?,
+                Event::Empty(e) if !seen_root => {
+                    return Err(FormatError::malformed(
+                        &self.path,
+                        Some(at),
+                        format!(
+                            "not a TMX file: the root element is <{}/>",
+                            String::from_utf8_lossy(e.name().as_ref())
+                        ),
+                    ))
+                }
+                Event::Empty(e) if e.local_name().as_ref() == b"body" => {
+                    self.state = State::Done;
+                    return Ok(());
+                }
+                Event::Text(t) if !seen_root && !is_blank(&t) => {
+                    return Err(FormatError::malformed(
+                        &self.path,
+                        Some(at),
+                        "not a TMX file: text before the root element (is this XML?)".into(),
+                    ))
+                }
+                Event::End(_) => {
+                    return Err(FormatError::malformed(
+                        &self.path,
+                        Some(at),
+                        "the file has no <body> element".into(),
+                    ))
+                }
+                Event::Eof => {
+                    let msg = if seen_root {
+                        "the file ends before <body> (truncated?)"
+                    } else {
+                        "the file is empty or has no XML element"
+                    };
+                    return Err(FormatError::malformed(&self.path, Some(at), msg.into()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips an element whose start tag was just read, checking it is well formed.
+    fn skip_element(&mut self, start: &BytesStart) -> Result<(), FormatError> {
+        let mut depth = 1usize;
+        let name = start.name().as_ref().to_vec();
+        loop {
+            match self.next_event()? {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                Event::Eof => return Err(self.truncated(&name)),
+                _ => {}
+            }
+        }
+    }
+
+    fn truncated(&self, inside: &[u8]) -> FormatError {
+        FormatError::malformed(
+            &self.path,
+            Some(self.here()),
+            format!(
+                "the file ends inside <{}> (truncated?)",
+                String::from_utf8_lossy(inside)
+            ),
+        )
+    }
+
+    fn attrs(&self, e: &BytesStart, at: Position) -> Result<Vec<(String, String)>, FormatError> {
+        let mut out = Vec::new();
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| {
+                FormatError::malformed(&self.path, Some(at), format!("bad attribute: {err}"))
+            })?;
+            let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+            let value = attr.unescape_value().map_err(|err| {
+                FormatError::malformed(
+                    &self.path,
+                    Some(at),
+                    format!("bad value of attribute {key}: {err}"),
+                )
+            })?;
+            out.push((key, value.into_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Reads a `<tu>` whose start tag was just read; the reader ends after `</tu>`.
+    fn read_tu(&mut self, start: &BytesStart, at: Position) -> Result<RawTu, FormatError> {
+        let mut tu = RawTu {
+            attrs: self.attrs(start, at)?,
+            ..RawTu::default()
+        };
+        loop {
+            let here = self.here();
+            match self.next_event()? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    b"tuv" => {
+                        let tuv = self.read_tuv(&e, here)?;
+                        tu.tuvs.push(tuv);
+                    }
+                    b"prop" | b"note" => {
+                        let ann = self.read_annotation(&e, here)?;
+                        tu.annotations.push(ann);
+                    }
+                    _ => self.skip_element(&e)?,
+                },
+                Event::Empty(e) => {
+                    if let Some(ann) = self.empty_annotation(&e, here)? {
+                        tu.annotations.push(ann);
+                    }
+                }
+                Event::End(_) => return Ok(tu),
+                Event::Eof => return Err(self.truncated(b"tu")),
+                Event::GeneralRef(r) => return Err(self.undefined_entity(&r, here)),
+                _ => {}
+            }
+        }
+    }
+
+    fn read_tuv(&mut self, start: &BytesStart, at: Position) -> Result<RawTuv, FormatError> {
+        let mut attrs = self.attrs(start, at)?;
+        let lang_at = attrs
+            .iter()
+            .position(|(k, _)| k == "xml:lang")
+            .or_else(|| attrs.iter().position(|(k, _)| k == "lang"));
+        let lang = lang_at.map(|i| attrs.remove(i).1).unwrap_or_default();
+        let mut tuv = RawTuv {
+            lang,
+            meta: VariantMeta {
+                attrs,
+                annotations: Vec::new(),
+            },
+            seg: None,
+            at,
+        };
+        loop {
+            let here = self.here();
+            match self.next_event()? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    b"seg" => tuv.seg = Some(self.read_seg()?),
+                    b"prop" | b"note" => {
+                        let ann = self.read_annotation(&e, here)?;
+                        tuv.meta.annotations.push(ann);
+                    }
+                    _ => self.skip_element(&e)?,
+                },
+                Event::Empty(e) => {
+                    if e.local_name().as_ref() == b"seg" {
+                        tuv.seg = Some(Segment::default());
+                    } else if let Some(ann) = self.empty_annotation(&e, here)? {
+                        tuv.meta.annotations.push(ann);
+                    }
+                }
+                Event::End(_) => return Ok(tuv),
+                Event::Eof => return Err(self.truncated(b"tuv")),
+                Event::GeneralRef(r) => return Err(self.undefined_entity(&r, here)),
+                _ => {}
+            }
+        }
+    }
+
+    fn read_annotation(
+        &mut self,
+        start: &BytesStart,
+        at: Position,
+    ) -> Result<Annotation, FormatError> {
+        let kind = if start.local_name().as_ref() == b"prop" {
+            AnnotationKind::Prop
+        } else {
+            AnnotationKind::Note
+        };
+        let attrs = self.attrs(start, at)?;
+        let mut text = String::new();
+        loop {
+            let here = self.here();
+            match self.next_event()? {
+                Event::Text(t) => text.push_str(&self.text(&t, here)?),
+                Event::CData(c) => text.push_str(&String::from_utf8_lossy(&c)),
+                Event::GeneralRef(r) => text.push(self.resolve_ref(&r, here)?),
+                Event::End(_) => break,
+                Event::Start(e) => self.skip_element(&e)?,
+                Event::Eof => return Err(self.truncated(start.name().as_ref())),
+                _ => {}
+            }
+        }
+        Ok(Annotation { kind, attrs, text })
+    }
+
+    fn empty_annotation(
+        &mut self,
+        e: &BytesStart,
+        at: Position,
+    ) -> Result<Option<Annotation>, FormatError> {
+        let kind = match e.local_name().as_ref() {
+            b"prop" => AnnotationKind::Prop,
+            b"note" => AnnotationKind::Note,
+            _ => return Ok(None),
+        };
+        Ok(Some(Annotation {
+            kind,
+            attrs: self.attrs(e, at)?,
+            text: String::new(),
+        }))
+    }
+
+    /// Reads `<seg>` content (the start tag was just read) into plain text and, when it has inline
+    /// elements, canonical markup.
+    fn read_seg(&mut self) -> Result<Segment, FormatError> {
+        let mut text = String::new();
+        let mut markup = String::new();
+        let mut has_markup = false;
+        // Open inline elements, and how many of them hold native code rather than text.
+        let mut stack: Vec<Vec<u8>> = Vec::new();
+        let mut code_depth = 0usize;
+        loop {
+            let here = self.here();
+            match self.next_event()? {
+                Event::Text(t) => {
+                    let s = self.text(&t, here)?;
+                    if code_depth == 0 {
+                        text.push_str(&s);
+                    }
+                    escape_text_into(&s, &mut markup);
+                }
+                Event::CData(c) => {
+                    let s = std::str::from_utf8(&c)
+                        .map_err(|_| self.not_utf8(here))?
+                        .to_string();
+                    if code_depth == 0 {
+                        text.push_str(&s);
+                    }
+                    escape_text_into(&s, &mut markup);
+                }
+                Event::GeneralRef(r) => {
+                    let c = self.resolve_ref(&r, here)?;
+                    if code_depth == 0 {
+                        text.push(c);
+                    }
+                    escape_text_into(c.encode_utf8(&mut [0; 4]), &mut markup);
+                }
+                Event::Start(e) => {
+                    has_markup = true;
+                    let attrs = self.attrs(&e, here)?;
+                    write_tag(&mut markup, e.name().as_ref(), &attrs, false);
+                    if CODE_ELEMENTS.contains(&e.local_name().as_ref()) {
+                        code_depth += 1;
+                    }
+                    stack.push(e.name().as_ref().to_vec());
+                }
+                Event::Empty(e) => {
+                    has_markup = true;
+                    let attrs = self.attrs(&e, here)?;
+                    write_tag(&mut markup, e.name().as_ref(), &attrs, true);
+                }
+                Event::End(e) => {
+                    let Some(name) = stack.pop() else { break };
+                    if CODE_ELEMENTS.iter().any(|c| name.ends_with(c)) && code_depth > 0 {
+                        code_depth -= 1;
+                    }
+                    markup.push_str("</");
+                    markup.push_str(&String::from_utf8_lossy(e.name().as_ref()));
+                    markup.push('>');
+                }
+                Event::Eof => return Err(self.truncated(b"seg")),
+                _ => {}
+            }
+        }
+        Ok(Segment {
+            text,
+            markup: has_markup.then_some(markup),
+        })
+    }
+
+    fn text(&self, t: &quick_xml::events::BytesText, at: Position) -> Result<String, FormatError> {
+        t.xml10_content()
+            .map(|c| c.into_owned())
+            .map_err(|_| self.not_utf8(at))
+    }
+
+    fn not_utf8(&self, at: Position) -> FormatError {
+        FormatError::malformed(
+            &self.path,
+            Some(at),
+            "text is not valid UTF-8 (if this is a legacy Arabic file, pass --encoding \
+             windows-1256 or convert it with iconv)"
+                .into(),
+        )
+    }
+
+    fn resolve_ref(
+        &self,
+        r: &quick_xml::events::BytesRef,
+        at: Position,
+    ) -> Result<char, FormatError> {
+        match r.resolve_char_ref() {
+            Ok(Some(c)) => return Ok(c),
+            Ok(None) => {}
+            Err(e) => {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(at),
+                    format!("bad character reference: {e}"),
+                ))
+            }
+        }
+        let name = String::from_utf8_lossy(r);
+        match quick_xml::escape::resolve_predefined_entity(&name) {
+            Some(s) => Ok(s.chars().next().unwrap_or('\u{FFFD}')),
+            None => Err(self.undefined_entity(r, at)),
+        }
+    }
+
+    fn undefined_entity(&self, r: &quick_xml::events::BytesRef, at: Position) -> FormatError {
+        FormatError::malformed(
+            &self.path,
+            Some(at),
+            format!(
+                "entity &{}; is not one of XML's five; tm never expands entities a DOCTYPE \
+                 declares (they can be used to exhaust memory or read other files)",
+                String::from_utf8_lossy(r)
+            ),
+        )
+    }
+
+    /// Picks the requested language pair out of a parsed `<tu>`.
+    fn to_unit(&self, tu: RawTu, at: Position) -> Result<Unit, FormatError> {
+        let pick = |lang: &str| tu.tuvs.iter().position(|t| language_matches(lang, &t.lang));
+        let (Some(si), Some(ti)) = (pick(&self.opts.src), pick(&self.opts.tgt)) else {
+            let have: Vec<&str> = tu.tuvs.iter().map(|t| t.lang.as_str()).collect();
+            let missing = if pick(&self.opts.src).is_none() {
+                &self.opts.src
+            } else {
+                &self.opts.tgt
+            };
+            return Err(FormatError::bad_unit(
+                &self.path,
+                Some(at),
+                format!(
+                    "unit{} has no {missing} segment (it has {}); --src and --tgt pick the pair",
+                    tuid_note(&tu.attrs),
+                    if have.is_empty() {
+                        "none".to_string()
+                    } else {
+                        have.join(", ")
+                    }
+                ),
+            ));
+        };
+        let mut tuvs: Vec<Option<RawTuv>> = tu.tuvs.into_iter().map(Some).collect();
+        let (Some(src), Some(tgt)) = (tuvs[si].take(), tuvs[ti].take()) else {
+            return Err(FormatError::bad_unit(
+                &self.path,
+                Some(at),
+                "source and target languages are the same variant".into(),
+            ));
+        };
+        for (tuv, lang) in [(&src, &self.opts.src), (&tgt, &self.opts.tgt)] {
+            if tuv.seg.as_ref().is_none_or(|s| s.text.trim().is_empty()) {
+                return Err(FormatError::bad_unit(
+                    &self.path,
+                    Some(tuv.at),
+                    format!("unit{} has an empty {lang} segment", tuid_note(&tu.attrs)),
+                ));
+            }
+        }
+
+        let mut unit = Unit::new(
+            &src.lang,
+            &tgt.lang,
+            src.seg.unwrap_or_default(),
+            tgt.seg.unwrap_or_default(),
+        );
+        let mut meta = Meta::default();
+        for (k, v) in tu.attrs {
+            match k.as_str() {
+                "tuid" => unit.tuid = Some(v),
+                "creationdate" => unit.created = Some(v),
+                "creationid" => unit.created_by = Some(v),
+                "changedate" => unit.changed = Some(v),
+                "changeid" => unit.changed_by = Some(v),
+                "usagecount" => unit.usage_count = v.trim().parse().ok(),
+                _ => meta.attrs.push((k, v)),
+            }
+        }
+        for ann in tu.annotations {
+            if ann.kind == AnnotationKind::Prop
+                && ann.attr("type") == Some(ORIGIN_PROP)
+                && unit.origin.is_none()
+            {
+                unit.origin = Some(ann.text);
+            } else {
+                meta.annotations.push(ann);
+            }
+        }
+        meta.source = src.meta;
+        meta.target = tgt.meta;
+        unit.meta = meta;
+        Ok(unit)
+    }
+}
+
+fn tuid_note(attrs: &[(String, String)]) -> String {
+    attrs
+        .iter()
+        .find(|(k, _)| k == "tuid")
+        .map(|(_, v)| format!(" {v:?}"))
+        .unwrap_or_default()
+}
+
+fn is_blank(t: &quick_xml::events::BytesText) -> bool {
+    t.iter().all(|b| b.is_ascii_whitespace())
+}
+
+impl Iterator for TmxReader {
+    type Item = Result<Unit, FormatError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.state == State::Prolog {
+            self.state = State::Body;
+            if let Err(e) = self.enter_body() {
+                self.state = State::Done;
+                return Some(Err(e));
+            }
+        }
+        while self.state == State::Body {
+            let at = self.here();
+            let event = match self.next_event() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    self.state = State::Done;
+                    return Some(Err(e));
+                }
+            };
+            let result: Result<Option<Unit>, FormatError> = match event {
+                Event::Start(e) if e.local_name().as_ref() == b"tu" => self
+                    .read_tu(&e, at)
+                    .and_then(|tu| self.to_unit(tu, at))
+                    .map(Some),
+                Event::Start(e) => self.skip_element(&e).map(|()| None),
+                Event::End(_) => {
+                    self.state = State::Done;
+                    return self.expect_end().err().map(Err);
+                }
+                Event::Eof => {
+                    self.state = State::Done;
+                    return Some(Err(self.truncated(b"body")));
+                }
+                Event::GeneralRef(r) => Err(self.undefined_entity(&r, at)),
+                _ => Ok(None),
+            };
+            match result {
+                Ok(Some(unit)) => return Some(Ok(unit)),
+                Ok(None) => {}
+                Err(e) => {
+                    if !e.is_recoverable() {
+                        self.state = State::Done;
+                    }
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl TmxReader {
+    /// After `</body>`: the rest of the file must close `<tmx>` and hold nothing else.
+    fn expect_end(&mut self) -> Result<(), FormatError> {
+        loop {
+            match self.next_event()? {
+                Event::End(_) => {}
+                Event::Eof => return Ok(()),
+                Event::Start(e) => self.skip_element(&e)?,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl UnitReader for TmxReader {
+    fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(Default)]
+struct RawTu {
+    attrs: Vec<(String, String)>,
+    annotations: Vec<Annotation>,
+    tuvs: Vec<RawTuv>,
+}
+
+struct RawTuv {
+    lang: String,
+    meta: VariantMeta,
+    seg: Option<Segment>,
+    at: Position,
+}
+
+/// A `BufRead` that counts lines and columns of what the parser has consumed, so that every error
+/// names a line and column without a second pass over the file.
+struct LineTracker<R> {
+    inner: R,
+    line: u64,
+    /// Characters since the last newline.
+    col: u64,
+    /// Bytes consumed in all.
+    consumed: u64,
+}
+
+impl<R: BufRead> LineTracker<R> {
+    fn new(inner: R) -> LineTracker<R> {
+        LineTracker {
+            inner,
+            line: 1,
+            col: 0,
+            consumed: 0,
+        }
+    }
+
+    fn position(&self) -> Position {
+        Position {
+            line: self.line,
+            col: self.col + 1,
+        }
+    }
+}
+
+impl<R: BufRead> io::Read for LineTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineTracker<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let used = &buf[..amt.min(buf.len())];
+            self.consumed += used.len() as u64;
+            // Both counts vectorise; this costs little next to parsing.
+            let newlines = used.iter().filter(|&&b| b == b'\n').count() as u64;
+            let tail = match used.iter().rposition(|&b| b == b'\n') {
+                Some(i) => {
+                    self.line += newlines;
+                    self.col = 0;
+                    &used[i + 1..]
+                }
+                None => used,
+            };
+            self.col += tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
+        }
+        self.inner.consume(amt);
+    }
+}
+
+/// Reads a whole TMX document held in a string (for tests and examples).
+pub fn read_str(xml: &str, src: &str, tgt: &str) -> Result<Vec<Unit>, FormatError> {
+    let dir = tempfile::tempdir().map_err(|e| FormatError::io(Path::new("."), e))?;
+    let path = dir.path().join("input.tmx");
+    std::fs::write(&path, xml).map_err(|e| FormatError::io(&path, e))?;
+    TmxReader::open(&path, &ReadOptions::new(src, tgt))?.collect()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Writing
+
+/// What the `<header>` of an exported file says.
+#[derive(Clone, Debug)]
+pub struct Header {
+    /// `srclang`: the source language of every unit, or `*all*` when they differ.
+    pub srclang: String,
+    /// `creationdate` in TMX form.
+    pub creation_date: String,
+}
+
+/// Writes units as TMX 1.4b, one at a time, valid against the TMX 1.4b DTD.
+pub struct TmxWriter<W: Write> {
+    out: W,
+    /// Characters XML 1.0 cannot carry (C0 controls other than tab, newline, CR) dropped so far.
+    pub dropped_chars: u64,
+    scratch: String,
+}
+
+impl<W: Write> TmxWriter<W> {
+    pub fn new(mut out: W, header: &Header) -> io::Result<TmxWriter<W>> {
+        let mut h = String::new();
+        h.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        h.push_str("<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\">\n");
+        let attrs = [
+            ("creationtool", "tm"),
+            ("creationtoolversion", env!("CARGO_PKG_VERSION")),
+            ("segtype", "sentence"),
+            ("o-tmf", "tm"),
+            ("adminlang", "en"),
+            ("srclang", header.srclang.as_str()),
+            ("datatype", "plaintext"),
+            ("creationdate", header.creation_date.as_str()),
+        ];
+        h.push_str("  <header");
+        for (k, v) in attrs {
+            push_attr(&mut h, k, v);
+        }
+        h.push_str("/>\n  <body>\n");
+        out.write_all(h.as_bytes())?;
+        Ok(TmxWriter {
+            out,
+            dropped_chars: 0,
+            scratch: String::with_capacity(1024),
+        })
+    }
+
+    pub fn write_unit(&mut self, unit: &Unit) -> io::Result<()> {
+        let s = &mut self.scratch;
+        s.clear();
+        s.push_str("    <tu");
+        let columns = [
+            ("tuid", unit.tuid.as_deref()),
+            ("creationdate", unit.created.as_deref()),
+            ("creationid", unit.created_by.as_deref()),
+            ("changedate", unit.changed.as_deref()),
+            ("changeid", unit.changed_by.as_deref()),
+        ];
+        for (k, v) in columns {
+            if let Some(v) = v {
+                push_attr(s, k, v);
+            }
+        }
+        if let Some(n) = unit.usage_count {
+            push_attr(s, "usagecount", &n.to_string());
+        }
+        for (k, v) in &unit.meta.attrs {
+            if !TU_COLUMNS.contains(&k.as_str()) {
+                push_attr(s, k, v);
+            }
+        }
+        s.push_str(">\n");
+        if let Some(origin) = &unit.origin {
+            push_annotation(s, &Annotation::prop(ORIGIN_PROP, origin.as_str()), "      ");
+        }
+        for ann in &unit.meta.annotations {
+            push_annotation(s, ann, "      ");
+        }
+        for (lang, seg, meta) in [
+            (&unit.src_lang, &unit.source, &unit.meta.source),
+            (&unit.tgt_lang, &unit.target, &unit.meta.target),
+        ] {
+            s.push_str("      <tuv");
+            push_attr(s, "xml:lang", lang);
+            for (k, v) in &meta.attrs {
+                push_attr(s, k, v);
+            }
+            s.push('>');
+            for ann in &meta.annotations {
+                s.push('\n');
+                push_annotation(s, ann, "        ");
+            }
+            s.push_str("<seg>");
+            match &seg.markup {
+                Some(markup) => s.push_str(markup),
+                None => escape_text_into(&seg.text, s),
+            }
+            s.push_str("</seg></tuv>\n");
+        }
+        s.push_str("    </tu>\n");
+        let (clean, dropped) = drop_invalid_xml_chars(s);
+        self.dropped_chars += dropped;
+        self.out.write_all(clean.as_bytes())
+    }
+
+    /// Closes the document and returns the output.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.write_all(b"  </body>\n</tmx>\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn push_annotation(s: &mut String, ann: &Annotation, indent: &str) {
+    let name = match ann.kind {
+        AnnotationKind::Prop => "prop",
+        AnnotationKind::Note => "note",
+    };
+    s.push_str(indent);
+    s.push('<');
+    s.push_str(name);
+    for (k, v) in &ann.attrs {
+        push_attr(s, k, v);
+    }
+    s.push('>');
+    escape_text_into(&ann.text, s);
+    s.push_str("</");
+    s.push_str(name);
+    s.push_str(">\n");
+}
+
+fn push_attr(s: &mut String, key: &str, value: &str) {
+    s.push(' ');
+    s.push_str(key);
+    s.push_str("=\"");
+    for c in value.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            // Attribute-value normalisation would turn these into spaces; references keep them.
+            '\t' => s.push_str("&#x9;"),
+            '\n' => s.push_str("&#xA;"),
+            '\r' => s.push_str("&#xD;"),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+}
+
+/// Escapes text content. A carriage return is written as a reference because XML parsers turn a literal
+/// CR LF into LF, and segment text must come back byte for byte.
+fn escape_text_into(text: &str, s: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '\r' => s.push_str("&#xD;"),
+            c => s.push(c),
+        }
+    }
+}
+
+fn write_tag(s: &mut String, name: &[u8], attrs: &[(String, String)], empty: bool) {
+    s.push('<');
+    s.push_str(&String::from_utf8_lossy(name));
+    for (k, v) in attrs {
+        push_attr(s, k, v);
+    }
+    s.push_str(if empty { "/>" } else { ">" });
+}
+
+/// XML 1.0 cannot carry most C0 controls even as references; they are dropped (and counted) on export.
+fn drop_invalid_xml_chars(s: &str) -> (std::borrow::Cow<'_, str>, u64) {
+    let invalid = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if !s.chars().any(invalid) {
+        return (std::borrow::Cow::Borrowed(s), 0);
+    }
+    let dropped = s.chars().filter(|&c| invalid(c)).count() as u64;
+    (
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !invalid(c)).collect()),
+        dropped,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmx(body: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<header srclang=\"ar\"/>\n<body>\n{body}\n</body>\n</tmx>\n"
+        )
+    }
+
+    const UNIT: &str = r#"<tu tuid="7" creationdate="20240925T101500Z"><prop type="x-origin">memri</prop><tuv xml:lang="ar-IQ"><seg>قيس الخزعلي</seg></tuv><tuv xml:lang="en-US"><seg>Qais Al-Khazali</seg></tuv></tu>"#;
+
+    #[test]
+    fn reads_a_unit_with_its_metadata() {
+        let units = read_str(&tmx(UNIT), "ar", "en").unwrap();
+        assert_eq!(units.len(), 1);
+        let u = &units[0];
+        assert_eq!(u.source.text, "قيس الخزعلي");
+        assert_eq!(u.target.text, "Qais Al-Khazali");
+        assert_eq!(
+            (u.src_lang.as_str(), u.tgt_lang.as_str()),
+            ("ar-IQ", "en-US")
+        );
+        assert_eq!(u.tuid.as_deref(), Some("7"));
+        assert_eq!(u.created.as_deref(), Some("20240925T101500Z"));
+        assert_eq!(u.origin.as_deref(), Some("memri"));
+        assert!(u.meta.is_empty());
+    }
+
+    #[test]
+    fn inline_markup_is_kept_and_text_excludes_native_code() {
+        let body = r#"<tu><tuv xml:lang="ar"><seg><bpt i="1" x="1">&lt;b&gt;</bpt>عاجل<ept i="1">&lt;/b&gt;</ept>: <ph x="2">{1}</ph> <hi type="x">البوكمال</hi></seg></tuv><tuv lang="en"><seg>Breaking</seg></tuv></tu>"#;
+        let u = &read_str(&tmx(body), "ar", "en").unwrap()[0];
+        assert_eq!(u.source.text, "عاجل:  البوكمال");
+        assert_eq!(
+            u.source.markup.as_deref(),
+            Some(
+                r#"<bpt i="1" x="1">&lt;b&gt;</bpt>عاجل<ept i="1">&lt;/b&gt;</ept>: <ph x="2">{1}</ph> <hi type="x">البوكمال</hi>"#
+            )
+        );
+        assert_eq!(u.target.markup, None, "TMX 1.1 lang attribute accepted");
+    }
+
+    #[test]
+    fn a_missing_language_is_a_located_unit_error() {
+        let body = "<tu tuid=\"x1\">\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv>\n <tuv xml:lang=\"en\"><seg>Hello</seg></tuv></tu>";
+        let mut reader = read_all(&tmx(body));
+        let err = reader.remove(0).unwrap_err();
+        assert!(err.is_recoverable());
+        assert_eq!(err.position, Some(Position { line: 5, col: 1 }));
+        assert!(
+            err.to_string()
+                .contains("unit \"x1\" has no ar segment (it has fr, en)"),
+            "{err}"
+        );
+    }
+
+    fn read_all(xml: &str) -> Vec<Result<Unit, FormatError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.tmx");
+        std::fs::write(&path, xml).unwrap();
+        TmxReader::open(&path, &ReadOptions::new("ar", "en"))
+            .unwrap()
+            .collect()
+    }
+
+    #[test]
+    fn declared_entities_are_never_expanded() {
+        let xml = r#"<?xml version="1.0"?>
+<!DOCTYPE tmx [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+<tmx version="1.4"><header/><body>
+<tu><tuv xml:lang="ar"><seg>&lol2;</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv></tu>
+</body></tmx>"#;
+        let results = read_all(xml);
+        let err = results.into_iter().find_map(Result::err).unwrap();
+        assert!(!err.is_recoverable());
+        assert!(
+            err.to_string()
+                .contains("entity &lol2; is not one of XML's five"),
+            "{err}"
+        );
+        assert_eq!(err.position.map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn truncated_file_is_an_error_with_a_position() {
+        let xml = tmx(UNIT);
+        let cut = &xml[..xml.find("Qais").unwrap()];
+        let err = read_all(cut).into_iter().find_map(Result::err).unwrap();
+        assert!(
+            err.to_string().contains("truncated") || err.to_string().contains("XML"),
+            "{err}"
+        );
+        assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn not_xml_is_refused() {
+        let err = read_all("حزب الله\tHizbullah\n").remove(0).unwrap_err();
+        assert!(err.to_string().contains("not a TMX file"), "{err}");
+    }
+
+    #[test]
+    fn writer_output_reads_back_identically() {
+        let body = r#"<tu tuid="a&amp;b" usagecount="3" lastusagedate="20240101T000000Z"><note>ملاحظة</note><tuv xml:lang="ar" creationid="u"><prop type="t">v</prop><seg>  مسافتان &#xD;
+ و&lt;وسم&gt; <ph x="1">&lt;br/&gt;</ph></seg></tuv><tuv xml:lang="en"><seg>Hizbullah &amp; co</seg></tuv></tu>"#;
+        let units = read_str(&tmx(body), "ar", "en").unwrap();
+        let header = Header {
+            srclang: "ar".into(),
+            creation_date: "20241001T000000Z".into(),
+        };
+        let mut w = TmxWriter::new(Vec::new(), &header).unwrap();
+        w.write_unit(&units[0]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        let again = read_str(&out, "ar", "en").unwrap();
+        assert_eq!(again, units);
+        assert_eq!(units[0].source.text, "  مسافتان \r\n و<وسم> ");
+        assert_eq!(units[0].usage_count, Some(3));
+    }
+
+    #[test]
+    fn writer_drops_characters_xml_cannot_carry() {
+        let mut u = Unit::new("ar", "en", Segment::plain("a\u{1}b"), Segment::plain("ok"));
+        u.origin = Some("o".into());
+        let header = Header {
+            srclang: "ar".into(),
+            creation_date: "20241001T000000Z".into(),
+        };
+        let mut w = TmxWriter::new(Vec::new(), &header).unwrap();
+        w.write_unit(&u).unwrap();
+        assert_eq!(w.dropped_chars, 1);
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert!(out.contains("<seg>ab</seg>"));
+    }
+}

@@ -1,0 +1,330 @@
+//! Bringing files into the memory: one transaction, two threads.
+//!
+//! One thread reads and parses the files and prepares each unit (matching form, pair hash); the calling
+//! thread writes batches into SQLite. All files of one call go in one transaction, so a failure anywhere
+//! (a malformed file, a full disk) leaves the memory exactly as it was.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{matching_form, now, sqlite_error, Added, Error, Provenance, Result, Store};
+use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
+use crate::unit::{primary_language, Unit};
+
+/// Units per message between the reader and the writer thread.
+const BATCH: usize = 512;
+
+/// How an import treats bad units and where units come from.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    pub provenance: Provenance,
+    /// Import the good units and report the bad ones, instead of failing on the first.
+    pub skip_invalid: bool,
+}
+
+/// A unit passed over by `--skip-invalid`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub col: Option<u64>,
+    pub error: String,
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct FileReport {
+    pub file: PathBuf,
+    pub format: String,
+    /// Units read from the file (added + merged).
+    pub units: u64,
+    /// Stored as new units.
+    pub added: u64,
+    /// Identical to a unit already stored (dates, origin and use count updated).
+    pub merged: u64,
+    pub skipped: u64,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    pub units: u64,
+    pub added: u64,
+    pub merged: u64,
+    pub skipped: u64,
+    /// Where the skipped units were and why (with `--skip-invalid`).
+    pub skipped_units: Vec<Skipped>,
+}
+
+/// A unit ready to be written: its columns computed off the writer thread.
+pub(super) struct Prepared {
+    unit: Unit,
+    source_norm: String,
+    pair_hash: i64,
+    meta: Option<String>,
+    created: String,
+    changed: String,
+    created_by: Option<String>,
+    changed_by: Option<String>,
+}
+
+impl Prepared {
+    pub(super) fn new(mut unit: Unit, provenance: &Provenance, now: &str) -> Prepared {
+        if provenance.origin.is_some() {
+            unit.origin.clone_from(&provenance.origin);
+        }
+        let created = unit.created.take().unwrap_or_else(|| now.to_string());
+        let changed = unit.changed.take().unwrap_or_else(|| created.clone());
+        let created_by = unit.created_by.take().or_else(|| provenance.user.clone());
+        let changed_by = unit.changed_by.take().or_else(|| created_by.clone());
+        Prepared {
+            source_norm: matching_form(&unit.source.text),
+            pair_hash: pair_hash(&unit),
+            meta: (!unit.meta.is_empty())
+                .then(|| serde_json::to_string(&unit.meta).unwrap_or_default()),
+            unit,
+            created,
+            changed,
+            created_by,
+            changed_by,
+        }
+    }
+}
+
+/// A stable 64-bit hash of the languages (primary subtags) and the exact texts of a pair.
+///
+/// It is persisted in the index, so it must never change between versions: xxh3 is specified, unlike
+/// std's hasher.
+fn pair_hash(unit: &Unit) -> i64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        primary_language(&unit.src_lang).as_str(),
+        primary_language(&unit.tgt_lang).as_str(),
+        &unit.source.text,
+        &unit.target.text,
+    ] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest() as i64
+}
+
+/// Writes one unit inside a transaction: a new row, or an update of the identical pair.
+pub(super) fn write_unit(tx: &Transaction, p: &Prepared) -> rusqlite::Result<Added> {
+    let existing: Option<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3 LIMIT 1",
+        )?
+        .query_row(
+            params![p.pair_hash, p.unit.source.text, p.unit.target.text],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        tx.prepare_cached(
+            "UPDATE units SET
+                changed = max(changed, ?2),
+                changed_by = coalesce(?3, changed_by),
+                origin = coalesce(?4, origin),
+                use_count = use_count + 1
+             WHERE id = ?1",
+        )?
+        .execute(params![id, p.changed, p.changed_by, p.unit.origin])?;
+        return Ok(Added::Merged(id));
+    }
+    tx.prepare_cached(
+        "INSERT INTO units (src_lang, tgt_lang, source, target, source_markup, target_markup,
+             source_norm, pair_hash, tuid, origin, created, created_by, changed, changed_by,
+             use_count, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        p.unit.src_lang,
+        p.unit.tgt_lang,
+        p.unit.source.text,
+        p.unit.target.text,
+        p.unit.source.markup,
+        p.unit.target.markup,
+        p.source_norm,
+        p.pair_hash,
+        p.unit.tuid,
+        p.unit.origin,
+        p.created,
+        p.created_by,
+        p.changed,
+        p.changed_by,
+        p.unit.usage_count.unwrap_or(1).max(1),
+        p.meta,
+    ])?;
+    Ok(Added::New(tx.last_insert_rowid()))
+}
+
+/// One input file and how to read it.
+#[derive(Clone, Debug)]
+pub struct ImportFile {
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+/// What travels from the reader thread to the writer.
+enum Message {
+    StartFile(usize),
+    Units(Vec<Prepared>),
+    Skipped(FormatError),
+    Failed(FormatError),
+}
+
+impl Store {
+    /// Imports files in one transaction. `progress` is called with the total bytes read so far.
+    ///
+    /// Without `skip_invalid`, the first bad unit fails the whole import and nothing is stored. A file that
+    /// is not readable at all (not XML, wrong encoding, truncated) always fails it.
+    pub fn import(
+        &mut self,
+        files: &[ImportFile],
+        read: &ReadOptions,
+        opts: &ImportOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportReport> {
+        let now = now();
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut report = ImportReport {
+            files: files
+                .iter()
+                .map(|f| FileReport {
+                    file: f.path.clone(),
+                    format: f.format.to_string(),
+                    ..FileReport::default()
+                })
+                .collect(),
+            ..ImportReport::default()
+        };
+        let outcome: Result<()> = std::thread::scope(|scope| {
+            let (send, receive) = mpsc::sync_channel::<Message>(8);
+            scope.spawn(|| read_files(files, read, opts, &now, send, progress));
+            let mut current = 0usize;
+            for message in receive {
+                match message {
+                    Message::StartFile(i) => current = i,
+                    Message::Units(batch) => {
+                        let file = &mut report.files[current];
+                        for p in &batch {
+                            match write_unit(&tx, p).map_err(err)? {
+                                Added::New(_) => file.added += 1,
+                                Added::Merged(_) => file.merged += 1,
+                            }
+                            file.units += 1;
+                        }
+                    }
+                    Message::Skipped(e) => {
+                        report.files[current].skipped += 1;
+                        report.skipped_units.push(Skipped {
+                            file: e.file.clone(),
+                            line: e.position.map(|p| p.line),
+                            col: e.position.map(|p| p.col),
+                            error: e.message(),
+                        });
+                    }
+                    // Returning drops the receiver, which stops the reader thread.
+                    Message::Failed(e) => return Err(Error::Format(e)),
+                }
+            }
+            Ok(())
+        });
+        // On error the transaction is dropped here, which rolls it back.
+        outcome?;
+        tx.commit().map_err(err)?;
+        for f in &report.files {
+            report.units += f.units;
+            report.added += f.added;
+            report.merged += f.merged;
+            report.skipped += f.skipped;
+        }
+        Ok(report)
+    }
+}
+
+/// The reader thread: parses each file in turn and sends prepared batches to the writer.
+fn read_files(
+    files: &[ImportFile],
+    read: &ReadOptions,
+    opts: &ImportOptions,
+    now: &str,
+    send: mpsc::SyncSender<Message>,
+    progress: &(dyn Fn(u64) + Sync),
+) {
+    let mut done_bytes = 0u64;
+    for (i, file) in files.iter().enumerate() {
+        if send.send(Message::StartFile(i)).is_err() {
+            return;
+        }
+        let reader = match open_units(&file.path, file.format, read) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = send.send(Message::Failed(e));
+                return;
+            }
+        };
+        let file_name = origin_name(&file.path);
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut last_bytes = 0;
+        let mut reader = reader;
+        while let Some(item) = reader.next() {
+            match item {
+                Ok(mut unit) => {
+                    if unit.origin.is_none() {
+                        unit.origin = Some(file_name.clone());
+                    }
+                    batch.push(Prepared::new(unit, &opts.provenance, now));
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if send.send(Message::Units(full)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) if e.is_recoverable() && opts.skip_invalid => {
+                    if send.send(Message::Skipped(e)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = send.send(Message::Failed(e));
+                    return;
+                }
+            }
+            let bytes = reader.bytes_read();
+            if bytes != last_bytes {
+                progress(done_bytes + bytes);
+                last_bytes = bytes;
+            }
+        }
+        done_bytes += reader.bytes_read();
+        if !batch.is_empty() && send.send(Message::Units(batch)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The origin recorded for units from a file that names none: its file name.
+fn origin_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A skipped unit's position, for messages.
+impl Skipped {
+    pub fn position(&self) -> Option<Position> {
+        Some(Position {
+            line: self.line?,
+            col: self.col.unwrap_or(1),
+        })
+    }
+}

@@ -1,0 +1,406 @@
+//! The memory: Arabic source segments with their English translations in one SQLite file.
+//!
+//! A [`Store`] is opened read-only (lookups, export, stats: a missing file is an error, never created) or
+//! read-write (import, add, delete). The database runs in WAL mode with a busy timeout, so readers go on
+//! while one writer imports. Every import runs in one transaction: a file that fails leaves the memory
+//! exactly as it was.
+//!
+//! An identical source+target pair (same languages, same text to the byte) is stored once: a second
+//! arrival updates its change date, user and origin and raises its use count.
+//!
+//! ```
+//! use tm::store::Store;
+//! use tm::unit::{Segment, Unit};
+//! let mut store = Store::in_memory().unwrap();
+//! let unit = Unit::new("ar", "en", Segment::plain("دير الزور"), Segment::plain("Deir Al-Zour"));
+//! store.add(unit.clone(), &Default::default()).unwrap();
+//! store.add(unit, &Default::default()).unwrap();
+//! assert_eq!(store.stats().unwrap().segments, 1);
+//! ```
+
+mod import;
+pub mod schema;
+mod upkeep;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+
+use crate::formats::FormatError;
+use crate::normalize::normalize;
+use crate::unit::{primary_language, Meta, Segment, Unit};
+
+pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
+pub use upkeep::{DedupeGroup, DedupeReport, UnitFilter};
+
+/// How long a command waits for another process's write to finish before saying the memory is busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Errors at the store boundary. Each names the memory file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no memory at {path}: import or add something first (tm import FILE), or give --db")]
+    NotFound { path: PathBuf },
+    #[error("{path} is not a tm memory (not an SQLite database)")]
+    NotAMemory { path: PathBuf },
+    #[error(
+        "{path} was written by a newer tm (schema version {found}; this tm knows up to {known}): \
+         upgrade tm"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error(
+        "{path} has schema version {found} and needs upgrading to {known}: run a writing command \
+         such as `tm import` or `tm dedupe --dry-run` on it first"
+    )]
+    OlderSchema {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("the memory {path} is busy: another tm process is writing to it; try again")]
+    Busy { path: PathBuf },
+    #[error("the memory {path} cannot be written: {reason}")]
+    ReadOnly { path: PathBuf, reason: String },
+    #[error("{path}: the disk is full; the memory was left as it was")]
+    DiskFull { path: PathBuf },
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Whether a command may change the memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Never creates or changes the file.
+    ReadOnly,
+    /// Creates the file (and its folder) if needed, and brings the schema up to date.
+    ReadWrite,
+}
+
+/// The memory.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Who and when, for units that arrive without them.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// Recorded as `created_by`/`changed_by` when a unit does not name its own user.
+    pub user: Option<String>,
+    /// Overrides every unit's origin.
+    pub origin: Option<String>,
+}
+
+/// What `add` did with a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Added {
+    /// Stored as a new unit with this id.
+    New(i64),
+    /// The same pair was already there (this id): its dates, origin and use count were updated.
+    Merged(i64),
+}
+
+/// A summary of the memory, as `tm stats` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    pub segments: u64,
+    /// Units per language pair, by primary language.
+    pub pairs: Vec<PairCount>,
+    /// Distinct origins (files, documents, projects).
+    pub origins: u64,
+    pub oldest: Option<String>,
+    pub newest: Option<String>,
+    pub schema_version: u32,
+    pub path: PathBuf,
+    pub size_bytes: u64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PairCount {
+    pub src: String,
+    pub tgt: String,
+    pub segments: u64,
+}
+
+impl Store {
+    /// Opens the memory at `path`.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let exists = path.exists();
+        if mode == OpenMode::ReadOnly && !exists {
+            return Err(Error::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        if mode == OpenMode::ReadWrite && !exists {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+        }
+        let flags = match mode {
+            OpenMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            OpenMode::ReadWrite => {
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+            }
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
+        Store::setup(conn, path, mode)
+    }
+
+    /// A memory that lives only as long as the value (tests, `--memory FILE` lookups).
+    pub fn in_memory() -> Result<Store> {
+        let conn =
+            Connection::open_in_memory().map_err(|e| sqlite_error(Path::new(":memory:"), e))?;
+        Store::setup(conn, Path::new(":memory:"), OpenMode::ReadWrite)
+    }
+
+    fn setup(mut conn: Connection, path: &Path, mode: OpenMode) -> Result<Store> {
+        let err = |e| sqlite_error(path, e);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        let found = schema::version(&conn).map_err(err)?;
+        if found > schema::VERSION {
+            return Err(Error::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                known: schema::VERSION,
+            });
+        }
+        match mode {
+            OpenMode::ReadWrite => {
+                // WAL lets lookups run while an import writes; NORMAL sync is safe in WAL mode
+                // (a power cut may lose the last commit, never corrupt the file).
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+                    .map_err(err)?;
+                conn.pragma_update(None, "synchronous", "NORMAL")
+                    .map_err(err)?;
+                if found < schema::VERSION {
+                    schema::migrate(&mut conn, found).map_err(err)?;
+                }
+            }
+            OpenMode::ReadOnly if found < schema::VERSION => {
+                return Err(Error::OlderSchema {
+                    path: path.to_path_buf(),
+                    found,
+                    known: schema::VERSION,
+                })
+            }
+            OpenMode::ReadOnly => {}
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this memory lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        |e| sqlite_error(&self.path, e)
+    }
+
+    /// Stores one unit, or merges it into the identical pair already stored.
+    pub fn add(&mut self, unit: Unit, provenance: &Provenance) -> Result<Added> {
+        let prepared = import::Prepared::new(unit, provenance, &now());
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| sqlite_error(&self.path, e))?;
+        let added = import::write_unit(&tx, &prepared).map_err(|e| sqlite_error(&self.path, e))?;
+        tx.commit().map_err(|e| sqlite_error(&self.path, e))?;
+        Ok(added)
+    }
+
+    /// Counts and dates for `tm stats`.
+    pub fn stats(&self) -> Result<Stats> {
+        let err = self.err();
+        let (segments, origins, oldest, newest): (u64, u64, Option<String>, Option<String>) = self
+            .conn
+            .query_row(
+                "SELECT count(*), count(DISTINCT origin), min(created), max(changed) FROM units",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT src_lang, tgt_lang, count(*) FROM units GROUP BY src_lang, tgt_lang")
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u64>(2)?,
+                ))
+            })
+            .map_err(&err)?;
+        let mut pairs: Vec<PairCount> = Vec::new();
+        for row in rows {
+            let (src, tgt, n) = row.map_err(&err)?;
+            let (src, tgt) = (primary_language(&src), primary_language(&tgt));
+            match pairs.iter_mut().find(|p| p.src == src && p.tgt == tgt) {
+                Some(p) => p.segments += n,
+                None => pairs.push(PairCount {
+                    src,
+                    tgt,
+                    segments: n,
+                }),
+            }
+        }
+        pairs.sort_by(|a, b| b.segments.cmp(&a.segments).then(a.src.cmp(&b.src)));
+        let size_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(self.path.with_extension("db-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        Ok(Stats {
+            segments,
+            pairs,
+            origins,
+            oldest,
+            newest,
+            schema_version: schema::version(&self.conn).map_err(&err)?,
+            path: self.path.clone(),
+            size_bytes,
+        })
+    }
+
+    /// Calls `f` for every unit that passes `filter`, in the order they were stored.
+    ///
+    /// Streams from SQLite: memory stays flat however large the memory is. Returns how many units `f`
+    /// was given; an error from `f` (a full disk while exporting) stops the walk.
+    pub fn for_each_unit<E: From<Error>>(
+        &self,
+        filter: &UnitFilter,
+        mut f: impl FnMut(i64, Unit) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
+        let err = self.err();
+        let (clause, values) = filter.sql();
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE {clause} ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values.iter()))
+            .map_err(&err)?;
+        let mut n = 0;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let (id, unit) = unit_from_row(row).map_err(&err)?;
+            if filter.matches_languages(&unit) {
+                f(id, unit)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// One unit by id.
+    pub fn get(&self, id: i64) -> Result<Option<Unit>> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = ?1");
+        self.conn
+            .query_row(&sql, params![id], |r| unit_from_row(r).map(|(_, u)| u))
+            .optional()
+            .map_err(self.err())
+    }
+}
+
+/// Columns read back into a [`Unit`], in the order [`unit_from_row`] expects.
+const UNIT_COLUMNS: &str = "id, src_lang, tgt_lang, source, target, source_markup, target_markup, \
+     tuid, origin, created, created_by, changed, changed_by, use_count, meta";
+
+fn unit_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Unit)> {
+    let meta: Option<String> = r.get(14)?;
+    let meta: Meta = match meta {
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(14, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        None => Meta::default(),
+    };
+    Ok((
+        r.get(0)?,
+        Unit {
+            src_lang: r.get(1)?,
+            tgt_lang: r.get(2)?,
+            source: Segment {
+                text: r.get(3)?,
+                markup: r.get(5)?,
+            },
+            target: Segment {
+                text: r.get(4)?,
+                markup: r.get(6)?,
+            },
+            tuid: r.get(7)?,
+            origin: r.get(8)?,
+            created: r.get(9)?,
+            created_by: r.get(10)?,
+            changed: r.get(11)?,
+            changed_by: r.get(12)?,
+            usage_count: Some(r.get(13)?),
+            meta,
+        },
+    ))
+}
+
+/// The matching form of a source segment, stored beside it.
+pub(crate) fn matching_form(text: &str) -> String {
+    normalize(text)
+}
+
+/// The current time in TMX's date format (`20240925T101500Z`).
+pub fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Maps SQLite's errors to the ones a user can act on.
+pub(crate) fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        match f.code {
+            ErrorCode::NotADatabase => return Error::NotAMemory { path },
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy { path },
+            ErrorCode::DiskFull => return Error::DiskFull { path },
+            ErrorCode::ReadOnly | ErrorCode::PermissionDenied => {
+                return Error::ReadOnly {
+                    path,
+                    reason: msg.clone().unwrap_or_else(|| f.to_string()),
+                }
+            }
+            _ => {}
+        }
+    }
+    Error::Sqlite { path, source: e }
+}

@@ -1,0 +1,52 @@
+//! The memory's SQLite schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version: the number of migrations applied. A memory made by a
+//! newer `tm` is refused rather than misread; an older one is brought up to date, in one transaction, the
+//! first time a writing command opens it. Migrations are only ever appended to.
+
+use rusqlite::{Connection, Transaction};
+
+/// Each entry moves the schema up one version. Never edit a released entry; add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: units. Text is kept exactly as given; `source_norm` is the matching form (see normalize.rs);
+    // `pair_hash` finds an identical source+target pair without indexing the text itself (an index on
+    // the two text columns would double the file's size).
+    "CREATE TABLE units (
+        id            INTEGER PRIMARY KEY,
+        src_lang      TEXT NOT NULL,
+        tgt_lang      TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        target        TEXT NOT NULL,
+        source_markup TEXT,
+        target_markup TEXT,
+        source_norm   TEXT NOT NULL,
+        pair_hash     INTEGER NOT NULL,
+        tuid          TEXT,
+        origin        TEXT,
+        created       TEXT NOT NULL,
+        created_by    TEXT,
+        changed       TEXT NOT NULL,
+        changed_by    TEXT,
+        use_count     INTEGER NOT NULL DEFAULT 1,
+        meta          TEXT
+    ) STRICT;
+    CREATE INDEX units_by_pair ON units(pair_hash);",
+];
+
+/// The schema version this build of `tm` writes.
+pub const VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Reads the schema version of an open database.
+pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Applies the migrations a database lacks, all in one transaction.
+pub fn migrate(conn: &mut Connection, from: u32) -> rusqlite::Result<()> {
+    let tx: Transaction = conn.transaction()?;
+    for sql in &MIGRATIONS[from as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()
+}

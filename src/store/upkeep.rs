@@ -1,0 +1,257 @@
+//! Keeping a memory clean: choosing units, deleting them, merging near-identical duplicates.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+use serde::Serialize;
+
+use super::{sqlite_error, Result, Store};
+use crate::unit::{language_matches, Unit};
+
+/// Which units a command acts on. Empty criteria select every unit; given criteria must all hold.
+#[derive(Clone, Debug, Default)]
+pub struct UnitFilter {
+    pub ids: Vec<i64>,
+    /// Exact origin.
+    pub origin: Option<String>,
+    /// Exact source text.
+    pub source: Option<String>,
+    /// Source language (`ar` takes `ar-IQ`).
+    pub src_lang: Option<String>,
+    pub tgt_lang: Option<String>,
+}
+
+impl UnitFilter {
+    /// Whether the filter selects every unit.
+    pub fn is_everything(&self) -> bool {
+        self.ids.is_empty()
+            && self.origin.is_none()
+            && self.source.is_none()
+            && self.src_lang.is_none()
+            && self.tgt_lang.is_none()
+    }
+
+    /// The SQL condition for the criteria SQLite can check, with its values.
+    pub(super) fn sql(&self) -> (String, Vec<Value>) {
+        let mut clauses = vec!["1".to_string()];
+        let mut values = Vec::new();
+        if !self.ids.is_empty() {
+            let marks = vec!["?"; self.ids.len()].join(",");
+            clauses.push(format!("id IN ({marks})"));
+            values.extend(self.ids.iter().map(|&i| Value::Integer(i)));
+        }
+        if let Some(origin) = &self.origin {
+            clauses.push("origin = ?".into());
+            values.push(Value::Text(origin.clone()));
+        }
+        if let Some(source) = &self.source {
+            clauses.push("source = ?".into());
+            values.push(Value::Text(source.clone()));
+        }
+        (clauses.join(" AND "), values)
+    }
+
+    /// The language criteria, checked in Rust because tags match by primary subtag.
+    pub(super) fn matches_languages(&self, unit: &Unit) -> bool {
+        self.src_lang
+            .as_deref()
+            .is_none_or(|l| language_matches(l, &unit.src_lang))
+            && self
+                .tgt_lang
+                .as_deref()
+                .is_none_or(|l| language_matches(l, &unit.tgt_lang))
+    }
+}
+
+/// Units that `dedupe` found to be one, and the one kept.
+#[derive(Clone, Debug, Serialize)]
+pub struct DedupeGroup {
+    pub kept: i64,
+    pub removed: Vec<i64>,
+    pub source: String,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct DedupeReport {
+    pub groups: Vec<DedupeGroup>,
+    pub removed: u64,
+    pub dry_run: bool,
+}
+
+impl Store {
+    /// Deletes the units the filter selects, in one transaction. Returns how many.
+    pub fn delete(&mut self, filter: &UnitFilter) -> Result<u64> {
+        let mut ids = Vec::new();
+        self.for_each_unit(filter, |id, _| {
+            ids.push(id);
+            Ok::<(), super::Error>(())
+        })?;
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx.prepare("DELETE FROM units WHERE id = ?1").map_err(err)?;
+            for id in &ids {
+                stmt.execute([id]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(ids.len() as u64)
+    }
+
+    /// Merges units that are the same translation written slightly differently.
+    ///
+    /// Identical pairs are never stored twice, but the same sentence may arrive with and without harakat,
+    /// with a tatweel, another alef form, or different spacing, and the same English with different
+    /// spacing. Such units share the source's matching form (see `normalize`) and the target with
+    /// whitespace folded. Of each group the most recently changed unit is kept (the highest id among
+    /// equals), its use count raised by the others'; the others are deleted. `dry_run` reports only.
+    pub fn dedupe(&mut self, dry_run: bool) -> Result<DedupeReport> {
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        // (source language, target language, source matching form, folded target) → its units as
+        // (id, changed date, use count).
+        type Key = (String, String, String, String);
+        let mut groups: HashMap<Key, Vec<(i64, String, u64)>> = HashMap::new();
+        let mut texts: HashMap<i64, (String, String)> = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id, src_lang, tgt_lang, source_norm, target, changed, use_count, source
+                     FROM units",
+                )
+                .map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let id: i64 = r.get(0).map_err(err)?;
+                let src: String = r.get(1).map_err(err)?;
+                let tgt: String = r.get(2).map_err(err)?;
+                let norm: String = r.get(3).map_err(err)?;
+                let target: String = r.get(4).map_err(err)?;
+                let changed: String = r.get(5).map_err(err)?;
+                let uses: u64 = r.get(6).map_err(err)?;
+                let key = (
+                    crate::unit::primary_language(&src),
+                    crate::unit::primary_language(&tgt),
+                    norm,
+                    fold_whitespace(&target),
+                );
+                let members = groups.entry(key).or_default();
+                members.push((id, changed, uses));
+                if members.len() == 2 {
+                    let source: String = r.get(7).map_err(err)?;
+                    texts.insert(members[0].0, (source, target));
+                }
+            }
+        }
+        let mut report = DedupeReport {
+            dry_run,
+            ..DedupeReport::default()
+        };
+        for members in groups.into_values().filter(|m| m.len() > 1) {
+            let keep = members
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))
+                .map(|m| m.0)
+                .unwrap_or(members[0].0);
+            let (source, target) = texts.remove(&members[0].0).unwrap_or_default();
+            report.groups.push(DedupeGroup {
+                kept: keep,
+                removed: members
+                    .iter()
+                    .map(|m| m.0)
+                    .filter(|&id| id != keep)
+                    .collect(),
+                source,
+                target,
+            });
+        }
+        report.groups.sort_by_key(|g| g.kept);
+        report.removed = report.groups.iter().map(|g| g.removed.len() as u64).sum();
+        if dry_run || report.groups.is_empty() {
+            return Ok(report);
+        }
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut uses = tx
+                .prepare("SELECT use_count FROM units WHERE id = ?1")
+                .map_err(err)?;
+            let mut delete = tx.prepare("DELETE FROM units WHERE id = ?1").map_err(err)?;
+            let mut add = tx
+                .prepare("UPDATE units SET use_count = use_count + ?2 WHERE id = ?1")
+                .map_err(err)?;
+            for g in &report.groups {
+                let mut extra = 0u64;
+                for id in &g.removed {
+                    extra += uses.query_row([id], |r| r.get::<_, u64>(0)).map_err(err)?;
+                    delete.execute([id]).map_err(err)?;
+                }
+                add.execute(rusqlite::params![g.kept, extra]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(report)
+    }
+}
+
+/// Runs of whitespace as one space, trimmed; the target-side identity for `dedupe`.
+fn fold_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Provenance;
+    use crate::unit::Segment;
+
+    fn unit(ar: &str, en: &str) -> Unit {
+        Unit::new("ar", "en", Segment::plain(ar), Segment::plain(en))
+    }
+
+    #[test]
+    fn dedupe_merges_spellings_that_differ_only_in_harakat_and_spacing() {
+        let mut store = Store::in_memory().unwrap();
+        let p = Provenance::default();
+        store.add(unit("حزبُ الله", "Hizbullah"), &p).unwrap();
+        store.add(unit("حزب  الله", "Hizbullah "), &p).unwrap();
+        store.add(unit("حزب الله", "Hezbollah"), &p).unwrap();
+        let report = store.dedupe(true).unwrap();
+        assert_eq!(report.removed, 1);
+        assert_eq!(
+            store.stats().unwrap().segments,
+            3,
+            "dry run changes nothing"
+        );
+        let report = store.dedupe(false).unwrap();
+        assert_eq!(report.groups.len(), 1);
+        assert_eq!(report.groups[0].kept, 2, "the newer of equals is kept");
+        assert_eq!(store.stats().unwrap().segments, 2);
+        assert_eq!(store.get(2).unwrap().unwrap().usage_count, Some(2));
+    }
+
+    #[test]
+    fn delete_by_origin_and_language() {
+        let mut store = Store::in_memory().unwrap();
+        let mut a = unit("البوكمال", "Al-Bukamal");
+        a.origin = Some("a.tmx".into());
+        let mut b = unit("القائم", "Al-Qa'im");
+        b.origin = Some("b.tmx".into());
+        store.add(a, &Provenance::default()).unwrap();
+        store.add(b, &Provenance::default()).unwrap();
+        let filter = UnitFilter {
+            origin: Some("a.tmx".into()),
+            src_lang: Some("ar".into()),
+            ..UnitFilter::default()
+        };
+        assert_eq!(store.delete(&filter).unwrap(), 1);
+        assert_eq!(store.stats().unwrap().segments, 1);
+        let none = UnitFilter {
+            src_lang: Some("fa".into()),
+            ..UnitFilter::default()
+        };
+        assert_eq!(store.delete(&none).unwrap(), 0);
+    }
+}
