@@ -81,6 +81,7 @@ fn cell(text: &str, display: &Display, marks: bool) -> String {
         .join("\n")
 }
 
+/// One line of a cell, prepared as described in [`cell`].
 fn cell_line(line: &str, marks: bool) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     if marks {
@@ -113,6 +114,7 @@ fn terminal_width(s: &str) -> usize {
 mod tests {
     use super::*;
     use crate::display::BidiMode;
+    use proptest::prelude::*;
 
     fn display(mode: BidiMode, terminal: bool) -> Display {
         Display::with_env(mode, terminal, false, |_| None)
@@ -143,7 +145,11 @@ mod tests {
         let mut lines = out.lines();
         let first = separator_columns(lines.next().expect("a table has lines"));
         for line in lines {
-            assert_eq!(separator_columns(line), first, "misaligned line {line:?} in\n{out}");
+            assert_eq!(
+                separator_columns(line),
+                first,
+                "misaligned line {line:?} in\n{out}"
+            );
         }
     }
 
@@ -162,8 +168,8 @@ mod tests {
         assert_eq!("لا".width(), 1); // lam + alef: counted as a ligature
         assert_eq!(terminal_width("لا"), 2); // a terminal uses two cells
         assert_eq!("ال".width(), 2); // alef + lam: no ligature
-        // So reordering changes the measure: الله has no lam-alef, its visual
-        // form هللا does.
+                                     // So reordering changes the measure: الله has no lam-alef, its visual
+                                     // form هللا does.
         assert_eq!("الله".width(), 4);
         assert_eq!("هللا".width(), 3);
         // Harakat take no column in either measure.
@@ -269,8 +275,37 @@ mod tests {
 
     #[test]
     fn controls_in_cells_become_spaces() {
-        let out = table(&[], &rows(&[&["a\tb", "c"]]), &display(BidiMode::Logical, false));
+        let out = table(
+            &[],
+            &rows(&[&["a\tb", "c"]]),
+            &display(BidiMode::Logical, false),
+        );
         assert_eq!(out, " a b │ c");
+    }
+
+    /// A cell made of pieces that stress the layout: lam-alef pairs,
+    /// harakat, marks, tabs, newlines, empty strings.
+    fn cell_text() -> impl Strategy<Value = String> {
+        let arabic = ["لا", "الله", "حزب", "مُحَمَّد", "إنَّ", "لأن"];
+        let other = [
+            "Hizb", "2024", "(", ")", " ", "\n", "\t", "\u{200E}", "\u{200F}", "", "x",
+        ];
+        let piece = prop::sample::select([&arabic[..], &other[..]].concat());
+        prop::collection::vec(piece, 0..6).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn columns_line_up_whatever_the_text(
+            row in prop::collection::vec(cell_text(), 1..4),
+            mode in prop::sample::select(vec![BidiMode::Logical, BidiMode::Visual]),
+            terminal in any::<bool>(),
+        ) {
+            let rows = vec![row.clone(), row];
+            let out = table(&["Arabic", "English"], &rows, &display(mode, terminal));
+            assert_aligned(&out);
+            prop_assert!(!out.contains(FILLER));
+        }
     }
 
     #[test]
