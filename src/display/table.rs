@@ -81,6 +81,7 @@ fn cell(text: &str, display: &Display, marks: bool) -> String {
         .join("\n")
 }
 
+/// One line of a cell, prepared as described in [`cell`].
 fn cell_line(line: &str, marks: bool) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     if marks {
@@ -113,6 +114,7 @@ fn terminal_width(s: &str) -> usize {
 mod tests {
     use super::*;
     use crate::display::BidiMode;
+    use proptest::prelude::*;
 
     fn display(mode: BidiMode, terminal: bool) -> Display {
         Display::with_env(mode, terminal, false, |_| None)
@@ -279,6 +281,31 @@ mod tests {
             &display(BidiMode::Logical, false),
         );
         assert_eq!(out, " a b │ c");
+    }
+
+    /// A cell made of pieces that stress the layout: lam-alef pairs,
+    /// harakat, marks, tabs, newlines, empty strings.
+    fn cell_text() -> impl Strategy<Value = String> {
+        let arabic = ["لا", "الله", "حزب", "مُحَمَّد", "إنَّ", "لأن"];
+        let other = [
+            "Hizb", "2024", "(", ")", " ", "\n", "\t", "\u{200E}", "\u{200F}", "", "x",
+        ];
+        let piece = prop::sample::select([&arabic[..], &other[..]].concat());
+        prop::collection::vec(piece, 0..6).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn columns_line_up_whatever_the_text(
+            row in prop::collection::vec(cell_text(), 1..4),
+            mode in prop::sample::select(vec![BidiMode::Logical, BidiMode::Visual]),
+            terminal in any::<bool>(),
+        ) {
+            let rows = vec![row.clone(), row];
+            let out = table(&["Arabic", "English"], &rows, &display(mode, terminal));
+            assert_aligned(&out);
+            prop_assert!(!out.contains(FILLER));
+        }
     }
 
     #[test]
