@@ -163,6 +163,8 @@ struct Transcoder<R> {
     output_end: usize,
     consumed: u64,
     eof: bool,
+    /// The decoder has been told the input ended; encoding_rs forbids calling it again.
+    finished: bool,
 }
 
 impl<R: Read> Transcoder<R> {
@@ -178,12 +180,16 @@ impl<R: Read> Transcoder<R> {
             output_end: 0,
             consumed: 0,
             eof: false,
+            finished: false,
         }
     }
 
     /// Decodes more input into the (empty) output buffer. Returns false at the end of the stream.
     fn fill(&mut self) -> io::Result<bool> {
         loop {
+            if self.finished {
+                return Ok(false);
+            }
             if self.input_start == self.input_end && !self.eof {
                 self.input_start = 0;
                 self.input_end = self.inner.read(&mut self.input)?;
@@ -208,12 +214,13 @@ impl<R: Read> Transcoder<R> {
                         ),
                     ));
                 }
-                DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
+                DecoderResult::InputEmpty => self.finished = self.eof,
+                DecoderResult::OutputFull => {}
             }
             if written > 0 {
                 return Ok(true);
             }
-            if self.eof && self.input_start == self.input_end {
+            if self.finished {
                 return Ok(false);
             }
         }
@@ -332,6 +339,18 @@ mod tests {
         let text = "حزب الله\tHizbullah\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         assert_eq!(decode_bytes(&le, false), (text.to_string(), UTF_16LE));
+    }
+
+    #[test]
+    fn reading_past_the_end_keeps_returning_nothing() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&encoding_rs::WINDOWS_1256.encode("القائم\n").0).unwrap();
+        let mut d = open(f.path(), encoding_rs::Encoding::for_label(b"cp1256"), false).unwrap();
+        let mut s = String::new();
+        d.reader.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "القائم\n");
+        assert_eq!(d.reader.read(&mut [0; 8]).unwrap(), 0);
+        assert_eq!(d.reader.read(&mut [0; 8]).unwrap(), 0);
     }
 
     #[test]

@@ -1,0 +1,343 @@
+//! Import and export through the binary, on the TMX standard's compliance kit, TICO-19 and our sample.
+
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::{fixture, fixture_str, units_of, Sandbox};
+
+#[test]
+fn sample_memory_imports_and_stats_reports_it() {
+    let s = Sandbox::new();
+    s.tm(&["import", &fixture_str("tm/sample.tmx")])
+        .assert()
+        .success()
+        .stdout(contains("imported 133 units"));
+    let out = s
+        .tm(&["stats", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["segments"], 133);
+    assert_eq!(json["pairs"][0]["src"], "ar");
+    assert_eq!(json["pairs"][0]["tgt"], "en");
+}
+
+/// Every import file of the LISA kit, with the language pair it holds and the units it yields.
+const KIT: &[(&str, &str, &str, usize)] = &[
+    ("ImportTest1A.tmx", "en-us", "fr-ca", 2), // UTF-16LE, tabs and spaces in segments
+    ("ImportTest1B.tmx", "en-us", "fr-ca", 1), // odd whitespace and quoting, mixed-case tags
+    ("ImportTest1C.tmx", "ja", "es", 3),       // five languages in varying order
+    ("ImportTest1D.tmx", "en-us", "en-gb", 3), // UTF-8 with BOM, character references
+    ("ImportTest1E.tmx", "en-us", "en-gb", 3), // UTF-8 without BOM
+    ("ImportTest1F.tmx", "en-us", "en-gb", 3), // UTF-16LE
+    ("ImportTest1G.tmx", "en-us", "en-gb", 3), // UTF-16BE
+    ("ImportTest1H.tmx", "en-us", "en-gb", 3), // US-ASCII with references
+    ("ImportTest1I.tmx", "en", "ja", 1),       // ideographic spaces
+    ("ImportTest1J.tmx", "en-gb", "en-us", 2), // languages in either order
+    ("ImportTest1K.tmx", "en", "de", 1),       // units with their own srclang (one lacks de)
+    ("ImportTest1L.tmx", "en", "fr", 1),       // header and unit notes, props, ude, comments
+    ("ImportTest2A.tmx", "en", "fr", 7),       // inline markup, UTF-16
+    ("ImportTest2A-0index.tmx", "en", "fr", 7),
+    ("ImportTest2B.tmx", "en", "fr", 7),
+    ("ImportTest2C.tmx", "en", "fr", 1),
+];
+
+#[test]
+fn compliance_kit_imports_and_round_trips_without_loss() {
+    for &(file, src, tgt, expected) in KIT {
+        let s = Sandbox::new();
+        let path = fixture_str(&format!("tests/fixtures/lisa/{file}"));
+        s.tm(&[
+            "import",
+            &path,
+            "--src",
+            src,
+            "--tgt",
+            tgt,
+            "--skip-invalid",
+        ])
+        .assert()
+        .success();
+        let first = s.units();
+        assert_eq!(first.len(), expected, "{file}: units imported");
+
+        let exported = s.path("out.tmx");
+        s.tm(&["export", exported.to_str().unwrap()])
+            .assert()
+            .success();
+        let again = Sandbox::new();
+        again
+            .tm(&[
+                "import",
+                exported.to_str().unwrap(),
+                "--src",
+                src,
+                "--tgt",
+                tgt,
+            ])
+            .assert()
+            .success();
+        assert_eq!(
+            again.units(),
+            first,
+            "{file}: import → export → import changed units"
+        );
+    }
+}
+
+#[test]
+fn kit_segments_keep_whitespace_references_and_markup_exactly() {
+    let s = Sandbox::new();
+    for (file, src, tgt) in [
+        ("ImportTest1A.tmx", "en-us", "fr-ca"),
+        ("ImportTest1H.tmx", "en-us", "en-gb"),
+        ("ImportTest2B.tmx", "en", "fr"),
+        ("ImportTest1L.tmx", "en", "fr"),
+    ] {
+        s.tm(&[
+            "import",
+            &fixture_str(&format!("tests/fixtures/lisa/{file}")),
+            "--src",
+            src,
+            "--tgt",
+            tgt,
+        ])
+        .assert()
+        .success();
+    }
+    let units = s.units();
+    let texts: Vec<&str> = units.iter().map(|u| u.source.text.as_str()).collect();
+    assert!(texts.contains(&"First segment with [\t\t   ]"), "{texts:?}");
+    assert!(
+        texts.contains(&"\u{e0}=agrave, \u{e9}=eacute, \u{e6}=aelig"),
+        "{texts:?}"
+    );
+    let bold = units
+        .iter()
+        .find(|u| u.source.text == "The big black cat sleeps.")
+        .expect("2B unit 1, text without native codes");
+    assert_eq!(
+        bold.source.markup.as_deref(),
+        Some(
+            r#"The big <bpt i="1" x="1" type="bold">{\b </bpt>black<ept i="1">}</ept> <bpt i="2" x="2" type="ulined">{\ul </bpt>cat<ept i="2">}</ept> sleeps."#
+        )
+    );
+    let noted = units
+        .iter()
+        .find(|u| u.tuid.as_deref() == Some("tu001"))
+        .expect("1L unit");
+    assert_eq!(noted.usage_count, Some(100));
+    assert_eq!(
+        noted.meta.annotations.len(),
+        3,
+        "two notes and a prop on the unit"
+    );
+    assert_eq!(noted.meta.source.annotations.len(), 3);
+    assert_eq!(noted.meta.target.annotations.len(), 4);
+
+    let out = s.path("all.tmx");
+    s.tm(&["export", out.to_str().unwrap()]).assert().success();
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains(r#"<seg>The big <bpt i="1" x="1" type="bold">{\b </bpt>black"#));
+    assert!(
+        xml.contains(r#"<note o-encoding="iso-8859-1" xml:lang="en-us">Text of tu note 1</note>"#)
+    );
+}
+
+#[test]
+fn tico19_arabic_english_imports_and_round_trips() {
+    let s = Sandbox::new();
+    let tico = fixture_str("tests/fixtures/tico19/all.en-ar.tmx");
+    let out = s
+        .tm(&["import", &tico, "--src", "ar", "--tgt", "en", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["units"], 3071);
+    // One pair occurs twice in TICO-19 and is stored once.
+    assert_eq!(report["added"], 3070);
+    assert_eq!(report["merged"], 1);
+    let first = s.units();
+    assert!(
+        first[0].source.text.starts_with("منذ متى"),
+        "{}",
+        first[0].source.text
+    );
+    assert_eq!(first[0].src_lang, "ar");
+
+    for format in ["tmx", "tsv"] {
+        let exported = s.path(&format!("tico.{format}"));
+        s.tm(&["export", exported.to_str().unwrap()])
+            .assert()
+            .success();
+        let again = Sandbox::new();
+        again
+            .tm(&["import", exported.to_str().unwrap()])
+            .assert()
+            .success();
+        let units = again.units();
+        assert_eq!(units.len(), first.len(), "{format}");
+        for (a, b) in first.iter().zip(&units) {
+            assert_eq!(
+                (&a.source.text, &a.target.text),
+                (&b.source.text, &b.target.text)
+            );
+        }
+        if format == "tmx" {
+            assert_eq!(units, first, "TMX keeps everything");
+        }
+    }
+}
+
+/// Exports validate against the TMX 1.4b DTD (xmllint, with the DTD from ../shared/data).
+#[test]
+fn exports_validate_against_the_tmx_dtd() {
+    let dtd = fixture("../shared/data/tmx/tmx14.dtd");
+    let have_xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !dtd.exists() || !have_xmllint {
+        assert!(
+            std::env::var_os("TM_REQUIRE_XMLLINT").is_none(),
+            "TM_REQUIRE_XMLLINT is set but xmllint or {} is missing",
+            dtd.display()
+        );
+        eprintln!("skipped: needs xmllint and {} (CI has both)", dtd.display());
+        return;
+    }
+    let s = Sandbox::new();
+    s.tm(&["import", &fixture_str("tm/sample.tmx")])
+        .assert()
+        .success();
+    s.tm(&[
+        "import",
+        &fixture_str("tests/fixtures/tico19/all.en-ar.tmx"),
+    ])
+    .assert()
+    .success();
+    for (file, src, tgt) in [
+        ("ImportTest1L.tmx", "en", "fr"),
+        ("ImportTest2B.tmx", "en", "fr"),
+    ] {
+        s.tm(&[
+            "import",
+            &fixture_str(&format!("tests/fixtures/lisa/{file}")),
+            "--src",
+            src,
+            "--tgt",
+            tgt,
+        ])
+        .assert()
+        .success();
+    }
+    let out = s.path("all.tmx");
+    s.tm(&["export", out.to_str().unwrap()]).assert().success();
+    let status = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(&dtd)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn reading_commands_never_create_a_memory() {
+    let s = Sandbox::new();
+    for args in [
+        vec!["stats"],
+        vec!["list"],
+        vec!["export", "-"],
+        vec!["delete", "--all", "--dry-run"],
+    ] {
+        s.tm(&args)
+            .assert()
+            .code(2)
+            .stderr(contains("no memory at").and(contains("memory.db")));
+        assert!(!s.db().exists(), "{args:?} created the memory");
+    }
+}
+
+#[test]
+fn tsv_with_header_keeps_named_columns_and_exports_to_stdout() {
+    let s = Sandbox::new();
+    let tsv = s.path("names.tsv");
+    std::fs::write(
+        &tsv,
+        "ar\ten\tnote\tdomain\nكتائب حزب الله\tHizbullah Brigades\tnot Kataib Hezbollah\tarmed groups\n\
+         حركة النجباء\tAl-Nujaba Movement\t\tarmed groups\n",
+    )
+    .unwrap();
+    s.tm(&["import", tsv.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(contains("imported 2 units"));
+    let units = s.units();
+    assert_eq!(units[0].meta.annotations[0].text, "not Kataib Hezbollah");
+    assert_eq!(units[0].meta.annotations[1].attr("type"), Some("domain"));
+    s.tm(&["export", "-", "--format", "tsv"])
+        .assert()
+        .success()
+        .stdout("كتائب حزب الله\tHizbullah Brigades\nحركة النجباء\tAl-Nujaba Movement\n");
+    let csv = s.path("out.csv");
+    s.tm(&["export", csv.to_str().unwrap()]).assert().success();
+    let again = Sandbox::new();
+    again
+        .tm(&["import", csv.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(again.units().len(), 2);
+}
+
+#[test]
+fn one_memory_holds_other_language_pairs() {
+    let s = Sandbox::new();
+    s.tm(&["add", "--source", "حزب الله", "--target", "Hizbullah"])
+        .assert()
+        .success();
+    s.tm(&[
+        "add",
+        "--source",
+        "حزب‌الله",
+        "--target",
+        "Hizbullah",
+        "--src",
+        "fa",
+    ])
+    .assert()
+    .success();
+    let out = s
+        .tm(&["stats", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["segments"], 2);
+    assert_eq!(json["pairs"].as_array().unwrap().len(), 2);
+    let fa = s.path("fa.tmx");
+    s.tm(&["export", fa.to_str().unwrap(), "--src", "fa"])
+        .assert()
+        .success();
+    assert_eq!(units_of_file(&fa, "fa"), 1);
+}
+
+fn units_of_file(path: &std::path::Path, src: &str) -> usize {
+    let s = Sandbox::new();
+    s.tm(&["import", path.to_str().unwrap(), "--src", src])
+        .assert()
+        .success();
+    units_of(&s.db()).len()
+}

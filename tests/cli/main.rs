@@ -1,0 +1,9 @@
+//! Integration tests: the real `tm` binary on real files, and the library on the same files.
+//!
+//! One test binary with topic modules (it links once, which matters on two cores).
+
+mod support;
+
+mod bad_input;
+mod import_export;
+mod upkeep;

@@ -1,0 +1,73 @@
+//! Helpers shared by the topic modules.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tm::store::{OpenMode, Store, UnitFilter};
+use tm::unit::Unit;
+
+/// A scratch folder with a memory file in it.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("memory.db")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `tm --db <sandbox db> ARGS...`, with no stray environment.
+    pub fn tm(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("tm").expect("tm binary");
+        cmd.env_remove("TM_DB")
+            .env("TM_USER", "tester")
+            .arg("--db")
+            .arg(self.db())
+            .args(args);
+        cmd
+    }
+
+    /// Every unit in the memory, in order.
+    pub fn units(&self) -> Vec<Unit> {
+        units_of(&self.db())
+    }
+
+    pub fn segments(&self) -> u64 {
+        Store::open(&self.db(), OpenMode::ReadOnly)
+            .expect("open memory")
+            .stats()
+            .expect("stats")
+            .segments
+    }
+}
+
+pub fn units_of(db: &Path) -> Vec<Unit> {
+    let store = Store::open(db, OpenMode::ReadOnly).expect("open memory");
+    let mut units = Vec::new();
+    store
+        .for_each_unit(&UnitFilter::default(), |_, u| {
+            units.push(u);
+            Ok::<(), tm::store::Error>(())
+        })
+        .expect("read units");
+    units
+}
+
+/// A file in `tests/fixtures/` (or the repository, for `tm/`).
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub fn fixture_str(rel: &str) -> String {
+    fixture(rel).to_string_lossy().into_owned()
+}
