@@ -113,20 +113,18 @@ const fn arabic_table() -> [u16; 256] {
             // (their composed letters are folded anyway), superscript alef,
             // Quranic annotation marks U+06D6–U+06ED, and the small high
             // signs and small harakat U+0610–U+061A; tatweel; ALM U+061C.
-            0x0610..=0x061A | 0x061C | 0x0640 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED => {
-                DROP
-            }
+            0x0610..=0x061A | 0x061C | 0x0640 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED => DROP,
             // Alef with hamza/madda, wasla, wavy hamza → bare alef.
             0x0622 | 0x0623 | 0x0625 | 0x0671..=0x0673 => 0x0627,
-            0x0624 => 0x0648,                   // ؤ → و
-            0x0626 | 0x0649 => 0x064A,          // ئ ى → ي
-            0x06CC | 0x06D2 | 0x06D3 => 0x064A, // ی ے ۓ → ي
-            0x0629 => 0x0647,                   // ة → ه
+            0x0624 => 0x0648,                            // ؤ → و
+            0x0626 | 0x0649 => 0x064A,                   // ئ ى → ي
+            0x06CC | 0x06D2 | 0x06D3 => 0x064A,          // ی ے ۓ → ي
+            0x0629 => 0x0647,                            // ة → ه
             0x06BE | 0x06C0..=0x06C3 | 0x06D5 => 0x0647, // ھ ۀ ہ ۂ ۃ ە → ه
-            0x06A9 | 0x06AA => 0x0643,          // ک ڪ → ك
-            0x06A4 => 0x0641,                   // ڤ → ف
-            0x067E => 0x0628,                   // پ → ب
-            0x06A8 => 0x0642,                   // ڨ → ق
+            0x06A9 | 0x06AA => 0x0643,                   // ک ڪ → ك
+            0x06A4 => 0x0641,                            // ڤ → ف
+            0x067E => 0x0628,                            // پ → ب
+            0x06A8 => 0x0642,                            // ڨ → ق
             // Digits: Arabic-Indic and Eastern Arabic-Indic (Persian/Urdu).
             0x0660..=0x0669 => (cp - 0x0660 + b'0' as u32) as u16,
             0x06F0..=0x06F9 => (cp - 0x06F0 + b'0' as u32) as u16,
@@ -426,12 +424,33 @@ const PROTECTED: &[&str] = &[
     // The name of God: never ال + له (الله, اللهم).
     "الله",
     // ل…
-    "لبنان", "ليبي", "لندن", "لاجي", "لقاء", "لكن", "لدينا",
+    "لبنان",
+    "ليبي",
+    "لندن",
+    "لاجي",
+    "لقاء",
+    "لكن",
+    "لدينا",
     // ب…
-    "بيروت", "بغداد",
+    "بيروت",
+    "بغداد",
     // و…
-    "وزير", "وزار", "وزرا", "وكال", "ولاي", "واشنطن", "وطن", "وفق", "واقع", "وجود",
-    "وسط", "وسايل", "وثيق", "وحده", "وحدات", "وليد",
+    "وزير",
+    "وزار",
+    "وزرا",
+    "وكال",
+    "ولاي",
+    "واشنطن",
+    "وطن",
+    "وفق",
+    "واقع",
+    "وجود",
+    "وسط",
+    "وسايل",
+    "وثيق",
+    "وحده",
+    "وحدات",
+    "وليد",
 ];
 
 fn is_protected(stem: &str) -> bool {
@@ -491,11 +510,7 @@ pub fn strip_clitics(token: &str) -> (&str, &str) {
 
     // Longest qualifying split, and longest split onto a protected stem.
     let mut best = 0usize;
-    let mut best_protected: Option<usize> = if is_protected(token) {
-        Some(0)
-    } else {
-        None
-    };
+    let mut best_protected: Option<usize> = if is_protected(token) { Some(0) } else { None };
 
     let conj = match token.chars().next() {
         Some(c @ (WAW | FEH)) => Some(c),
@@ -745,8 +760,14 @@ mod tests {
 
     #[test]
     fn fold_english_examples() {
-        assert_eq!(fold_english("  The  HEZBOLLAH’s\u{200B} ＣＥＯ "), "the hezbollah's ceo");
-        assert_eq!(fold_english("Al‑Qassam\u{202C}\tBrigades"), "al-qassam brigades");
+        assert_eq!(
+            fold_english("  The  HEZBOLLAH’s\u{200B} ＣＥＯ "),
+            "the hezbollah's ceo"
+        );
+        assert_eq!(
+            fold_english("Al‑Qassam\u{202C}\tBrigades"),
+            "al-qassam brigades"
+        );
         assert_eq!(fold_english("ﬁnal ½"), "final 1⁄2");
         // Arabic in English text is not folded.
         assert_eq!(fold_english("(حزبُ الله)"), "(حزبُ الله)");
@@ -763,7 +784,17 @@ mod tests {
         let s = n("قال حزبُ الله، إن ٣٫٥ مليون (١٬٠٠٠ شخص) نزحوا.");
         assert_eq!(
             toks(&s),
-            ["قال", "حزب", "الله", "ان", "3.5", "مليون", "1,000", "شخص", "نزحوا"]
+            [
+                "قال",
+                "حزب",
+                "الله",
+                "ان",
+                "3.5",
+                "مليون",
+                "1,000",
+                "شخص",
+                "نزحوا"
+            ]
         );
         let s = n("«كتائب القسام»: هجوم؟! نعم - ٥٠٪");
         assert_eq!(toks(&s), ["كتايب", "القسام", "هجوم", "نعم", "50"]);
@@ -913,7 +944,11 @@ mod tests {
         prop_assert!(!once.starts_with(' ') && !once.ends_with(' '));
         prop_assert!(!once.contains("  "));
         let english = fold_english(s);
-        prop_assert_eq!(&fold_english(&english), &english, "fold_english not idempotent");
+        prop_assert_eq!(
+            &fold_english(&english),
+            &english,
+            "fold_english not idempotent"
+        );
         prop_assert!(english.chars().count() <= MAX_EXPANSION * s.chars().count());
         for t in tokens(&once) {
             prop_assert!(!t.is_empty() && !t.contains(char::is_whitespace));
@@ -960,7 +995,9 @@ mod tests {
         // Cheap exhaustive check on single characters and on each character
         // between two letters and after an Arabic letter.
         for cp in 0..=0x10FFFF_u32 {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             for s in [c.to_string(), format!("a{c}b"), format!("ا{c}")] {
                 let once = normalize(&s);
                 assert_eq!(normalize(&once), once, "U+{cp:04X} in {s:?}");

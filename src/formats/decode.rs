@@ -344,7 +344,8 @@ mod tests {
     #[test]
     fn reading_past_the_end_keeps_returning_nothing() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(&encoding_rs::WINDOWS_1256.encode("القائم\n").0).unwrap();
+        f.write_all(&encoding_rs::WINDOWS_1256.encode("القائم\n").0)
+            .unwrap();
         let mut d = open(f.path(), encoding_rs::Encoding::for_label(b"cp1256"), false).unwrap();
         let mut s = String::new();
         d.reader.read_to_string(&mut s).unwrap();

@@ -36,7 +36,7 @@ fn each_bad_file_fails_with_its_position_and_changes_nothing() {
         ])
         .assert()
         .code(2)
-        .stderr(contains(format!("error: ")).and(contains(message)));
+        .stderr(contains("error: ").and(contains(message)));
         assert_eq!(s.units(), before, "{file} changed the memory");
     }
 }

@@ -1,5 +1,6 @@
 //! add, list, delete and dedupe.
 
+use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::support::Sandbox;
@@ -115,8 +116,6 @@ fn list_prints_a_table_and_json_lines() {
         .success()
         .stdout(contains("قحلا لهأ بئاصع"));
 }
-
-use predicates::prelude::*;
 
 #[test]
 fn dedupe_merges_units_that_differ_in_harakat_and_spacing() {
