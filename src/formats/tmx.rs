@@ -361,68 +361,54 @@ impl TmxReader {
     /// elements, canonical markup.
     fn read_seg(&mut self) -> Result<Segment, FormatError> {
         let mut text = String::new();
-        let mut markup = String::new();
-        let mut has_markup = false;
-        // Open inline elements, and how many of them hold native code rather than text.
-        let mut stack: Vec<Vec<u8>> = Vec::new();
+        // Built only once the segment turns out to have inline elements: most segments have none.
+        let mut markup: Option<String> = None;
+        // For each open inline element, whether it holds native code rather than text.
+        let mut stack: Vec<bool> = Vec::new();
         let mut code_depth = 0usize;
         loop {
             let here = self.here();
             match self.next_event()? {
                 Event::Text(t) => {
-                    let s = self.text(&t, here)?;
-                    if code_depth == 0 {
-                        text.push_str(&s);
-                    }
-                    escape_text_into(&s, &mut markup);
+                    let s = t.xml10_content().map_err(|_| self.not_utf8(here))?;
+                    push_text(&s, code_depth > 0, &mut text, &mut markup);
                 }
                 Event::CData(c) => {
-                    let s = std::str::from_utf8(&c)
-                        .map_err(|_| self.not_utf8(here))?
-                        .to_string();
-                    if code_depth == 0 {
-                        text.push_str(&s);
-                    }
-                    escape_text_into(&s, &mut markup);
+                    let s = std::str::from_utf8(&c).map_err(|_| self.not_utf8(here))?;
+                    push_text(s, code_depth > 0, &mut text, &mut markup);
                 }
                 Event::GeneralRef(r) => {
                     let c = self.resolve_ref(&r, here)?;
-                    if code_depth == 0 {
-                        text.push(c);
-                    }
-                    escape_text_into(c.encode_utf8(&mut [0; 4]), &mut markup);
+                    push_text(c.encode_utf8(&mut [0; 4]), code_depth > 0, &mut text, &mut markup);
                 }
                 Event::Start(e) => {
-                    has_markup = true;
                     let attrs = self.attrs(&e, here)?;
-                    write_tag(&mut markup, e.name().as_ref(), &attrs, false);
-                    if CODE_ELEMENTS.contains(&e.local_name().as_ref()) {
-                        code_depth += 1;
-                    }
-                    stack.push(e.name().as_ref().to_vec());
+                    let m = markup.get_or_insert_with(|| escaped(&text));
+                    write_tag(m, e.name().as_ref(), &attrs, false);
+                    let is_code = CODE_ELEMENTS.contains(&e.local_name().as_ref());
+                    code_depth += usize::from(is_code);
+                    stack.push(is_code);
                 }
                 Event::Empty(e) => {
-                    has_markup = true;
                     let attrs = self.attrs(&e, here)?;
-                    write_tag(&mut markup, e.name().as_ref(), &attrs, true);
+                    let m = markup.get_or_insert_with(|| escaped(&text));
+                    write_tag(m, e.name().as_ref(), &attrs, true);
                 }
                 Event::End(e) => {
-                    let Some(name) = stack.pop() else { break };
-                    if CODE_ELEMENTS.iter().any(|c| name.ends_with(c)) && code_depth > 0 {
-                        code_depth -= 1;
+                    // The end of <seg> itself: the parser has checked that names match.
+                    let Some(is_code) = stack.pop() else { break };
+                    code_depth -= usize::from(is_code);
+                    if let Some(m) = &mut markup {
+                        m.push_str("</");
+                        m.push_str(&String::from_utf8_lossy(e.name().as_ref()));
+                        m.push('>');
                     }
-                    markup.push_str("</");
-                    markup.push_str(&String::from_utf8_lossy(e.name().as_ref()));
-                    markup.push('>');
                 }
                 Event::Eof => return Err(self.truncated(b"seg")),
                 _ => {}
             }
         }
-        Ok(Segment {
-            text,
-            markup: has_markup.then_some(markup),
-        })
+        Ok(Segment { text, markup })
     }
 
     fn text(&self, t: &quick_xml::events::BytesText, at: Position) -> Result<String, FormatError> {
@@ -559,6 +545,22 @@ fn tuid_note(attrs: &[(String, String)]) -> String {
         .find(|(k, _)| k == "tuid")
         .map(|(_, v)| format!(" {v:?}"))
         .unwrap_or_default()
+}
+
+/// Adds segment content to the plain text (unless it is native code) and to the markup, if any.
+fn push_text(s: &str, in_code: bool, text: &mut String, markup: &mut Option<String>) {
+    if !in_code {
+        text.push_str(s);
+    }
+    if let Some(m) = markup {
+        escape_text_into(s, m);
+    }
+}
+
+fn escaped(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 16);
+    escape_text_into(text, &mut s);
+    s
 }
 
 fn is_blank(t: &quick_xml::events::BytesText) -> bool {

@@ -4,6 +4,7 @@
 //! thread writes batches into SQLite. All files of one call go in one transaction, so a failure anywhere
 //! (a malformed file, a full disk) leaves the memory exactly as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -114,8 +115,22 @@ fn pair_hash(unit: &Unit) -> i64 {
 }
 
 /// Writes one unit inside a transaction: a new row, or an update of the identical pair.
-pub(super) fn write_unit(tx: &Transaction, p: &Prepared) -> rusqlite::Result<Added> {
-    let existing: Option<i64> = tx
+///
+/// `known`, when given, holds the pair hash of every stored unit: a unit whose hash is not in it is
+/// certainly new, and the look-up of its pair is skipped (the look-up is most of an import's cost).
+pub(super) fn write_unit(
+    tx: &Transaction,
+    p: &Prepared,
+    known: Option<&mut HashSet<i64>>,
+) -> rusqlite::Result<Added> {
+    let maybe_stored = match known {
+        Some(known) => !known.insert(p.pair_hash),
+        None => true,
+    };
+    let existing: Option<i64> = if !maybe_stored {
+        None
+    } else {
+        tx
         .prepare_cached(
             "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3 LIMIT 1",
         )?
@@ -123,7 +138,8 @@ pub(super) fn write_unit(tx: &Transaction, p: &Prepared) -> rusqlite::Result<Add
             params![p.pair_hash, p.unit.source.text, p.unit.target.text],
             |r| r.get(0),
         )
-        .optional()?;
+        .optional()?
+    };
     if let Some(id) = existing {
         tx.prepare_cached(
             "UPDATE units SET
@@ -194,6 +210,17 @@ impl Store {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
+        // A page cache that holds the pair-hash index of a million units, so inserts into it do not
+        // spill pages to the WAL over and over.
+        tx.pragma_update(None, "cache_size", -65536).map_err(err)?;
+        let mut known: HashSet<i64> = HashSet::new();
+        {
+            let mut stmt = tx.prepare("SELECT pair_hash FROM units").map_err(err)?;
+            let hashes = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+            for h in hashes {
+                known.insert(h.map_err(err)?);
+            }
+        }
         let mut report = ImportReport {
             files: files
                 .iter()
@@ -215,7 +242,7 @@ impl Store {
                     Message::Units(batch) => {
                         let file = &mut report.files[current];
                         for p in &batch {
-                            match write_unit(&tx, p).map_err(err)? {
+                            match write_unit(&tx, p, Some(&mut known)).map_err(err)? {
                                 Added::New(_) => file.added += 1,
                                 Added::Merged(_) => file.merged += 1,
                             }

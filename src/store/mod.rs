@@ -232,7 +232,7 @@ impl Store {
             .conn
             .transaction()
             .map_err(|e| sqlite_error(&self.path, e))?;
-        let added = import::write_unit(&tx, &prepared).map_err(|e| sqlite_error(&self.path, e))?;
+        let added = import::write_unit(&tx, &prepared, None).map_err(|e| sqlite_error(&self.path, e))?;
         tx.commit().map_err(|e| sqlite_error(&self.path, e))?;
         Ok(added)
     }

@@ -1,0 +1,153 @@
+//! Realistic bulk data for benchmarks, generated in the benchmark itself.
+//!
+//! Words and sentence lengths come from the real Arabic–English news in `../shared/data/parallel/ntrex`
+//! (unigram sampling: frequent words come up as often as in real text). Without `../shared`, the words of
+//! `tm/sample.tmx` are used instead, and the benchmark says so.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A deterministic pseudo-random stream (SplitMix64): benchmark data must be the same on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// Word streams and sentence lengths of real text in both languages.
+pub struct Corpus {
+    pub arabic_words: Vec<String>,
+    pub english_words: Vec<String>,
+    /// (Arabic words, English words) of each real sentence pair.
+    pub lengths: Vec<(usize, usize)>,
+    pub source: String,
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+impl Corpus {
+    pub fn load() -> Corpus {
+        let ntrex = repo_root().join("../shared/data/parallel/ntrex");
+        let ar = std::fs::read_to_string(ntrex.join("newstest2019-ref.arb.txt"));
+        let en = std::fs::read_to_string(ntrex.join("newstest2019-src.eng.txt"));
+        if let (Ok(ar), Ok(en)) = (ar, en) {
+            return Corpus::from_lines(
+                ar.lines().collect(),
+                en.lines().collect(),
+                format!("{} (NTREX-128 word statistics)", ntrex.display()),
+            );
+        }
+        eprintln!(
+            "note: {} is missing; generating from the words of tm/sample.tmx instead \
+             (figures are not comparable with BENCHMARKS.md)",
+            ntrex.display()
+        );
+        let units = tm::formats::open_units(
+            &repo_root().join("tm/sample.tmx"),
+            tm::formats::Format::Tmx,
+            &tm::formats::ReadOptions::new("ar", "en"),
+        )
+        .expect("tm/sample.tmx")
+        .map(|u| u.expect("sample unit"))
+        .collect::<Vec<_>>();
+        let ar: Vec<&str> = units.iter().map(|u| u.source.text.as_str()).collect();
+        let en: Vec<&str> = units.iter().map(|u| u.target.text.as_str()).collect();
+        Corpus::from_lines(ar, en, "tm/sample.tmx".into())
+    }
+
+    fn from_lines(ar: Vec<&str>, en: Vec<&str>, source: String) -> Corpus {
+        let words = |lines: &[&str]| -> Vec<String> {
+            lines
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .map(str::to_string)
+                .collect()
+        };
+        let lengths = ar
+            .iter()
+            .zip(&en)
+            .map(|(a, e)| (a.split_whitespace().count().max(1), e.split_whitespace().count().max(1)))
+            .collect();
+        Corpus {
+            arabic_words: words(&ar),
+            english_words: words(&en),
+            lengths,
+            source,
+        }
+    }
+
+    /// A sentence of `n` words drawn from `words`.
+    pub fn sentence(words: &[String], n: usize, rng: &mut Rng) -> String {
+        let mut s = String::with_capacity(n * 7);
+        for i in 0..n {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&words[rng.below(words.len())]);
+        }
+        s
+    }
+
+    /// The i-th generated pair: real sentence lengths, words drawn by frequency.
+    pub fn pair(&self, rng: &mut Rng) -> (String, String) {
+        let (a, e) = self.lengths[rng.below(self.lengths.len())];
+        (
+            Corpus::sentence(&self.arabic_words, a, rng),
+            Corpus::sentence(&self.english_words, e, rng),
+        )
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Writes a TMX of `units` generated pairs (as a CAT tool would: dates, tuid, one prop) unless it exists.
+pub fn generate_tmx(path: &Path, units: usize, corpus: &Corpus) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let tmp = path.with_extension("partial");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">")?;
+    writeln!(out, "<header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\"/>\n<body>")?;
+    let mut rng = Rng::new(13);
+    for i in 0..units {
+        let (ar, en) = corpus.pair(&mut rng);
+        writeln!(
+            out,
+            "<tu tuid=\"{i}\" creationdate=\"20240925T101500Z\" creationid=\"bench\">\n  <prop type=\"x-origin\">doc-{}</prop>\n  <tuv xml:lang=\"ar\"><seg>{}</seg></tuv>\n  <tuv xml:lang=\"en\"><seg>{}</seg></tuv>\n</tu>",
+            i / 40,
+            escape(&ar),
+            escape(&en)
+        )?;
+    }
+    writeln!(out, "</body>\n</tmx>")?;
+    out.flush()?;
+    drop(out);
+    std::fs::rename(tmp, path)
+}
+
+/// Median of a list of seconds.
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}

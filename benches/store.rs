@@ -1,0 +1,84 @@
+//! Import and export of a large TMX through the real `tm` binary: units per second and peak memory.
+//!
+//! `cargo bench --bench store` (1,000,000 units; `TM_BENCH_UNITS=N` for another size, `TM_BENCH_RUNS`
+//! for another number of runs). The TMX is generated on first use under `target/bench-data/`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::{generate_tmx, median, repo_root, Corpus};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Runs a command to completion and returns (seconds, peak resident memory in MiB).
+fn measure(cmd: &mut Command) -> (f64, f64) {
+    let started = Instant::now();
+    let child = cmd.spawn().expect("spawn tm");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting on our own child's pid; the pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let secs = started.elapsed().as_secs_f64();
+    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "tm failed: {cmd:?}");
+    (secs, usage.ru_maxrss as f64 / 1024.0)
+}
+
+fn main() {
+    let units = env_usize("TM_BENCH_UNITS", 1_000_000);
+    let runs = env_usize("TM_BENCH_RUNS", 3);
+    let tm = env!("CARGO_BIN_EXE_tm");
+    let data = repo_root().join("target/bench-data");
+    std::fs::create_dir_all(&data).unwrap();
+    let corpus = Corpus::load();
+    let tmx = data.join(format!("units-{units}.tmx"));
+    let started = Instant::now();
+    generate_tmx(&tmx, units, &corpus).unwrap();
+    let size = std::fs::metadata(&tmx).unwrap().len() as f64 / 1e6;
+    println!(
+        "data: {units} units, {size:.0} MB TMX from {} (generated or reused in {:.1} s)",
+        corpus.source,
+        started.elapsed().as_secs_f64()
+    );
+
+    let work = tempfile::tempdir_in(&data).unwrap();
+    let (mut import_s, mut import_mb, mut export_s, mut export_mb) = (vec![], vec![], vec![], vec![]);
+    for run in 0..runs {
+        let db = work.path().join(format!("run{run}.db"));
+        let (s, mb) = measure(
+            Command::new(tm).arg("--db").arg(&db).arg("import").arg(&tmx).arg("--json").stdout(std::process::Stdio::null()),
+        );
+        println!("import run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB", units as f64 / s);
+        import_s.push(s);
+        import_mb.push(mb);
+        let out = work.path().join(format!("run{run}.tmx"));
+        let (s, mb) = measure(Command::new(tm).arg("--db").arg(&db).arg("export").arg(&out).stdout(std::process::Stdio::null()));
+        println!("export run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB", units as f64 / s);
+        export_s.push(s);
+        export_mb.push(mb);
+        let db_mb = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+        if run == 0 {
+            println!("memory file: {db_mb:.0} MB");
+        }
+        let _ = std::fs::remove_file(&db);
+        let _ = std::fs::remove_file(&out);
+        let _ = std::fs::remove_file(Path::new(&format!("{}-wal", db.display())));
+    }
+    let (mi, me) = (median(import_s), median(export_s));
+    let peak = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
+    println!(
+        "| import | {units} | {mi:.2} s | {:.0} units/s | {:.0} MiB |",
+        units as f64 / mi,
+        peak(import_mb)
+    );
+    println!(
+        "| export | {units} | {me:.2} s | {:.0} units/s | {:.0} MiB |",
+        units as f64 / me,
+        peak(export_mb)
+    );
+}
