@@ -12,12 +12,17 @@ use std::time::Instant;
 use common::{generate_tmx, median, repo_root, Corpus};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Runs a command to completion and returns (seconds, peak resident memory in MiB).
 fn measure(cmd: &mut Command) -> (f64, f64) {
     let started = Instant::now();
+    // Reaped by wait4 below: std's wait cannot report the child's peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().expect("spawn tm");
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value, and wait4 only writes into it.
@@ -25,7 +30,10 @@ fn measure(cmd: &mut Command) -> (f64, f64) {
     // SAFETY: waiting on our own child's pid; the pointers are to live locals.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let secs = started.elapsed().as_secs_f64();
-    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "tm failed: {cmd:?}");
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "tm failed: {cmd:?}"
+    );
     (secs, usage.ru_maxrss as f64 / 1024.0)
 }
 
@@ -47,18 +55,38 @@ fn main() {
     );
 
     let work = tempfile::tempdir_in(&data).unwrap();
-    let (mut import_s, mut import_mb, mut export_s, mut export_mb) = (vec![], vec![], vec![], vec![]);
+    let (mut import_s, mut import_mb, mut export_s, mut export_mb) =
+        (vec![], vec![], vec![], vec![]);
     for run in 0..runs {
         let db = work.path().join(format!("run{run}.db"));
         let (s, mb) = measure(
-            Command::new(tm).arg("--db").arg(&db).arg("import").arg(&tmx).arg("--json").stdout(std::process::Stdio::null()),
+            Command::new(tm)
+                .arg("--db")
+                .arg(&db)
+                .arg("import")
+                .arg(&tmx)
+                .arg("--json")
+                .stdout(std::process::Stdio::null()),
         );
-        println!("import run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB", units as f64 / s);
+        println!(
+            "import run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB",
+            units as f64 / s
+        );
         import_s.push(s);
         import_mb.push(mb);
         let out = work.path().join(format!("run{run}.tmx"));
-        let (s, mb) = measure(Command::new(tm).arg("--db").arg(&db).arg("export").arg(&out).stdout(std::process::Stdio::null()));
-        println!("export run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB", units as f64 / s);
+        let (s, mb) = measure(
+            Command::new(tm)
+                .arg("--db")
+                .arg(&db)
+                .arg("export")
+                .arg(&out)
+                .stdout(std::process::Stdio::null()),
+        );
+        println!(
+            "export run {run}: {s:.2} s, {:.0} units/s, peak {mb:.0} MiB",
+            units as f64 / s
+        );
         export_s.push(s);
         export_mb.push(mb);
         let db_mb = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;

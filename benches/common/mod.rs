@@ -84,7 +84,12 @@ impl Corpus {
         let lengths = ar
             .iter()
             .zip(&en)
-            .map(|(a, e)| (a.split_whitespace().count().max(1), e.split_whitespace().count().max(1)))
+            .map(|(a, e)| {
+                (
+                    a.split_whitespace().count().max(1),
+                    e.split_whitespace().count().max(1),
+                )
+            })
             .collect();
         Corpus {
             arabic_words: words(&ar),
@@ -117,7 +122,9 @@ impl Corpus {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Writes a TMX of `units` generated pairs (as a CAT tool would: dates, tuid, one prop) unless it exists.
@@ -127,7 +134,10 @@ pub fn generate_tmx(path: &Path, units: usize, corpus: &Corpus) -> std::io::Resu
     }
     let tmp = path.with_extension("partial");
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">")?;
+    writeln!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">"
+    )?;
     writeln!(out, "<header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\"/>\n<body>")?;
     let mut rng = Rng::new(13);
     for i in 0..units {

@@ -379,7 +379,12 @@ impl TmxReader {
                 }
                 Event::GeneralRef(r) => {
                     let c = self.resolve_ref(&r, here)?;
-                    push_text(c.encode_utf8(&mut [0; 4]), code_depth > 0, &mut text, &mut markup);
+                    push_text(
+                        c.encode_utf8(&mut [0; 4]),
+                        code_depth > 0,
+                        &mut text,
+                        &mut markup,
+                    );
                 }
                 Event::Start(e) => {
                     let attrs = self.attrs(&e, here)?;

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use super::{matching_form, now, sqlite_error, Added, Error, Provenance, Result, Store};
+use super::{norm_hash, now, sqlite_error, stable_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
 use crate::unit::{primary_language, Unit};
 
@@ -64,7 +64,7 @@ pub struct ImportReport {
 /// A unit ready to be written: its columns computed off the writer thread.
 pub(super) struct Prepared {
     unit: Unit,
-    source_norm: String,
+    norm_hash: i64,
     pair_hash: i64,
     meta: Option<String>,
     created: String,
@@ -83,7 +83,7 @@ impl Prepared {
         let created_by = unit.created_by.take().or_else(|| provenance.user.clone());
         let changed_by = unit.changed_by.take().or_else(|| created_by.clone());
         Prepared {
-            source_norm: matching_form(&unit.source.text),
+            norm_hash: norm_hash(&unit.source.text),
             pair_hash: pair_hash(&unit),
             meta: (!unit.meta.is_empty())
                 .then(|| serde_json::to_string(&unit.meta).unwrap_or_default()),
@@ -96,22 +96,14 @@ impl Prepared {
     }
 }
 
-/// A stable 64-bit hash of the languages (primary subtags) and the exact texts of a pair.
-///
-/// It is persisted in the index, so it must never change between versions: xxh3 is specified, unlike
-/// std's hasher.
+/// The hash of the languages (primary subtags) and the exact texts of a pair.
 fn pair_hash(unit: &Unit) -> i64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for part in [
-        primary_language(&unit.src_lang).as_str(),
-        primary_language(&unit.tgt_lang).as_str(),
+    stable_hash(&[
+        &primary_language(&unit.src_lang),
+        &primary_language(&unit.tgt_lang),
         &unit.source.text,
         &unit.target.text,
-    ] {
-        h.update(part.as_bytes());
-        h.update(&[0]);
-    }
-    h.digest() as i64
+    ])
 }
 
 /// Writes one unit inside a transaction: a new row, or an update of the identical pair.
@@ -130,8 +122,7 @@ pub(super) fn write_unit(
     let existing: Option<i64> = if !maybe_stored {
         None
     } else {
-        tx
-        .prepare_cached(
+        tx.prepare_cached(
             "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3 LIMIT 1",
         )?
         .query_row(
@@ -154,7 +145,7 @@ pub(super) fn write_unit(
     }
     tx.prepare_cached(
         "INSERT INTO units (src_lang, tgt_lang, source, target, source_markup, target_markup,
-             source_norm, pair_hash, tuid, origin, created, created_by, changed, changed_by,
+             norm_hash, pair_hash, tuid, origin, created, created_by, changed, changed_by,
              use_count, meta)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
@@ -165,7 +156,7 @@ pub(super) fn write_unit(
         p.unit.target.text,
         p.unit.source.markup,
         p.unit.target.markup,
-        p.source_norm,
+        p.norm_hash,
         p.pair_hash,
         p.unit.tuid,
         p.unit.origin,

@@ -35,6 +35,9 @@ use crate::unit::{primary_language, Meta, Segment, Unit};
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
 pub use upkeep::{DedupeGroup, DedupeReport, UnitFilter};
 
+/// Page size of new memories.
+const PAGE_SIZE: u32 = 8192;
+
 /// How long a command waits for another process's write to finish before saying the memory is busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -191,6 +194,12 @@ impl Store {
         }
         match mode {
             OpenMode::ReadWrite => {
+                if found == 0 {
+                    // A new memory: larger pages make bulk imports and scans cheaper (measured in
+                    // BENCHMARKS.md). Only possible before the first table and before WAL.
+                    conn.pragma_update(None, "page_size", PAGE_SIZE)
+                        .map_err(err)?;
+                }
                 // WAL lets lookups run while an import writes; NORMAL sync is safe in WAL mode
                 // (a power cut may lose the last commit, never corrupt the file).
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
@@ -232,7 +241,8 @@ impl Store {
             .conn
             .transaction()
             .map_err(|e| sqlite_error(&self.path, e))?;
-        let added = import::write_unit(&tx, &prepared, None).map_err(|e| sqlite_error(&self.path, e))?;
+        let added =
+            import::write_unit(&tx, &prepared, None).map_err(|e| sqlite_error(&self.path, e))?;
         tx.commit().map_err(|e| sqlite_error(&self.path, e))?;
         Ok(added)
     }
@@ -365,9 +375,19 @@ fn unit_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Unit)> {
     ))
 }
 
-/// The matching form of a source segment, stored beside it.
-pub(crate) fn matching_form(text: &str) -> String {
-    normalize(text)
+/// A stable 64-bit hash of text (xxh3, specified, unlike std's hasher: these values are persisted).
+pub(crate) fn stable_hash(parts: &[&str]) -> i64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest() as i64
+}
+
+/// The hash of a source segment's matching form, stored beside it.
+pub(crate) fn norm_hash(text: &str) -> i64 {
+    stable_hash(&[&normalize(text)])
 }
 
 /// The current time in TMX's date format (`20240925T101500Z`).

@@ -110,16 +110,16 @@ impl Store {
     pub fn dedupe(&mut self, dry_run: bool) -> Result<DedupeReport> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
-        // (source language, target language, source matching form, folded target) → its units as
-        // (id, changed date, use count).
-        type Key = (String, String, String, String);
+        // (source language, target language, hash of the source's matching form, folded target) → its
+        // units as (id, changed date, use count).
+        type Key = (String, String, i64, String);
         let mut groups: HashMap<Key, Vec<(i64, String, u64)>> = HashMap::new();
         let mut texts: HashMap<i64, (String, String)> = HashMap::new();
         {
             let mut stmt = self
                 .conn
                 .prepare(
-                    "SELECT id, src_lang, tgt_lang, source_norm, target, changed, use_count, source
+                    "SELECT id, src_lang, tgt_lang, norm_hash, target, changed, use_count, source
                      FROM units",
                 )
                 .map_err(err)?;
@@ -128,7 +128,7 @@ impl Store {
                 let id: i64 = r.get(0).map_err(err)?;
                 let src: String = r.get(1).map_err(err)?;
                 let tgt: String = r.get(2).map_err(err)?;
-                let norm: String = r.get(3).map_err(err)?;
+                let norm: i64 = r.get(3).map_err(err)?;
                 let target: String = r.get(4).map_err(err)?;
                 let changed: String = r.get(5).map_err(err)?;
                 let uses: u64 = r.get(6).map_err(err)?;
