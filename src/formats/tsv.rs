@@ -179,22 +179,17 @@ impl DelimitedReader {
                         }
                         Err(e) => {
                             let line = e.position().map(|p| p.line());
-                            return Err(match e.kind() {
-                                csv::ErrorKind::Utf8 { .. } => FormatError::malformed(
-                                    &self.path,
-                                    line.map(|line| Position { line, col: 1 }),
-                                    NOT_UTF8.into(),
-                                ),
-                                csv::ErrorKind::Io(_) => {
-                                    let csv::ErrorKind::Io(io) = e.into_kind() else {
-                                        unreachable!("checked above")
-                                    };
-                                    read_error(&self.path, line, io)
+                            let at = line.map(|line| Position { line, col: 1 });
+                            let msg = e.to_string();
+                            return Err(match e.into_kind() {
+                                csv::ErrorKind::Utf8 { .. } => {
+                                    FormatError::malformed(&self.path, at, NOT_UTF8.into())
                                 }
+                                csv::ErrorKind::Io(io) => read_error(&self.path, line, io),
                                 _ => FormatError::malformed(
                                     &self.path,
-                                    line.map(|line| Position { line, col: 1 }),
-                                    format!("not valid CSV: {e}"),
+                                    at,
+                                    format!("not valid CSV: {msg}"),
                                 ),
                             });
                         }
