@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod display;
 pub mod formats;
+pub mod fuzzy;
 pub mod normalize;
 pub mod store;
 pub mod unit;

@@ -11,8 +11,11 @@ use std::sync::mpsc;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::index::{encode_words, SegmentBuilder, Vocab};
 use super::{norm_hash, now, sqlite_error, stable_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
+use crate::fuzzy::score::WordKey;
+use crate::fuzzy::tokens::tokenize;
 use crate::unit::{primary_language, Unit};
 
 /// Units per message between the reader and the writer thread.
@@ -66,6 +69,12 @@ pub(super) struct Prepared {
     unit: Unit,
     norm_hash: i64,
     pair_hash: i64,
+    /// The source's words as vocabulary ids, and their encoding for `units.words`.
+    words: Vec<WordKey>,
+    words_blob: Vec<u8>,
+    /// Matching-form hashes of the segments before and after this one in its file.
+    prev_hash: Option<i64>,
+    next_hash: Option<i64>,
     meta: Option<String>,
     created: String,
     changed: String,
@@ -74,7 +83,12 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    pub(super) fn new(mut unit: Unit, provenance: &Provenance, now: &str) -> Prepared {
+    pub(super) fn new(
+        mut unit: Unit,
+        provenance: &Provenance,
+        now: &str,
+        vocab: &mut Vocab,
+    ) -> Prepared {
         if provenance.origin.is_some() {
             unit.origin.clone_from(&provenance.origin);
         }
@@ -82,9 +96,17 @@ impl Prepared {
         let changed = unit.changed.take().unwrap_or_else(|| created.clone());
         let created_by = unit.created_by.take().or_else(|| provenance.user.clone());
         let changed_by = unit.changed_by.take().or_else(|| created_by.clone());
+        let words: Vec<WordKey> = tokenize(&unit.source.text)
+            .iter()
+            .map(|t| vocab.key(&t.norm))
+            .collect();
         Prepared {
             norm_hash: norm_hash(&unit.source.text),
             pair_hash: pair_hash(&unit),
+            words_blob: encode_words(&words),
+            words,
+            prev_hash: None,
+            next_hash: None,
             meta: (!unit.meta.is_empty())
                 .then(|| serde_json::to_string(&unit.meta).unwrap_or_default()),
             unit,
@@ -93,6 +115,12 @@ impl Prepared {
             created_by,
             changed_by,
         }
+    }
+}
+
+impl Prepared {
+    pub(super) fn words(&self) -> &[WordKey] {
+        &self.words
     }
 }
 
@@ -146,8 +174,9 @@ pub(super) fn write_unit(
     tx.prepare_cached(
         "INSERT INTO units (src_lang, tgt_lang, source, target, source_markup, target_markup,
              norm_hash, pair_hash, tuid, origin, created, created_by, changed, changed_by,
-             use_count, meta)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             use_count, meta, words, prev_hash, next_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19)",
     )?
     .execute(params![
         p.unit.src_lang,
@@ -166,6 +195,9 @@ pub(super) fn write_unit(
         p.changed_by,
         p.unit.usage_count.unwrap_or(1).max(1),
         p.meta,
+        p.words_blob,
+        p.prev_hash,
+        p.next_hash,
     ])?;
     Ok(Added::New(tx.last_insert_rowid()))
 }
@@ -223,9 +255,11 @@ impl Store {
                 .collect(),
             ..ImportReport::default()
         };
-        let outcome: Result<()> = std::thread::scope(|scope| {
+        let vocab = Vocab::load(&tx).map_err(err)?;
+        let mut segment = SegmentBuilder::default();
+        let outcome: Result<Vocab> = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Message>(8);
-            scope.spawn(|| read_files(files, read, opts, &now, send, progress));
+            let reader = scope.spawn(|| read_files(files, read, opts, &now, vocab, send, progress));
             let mut current = 0usize;
             for message in receive {
                 match message {
@@ -234,7 +268,10 @@ impl Store {
                         let file = &mut report.files[current];
                         for p in &batch {
                             match write_unit(&tx, p, Some(&mut known)).map_err(err)? {
-                                Added::New(_) => file.added += 1,
+                                Added::New(id) => {
+                                    segment.add(id, &p.words);
+                                    file.added += 1;
+                                }
                                 Added::Merged(_) => file.merged += 1,
                             }
                             file.units += 1;
@@ -253,10 +290,16 @@ impl Store {
                     Message::Failed(e) => return Err(Error::Format(e)),
                 }
             }
-            Ok(())
+            // The channel closed: the reader has finished and hands back the vocabulary it grew.
+            reader.join().map_err(|_| Error::Io {
+                path: path.clone(),
+                source: std::io::Error::other("the reading thread failed"),
+            })
         });
         // On error the transaction is dropped here, which rolls it back.
-        outcome?;
+        let mut vocab = outcome?;
+        vocab.save(&tx).map_err(err)?;
+        segment.write(&tx).map_err(err)?;
         tx.commit().map_err(err)?;
         for f in &report.files {
             report.units += f.units;
@@ -268,53 +311,64 @@ impl Store {
     }
 }
 
-/// The reader thread: parses each file in turn and sends prepared batches to the writer.
+/// The reader thread: parses each file in turn, prepares each unit (words, hashes, neighbours) and sends
+/// batches to the writer. Returns the vocabulary, grown by the new words it met.
 fn read_files(
     files: &[ImportFile],
     read: &ReadOptions,
     opts: &ImportOptions,
     now: &str,
+    mut vocab: Vocab,
     send: mpsc::SyncSender<Message>,
     progress: &(dyn Fn(u64) + Sync),
-) {
+) -> Vocab {
     let mut done_bytes = 0u64;
     for (i, file) in files.iter().enumerate() {
         if send.send(Message::StartFile(i)).is_err() {
-            return;
+            return vocab;
         }
-        let reader = match open_units(&file.path, file.format, read) {
+        let mut reader = match open_units(&file.path, file.format, read) {
             Ok(r) => r,
             Err(e) => {
                 let _ = send.send(Message::Failed(e));
-                return;
+                return vocab;
             }
         };
         let file_name = origin_name(&file.path);
         let mut batch = Vec::with_capacity(BATCH);
+        // The previous unit waits until the next one tells it its `next_hash`.
+        let mut held: Option<Prepared> = None;
         let mut last_bytes = 0;
-        let mut reader = reader;
         while let Some(item) = reader.next() {
             match item {
                 Ok(mut unit) => {
                     if unit.origin.is_none() {
                         unit.origin = Some(file_name.clone());
                     }
-                    batch.push(Prepared::new(unit, &opts.provenance, now));
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if send.send(Message::Units(full)).is_err() {
-                            return;
-                        }
+                    let mut p = Prepared::new(unit, &opts.provenance, now, &mut vocab);
+                    if let Some(mut prev) = held.take() {
+                        prev.next_hash = Some(p.norm_hash);
+                        p.prev_hash = Some(prev.norm_hash);
+                        batch.push(prev);
                     }
+                    held = Some(p);
                 }
                 Err(e) if e.is_recoverable() && opts.skip_invalid => {
+                    // A gap in the document: the units around it are not neighbours.
+                    batch.extend(held.take());
                     if send.send(Message::Skipped(e)).is_err() {
-                        return;
+                        return vocab;
                     }
                 }
                 Err(e) => {
                     let _ = send.send(Message::Failed(e));
-                    return;
+                    return vocab;
+                }
+            }
+            if batch.len() >= BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if send.send(Message::Units(full)).is_err() {
+                    return vocab;
                 }
             }
             let bytes = reader.bytes_read();
@@ -324,10 +378,12 @@ fn read_files(
             }
         }
         done_bytes += reader.bytes_read();
+        batch.extend(held.take());
         if !batch.is_empty() && send.send(Message::Units(batch)).is_err() {
-            return;
+            return vocab;
         }
     }
+    vocab
 }
 
 /// The origin recorded for units from a file that names none: its file name.

@@ -19,6 +19,7 @@
 //! ```
 
 mod import;
+pub mod index;
 pub mod schema;
 mod upkeep;
 
@@ -208,6 +209,12 @@ impl Store {
                     .map_err(err)?;
                 if found < schema::VERSION {
                     schema::migrate(&mut conn, found).map_err(err)?;
+                    if found > 0 {
+                        // Units from before the word index get their words now.
+                        let tx = conn.transaction().map_err(err)?;
+                        index::index_missing(&tx).map_err(err)?;
+                        tx.commit().map_err(err)?;
+                    }
                 }
             }
             OpenMode::ReadOnly if found < schema::VERSION => {
@@ -225,6 +232,23 @@ impl Store {
         })
     }
 
+    /// Rebuilds the word index from the stored text (after normalization rules change). Returns how
+    /// many units were indexed.
+    pub fn reindex(&mut self) -> Result<u64> {
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        index::clear(&tx).map_err(err)?;
+        let n = index::index_missing(&tx).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(n)
+    }
+
+    /// The SQLite connection, for the lookup code that reads the index.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     /// The file this memory lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -236,14 +260,19 @@ impl Store {
 
     /// Stores one unit, or merges it into the identical pair already stored.
     pub fn add(&mut self, unit: Unit, provenance: &Provenance) -> Result<Added> {
-        let prepared = import::Prepared::new(unit, provenance, &now());
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| sqlite_error(&self.path, e))?;
-        let added =
-            import::write_unit(&tx, &prepared, None).map_err(|e| sqlite_error(&self.path, e))?;
-        tx.commit().map_err(|e| sqlite_error(&self.path, e))?;
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut vocab = index::Vocab::for_text(&tx, &unit.source.text).map_err(err)?;
+        let prepared = import::Prepared::new(unit, provenance, &now(), &mut vocab);
+        let added = import::write_unit(&tx, &prepared, None).map_err(err)?;
+        if let Added::New(id) = added {
+            let mut segment = index::SegmentBuilder::default();
+            segment.add(id, prepared.words());
+            vocab.save(&tx).map_err(err)?;
+            segment.write(&tx).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
         Ok(added)
     }
 
@@ -386,7 +415,7 @@ pub(crate) fn stable_hash(parts: &[&str]) -> i64 {
 }
 
 /// The hash of a source segment's matching form, stored beside it.
-pub(crate) fn norm_hash(text: &str) -> i64 {
+pub fn norm_hash(text: &str) -> i64 {
     stable_hash(&[&normalize(text)])
 }
 
@@ -405,7 +434,7 @@ pub fn now() -> String {
 }
 
 /// Maps SQLite's errors to the ones a user can act on.
-pub(crate) fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
+pub fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let path = path.to_path_buf();
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {

@@ -33,6 +33,26 @@ const MIGRATIONS: &[&str] = &[
         meta          TEXT
     ) STRICT;
     CREATE INDEX units_by_pair ON units(pair_hash);",
+    // 2: the word index of fuzzy lookup (index.rs), and each unit's neighbours in its document for
+    // context matches. Units of version 1 get their words on first opening for writing.
+    "ALTER TABLE units ADD COLUMN words BLOB;
+    ALTER TABLE units ADD COLUMN prev_hash INTEGER;
+    ALTER TABLE units ADD COLUMN next_hash INTEGER;
+    CREATE TABLE words (
+        id    INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        stem  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE segments (
+        id    INTEGER PRIMARY KEY,
+        units INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE postings (
+        stem    INTEGER NOT NULL,
+        segment INTEGER NOT NULL,
+        units   BLOB NOT NULL,
+        PRIMARY KEY (stem, segment)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The schema version this build of `tm` writes.

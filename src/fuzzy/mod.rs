@@ -1,0 +1,276 @@
+//! Fuzzy matching that understands Arabic: paste an Arabic segment, get the closest stored segments with
+//! their English, scored the way translators expect, with what differs marked.
+//!
+//! - [`tokens`]: words with their spans, matching forms and stems.
+//! - [`score`]: the clitic-aware word-level edit distance and the score formula.
+//! - [`search`]: candidates from the word index, exact scoring, the exhaustive reference.
+//! - [`suggest`]: the query's numbers and months put into the stored English.
+//!
+//! ```
+//! use tm::fuzzy::{Matcher, MatchKind};
+//! use tm::store::{Provenance, Store};
+//! use tm::unit::{Segment, Unit};
+//! let mut store = Store::in_memory().unwrap();
+//! let unit = Unit::new("ar", "en", Segment::plain("أطلقت المقاومة 23 طائرة مسيرة"),
+//!                      Segment::plain("The resistance launched 23 drones"));
+//! store.add(unit, &Provenance::default()).unwrap();
+//! let mut matcher = Matcher::new(&store, Default::default());
+//! let found = matcher.lookup("أطلقت المقاومة ٢٤ طائرة مسيرة", None).unwrap();
+//! assert_eq!(found[0].kind, MatchKind::Numbers);
+//! assert_eq!(found[0].suggestion.as_deref(), Some("The resistance launched 24 drones"));
+//! ```
+
+pub mod score;
+pub mod search;
+pub mod suggest;
+pub mod tokens;
+
+use serde::Serialize;
+
+use crate::normalize::normalize;
+use crate::store::{self, Store};
+use score::{align, Edit, WordKey};
+use search::{PostingsCache, Query, Scored, SearchOptions};
+
+/// How a match relates to the query, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// Identical, and the neighbouring segments match too (the "101%" of commercial tools).
+    Context,
+    /// Identical text.
+    Exact,
+    /// Identical after normalization (harakat, tatweel, letter forms, digits): score 100.
+    Normalized,
+    /// Only numbers or months differ, and the suggestion has the query's.
+    Numbers,
+    Fuzzy,
+}
+
+/// A part of the stored source that differs from the query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffSpan {
+    /// Character offsets (Unicode scalar values) in `source`.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// `replace`: another word; `variant`: same stem, another proclitic or article, or another number;
+    /// `extra`: a word the query lacks; `missing`: a query word the source lacks (empty span where it
+    /// would go, `text` is the query's word).
+    pub op: &'static str,
+}
+
+/// One match, as `tm lookup --json` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Match {
+    pub score: u8,
+    pub kind: MatchKind,
+    pub source: String,
+    pub target: String,
+    /// The target with the query's numbers and months substituted, when they differ.
+    pub suggestion: Option<String>,
+    pub origin: Option<String>,
+    pub diff: Vec<DiffSpan>,
+    pub id: i64,
+    pub changed: String,
+    pub use_count: i64,
+}
+
+/// What to look for.
+#[derive(Clone, Debug)]
+pub struct LookupOptions {
+    pub min: u8,
+    pub top: usize,
+    pub src: String,
+    pub tgt: String,
+}
+
+impl Default for LookupOptions {
+    fn default() -> Self {
+        LookupOptions {
+            min: 70,
+            top: 5,
+            src: "ar".into(),
+            tgt: "en".into(),
+        }
+    }
+}
+
+/// The neighbours of a segment in its document, for context matches.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub prev: Option<&'a str>,
+    pub next: Option<&'a str>,
+}
+
+/// Looks segments up in one memory; keeps a postings cache across lookups of a batch.
+pub struct Matcher<'s> {
+    store: &'s Store,
+    opts: LookupOptions,
+    cache: PostingsCache,
+}
+
+impl<'s> Matcher<'s> {
+    pub fn new(store: &'s Store, opts: LookupOptions) -> Matcher<'s> {
+        Matcher {
+            store,
+            opts,
+            cache: PostingsCache::default(),
+        }
+    }
+
+    /// The matches of one segment, best first.
+    pub fn lookup(&mut self, text: &str, context: Option<Context>) -> store::Result<Vec<Match>> {
+        let conn = self.store.conn();
+        let err = |e| store::sqlite_error(self.store.path(), e);
+        let query = Query::new(conn, text).map_err(err)?;
+        let search_opts = SearchOptions {
+            min: self.opts.min,
+            top: self.opts.top,
+            src: self.opts.src.clone(),
+            tgt: self.opts.tgt.clone(),
+        };
+        let scored = search::search(conn, &query, &search_opts, &mut self.cache).map_err(err)?;
+        let query_norm = normalize(text);
+        let mut matches = Vec::with_capacity(scored.len());
+        for s in scored {
+            matches.push(self.explain(&query, &query_norm, s, context).map_err(err)?);
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then(b.changed.cmp(&a.changed))
+                .then(b.use_count.cmp(&a.use_count))
+                .then(b.id.cmp(&a.id))
+        });
+        Ok(matches)
+    }
+
+    /// Turns a scored unit into a match: its kind, what differs, the suggestion.
+    fn explain(
+        &self,
+        query: &Query,
+        query_norm: &str,
+        s: Scored,
+        context: Option<Context>,
+    ) -> rusqlite::Result<Match> {
+        let source_tokens = tokens::tokenize(&s.source);
+        let source_keys = keys_of(
+            self.store.conn(),
+            &source_tokens,
+            &query.keys,
+            &query.tokens,
+        )?;
+        let (_, edits) = align(&query.keys, &source_keys);
+        let suggestion = suggest::suggest(&query.tokens, &source_tokens, &edits, &s.target);
+        let mut score = s.score;
+        let kind = if s.source == query.text {
+            let in_context = context.is_some_and(|c| {
+                c.prev.map(store::norm_hash) == s.prev_hash
+                    && c.next.map(store::norm_hash) == s.next_hash
+            });
+            if in_context {
+                MatchKind::Context
+            } else {
+                MatchKind::Exact
+            }
+        } else if normalize(&s.source) == query_norm {
+            score = 100;
+            MatchKind::Normalized
+        } else {
+            // Same words, other punctuation or spacing: close, but not the same segment.
+            score = score.min(99);
+            if suggestion.only_numbers {
+                MatchKind::Numbers
+            } else {
+                MatchKind::Fuzzy
+            }
+        };
+        Ok(Match {
+            score,
+            kind,
+            diff: diff_spans(&s.source, &source_tokens, &query.tokens, &edits),
+            suggestion: suggestion.text,
+            source: s.source,
+            target: s.target,
+            origin: s.origin,
+            id: s.id,
+            changed: s.changed,
+            use_count: s.use_count,
+        })
+    }
+}
+
+/// Word keys of a stored segment's tokens, looked up in the index (words the query shares are taken from
+/// the query, saving look-ups).
+fn keys_of(
+    conn: &rusqlite::Connection,
+    tokens: &[tokens::Token],
+    query_keys: &[WordKey],
+    query_tokens: &[tokens::Token],
+) -> rusqlite::Result<Vec<WordKey>> {
+    let reader = store::index::IndexReader::new(conn);
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if let Some(j) = query_tokens.iter().position(|q| q.norm == t.norm) {
+            out.push(query_keys[j]);
+            continue;
+        }
+        // Unknown to the index (only possible if the index is stale): a key of its own.
+        let fallback = WordKey {
+            word: u32::MAX / 2 - i as u32,
+            stem: u32::MAX / 2 - i as u32,
+        };
+        out.push(reader.word(&t.norm)?.unwrap_or(fallback));
+    }
+    Ok(out)
+}
+
+/// The spans of the stored source that differ from the query.
+fn diff_spans(
+    source: &str,
+    source_tokens: &[tokens::Token],
+    query_tokens: &[tokens::Token],
+    edits: &[Edit],
+) -> Vec<DiffSpan> {
+    let chars = |byte: usize| source[..byte].chars().count();
+    let span = |s: usize, op: &'static str| {
+        let r = source_tokens[s].span.clone();
+        DiffSpan {
+            start: chars(r.start),
+            end: chars(r.end),
+            text: source[r].to_string(),
+            op,
+        }
+    };
+    let mut out = Vec::new();
+    let mut last_end = 0;
+    for e in edits {
+        match *e {
+            Edit::Same { s, .. } => last_end = source_tokens[s].span.end,
+            Edit::Variant { s, .. } => {
+                out.push(span(s, "variant"));
+                last_end = source_tokens[s].span.end;
+            }
+            Edit::Replace { s, .. } => {
+                out.push(span(s, "replace"));
+                last_end = source_tokens[s].span.end;
+            }
+            Edit::SourceOnly { s } => {
+                out.push(span(s, "extra"));
+                last_end = source_tokens[s].span.end;
+            }
+            Edit::QueryOnly { q } => {
+                let at = chars(last_end);
+                out.push(DiffSpan {
+                    start: at,
+                    end: at,
+                    text: query_tokens[q].norm.clone(),
+                    op: "missing",
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,459 @@
+//! Finding the closest stored segments: candidates from the word index, then exact scores.
+//!
+//! A stored segment of `m` words can score at least `min` against a query of `n` words only if they share
+//! at least `⌈min/100 · max(n, m)⌉` words by stem (every other word costs at least 1, see
+//! [`super::score`]), and only if `m` lies within `[min/100 · n, 100/min · n]`. So a candidate must contain
+//! at least one of the query's rarest stems, enough of them to cover `n − t + 1` query words
+//! (prefix filtering). Only those stems' postings are read; the more common stems' postings are read too
+//! when they are small, to tighten each candidate's bound. Candidates are then scored exactly, best bound
+//! first, until no remaining candidate can beat the results already found.
+//!
+//! The search is exact with respect to the score: every unit that scores at least `min` is a candidate,
+//! whatever its words (`exhaustive` in the tests and benchmarks checks this).
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::score::{self, distance, max_distance, WordKey};
+use super::tokens::{stem_of, tokenize, Token};
+use crate::store::index::{decode_words, IndexReader};
+use crate::unit::language_matches;
+
+/// Postings larger than this (bytes) are not read just to tighten bounds.
+const TIGHTEN_LIMIT: u64 = 256 * 1024;
+
+/// A query, resolved against the index once.
+pub struct Query {
+    pub text: String,
+    pub tokens: Vec<Token>,
+    pub keys: Vec<WordKey>,
+}
+
+impl Query {
+    /// Tokenizes `text` and looks its words up. Words the memory has never seen get ids of their own,
+    /// which match nothing; their stems may still be known (an unseen `وللمقاومة` has the stem `مقاومه`).
+    pub fn new(conn: &Connection, text: &str) -> rusqlite::Result<Query> {
+        let reader = IndexReader::new(conn);
+        let tokens = tokenize(text);
+        let mut keys = Vec::with_capacity(tokens.len());
+        let mut unknown: HashMap<&str, u32> = HashMap::new();
+        for t in &tokens {
+            let key = match reader.word(&t.norm)? {
+                Some(k) => k,
+                None => {
+                    let next = u32::MAX - unknown.len() as u32;
+                    let word = *unknown.entry(t.norm.as_str()).or_insert(next);
+                    let stem = match reader.word(stem_of(&t.norm))? {
+                        Some(k) => k.word,
+                        None => {
+                            let next = u32::MAX - unknown.len() as u32;
+                            *unknown.entry(stem_of(&t.norm)).or_insert(next)
+                        }
+                    };
+                    WordKey { word, stem }
+                }
+            };
+            keys.push(key);
+        }
+        Ok(Query {
+            text: text.to_string(),
+            tokens,
+            keys,
+        })
+    }
+}
+
+/// A unit that scored at least the threshold.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    pub id: i64,
+    pub score: u8,
+    /// Distance in half points.
+    pub distance: u32,
+    pub source: String,
+    pub target: String,
+    pub origin: Option<String>,
+    pub changed: String,
+    pub use_count: i64,
+    pub prev_hash: Option<i64>,
+    pub next_hash: Option<i64>,
+}
+
+/// What to search for.
+#[derive(Clone, Debug)]
+pub struct SearchOptions {
+    pub min: u8,
+    /// How many distinct source segments to return (all translations of each are kept).
+    pub top: usize,
+    pub src: String,
+    pub tgt: String,
+}
+
+/// A small cache of decoded postings, so a batch of lookups reads each common list once.
+#[derive(Default)]
+pub struct PostingsCache {
+    lists: HashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
+    entries: usize,
+}
+
+/// Cap on cached postings entries (16 bytes each).
+const CACHE_ENTRIES: usize = 4_000_000;
+
+impl PostingsCache {
+    fn get(
+        &mut self,
+        reader: &IndexReader,
+        stem: u32,
+    ) -> rusqlite::Result<std::rc::Rc<Vec<(i64, u8)>>> {
+        if let Some(list) = self.lists.get(&stem) {
+            return Ok(list.clone());
+        }
+        let list = std::rc::Rc::new(reader.postings(stem)?);
+        if self.entries + list.len() > CACHE_ENTRIES {
+            self.lists.clear();
+            self.entries = 0;
+        }
+        self.entries += list.len();
+        self.lists.insert(stem, list.clone());
+        Ok(list)
+    }
+}
+
+/// Every unit scoring at least `opts.min`, best first, cut to `opts.top` distinct sources.
+pub fn search(
+    conn: &Connection,
+    query: &Query,
+    opts: &SearchOptions,
+    cache: &mut PostingsCache,
+) -> rusqlite::Result<Vec<Scored>> {
+    let n = query.keys.len();
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let reader = IndexReader::new(conn);
+    let min = opts.min.max(1);
+    // Query words per stem, and each known stem's rarity.
+    let mut per_stem: Vec<(u32, usize, u64)> = Vec::new();
+    for k in &query.keys {
+        match per_stem.iter_mut().find(|s| s.0 == k.stem) {
+            Some(s) => s.1 += 1,
+            None => per_stem.push((k.stem, 1, 0)),
+        }
+    }
+    for s in per_stem.iter_mut() {
+        s.2 = reader.postings_size(s.0)?;
+    }
+    per_stem.retain(|s| s.2 > 0);
+    per_stem.sort_by_key(|s| s.2);
+    let known: usize = per_stem.iter().map(|s| s.1).sum();
+    // Overlap needed when the stored segment is no longer than the query.
+    let needed = (usize::from(min) * n).div_ceil(100);
+    if known < needed {
+        return Ok(Vec::new());
+    }
+    let (min_len, max_len) = (needed, (100 * n) / usize::from(min));
+
+    // Prefix: the rarest stems covering known − needed + 1 query words.
+    let mut covered = 0;
+    let split = per_stem
+        .iter()
+        .position(|s| {
+            covered += s.1;
+            covered > known - needed
+        })
+        .map_or(per_stem.len(), |i| i + 1);
+    let mut candidates: HashMap<i64, (usize, u8)> = HashMap::new();
+    for &(stem, count, _) in &per_stem[..split] {
+        for &(unit, len) in cache.get(&reader, stem)?.iter() {
+            let len_ok = (min_len..=max_len).contains(&usize::from(len)) || len == 255;
+            if len_ok {
+                candidates.entry(unit).or_insert((0, len)).0 += count;
+            }
+        }
+    }
+    let mut unread = 0;
+    for &(stem, count, size) in &per_stem[split..] {
+        if size > TIGHTEN_LIMIT {
+            unread += count;
+            continue;
+        }
+        for &(unit, _) in cache.get(&reader, stem)?.iter() {
+            if let Some(c) = candidates.get_mut(&unit) {
+                c.0 += count;
+            }
+        }
+    }
+
+    // Upper bound on each candidate's score from its shared words.
+    let mut ranked: Vec<(u8, i64, u8)> = candidates
+        .into_iter()
+        .filter_map(|(unit, (shared, len))| {
+            let m = usize::from(len);
+            let longer = n.max(m);
+            let shared = (shared + unread).min(n.min(m));
+            let best = score::score(2 * (longer - shared) as u32, n, m);
+            (best >= min).then_some((best, unit, len))
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT source, target, src_lang, tgt_lang, words, origin, changed, use_count, prev_hash,
+                next_hash
+         FROM units WHERE id = ?1",
+    )?;
+    let mut found: Vec<Scored> = Vec::new();
+    for (bound, unit, _) in ranked {
+        if found.len() >= opts.top {
+            // Scores of the `top`-th distinct source; nothing below it can enter.
+            let floor = kth_distinct_score(&found, opts.top);
+            if bound < floor {
+                break;
+            }
+        }
+        let row = stmt
+            .query_row(params![unit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, Option<i64>>(8)?,
+                    r.get::<_, Option<i64>>(9)?,
+                ))
+            })
+            .optional()?;
+        // Deleted since it was indexed.
+        let Some((source, target, src, tgt, words, origin, changed, use_count, prev, next)) = row
+        else {
+            continue;
+        };
+        if !language_matches(&opts.src, &src) || !language_matches(&opts.tgt, &tgt) {
+            continue;
+        }
+        let Some(keys) = words.as_deref().and_then(decode_words) else {
+            continue;
+        };
+        let limit = max_distance(min, n, keys.len());
+        let Some(d) = distance(&query.keys, &keys, limit) else {
+            continue;
+        };
+        found.push(Scored {
+            id: unit,
+            score: score::score(d, n, keys.len()),
+            distance: d,
+            source,
+            target,
+            origin,
+            changed,
+            use_count,
+            prev_hash: prev,
+            next_hash: next,
+        });
+        found.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+    }
+    Ok(cut_to_top(found, opts.top))
+}
+
+/// The score of the `k`-th distinct source among `found` (sorted best first), or 0.
+fn kth_distinct_score(found: &[Scored], k: usize) -> u8 {
+    let mut sources: Vec<&str> = Vec::new();
+    for s in found {
+        if !sources.contains(&s.source.as_str()) {
+            sources.push(&s.source);
+            if sources.len() == k {
+                return s.score;
+            }
+        }
+    }
+    0
+}
+
+/// Keeps the best `top` distinct sources and every unit (translation) of each.
+fn cut_to_top(found: Vec<Scored>, top: usize) -> Vec<Scored> {
+    let mut sources: Vec<String> = Vec::new();
+    for s in &found {
+        if !sources.contains(&s.source) {
+            if sources.len() == top {
+                break;
+            }
+            sources.push(s.source.clone());
+        }
+    }
+    found
+        .into_iter()
+        .filter(|s| sources.contains(&s.source))
+        .collect()
+}
+
+/// Scores every unit of the memory: the reference that the index search must agree with (tests and
+/// recall measurement). Slow by design.
+pub fn exhaustive(
+    conn: &Connection,
+    query: &Query,
+    opts: &SearchOptions,
+) -> rusqlite::Result<Vec<Scored>> {
+    let n = query.keys.len();
+    let mut found = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, source, target, src_lang, tgt_lang, words, origin, changed, use_count FROM units",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (src, tgt): (String, String) = (r.get(3)?, r.get(4)?);
+        if !language_matches(&opts.src, &src) || !language_matches(&opts.tgt, &tgt) {
+            continue;
+        }
+        let words: Option<Vec<u8>> = r.get(5)?;
+        let Some(keys) = words.as_deref().and_then(decode_words) else {
+            continue;
+        };
+        let d = distance(&query.keys, &keys, u32::MAX).unwrap_or(u32::MAX);
+        let score = score::score(d, n, keys.len());
+        if score >= opts.min.max(1) {
+            found.push(Scored {
+                id: r.get(0)?,
+                score,
+                distance: d,
+                source: r.get(1)?,
+                target: r.get(2)?,
+                origin: r.get(6)?,
+                changed: r.get(7)?,
+                use_count: r.get(8)?,
+                prev_hash: None,
+                next_hash: None,
+            });
+        }
+    }
+    found.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+    Ok(cut_to_top(found, opts.top))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{Format, ReadOptions};
+    use crate::store::{ImportFile, Store};
+
+    fn memory() -> Store {
+        let mut store = Store::in_memory().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = [
+            ImportFile {
+                path: root.join("tm/sample.tmx"),
+                format: Format::Tmx,
+            },
+            ImportFile {
+                path: root.join("tests/fixtures/tico19/all.en-ar.tmx"),
+                format: Format::Tmx,
+            },
+        ];
+        store
+            .import(
+                &files,
+                &ReadOptions::new("ar", "en"),
+                &Default::default(),
+                &|_| {},
+            )
+            .unwrap();
+        store
+    }
+
+    /// Edited copies of stored segments: a word dropped, a word replaced, a conjunction glued on.
+    fn queries(store: &Store) -> Vec<String> {
+        let mut sources = Vec::new();
+        store
+            .for_each_unit(&Default::default(), |id, u| {
+                if id % 41 == 0 {
+                    sources.push(u.source.text);
+                }
+                Ok::<(), crate::store::Error>(())
+            })
+            .unwrap();
+        let mut out = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            let k = i % words.len().max(1);
+            let mut edited = words.clone();
+            match i % 4 {
+                0 if words.len() > 1 => {
+                    edited.remove(k);
+                }
+                1 => edited[k] = "الميليشيات",
+                2 => {
+                    let glued = format!("و{}", words[k]);
+                    out.push(
+                        words
+                            .iter()
+                            .enumerate()
+                            .map(|(j, w)| if j == k { glued.as_str() } else { w })
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                    continue;
+                }
+                _ => edited.insert(k, "أمس"),
+            }
+            out.push(edited.join(" "));
+        }
+        out
+    }
+
+    #[test]
+    fn index_search_finds_exactly_what_an_exhaustive_scan_finds() {
+        let store = memory();
+        let conn = store.conn();
+        let qs = queries(&store);
+        assert!(qs.len() > 60, "{}", qs.len());
+        let mut cache = PostingsCache::default();
+        let mut nonempty = 0;
+        for min in [50u8, 70, 90] {
+            let opts = SearchOptions {
+                min,
+                top: 5,
+                src: "ar".into(),
+                tgt: "en".into(),
+            };
+            for q in &qs {
+                let query = Query::new(conn, q).unwrap();
+                let fast: Vec<(i64, u8)> = search(conn, &query, &opts, &mut cache)
+                    .unwrap()
+                    .iter()
+                    .map(|s| (s.id, s.score))
+                    .collect();
+                let slow: Vec<(i64, u8)> = exhaustive(conn, &query, &opts)
+                    .unwrap()
+                    .iter()
+                    .map(|s| (s.id, s.score))
+                    .collect();
+                assert_eq!(fast, slow, "min {min}, query {q}");
+                nonempty += usize::from(!fast.is_empty());
+            }
+        }
+        assert!(
+            nonempty > qs.len() * 2,
+            "most edited queries find their original"
+        );
+    }
+
+    #[test]
+    fn a_clitic_costs_half_a_word() {
+        let store = memory();
+        let conn = store.conn();
+        let query = Query::new(conn, "وحزب الله").unwrap();
+        let opts = SearchOptions {
+            min: 50,
+            top: 3,
+            src: "ar".into(),
+            tgt: "en".into(),
+        };
+        let found = search(conn, &query, &opts, &mut PostingsCache::default()).unwrap();
+        assert_eq!(found[0].source, "حزب الله");
+        assert_eq!(found[0].score, 75, "0.5 over 2 words");
+    }
+}
