@@ -106,11 +106,25 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
         },
         skip_invalid: cfg.skip_invalid,
     };
-    let mut store = ctx.open(OpenMode::ReadWrite)?;
+    let db = ctx.db_path()?;
+    let existed = db.exists();
+    let mut store = Store::open(&db, OpenMode::ReadWrite)?;
     let bar = progress_bar(total_bytes, "importing");
     let report = store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes));
     bar.finish_and_clear();
-    let report = report?;
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            // A failed first import leaves no empty memory behind.
+            drop(store);
+            if !existed {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+            }
+            return Err(e.into());
+        }
+    };
 
     for s in report
         .skipped_units
@@ -178,13 +192,24 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
     let bar = progress_bar(if to_stdout { 0 } else { stats.segments }, "exporting");
     let write_err =
         |e: io::Error| anyhow::Error::new(e).context(format!("writing {}", cfg.file.display()));
+    // The language pair of the export, when it has one.
+    let pair = match (
+        &cfg.filter.src_lang,
+        &cfg.filter.tgt_lang,
+        stats.pairs.as_slice(),
+    ) {
+        (Some(src), Some(tgt), _) => Some((src.clone(), tgt.clone())),
+        (_, _, [one]) => Some((one.src.clone(), one.tgt.clone())),
+        _ => None,
+    };
     let (count, dropped) = match cfg.format {
         Format::Tmx => {
-            let srclang = match (&cfg.filter.src_lang, stats.pairs.as_slice()) {
-                (Some(src), _) => src.clone(),
-                (None, [one]) => one.src.clone(),
-                _ => "*all*".to_string(),
-            };
+            let srclang = cfg
+                .filter
+                .src_lang
+                .clone()
+                .or_else(|| pair.as_ref().map(|p| p.0.clone()))
+                .unwrap_or_else(|| "*all*".to_string());
             let header = Header {
                 srclang,
                 creation_date: store::now(),
@@ -204,7 +229,8 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
             } else {
                 Delimiter::Comma
             };
-            let mut w = DelimitedWriter::new(out, delimiter);
+            let languages = pair.as_ref().map(|(s, t)| (s.as_str(), t.as_str()));
+            let mut w = DelimitedWriter::new(out, delimiter, languages).map_err(write_err)?;
             let n = store.for_each_unit(&cfg.filter, |_, unit| {
                 bar.inc(1);
                 w.write_unit(&unit).map_err(write_err)
@@ -334,6 +360,9 @@ pub fn list(ctx: &Context, origin: Option<String>, limit: usize) -> Result<()> {
     // Keep the newest `limit` units without holding the whole memory.
     let mut rows: std::collections::VecDeque<(i64, Unit)> = Default::default();
     store.for_each_unit(&filter, |id, unit| {
+        if limit == 0 {
+            return Ok(());
+        }
         if rows.len() == limit {
             rows.pop_front();
         }
@@ -385,9 +414,10 @@ pub fn delete(ctx: &Context, filter: UnitFilter, all: bool, dry_run: bool) -> Re
         bail!("say which units to delete: --id, --origin or --source (or --all for everything)");
     }
     let (count, verb) = if dry_run {
-        let store = ctx.open(OpenMode::ReadOnly)?;
-        let n = store.for_each_unit(&filter, |_, _| Ok::<(), anyhow::Error>(()))?;
-        (n, "would delete")
+        (
+            ctx.open(OpenMode::ReadOnly)?.count(&filter)?,
+            "would delete",
+        )
     } else {
         (ctx.open(OpenMode::ReadWrite)?.delete(&filter)?, "deleted")
     };
@@ -407,7 +437,11 @@ pub fn delete(ctx: &Context, filter: UnitFilter, all: bool, dry_run: bool) -> Re
 }
 
 pub fn dedupe(ctx: &Context, dry_run: bool) -> Result<()> {
-    let mut store = ctx.open(OpenMode::ReadWrite)?;
+    let mut store = ctx.open(if dry_run {
+        OpenMode::ReadOnly
+    } else {
+        OpenMode::ReadWrite
+    })?;
     let report = store.dedupe(dry_run)?;
     if ctx.json {
         return ctx.print_json(&report);

@@ -58,7 +58,7 @@ pub fn open(
     } else {
         Box::new(BufReader::with_capacity(
             1 << 16,
-            Transcoder::new(stream, encoding),
+            Transcoder::new(stream, encoding, bom_len as u64),
         ))
     };
     Ok(DecodedFile {
@@ -165,10 +165,14 @@ struct Transcoder<R> {
     eof: bool,
     /// The decoder has been told the input ended; encoding_rs forbids calling it again.
     finished: bool,
+    /// Malformed input met after some good text, reported on the next read.
+    failed: Option<io::Error>,
+    /// Bytes of the file before the stream (a byte-order mark), for error offsets.
+    base: u64,
 }
 
 impl<R: Read> Transcoder<R> {
-    fn new(inner: R, encoding: &'static Encoding) -> Transcoder<R> {
+    fn new(inner: R, encoding: &'static Encoding, base: u64) -> Transcoder<R> {
         Transcoder {
             inner,
             decoder: encoding.new_decoder_without_bom_handling(),
@@ -181,11 +185,16 @@ impl<R: Read> Transcoder<R> {
             consumed: 0,
             eof: false,
             finished: false,
+            failed: None,
+            base,
         }
     }
 
     /// Decodes more input into the (empty) output buffer. Returns false at the end of the stream.
     fn fill(&mut self) -> io::Result<bool> {
+        if let Some(err) = self.failed.take() {
+            return Err(err);
+        }
         loop {
             if self.finished {
                 return Ok(false);
@@ -205,14 +214,21 @@ impl<R: Read> Transcoder<R> {
             self.output_end = written;
             match result {
                 DecoderResult::Malformed(bad, _) => {
-                    let offset = self.consumed - u64::from(bad);
-                    return Err(io::Error::new(
+                    let offset = self.base + self.consumed - u64::from(bad);
+                    let err = io::Error::new(
                         io::ErrorKind::InvalidData,
                         format!(
                             "malformed {} at byte {offset} of the file",
                             self.decoder.encoding().name()
                         ),
-                    ));
+                    );
+                    // Hand out the good text before the bad bytes first, so that whoever reads
+                    // this stream knows how far it got (and can name the line).
+                    if written > 0 {
+                        self.failed = Some(err);
+                        return Ok(true);
+                    }
+                    return Err(err);
                 }
                 DecoderResult::InputEmpty => self.finished = self.eof,
                 DecoderResult::OutputFull => {}

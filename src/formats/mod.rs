@@ -22,6 +22,11 @@ use std::path::{Path, PathBuf};
 
 use crate::unit::Unit;
 
+/// What every reader says of bytes that are not UTF-8: the usual cause, and the fix.
+pub(crate) const NOT_UTF8: &str =
+    "not valid UTF-8 (if this is a legacy Arabic file, pass --encoding \
+     windows-1256 or convert it with iconv)";
+
 /// The interchange formats `tm` reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

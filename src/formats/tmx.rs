@@ -28,11 +28,24 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::decode;
-use super::{FormatError, Position, ReadOptions, UnitReader};
+use super::{FormatError, Position, ReadOptions, UnitReader, NOT_UTF8};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
-/// Inline elements whose content is native code (formatting, placeholders), not translatable text.
-const CODE_ELEMENTS: [&[u8]; 6] = [b"bpt", b"ept", b"ph", b"it", b"ut", b"sub"];
+/// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
+/// translatable text; `hi` holds text; `sub` is a sub-flow (a footnote, an alt text) inside a code, so
+/// its text is not part of the segment's own text either.
+const INLINE_ELEMENTS: [&str; 7] = ["bpt", "ept", "ph", "it", "ut", "sub", "hi"];
+
+/// How an open inline element treats the text inside it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inline {
+    /// Native code or a sub-flow: kept in the markup, not in the text.
+    Code,
+    /// `hi`: text, marked up.
+    Text,
+    /// Not TMX markup: the unit is refused; its text is read on to find the unit's end.
+    Foreign,
+}
 
 /// `<tu>` attributes with a column of their own; the rest go to [`Meta::attrs`].
 const TU_COLUMNS: [&str; 6] = [
@@ -42,6 +55,38 @@ const TU_COLUMNS: [&str; 6] = [
     "changedate",
     "changeid",
     "usagecount",
+];
+
+/// Attributes the TMX 1.4b DTD allows on `<tu>` and `<tuv>` (besides `xml:lang`). Others a file carried
+/// are kept in the memory but not exported: the export must validate.
+const TU_ATTRS: [&str; 14] = [
+    "tuid",
+    "o-encoding",
+    "datatype",
+    "usagecount",
+    "lastusagedate",
+    "creationtool",
+    "creationtoolversion",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "segtype",
+    "changeid",
+    "o-tmf",
+    "srclang",
+];
+const TUV_ATTRS: [&str; 11] = [
+    "o-encoding",
+    "datatype",
+    "usagecount",
+    "lastusagedate",
+    "creationtool",
+    "creationtoolversion",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "o-tmf",
+    "changeid",
 ];
 
 /// The prop type under which `tm` writes a unit's origin, and reads it back.
@@ -107,10 +152,13 @@ impl TmxReader {
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
         let msg = match &err {
-            quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => e.to_string(),
-            quick_xml::Error::Encoding(_) => "text is not valid UTF-8 (if this is a legacy Arabic \
-                 file, pass --encoding windows-1256 or convert it with iconv)"
-                .to_string(),
+            // The decoder stopped at the bad bytes, after handing over all text before them: the
+            // parser has consumed up to exactly there.
+            quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
+                let at = self.xml.get_ref().position();
+                return FormatError::malformed(&self.path, Some(at), e.to_string());
+            }
+            quick_xml::Error::Encoding(_) => NOT_UTF8.to_string(),
             quick_xml::Error::Syntax(e) => format!("not well-formed XML: {e}"),
             quick_xml::Error::IllFormed(e) => format!("not well-formed XML: {e}"),
             other => format!("not well-formed XML: {other}"),
@@ -225,7 +273,9 @@ impl TmxReader {
             let attr = attr.map_err(|err| {
                 FormatError::malformed(&self.path, Some(at), format!("bad attribute: {err}"))
             })?;
-            let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+            let key = std::str::from_utf8(attr.key.as_ref())
+                .map_err(|_| self.not_utf8(at))?
+                .to_string();
             let value = attr.unescape_value().map_err(|err| {
                 FormatError::malformed(
                     &self.path,
@@ -285,13 +335,18 @@ impl TmxReader {
                 annotations: Vec::new(),
             },
             seg: None,
+            problem: None,
             at,
         };
         loop {
             let here = self.here();
             match self.next_event()? {
                 Event::Start(e) => match e.local_name().as_ref() {
-                    b"seg" => tuv.seg = Some(self.read_seg()?),
+                    b"seg" => {
+                        let (seg, problem) = self.read_seg()?;
+                        tuv.seg = Some(seg);
+                        tuv.problem = problem;
+                    }
                     b"prop" | b"note" => {
                         let ann = self.read_annotation(&e, here)?;
                         tuv.meta.annotations.push(ann);
@@ -328,8 +383,12 @@ impl TmxReader {
         loop {
             let here = self.here();
             match self.next_event()? {
-                Event::Text(t) => text.push_str(&self.text(&t, here)?),
-                Event::CData(c) => text.push_str(&String::from_utf8_lossy(&c)),
+                Event::Text(t) => {
+                    text.push_str(&t.xml10_content().map_err(|_| self.not_utf8(here))?)
+                }
+                Event::CData(c) => {
+                    text.push_str(std::str::from_utf8(&c).map_err(|_| self.not_utf8(here))?)
+                }
                 Event::GeneralRef(r) => text.push(self.resolve_ref(&r, here)?),
                 Event::End(_) => break,
                 Event::Start(e) => self.skip_element(&e)?,
@@ -358,54 +417,60 @@ impl TmxReader {
     }
 
     /// Reads `<seg>` content (the start tag was just read) into plain text and, when it has inline
-    /// elements, canonical markup.
-    fn read_seg(&mut self) -> Result<Segment, FormatError> {
+    /// elements, canonical markup. An element that is not TMX markup is named in the second value: the
+    /// unit is refused, but only once the reader has reached its end.
+    fn read_seg(&mut self) -> Result<(Segment, Option<String>), FormatError> {
         let mut text = String::new();
         // Built only once the segment turns out to have inline elements: most segments have none.
         let mut markup: Option<String> = None;
-        // For each open inline element, whether it holds native code rather than text.
-        let mut stack: Vec<bool> = Vec::new();
-        let mut code_depth = 0usize;
+        let mut foreign: Option<String> = None;
+        let mut stack: Vec<Inline> = Vec::new();
         loop {
             let here = self.here();
+            let in_code = stack.contains(&Inline::Code);
             match self.next_event()? {
                 Event::Text(t) => {
                     let s = t.xml10_content().map_err(|_| self.not_utf8(here))?;
-                    push_text(&s, code_depth > 0, &mut text, &mut markup);
+                    push_text(&s, in_code, &mut text, &mut markup);
                 }
                 Event::CData(c) => {
                     let s = std::str::from_utf8(&c).map_err(|_| self.not_utf8(here))?;
-                    push_text(s, code_depth > 0, &mut text, &mut markup);
+                    push_text(s, in_code, &mut text, &mut markup);
                 }
                 Event::GeneralRef(r) => {
                     let c = self.resolve_ref(&r, here)?;
-                    push_text(
-                        c.encode_utf8(&mut [0; 4]),
-                        code_depth > 0,
-                        &mut text,
-                        &mut markup,
-                    );
+                    push_text(c.encode_utf8(&mut [0; 4]), in_code, &mut text, &mut markup);
+                }
+                Event::Start(e) if inline_name(&e).is_none() => {
+                    foreign.get_or_insert_with(|| foreign_element(&e));
+                    stack.push(Inline::Foreign);
+                }
+                Event::Empty(e) if inline_name(&e).is_none() => {
+                    foreign.get_or_insert_with(|| foreign_element(&e));
                 }
                 Event::Start(e) => {
+                    let name = inline_name(&e).unwrap_or("ph");
                     let attrs = self.attrs(&e, here)?;
                     let m = markup.get_or_insert_with(|| escaped(&text));
-                    write_tag(m, e.name().as_ref(), &attrs, false);
-                    let is_code = CODE_ELEMENTS.contains(&e.local_name().as_ref());
-                    code_depth += usize::from(is_code);
-                    stack.push(is_code);
+                    write_tag(m, name, &attrs, false);
+                    stack.push(if name == "hi" {
+                        Inline::Text
+                    } else {
+                        Inline::Code
+                    });
                 }
                 Event::Empty(e) => {
+                    let name = inline_name(&e).unwrap_or("ph");
                     let attrs = self.attrs(&e, here)?;
                     let m = markup.get_or_insert_with(|| escaped(&text));
-                    write_tag(m, e.name().as_ref(), &attrs, true);
+                    write_tag(m, name, &attrs, true);
                 }
                 Event::End(e) => {
                     // The end of <seg> itself: the parser has checked that names match.
-                    let Some(is_code) = stack.pop() else { break };
-                    code_depth -= usize::from(is_code);
-                    if let Some(m) = &mut markup {
+                    let Some(open) = stack.pop() else { break };
+                    if let (Some(m), false) = (&mut markup, open == Inline::Foreign) {
                         m.push_str("</");
-                        m.push_str(&String::from_utf8_lossy(e.name().as_ref()));
+                        m.push_str(std::str::from_utf8(e.local_name().as_ref()).unwrap_or("ph"));
                         m.push('>');
                     }
                 }
@@ -413,23 +478,11 @@ impl TmxReader {
                 _ => {}
             }
         }
-        Ok(Segment { text, markup })
-    }
-
-    fn text(&self, t: &quick_xml::events::BytesText, at: Position) -> Result<String, FormatError> {
-        t.xml10_content()
-            .map(|c| c.into_owned())
-            .map_err(|_| self.not_utf8(at))
+        Ok((Segment { text, markup }, foreign))
     }
 
     fn not_utf8(&self, at: Position) -> FormatError {
-        FormatError::malformed(
-            &self.path,
-            Some(at),
-            "text is not valid UTF-8 (if this is a legacy Arabic file, pass --encoding \
-             windows-1256 or convert it with iconv)"
-                .into(),
-        )
+        FormatError::malformed(&self.path, Some(at), NOT_UTF8.into())
     }
 
     fn resolve_ref(
@@ -469,14 +522,25 @@ impl TmxReader {
 
     /// Picks the requested language pair out of a parsed `<tu>`.
     fn to_unit(&self, tu: RawTu, at: Position) -> Result<Unit, FormatError> {
-        let pick = |lang: &str| tu.tuvs.iter().position(|t| language_matches(lang, &t.lang));
-        let (Some(si), Some(ti)) = (pick(&self.opts.src), pick(&self.opts.tgt)) else {
+        // The more specific request picks first (`--src en --tgt en-GB`), then the other takes a
+        // different variant.
+        let pick = |lang: &str, not: Option<usize>| {
+            tu.tuvs
+                .iter()
+                .enumerate()
+                .position(|(i, t)| Some(i) != not && language_matches(lang, &t.lang))
+        };
+        let (src_req, tgt_req) = (&self.opts.src, &self.opts.tgt);
+        let (si, ti) = if tgt_req.contains(['-', '_']) && !src_req.contains(['-', '_']) {
+            let ti = pick(tgt_req, None);
+            (pick(src_req, ti), ti)
+        } else {
+            let si = pick(src_req, None);
+            (si, pick(tgt_req, si))
+        };
+        let (Some(si), Some(ti)) = (si, ti) else {
             let have: Vec<&str> = tu.tuvs.iter().map(|t| t.lang.as_str()).collect();
-            let missing = if pick(&self.opts.src).is_none() {
-                &self.opts.src
-            } else {
-                &self.opts.tgt
-            };
+            let missing = if si.is_none() { src_req } else { tgt_req };
             return Err(FormatError::bad_unit(
                 &self.path,
                 Some(at),
@@ -499,6 +563,15 @@ impl TmxReader {
                 "source and target languages are the same variant".into(),
             ));
         };
+        for tuv in [&src, &tgt] {
+            if let Some(problem) = &tuv.problem {
+                return Err(FormatError::bad_unit(
+                    &self.path,
+                    Some(tuv.at),
+                    format!("unit{}: {problem}", tuid_note(&tu.attrs)),
+                ));
+            }
+        }
         for (tuv, lang) in [(&src, &self.opts.src), (&tgt, &self.opts.tgt)] {
             if tuv.seg.as_ref().is_none_or(|s| s.text.trim().is_empty()) {
                 return Err(FormatError::bad_unit(
@@ -550,6 +623,21 @@ fn tuid_note(attrs: &[(String, String)]) -> String {
         .find(|(k, _)| k == "tuid")
         .map(|(_, v)| format!(" {v:?}"))
         .unwrap_or_default()
+}
+
+/// The TMX name of an inline element, if it is one.
+fn inline_name(e: &BytesStart) -> Option<&'static str> {
+    let local = e.local_name();
+    INLINE_ELEMENTS
+        .into_iter()
+        .find(|name| name.as_bytes() == local.as_ref())
+}
+
+fn foreign_element(e: &BytesStart) -> String {
+    format!(
+        "<{}> in a segment is not TMX inline markup (bpt, ept, ph, it, ut, hi, sub)",
+        String::from_utf8_lossy(e.name().as_ref())
+    )
 }
 
 /// Adds segment content to the plain text (unless it is native code) and to the markup, if any.
@@ -628,10 +716,21 @@ impl TmxReader {
     /// After `</body>`: the rest of the file must close `<tmx>` and hold nothing else.
     fn expect_end(&mut self) -> Result<(), FormatError> {
         loop {
+            let at = self.here();
             match self.next_event()? {
                 Event::End(_) => {}
                 Event::Eof => return Ok(()),
-                Event::Start(e) => self.skip_element(&e)?,
+                Event::Start(e) | Event::Empty(e) => {
+                    return Err(FormatError::malformed(
+                        &self.path,
+                        Some(at),
+                        format!(
+                            "<{}> after </body>: a TMX file has one body, and units after it would \
+                             be lost",
+                            String::from_utf8_lossy(e.name().as_ref())
+                        ),
+                    ))
+                }
                 _ => {}
             }
         }
@@ -655,6 +754,8 @@ struct RawTuv {
     lang: String,
     meta: VariantMeta,
     seg: Option<Segment>,
+    /// Why the segment cannot be stored, found while reading it.
+    problem: Option<String>,
     at: Position,
 }
 
@@ -798,7 +899,7 @@ impl<W: Write> TmxWriter<W> {
             push_attr(s, "usagecount", &n.to_string());
         }
         for (k, v) in &unit.meta.attrs {
-            if !TU_COLUMNS.contains(&k.as_str()) {
+            if !TU_COLUMNS.contains(&k.as_str()) && TU_ATTRS.contains(&k.as_str()) {
                 push_attr(s, k, v);
             }
         }
@@ -816,12 +917,17 @@ impl<W: Write> TmxWriter<W> {
             s.push_str("      <tuv");
             push_attr(s, "xml:lang", lang);
             for (k, v) in &meta.attrs {
-                push_attr(s, k, v);
+                if TUV_ATTRS.contains(&k.as_str()) {
+                    push_attr(s, k, v);
+                }
             }
             s.push('>');
-            for ann in &meta.annotations {
+            if !meta.annotations.is_empty() {
                 s.push('\n');
-                push_annotation(s, ann, "        ");
+                for ann in &meta.annotations {
+                    push_annotation(s, ann, "        ");
+                }
+                s.push_str("        ");
             }
             s.push_str("<seg>");
             match &seg.markup {
@@ -845,15 +951,21 @@ impl<W: Write> TmxWriter<W> {
 }
 
 fn push_annotation(s: &mut String, ann: &Annotation, indent: &str) {
-    let name = match ann.kind {
-        AnnotationKind::Prop => "prop",
-        AnnotationKind::Note => "note",
+    let (name, allowed): (&str, &[&str]) = match ann.kind {
+        AnnotationKind::Prop => ("prop", &["type", "xml:lang", "o-encoding"]),
+        AnnotationKind::Note => ("note", &["xml:lang", "o-encoding"]),
     };
     s.push_str(indent);
     s.push('<');
     s.push_str(name);
+    // The DTD requires a prop's type.
+    if ann.kind == AnnotationKind::Prop && ann.attr("type").is_none() {
+        push_attr(s, "type", "x-untyped");
+    }
     for (k, v) in &ann.attrs {
-        push_attr(s, k, v);
+        if allowed.contains(&k.as_str()) {
+            push_attr(s, k, v);
+        }
     }
     s.push('>');
     escape_text_into(&ann.text, s);
@@ -896,9 +1008,9 @@ fn escape_text_into(text: &str, s: &mut String) {
     }
 }
 
-fn write_tag(s: &mut String, name: &[u8], attrs: &[(String, String)], empty: bool) {
+fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool) {
     s.push('<');
-    s.push_str(&String::from_utf8_lossy(name));
+    s.push_str(name);
     for (k, v) in attrs {
         push_attr(s, k, v);
     }

@@ -1,12 +1,19 @@
 //! Tab-separated and comma-separated bilingual files.
 //!
-//! The first column is the source, the second the target. An optional header row names the columns; a
-//! named further column becomes a property of each unit (`origin` sets the unit's origin, `note` or
-//! `comment` a note), an unnamed one a property `columnN`, so nothing a file holds is dropped.
+//! The first column is the source, the second the target. An optional header row names the columns: the
+//! first two by their language tags (`ar`, `en-GB`) or words (`source`, `target`); a named further column
+//! becomes a property of each unit (`origin` sets the unit's origin, `note` or `comment` a note), an
+//! unnamed one a property `columnN`, so nothing a file holds is dropped. `tm` writes a header with the
+//! language tags, so an export carries its languages and reads back whole.
 //!
 //! TSV has no quoting. So that segments containing tabs or line breaks survive a round trip, `tm` writes
 //! them as `\t`, `\n`, `\r` and a backslash as `\\` (PostgreSQL's text-format convention), and reads
-//! those four sequences back; any other backslash is taken literally. CSV follows RFC 4180 quoting.
+//! those four sequences back; any other backslash is taken literally.
+//!
+//! CSV follows RFC 4180 strictly: a field is either bare (no `"` in it) or wholly quoted with `""` for a
+//! quote; a quote that is never closed, or text after a closing quote, is an error naming its line and
+//! column. (The `csv` crate accepts such input silently and swallows the rows that follow, which is why
+//! this reader is our own.)
 //!
 //! ```
 //! assert_eq!(tm::formats::tsv::escape_field("a\tb\\c"), "a\\tb\\\\c");
@@ -20,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::decode;
-use super::{FormatError, Position, ReadOptions, UnitReader};
+use super::{FormatError, Position, ReadOptions, UnitReader, NOT_UTF8};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,27 +42,20 @@ struct Row {
     line: u64,
 }
 
-enum Rows {
-    Tsv {
-        reader: Box<dyn BufRead + Send>,
-        line: u64,
-        buf: Vec<u8>,
-    },
-    Csv(csv::Reader<Box<dyn BufRead + Send>>),
-}
-
 /// Streams units from a TSV or CSV file.
 pub struct DelimitedReader {
     path: PathBuf,
-    rows: Rows,
-    pending: VecDeque<Row>,
+    reader: Box<dyn BufRead + Send>,
+    delimiter: Delimiter,
+    /// Lines read so far.
+    line: u64,
+    buf: Vec<u8>,
+    pending: VecDeque<Result<Row, FormatError>>,
     /// Names of the columns after the first two, from the header row.
     extra_names: Vec<Option<String>>,
     src_lang: String,
     tgt_lang: String,
     bytes_read: Arc<AtomicU64>,
-    /// An error met while looking ahead for the header, returned when the stream reaches it.
-    deferred: Option<FormatError>,
     done: bool,
 }
 
@@ -66,28 +66,17 @@ impl DelimitedReader {
         opts: &ReadOptions,
     ) -> Result<DelimitedReader, FormatError> {
         let decoded = decode::open(path, opts.encoding, false)?;
-        let rows = match delimiter {
-            Delimiter::Tab => Rows::Tsv {
-                reader: decoded.reader,
-                line: 0,
-                buf: Vec::with_capacity(1024),
-            },
-            Delimiter::Comma => Rows::Csv(
-                csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(decoded.reader),
-            ),
-        };
         let mut reader = DelimitedReader {
             path: path.to_path_buf(),
-            rows,
+            reader: decoded.reader,
+            delimiter,
+            line: 0,
+            buf: Vec::with_capacity(1024),
             pending: VecDeque::new(),
             extra_names: Vec::new(),
             src_lang: opts.src.clone(),
             tgt_lang: opts.tgt.clone(),
             bytes_read: decoded.bytes_read,
-            deferred: None,
             done: false,
         };
         reader.read_header(opts)?;
@@ -96,107 +85,206 @@ impl DelimitedReader {
 
     /// Looks at the first two rows to decide whether the first is a header, and takes its names.
     fn read_header(&mut self, opts: &ReadOptions) -> Result<(), FormatError> {
-        let Some(first) = self.next_row()? else {
-            return Ok(());
+        let first = match self.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => return Ok(()),
+            Err(e) if e.is_recoverable() => {
+                self.pending.push_back(Err(e));
+                return Ok(());
+            }
+            Err(e) => return Err(e),
         };
         let second = match opts.header {
             Some(_) => None,
-            None => self.next_row().unwrap_or_else(|e| {
-                self.deferred = Some(e);
-                None
-            }),
+            None => match self.next_row() {
+                Ok(row) => row.map(Ok),
+                Err(e) if e.is_recoverable() => Some(Err(e)),
+                Err(e) => return Err(e),
+            },
         };
+        let second_row = second.as_ref().and_then(|r| r.as_ref().ok());
         let is_header = opts
             .header
-            .unwrap_or_else(|| looks_like_header(&first.cells, second.as_ref(), opts));
+            .unwrap_or_else(|| looks_like_header(&first.cells, second_row, opts));
         if is_header {
-            for (i, name) in first.cells.iter().enumerate() {
-                let name = name.trim();
-                match i {
-                    0 if language_matches(&opts.src, name) => self.src_lang = name.to_string(),
-                    1 if language_matches(&opts.tgt, name) => self.tgt_lang = name.to_string(),
-                    0 | 1 => {}
-                    _ => self
-                        .extra_names
-                        .push((!name.is_empty()).then(|| name.to_string())),
-                }
-            }
+            self.take_header(&first, opts)?;
         } else {
-            self.pending.push_back(first);
+            self.pending.push_back(Ok(first));
         }
         self.pending.extend(second);
         Ok(())
     }
 
-    fn next_row(&mut self) -> Result<Option<Row>, FormatError> {
-        match &mut self.rows {
-            Rows::Tsv { reader, line, buf } => loop {
-                buf.clear();
-                let n = reader
-                    .read_until(b'\n', buf)
-                    .map_err(|e| read_error(&self.path, Some(*line + 1), e))?;
-                if n == 0 {
-                    return Ok(None);
-                }
-                *line += 1;
-                if buf.ends_with(b"\n") {
-                    buf.pop();
-                }
-                if buf.ends_with(b"\r") {
-                    buf.pop();
-                }
-                let text = std::str::from_utf8(buf).map_err(|e| {
-                    FormatError::malformed(
-                        &self.path,
-                        Some(Position {
-                            line: *line,
-                            col: String::from_utf8_lossy(&buf[..e.valid_up_to()])
-                                .chars()
-                                .count() as u64
-                                + 1,
-                        }),
-                        NOT_UTF8.into(),
-                    )
-                })?;
-                if text.trim().is_empty() {
+    fn take_header(&mut self, header: &Row, opts: &ReadOptions) -> Result<(), FormatError> {
+        for (i, name) in header.cells.iter().enumerate() {
+            let name = name.trim();
+            let requested = match i {
+                0 => &opts.src,
+                1 => &opts.tgt,
+                _ => {
+                    self.extra_names
+                        .push((!name.is_empty()).then(|| name.to_string()));
                     continue;
                 }
-                let cells = text.split('\t').map(unescape_field).collect();
-                return Ok(Some(Row { cells, line: *line }));
-            },
-            Rows::Csv(reader) => {
-                let mut record = csv::StringRecord::new();
-                loop {
-                    match reader.read_record(&mut record) {
-                        Ok(false) => return Ok(None),
-                        Ok(true) => {
-                            let line = record.position().map_or(0, |p| p.line());
-                            if record.iter().all(|c| c.trim().is_empty()) {
-                                continue;
-                            }
-                            let cells = record.iter().map(str::to_string).collect();
-                            return Ok(Some(Row { cells, line }));
-                        }
-                        Err(e) => {
-                            let line = e.position().map(|p| p.line());
-                            let at = line.map(|line| Position { line, col: 1 });
-                            let msg = e.to_string();
-                            return Err(match e.into_kind() {
-                                csv::ErrorKind::Utf8 { .. } => {
-                                    FormatError::malformed(&self.path, at, NOT_UTF8.into())
-                                }
-                                csv::ErrorKind::Io(io) => read_error(&self.path, line, io),
-                                _ => FormatError::malformed(
-                                    &self.path,
-                                    at,
-                                    format!("not valid CSV: {msg}"),
-                                ),
-                            });
-                        }
-                    }
-                }
+            };
+            if !is_language_tag(name) {
+                continue;
+            }
+            if !language_matches(requested, name) {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(Position {
+                        line: header.line,
+                        col: 1,
+                    }),
+                    format!(
+                        "the header says column {} is {name:?}, but {} was asked for: pass --{} {name}",
+                        i + 1,
+                        requested,
+                        if i == 0 { "src" } else { "tgt" }
+                    ),
+                ));
+            }
+            if i == 0 {
+                self.src_lang = name.to_string();
+            } else {
+                self.tgt_lang = name.to_string();
             }
         }
+        Ok(())
+    }
+
+    /// Reads one line (without its line break) into `self.buf`; false at the end of the file.
+    fn read_line(&mut self) -> Result<bool, FormatError> {
+        self.buf.clear();
+        let n = self
+            .reader
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        self.line += 1;
+        if self.buf.ends_with(b"\n") {
+            self.buf.pop();
+        }
+        if self.buf.ends_with(b"\r") {
+            self.buf.pop();
+        }
+        Ok(true)
+    }
+
+    /// The current line as text; a line that is not UTF-8 is a bad row (the rows around it are fine).
+    fn line_text(&self) -> Result<&str, FormatError> {
+        std::str::from_utf8(&self.buf).map_err(|e| {
+            let col = String::from_utf8_lossy(&self.buf[..e.valid_up_to()])
+                .chars()
+                .count() as u64;
+            FormatError::bad_unit(
+                &self.path,
+                Some(Position {
+                    line: self.line,
+                    col: col + 1,
+                }),
+                NOT_UTF8.into(),
+            )
+        })
+    }
+
+    /// The next non-blank row.
+    fn next_row(&mut self) -> Result<Option<Row>, FormatError> {
+        loop {
+            if !self.read_line()? {
+                return Ok(None);
+            }
+            let line = self.line;
+            let text = self.line_text()?;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let cells = match self.delimiter {
+                Delimiter::Tab => text.split('\t').map(unescape_field).collect(),
+                Delimiter::Comma => self.csv_record()?,
+            };
+            return Ok(Some(Row { cells, line }));
+        }
+    }
+
+    /// Parses the CSV record that starts on the current line, reading more lines while a quoted field
+    /// spans them.
+    fn csv_record(&mut self) -> Result<Vec<String>, FormatError> {
+        let start = self.line;
+        let mut cells = Vec::new();
+        let mut cell = String::new();
+        // Where the open quote is, while inside one.
+        let mut open_quote: Option<Position> = None;
+        let mut text = self.line_text()?.to_string();
+        loop {
+            let mut chars = text.chars().enumerate().peekable();
+            let mut at_field_start = open_quote.is_none();
+            while let Some((col, c)) = chars.next() {
+                let here = Position {
+                    line: self.line,
+                    col: col as u64 + 1,
+                };
+                match (open_quote.is_some(), c) {
+                    (true, '"') if chars.peek().map(|p| p.1) == Some('"') => {
+                        chars.next();
+                        cell.push('"');
+                    }
+                    (true, '"') => {
+                        open_quote = None;
+                        match chars.peek().map(|p| p.1) {
+                            None | Some(',') => {}
+                            Some(_) => {
+                                return Err(self.skip_record_error(
+                                    here,
+                                    "text after a closing quote; a quoted field ends at the quote",
+                                ))
+                            }
+                        }
+                    }
+                    (true, c) => cell.push(c),
+                    (false, '"') if at_field_start => open_quote = Some(here),
+                    (false, '"') => {
+                        return Err(self.skip_record_error(
+                            here,
+                            "a quote inside an unquoted field; quote the whole field and double \
+                             the quote (\"\")",
+                        ))
+                    }
+                    (false, ',') => {
+                        cells.push(std::mem::take(&mut cell));
+                        at_field_start = true;
+                        continue;
+                    }
+                    (false, c) => cell.push(c),
+                }
+                at_field_start = false;
+            }
+            let Some(opened) = open_quote else {
+                cells.push(cell);
+                return Ok(cells);
+            };
+            // A line break inside quotes belongs to the field.
+            if !self.read_line()? {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(opened),
+                    format!(
+                        "the quote opened here (record of line {start}) is never closed: the file \
+                         ends inside it"
+                    ),
+                ));
+            }
+            cell.push('\n');
+            text = self.line_text()?.to_string();
+        }
+    }
+
+    /// A bad CSV record: the error, with the rest of its line passed over.
+    fn skip_record_error(&self, at: Position, msg: &str) -> FormatError {
+        FormatError::bad_unit(&self.path, Some(at), msg.to_string())
     }
 
     fn to_unit(&self, row: Row) -> Result<Unit, FormatError> {
@@ -207,11 +295,16 @@ impl DelimitedReader {
         let mut cells = row.cells.into_iter();
         let source = cells.next().unwrap_or_default();
         let Some(target) = cells.next() else {
+            let sep = match self.delimiter {
+                Delimiter::Tab => "a tab",
+                Delimiter::Comma => "a comma",
+            };
             return Err(FormatError::bad_unit(
                 &self.path,
                 at,
-                "the row has one column; a source and a target separated by a tab are needed"
-                    .into(),
+                format!(
+                    "the row has one column; a source and a target separated by {sep} are needed"
+                ),
             ));
         };
         for (text, lang) in [(&source, &self.src_lang), (&target, &self.tgt_lang)] {
@@ -255,9 +348,6 @@ impl DelimitedReader {
     }
 }
 
-const NOT_UTF8: &str = "not valid UTF-8 (if this is a legacy Arabic file, pass --encoding \
-                        windows-1256 or convert it with iconv)";
-
 fn read_error(path: &Path, line: Option<u64>, e: io::Error) -> FormatError {
     if e.kind() == io::ErrorKind::InvalidData {
         FormatError::malformed(
@@ -270,12 +360,22 @@ fn read_error(path: &Path, line: Option<u64>, e: io::Error) -> FormatError {
     }
 }
 
+/// Whether a header cell is a language tag (`ar`, `en-GB`, `fa-IR`), as opposed to a column name.
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split(['-', '_']);
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && !matches!(s.to_ascii_lowercase().as_str(), "src" | "tgt")
+}
+
 /// Whether the first row names columns rather than holding a unit.
 ///
-/// A header is recognised by its words (`source`, `target`, the language tags) or, for an Arabic
+/// A header is recognised by its words (`source`, `target`), by two language tags, or, for an Arabic
 /// source, by having no Arabic in its first cell while the next row does.
 fn looks_like_header(first: &[String], second: Option<&Row>, opts: &ReadOptions) -> bool {
-    const WORDS: [&str; 14] = [
+    const WORDS: [&str; 12] = [
         "source",
         "src",
         "source text",
@@ -288,14 +388,18 @@ fn looks_like_header(first: &[String], second: Option<&Row>, opts: &ReadOptions)
         "target text",
         "translation",
         "english",
-        "ar",
-        "en",
     ];
-    let cell = |i: usize| first.get(i).map(|c| c.trim().to_lowercase());
-    let named = |c: Option<String>, lang: &str| {
-        c.is_some_and(|c| WORDS.contains(&c.as_str()) || language_matches(lang, &c))
+    let cell = |i: usize| {
+        first
+            .get(i)
+            .map(|c| c.trim().to_lowercase())
+            .unwrap_or_default()
     };
-    if named(cell(0), &opts.src) && named(cell(1), &opts.tgt) {
+    let (a, b) = (cell(0), cell(1));
+    let named = |c: &str, lang: &str| WORDS.contains(&c) || language_matches(lang, c);
+    if (named(&a, &opts.src) && named(&b, &opts.tgt))
+        || (is_language_tag(&a) && is_language_tag(&b))
+    {
         return true;
     }
     let has_arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
@@ -308,28 +412,23 @@ impl Iterator for DelimitedReader {
     type Item = Result<Unit, FormatError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(row) = self.pending.pop_front() {
+            return Some(row.and_then(|r| self.to_unit(r)));
+        }
         if self.done {
             return None;
         }
-        let row = match self.pending.pop_front() {
-            Some(row) => row,
-            None if self.deferred.is_some() => {
+        match self.next_row() {
+            Ok(Some(row)) => Some(self.to_unit(row)),
+            Ok(None) => {
                 self.done = true;
-                return self.deferred.take().map(Err);
+                None
             }
-            None => match self.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            },
-        };
-        Some(self.to_unit(row))
+            Err(e) => {
+                self.done = !e.is_recoverable();
+                Some(Err(e))
+            }
+        }
     }
 }
 
@@ -382,47 +481,51 @@ pub fn unescape_field(s: &str) -> String {
     out
 }
 
-/// Writes units as TSV (source, target) or CSV.
-pub struct DelimitedWriter<W: Write> {
-    inner: WriterKind<W>,
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
 }
 
-enum WriterKind<W: Write> {
-    Tsv(W),
-    Csv(Box<csv::Writer<W>>),
+/// Writes units as TSV or CSV (source, target), after a header row naming the two languages.
+pub struct DelimitedWriter<W: Write> {
+    out: W,
+    delimiter: Delimiter,
 }
 
 impl<W: Write> DelimitedWriter<W> {
-    pub fn new(out: W, delimiter: Delimiter) -> DelimitedWriter<W> {
-        let inner = match delimiter {
-            Delimiter::Tab => WriterKind::Tsv(out),
-            Delimiter::Comma => WriterKind::Csv(Box::new(csv::Writer::from_writer(out))),
+    /// Starts the file with a header row: the two language tags, or `source`/`target` when a memory
+    /// holds several pairs.
+    pub fn new(
+        mut out: W,
+        delimiter: Delimiter,
+        languages: Option<(&str, &str)>,
+    ) -> io::Result<DelimitedWriter<W>> {
+        let (a, b) = languages.unwrap_or(("source", "target"));
+        let sep = match delimiter {
+            Delimiter::Tab => '\t',
+            Delimiter::Comma => ',',
         };
-        DelimitedWriter { inner }
+        writeln!(out, "{a}{sep}{b}")?;
+        Ok(DelimitedWriter { out, delimiter })
     }
 
     pub fn write_unit(&mut self, unit: &Unit) -> io::Result<()> {
-        match &mut self.inner {
-            WriterKind::Tsv(w) => writeln!(
-                w,
-                "{}\t{}",
-                escape_field(&unit.source.text),
-                escape_field(&unit.target.text)
-            ),
-            WriterKind::Csv(w) => w
-                .write_record([&unit.source.text, &unit.target.text])
-                .map_err(io::Error::other),
+        let (s, t) = (&unit.source.text, &unit.target.text);
+        match self.delimiter {
+            Delimiter::Tab => writeln!(self.out, "{}\t{}", escape_field(s), escape_field(t)),
+            Delimiter::Comma => {
+                write!(self.out, "{},{}\r\n", csv_field(s), csv_field(t))
+            }
         }
     }
 
-    pub fn finish(self) -> io::Result<W> {
-        match self.inner {
-            WriterKind::Tsv(mut w) => {
-                w.flush()?;
-                Ok(w)
-            }
-            WriterKind::Csv(w) => w.into_inner().map_err(|e| io::Error::other(e.to_string())),
-        }
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 
@@ -462,6 +565,17 @@ mod tests {
     }
 
     #[test]
+    fn a_header_of_other_languages_is_refused_not_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fa.tsv");
+        std::fs::write(&path, "fa\ten\nحزب‌الله\tHizbullah\n").unwrap();
+        let err = DelimitedReader::open(&path, Delimiter::Tab, &ReadOptions::new("ar", "en"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("pass --src fa"), "{err}");
+    }
+
+    #[test]
     fn a_header_is_guessed_from_missing_arabic() {
         let units = read(
             "Arabic text\tEnglish text\nالبوكمال\tAl-Bukamal\n",
@@ -474,15 +588,15 @@ mod tests {
 
     #[test]
     fn escapes_round_trip_and_crlf_is_accepted() {
-        let units = read("سطر\\nثان\tline\\ttwo\r\n", Delimiter::Tab);
+        let units = read("ar\ten\nسطر\\nثان\tline\\ttwo\r\n", Delimiter::Tab);
         let u = units[0].as_ref().unwrap();
         assert_eq!(u.source.text, "سطر\nثان");
         assert_eq!(u.target.text, "line\ttwo");
-        let mut w = DelimitedWriter::new(Vec::new(), Delimiter::Tab);
+        let mut w = DelimitedWriter::new(Vec::new(), Delimiter::Tab, Some(("ar", "en"))).unwrap();
         w.write_unit(u).unwrap();
         assert_eq!(
             String::from_utf8(w.finish().unwrap()).unwrap(),
-            "سطر\\nثان\tline\\ttwo\n"
+            "ar\ten\nسطر\\nثان\tline\\ttwo\n"
         );
     }
 
@@ -495,33 +609,71 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_and_positions() {
-        let units = read(
-            "source,target\n\"عصائب أهل الحق، الميليشيا\",\"Asa'ib Ahl Al-Haq, the militia\"\n",
-            Delimiter::Comma,
-        );
-        assert_eq!(units.len(), 1);
-        assert_eq!(
-            units[0].as_ref().unwrap().target.text,
-            "Asa'ib Ahl Al-Haq, the militia"
-        );
+    fn csv_quotes_span_lines_and_round_trip() {
+        let text = "source,target\n\"عصائب أهل الحق، \"\"الميليشيا\"\"\",\"Asa'ib Ahl Al-Haq,\nthe militia\"\nالقائم,Al-Qa'im\n";
+        let units: Vec<Unit> = read(text, Delimiter::Comma)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].source.text, "عصائب أهل الحق، \"الميليشيا\"");
+        assert_eq!(units[0].target.text, "Asa'ib Ahl Al-Haq,\nthe militia");
+        let mut w = DelimitedWriter::new(Vec::new(), Delimiter::Comma, Some(("ar", "en"))).unwrap();
+        for u in &units {
+            w.write_unit(u).unwrap();
+        }
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        let again: Vec<Unit> = read(&out, Delimiter::Comma)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(again, units);
     }
 
     #[test]
-    fn invalid_utf8_is_refused_with_line_and_column() {
+    fn bad_csv_quoting_is_an_error_with_its_position() {
+        let results = read("ar,en\n\"حزب\" x,Hiz\nالقائم,Al-Qa'im\n", Delimiter::Comma);
+        let err = results[0].as_ref().unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 2, col: 5 }));
+        assert!(err.to_string().contains("text after a closing quote"));
+        assert!(results[1].is_ok(), "the next row is read on its own");
+
+        let results = read(
+            "ar,en\nالقائم,Al-Qa'im\nحزب,\"unterminated\nc,d\n",
+            Delimiter::Comma,
+        );
+        assert_eq!(results.len(), 2);
+        let err = results[1].as_ref().unwrap_err();
+        assert!(!err.is_recoverable());
+        assert_eq!(err.position, Some(Position { line: 3, col: 5 }));
+        assert!(err.to_string().contains("never closed"), "{err}");
+
+        let results = read("ar,en\nحزب,Hi\"z\n", Delimiter::Comma);
+        assert!(results[0]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("a quote inside an unquoted field"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_one_bad_row() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.tsv");
         let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("حزب");
         let mut bytes = "القائم\tAl-Qa'im\nab".as_bytes().to_vec();
         bytes.extend_from_slice(&cp1256);
-        bytes.extend_from_slice(b"\tHizb\n");
+        bytes.extend_from_slice("\tHizb\nدير الزور\tDeir Al-Zour\n".as_bytes());
         std::fs::write(&path, bytes).unwrap();
-        let err = DelimitedReader::open(&path, Delimiter::Tab, &ReadOptions::new("ar", "en"))
-            .unwrap()
-            .find_map(Result::err)
-            .unwrap();
-        assert!(!err.is_recoverable());
+        let results: Vec<_> =
+            DelimitedReader::open(&path, Delimiter::Tab, &ReadOptions::new("ar", "en"))
+                .unwrap()
+                .collect();
+        assert_eq!(results.len(), 3);
+        let err = results[1].as_ref().unwrap_err();
+        assert!(err.is_recoverable());
         assert_eq!(err.position, Some(Position { line: 2, col: 3 }));
         assert!(err.to_string().contains("windows-1256"), "{err}");
+        assert!(results[2].is_ok());
     }
 }

@@ -18,6 +18,9 @@ use crate::fuzzy::score::WordKey;
 use crate::fuzzy::tokens::tokenize;
 use crate::unit::{primary_language, Unit};
 
+/// A rough size of one unit in an interchange file, to estimate how many units an import brings.
+const BYTES_PER_UNIT: u64 = 400;
+
 /// Units per message between the reader and the writer thread.
 const BATCH: usize = 512;
 
@@ -125,12 +128,17 @@ impl Prepared {
 }
 
 /// The hash of the languages (primary subtags) and the exact texts of a pair.
+///
+/// Inline markup is part of a segment's identity: two units with the same words but other tags are two
+/// translations a CAT tool must be able to get back.
 fn pair_hash(unit: &Unit) -> i64 {
     stable_hash(&[
         &primary_language(&unit.src_lang),
         &primary_language(&unit.tgt_lang),
         &unit.source.text,
         &unit.target.text,
+        unit.source.markup.as_deref().unwrap_or(""),
+        unit.target.markup.as_deref().unwrap_or(""),
     ])
 }
 
@@ -151,10 +159,17 @@ pub(super) fn write_unit(
         None
     } else {
         tx.prepare_cached(
-            "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3 LIMIT 1",
+            "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3
+                 AND source_markup IS ?4 AND target_markup IS ?5 LIMIT 1",
         )?
         .query_row(
-            params![p.pair_hash, p.unit.source.text, p.unit.target.text],
+            params![
+                p.pair_hash,
+                p.unit.source.text,
+                p.unit.target.text,
+                p.unit.source.markup,
+                p.unit.target.markup
+            ],
             |r| r.get(0),
         )
         .optional()?
@@ -165,7 +180,7 @@ pub(super) fn write_unit(
                 changed = max(changed, ?2),
                 changed_by = coalesce(?3, changed_by),
                 origin = coalesce(?4, origin),
-                use_count = use_count + 1
+                use_count = min(use_count + 1, 4294967295)
              WHERE id = ?1",
         )?
         .execute(params![id, p.changed, p.changed_by, p.unit.origin])?;
@@ -236,13 +251,25 @@ impl Store {
         // A page cache that holds the pair-hash index of a million units, so inserts into it do not
         // spill pages to the WAL over and over.
         tx.pragma_update(None, "cache_size", -65536).map_err(err)?;
-        let mut known: HashSet<i64> = HashSet::new();
-        {
+        // For an import that is large next to the memory, load every stored pair hash once, so that new
+        // units skip the look-up of their pair; for a small one, the look-ups are cheaper than the load.
+        let stored: u64 = tx
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
+            .map_err(err)?;
+        let incoming_bytes: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum();
+        let mut known: Option<HashSet<i64>> = None;
+        if incoming_bytes / BYTES_PER_UNIT * 4 >= stored {
+            let mut set = HashSet::with_capacity(stored as usize);
             let mut stmt = tx.prepare("SELECT pair_hash FROM units").map_err(err)?;
             let hashes = stmt.query_map([], |r| r.get(0)).map_err(err)?;
             for h in hashes {
-                known.insert(h.map_err(err)?);
+                set.insert(h.map_err(err)?);
             }
+            known = Some(set);
         }
         let mut report = ImportReport {
             files: files
@@ -267,7 +294,7 @@ impl Store {
                     Message::Units(batch) => {
                         let file = &mut report.files[current];
                         for p in &batch {
-                            match write_unit(&tx, p, Some(&mut known)).map_err(err)? {
+                            match write_unit(&tx, p, known.as_mut()).map_err(err)? {
                                 Added::New(id) => {
                                     segment.add(id, &p.words);
                                     file.added += 1;
@@ -393,8 +420,8 @@ fn origin_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// A skipped unit's position, for messages.
 impl Skipped {
+    /// Where the skipped unit was, for messages.
     pub fn position(&self) -> Option<Position> {
         Some(Position {
             line: self.line?,

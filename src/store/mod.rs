@@ -47,7 +47,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum Error {
     #[error("no memory at {path}: import or add something first (tm import FILE), or give --db")]
     NotFound { path: PathBuf },
-    #[error("{path} is not a tm memory (not an SQLite database)")]
+    #[error("{path} is not a tm memory (not an SQLite database, or another program's)")]
     NotAMemory { path: PathBuf },
     #[error(
         "{path} was written by a newer tm (schema version {found}; this tm knows up to {known}): \
@@ -175,7 +175,7 @@ impl Store {
         Store::setup(conn, path, mode)
     }
 
-    /// A memory that lives only as long as the value (tests, `--memory FILE` lookups).
+    /// A memory that lives only as long as the value (tests, lookups in a file given with `--memory`).
     pub fn in_memory() -> Result<Store> {
         let conn =
             Connection::open_in_memory().map_err(|e| sqlite_error(Path::new(":memory:"), e))?;
@@ -186,6 +186,17 @@ impl Store {
         let err = |e| sqlite_error(path, e);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         let found = schema::version(&conn).map_err(err)?;
+        // Another program's database: never touch it (not even switch it to WAL).
+        let ours = if found == 0 {
+            !schema::has_tables(&conn).map_err(err)?
+        } else {
+            schema::application_id(&conn).map_err(err)? == schema::APPLICATION_ID
+        };
+        if !ours || (mode == OpenMode::ReadOnly && found == 0) {
+            return Err(Error::NotAMemory {
+                path: path.to_path_buf(),
+            });
+        }
         if found > schema::VERSION {
             return Err(Error::NewerSchema {
                 path: path.to_path_buf(),
@@ -315,7 +326,7 @@ impl Store {
         }
         pairs.sort_by(|a, b| b.segments.cmp(&a.segments).then(a.src.cmp(&b.src)));
         let size_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
-            + std::fs::metadata(self.path.with_extension("db-wal"))
+            + std::fs::metadata(format!("{}-wal", self.path.display()))
                 .map(|m| m.len())
                 .unwrap_or(0);
         Ok(Stats {
@@ -398,7 +409,7 @@ fn unit_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Unit)> {
             created_by: r.get(10)?,
             changed: r.get(11)?,
             changed_by: r.get(12)?,
-            usage_count: Some(r.get(13)?),
+            usage_count: Some(u32::try_from(r.get::<_, i64>(13)?.max(0)).unwrap_or(u32::MAX)),
             meta,
         },
     ))

@@ -63,9 +63,26 @@ pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
+/// `PRAGMA application_id` of a tm memory ("tm01"), so that `tm` never mistakes another program's
+/// SQLite file for a memory, nor changes it.
+pub const APPLICATION_ID: i32 = 0x746d_3031;
+
+/// Reads the application id of an open database.
+pub fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0))
+}
+
+/// Whether the database has any table (a new memory has none before its first migration).
+pub fn has_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) > 0 FROM sqlite_master", [], |r| r.get(0))
+}
+
 /// Applies the migrations a database lacks, all in one transaction.
 pub fn migrate(conn: &mut Connection, from: u32) -> rusqlite::Result<()> {
     let tx: Transaction = conn.transaction()?;
+    if from == 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
     for sql in &MIGRATIONS[from as usize..] {
         tx.execute_batch(sql)?;
     }

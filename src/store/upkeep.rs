@@ -80,13 +80,43 @@ pub struct DedupeReport {
 }
 
 impl Store {
-    /// Deletes the units the filter selects, in one transaction. Returns how many.
-    pub fn delete(&mut self, filter: &UnitFilter) -> Result<u64> {
+    /// The ids of the units the filter selects (reading only ids and languages).
+    fn select_ids(&self, filter: &UnitFilter) -> Result<Vec<i64>> {
+        let err = |e| sqlite_error(&self.path, e);
+        let (clause, values) = filter.sql();
+        let sql = format!("SELECT id, src_lang, tgt_lang FROM units WHERE {clause}");
+        let mut stmt = self.conn.prepare(&sql).map_err(err)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values.iter()))
+            .map_err(err)?;
         let mut ids = Vec::new();
-        self.for_each_unit(filter, |id, _| {
-            ids.push(id);
-            Ok::<(), super::Error>(())
-        })?;
+        while let Some(r) = rows.next().map_err(err)? {
+            let (src, tgt): (String, String) = (r.get(1).map_err(err)?, r.get(2).map_err(err)?);
+            let langs_ok = filter
+                .src_lang
+                .as_deref()
+                .is_none_or(|l| language_matches(l, &src))
+                && filter
+                    .tgt_lang
+                    .as_deref()
+                    .is_none_or(|l| language_matches(l, &tgt));
+            if langs_ok {
+                ids.push(r.get(0).map_err(err)?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// How many units the filter selects.
+    pub fn count(&self, filter: &UnitFilter) -> Result<u64> {
+        Ok(self.select_ids(filter)?.len() as u64)
+    }
+
+    /// Deletes the units the filter selects, in one transaction. Returns how many.
+    ///
+    /// Their postings stay in the word index until its segment is merged; lookups skip them.
+    pub fn delete(&mut self, filter: &UnitFilter) -> Result<u64> {
+        let ids = self.select_ids(filter)?;
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;

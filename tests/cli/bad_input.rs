@@ -23,7 +23,7 @@ fn each_bad_file_fails_with_its_position_and_changes_nothing() {
         ("missing_language.tmx", "missing_language.tmx:7:1: unit \"no-arabic\" has no ar segment (it has en, fr)"),
         ("billion_laughs.tmx", "billion_laughs.tmx:12:29: entity &lol9; is not one of XML's five"),
         ("external_entity.tmx", "external_entity.tmx:8:29: entity &secret; is not one of XML's five"),
-        ("cp1256_undeclared.tmx", "cp1256_undeclared.tmx:5:29: text is not valid UTF-8"),
+        ("cp1256_undeclared.tmx", "cp1256_undeclared.tmx:5:29: not valid UTF-8"),
         ("cp1256.tsv", "cp1256.tsv:1:1: not valid UTF-8 (if this is a legacy Arabic file, pass --encoding windows-1256"),
         ("ragged.tsv", "ragged.tsv:2:1: the row has one column"),
     ];
@@ -207,4 +207,115 @@ fn unknown_extension_asks_for_format() {
         .assert()
         .code(2)
         .stderr(contains("memory.xlf: cannot tell the format"));
+}
+
+#[test]
+fn a_failed_first_import_leaves_no_memory_behind() {
+    let s = Sandbox::new();
+    s.tm(&["import", &fixture_str("tests/fixtures/bad/truncated.tmx")])
+        .assert()
+        .code(2);
+    assert!(!s.db().exists(), "an empty memory was left behind");
+}
+
+#[test]
+fn another_programs_sqlite_file_is_neither_used_nor_changed() {
+    let s = Sandbox::new();
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(s.db()).unwrap();
+    for args in [vec!["stats"], vec!["import", &fixture_str("tm/sample.tmx")]] {
+        s.tm(&args)
+            .assert()
+            .code(2)
+            .stderr(contains("is not a tm memory"));
+    }
+    assert_eq!(std::fs::read(s.db()).unwrap(), before);
+    assert!(!s.path("memory.db-wal").exists());
+}
+
+#[test]
+fn malformed_utf16_is_located_at_the_bad_character() {
+    let s = Sandbox::new();
+    let text = "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body>\n<tu><tuv xml:lang=\"ar\"><seg>ab";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    bytes.extend([0x00, 0xD8]); // a lone high surrogate
+    bytes.extend(
+        "c</seg></tuv></tu></body></tmx>"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    let path = s.path("surrogate.tmx");
+    std::fs::write(&path, bytes).unwrap();
+    s.tm(&["import", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("surrogate.tmx:3:31: malformed UTF-16LE"));
+}
+
+#[test]
+fn units_with_foreign_markup_are_refused_and_a_second_body_is_an_error() {
+    let s = Sandbox::new();
+    let path = s.path("odd.tmx");
+    std::fs::write(
+        &path,
+        "<tmx version=\"1.4\"><header/><body>\n<tu><tuv xml:lang=\"ar\"><seg>حزب <b>الله</b></seg></tuv><tuv xml:lang=\"en\"><seg>Hizbullah</seg></tuv></tu>\n<tu><tuv xml:lang=\"ar\"><seg>القائم</seg></tuv><tuv xml:lang=\"en\"><seg>Al-Qa'im</seg></tuv></tu>\n</body></tmx>",
+    )
+    .unwrap();
+    s.tm(&["import", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "odd.tmx:2:5: unit: <b> in a segment is not TMX inline markup",
+        ));
+    s.tm(&["import", path.to_str().unwrap(), "--skip-invalid"])
+        .assert()
+        .success();
+    assert_eq!(s.units().len(), 1, "the next unit is read whole");
+
+    let two = s.path("two.tmx");
+    std::fs::write(
+        &two,
+        "<tmx version=\"1.4\"><header/><body></body>\n<body><tu><tuv xml:lang=\"ar\"><seg>القائم</seg></tuv><tuv xml:lang=\"en\"><seg>Al-Qa'im</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    s.tm(&["import", two.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("two.tmx:2:1: <body> after </body>"));
+}
+
+#[test]
+fn a_huge_usage_count_does_not_break_the_memory() {
+    let s = Sandbox::new();
+    let path = s.path("count.tmx");
+    std::fs::write(
+        &path,
+        "<tmx version=\"1.4\"><header/><body><tu usagecount=\"4294967295\"><tuv xml:lang=\"ar\"><seg>القائم</seg></tuv><tuv xml:lang=\"en\"><seg>Al-Qa'im</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        s.tm(&["import", path.to_str().unwrap()]).assert().success();
+    }
+    s.tm(&["export", "-"])
+        .assert()
+        .success()
+        .stdout(contains("usagecount=\"4294967295\""));
+}
+
+#[test]
+fn csv_with_a_broken_quote_names_it() {
+    let s = Sandbox::new();
+    let path = s.path("broken.csv");
+    std::fs::write(&path, "ar,en\nالقائم,Al-Qa'im\nحزب,\"unterminated\nc,d\n").unwrap();
+    s.tm(&["import", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "broken.csv:3:5: the quote opened here (record of line 3) is never closed",
+        ));
+    assert!(!s.db().exists());
 }

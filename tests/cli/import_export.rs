@@ -36,13 +36,14 @@ const KIT: &[(&str, &str, &str, usize)] = &[
     ("ImportTest1G.tmx", "en-us", "en-gb", 3), // UTF-16BE
     ("ImportTest1H.tmx", "en-us", "en-gb", 3), // US-ASCII with references
     ("ImportTest1I.tmx", "en", "ja", 1),       // ideographic spaces
-    ("ImportTest1J.tmx", "en-gb", "en-us", 2), // languages in either order
+    ("ImportTest1J.tmx", "en", "en-gb", 2),    // a bare and a regional tag of one language
     ("ImportTest1K.tmx", "en", "de", 1),       // units with their own srclang (one lacks de)
     ("ImportTest1L.tmx", "en", "fr", 1),       // header and unit notes, props, ude, comments
     ("ImportTest2A.tmx", "en", "fr", 7),       // inline markup, UTF-16
     ("ImportTest2A-0index.tmx", "en", "fr", 7),
     ("ImportTest2B.tmx", "en", "fr", 7),
     ("ImportTest2C.tmx", "en", "fr", 1),
+    ("ExportTest2A.tmx", "en", "fr", 6), // two units differ only in their inline tags
 ];
 
 #[test]
@@ -260,6 +261,7 @@ fn reading_commands_never_create_a_memory() {
         vec!["list"],
         vec!["export", "-"],
         vec!["delete", "--all", "--dry-run"],
+        vec!["dedupe", "--dry-run"],
     ] {
         s.tm(&args)
             .assert()
@@ -289,7 +291,7 @@ fn tsv_with_header_keeps_named_columns_and_exports_to_stdout() {
     s.tm(&["export", "-", "--format", "tsv"])
         .assert()
         .success()
-        .stdout("كتائب حزب الله\tHizbullah Brigades\nحركة النجباء\tAl-Nujaba Movement\n");
+        .stdout("ar\ten\nكتائب حزب الله\tHizbullah Brigades\nحركة النجباء\tAl-Nujaba Movement\n");
     let csv = s.path("out.csv");
     s.tm(&["export", csv.to_str().unwrap()]).assert().success();
     let again = Sandbox::new();
@@ -340,4 +342,76 @@ fn units_of_file(path: &std::path::Path, src: &str) -> usize {
         .assert()
         .success();
     units_of(&s.db()).len()
+}
+
+#[test]
+fn tsv_and_csv_exports_carry_their_languages_and_read_back_whole() {
+    let s = Sandbox::new();
+    // A first source without Arabic must not be taken for a header on re-import.
+    s.tm(&["add", "--source", "BBC", "--target", "BBC"])
+        .assert()
+        .success();
+    s.tm(&["add", "--source", "حزب الله", "--target", "Hizbullah"])
+        .assert()
+        .success();
+    for ext in ["tsv", "csv"] {
+        let out = s.path(&format!("out.{ext}"));
+        s.tm(&["export", out.to_str().unwrap()]).assert().success();
+        let again = Sandbox::new();
+        again
+            .tm(&["import", out.to_str().unwrap()])
+            .assert()
+            .success();
+        assert_eq!(again.units().len(), 2, "{ext}");
+    }
+    let fa = Sandbox::new();
+    fa.tm(&[
+        "add",
+        "--source",
+        "حزب‌الله",
+        "--target",
+        "Hizbullah",
+        "--src",
+        "fa",
+    ])
+    .assert()
+    .success();
+    let out = fa.path("fa.tsv");
+    fa.tm(&["export", out.to_str().unwrap()]).assert().success();
+    let again = Sandbox::new();
+    again
+        .tm(&["import", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("pass --src fa"));
+    again
+        .tm(&["import", out.to_str().unwrap(), "--src", "fa"])
+        .assert()
+        .success();
+    assert_eq!(again.units()[0].src_lang, "fa");
+}
+
+#[test]
+fn exports_keep_to_the_dtd_whatever_was_imported() {
+    let s = Sandbox::new();
+    let path = s.path("extra.tmx");
+    std::fs::write(
+        &path,
+        "<tmx version=\"1.4\"><header/><body><tu x-foo=\"1\"><prop>untyped</prop><tuv xml:lang=\"ar\" x-bar=\"2\"><seg>القائم</seg></tuv><tuv xml:lang=\"en\"><seg>Al-Qa'im</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    s.tm(&["import", path.to_str().unwrap()]).assert().success();
+    let out = s
+        .tm(&["export", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let xml = String::from_utf8(out).unwrap();
+    assert!(!xml.contains("x-foo") && !xml.contains("x-bar"), "{xml}");
+    assert!(
+        xml.contains("<prop type=\"x-untyped\">untyped</prop>"),
+        "{xml}"
+    );
 }
