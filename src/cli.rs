@@ -54,6 +54,80 @@ enum Command {
     Delete(DeleteArgs),
     /// Merge units that differ only in harakat, tatweel, letter forms or spacing.
     Dedupe(DedupeArgs),
+    /// Find the stored segments closest to an Arabic segment, with their English.
+    Lookup(LookupArgs),
+    /// Find where a word or phrase occurs, in either language.
+    Concordance(ConcordanceArgs),
+    /// Give each segment of a document (one per line) its best match.
+    Pretranslate(PretranslateArgs),
+    /// Count a document's segments and words per match band (the leverage report).
+    Analyze(AnalyzeArgs),
+    /// Rebuild the word index from the stored text.
+    Reindex,
+}
+
+#[derive(Args, Debug)]
+struct LookupArgs {
+    /// The Arabic segment; `-` reads one query per line from standard input.
+    #[arg(value_name = "TEXT")]
+    text: String,
+    /// Lowest score shown (0-100).
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(1..=100))]
+    min: u8,
+    /// How many distinct stored segments to show (all translations of each are shown).
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Look up in this .tmx/.tsv/.csv file directly, without importing it.
+    #[arg(long, value_name = "FILE")]
+    memory: Option<PathBuf>,
+    #[command(flatten)]
+    langs: LangArgs,
+}
+
+#[derive(Args, Debug)]
+struct ConcordanceArgs {
+    /// A word or phrase: Arabic is searched in the sources (through clitics), Latin script in the targets.
+    #[arg(value_name = "PHRASE")]
+    phrase: String,
+    /// At most this many units, newest first.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    langs: LangArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PretranslateFormatArg {
+    Tsv,
+    Tmx,
+    Xliff,
+}
+
+#[derive(Args, Debug)]
+struct PretranslateArgs {
+    /// The document: one segment per line, UTF-8.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Lowest score used.
+    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
+    min: u8,
+    /// Output file (default: standard output).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, default_value = "tsv", value_name = "FORMAT")]
+    format: PretranslateFormatArg,
+    #[command(flatten)]
+    langs: LangArgs,
+}
+
+#[derive(Args, Debug)]
+struct AnalyzeArgs {
+    /// The document: one segment per line, UTF-8.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    #[command(flatten)]
+    langs: LangArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -237,6 +311,37 @@ pub fn run() -> i32 {
             a.dry_run,
         ),
         Command::Dedupe(a) => commands::dedupe(&ctx, a.dry_run),
+        Command::Lookup(a) => commands::lookup(
+            &ctx,
+            commands::LookupConfig {
+                text: a.text,
+                min: a.min,
+                top: a.top,
+                src: a.langs.src,
+                tgt: a.langs.tgt,
+                memory: a.memory,
+            },
+        ),
+        Command::Concordance(a) => {
+            commands::concordance(&ctx, &a.phrase, a.limit, &a.langs.src, &a.langs.tgt)
+        }
+        Command::Pretranslate(a) => commands::pretranslate(
+            &ctx,
+            commands::PretranslateConfig {
+                file: a.file,
+                min: a.min,
+                out: a.out,
+                format: match a.format {
+                    PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
+                    PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
+                    PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
+                },
+                src: a.langs.src,
+                tgt: a.langs.tgt,
+            },
+        ),
+        Command::Analyze(a) => commands::analyze(&ctx, &a.file, &a.langs.src, &a.langs.tgt),
+        Command::Reindex => commands::reindex(&ctx),
     };
     commands::exit_code(result)
 }

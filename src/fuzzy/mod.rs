@@ -20,6 +20,7 @@
 //! assert_eq!(found[0].suggestion.as_deref(), Some("The resistance launched 24 drones"));
 //! ```
 
+pub mod concordance;
 pub mod score;
 pub mod search;
 pub mod suggest;

@@ -1,0 +1,519 @@
+//! The commands that use the memory while translating: lookup, concordance, pretranslate, analyze.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use serde::Serialize;
+
+use super::Context;
+use crate::display::Display;
+use crate::formats::{Format, ReadOptions};
+use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
+use crate::fuzzy::{self, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
+use crate::normalize::normalize;
+use crate::store::{ImportFile, OpenMode, Store};
+
+/// `tm lookup`, mapped from its flags.
+pub struct LookupConfig {
+    /// One query, or `-` for one query per line of standard input.
+    pub text: String,
+    pub min: u8,
+    pub top: usize,
+    pub src: String,
+    pub tgt: String,
+    /// Look up in this TMX/TSV/CSV file instead of the memory, without importing it.
+    pub memory: Option<PathBuf>,
+}
+
+/// The memory to look things up in: the database, or a file loaded into a temporary one.
+fn open_for_lookup(ctx: &Context, memory: Option<&Path>, src: &str, tgt: &str) -> Result<Store> {
+    let Some(path) = memory else {
+        return ctx.open(OpenMode::ReadOnly);
+    };
+    let Some(format) = Format::from_path(path) else {
+        bail!(
+            "{}: --memory takes a .tmx, .tsv or .csv file",
+            path.display()
+        );
+    };
+    let mut store = Store::in_memory()?;
+    store.import(
+        &[ImportFile {
+            path: path.to_path_buf(),
+            format,
+        }],
+        &ReadOptions::new(src, tgt),
+        &Default::default(),
+        &|_| {},
+    )?;
+    Ok(store)
+}
+
+#[derive(Serialize)]
+struct LookupJson<'a> {
+    query: &'a str,
+    matches: &'a [Match],
+}
+
+pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
+    let store = open_for_lookup(ctx, cfg.memory.as_deref(), &cfg.src, &cfg.tgt)?;
+    let mut matcher = Matcher::new(
+        &store,
+        LookupOptions {
+            min: cfg.min,
+            top: cfg.top,
+            src: cfg.src.clone(),
+            tgt: cfg.tgt.clone(),
+        },
+    );
+    let display = ctx.display();
+    let mut out = io::stdout().lock();
+    let mut answer = |query: &str, out: &mut io::StdoutLock| -> Result<()> {
+        let matches = matcher.lookup(query, None)?;
+        if ctx.json {
+            serde_json::to_writer(
+                &mut *out,
+                &LookupJson {
+                    query,
+                    matches: &matches,
+                },
+            )?;
+            writeln!(out)?;
+        } else {
+            print_matches(out, query, &matches, cfg.min, &display)?;
+        }
+        Ok(())
+    };
+    if cfg.text == "-" {
+        let stdin = io::stdin();
+        for (i, line) in stdin.lock().lines().enumerate() {
+            let line = line.with_context(|| format!("reading standard input, line {}", i + 1))?;
+            let query = line.trim();
+            if query.is_empty() {
+                continue;
+            }
+            answer(query, &mut out)?;
+            // Each answer is seen as soon as it is ready, even through a pipe.
+            out.flush()?;
+        }
+        return Ok(());
+    }
+    answer(&cfg.text, &mut out)
+}
+
+/// Marks the differing words of `source`: colour on a terminal, `[[...]]` elsewhere.
+fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
+    let (open_red, open_yellow, close) = if display.color() && !display.reorders() {
+        ("\x1b[31;1m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("[[", "[[", "]]")
+    };
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = String::with_capacity(source.len() + diff.len() * 8);
+    let mut at = 0;
+    for d in diff.iter().filter(|d| d.start < d.end) {
+        out.extend(&chars[at..d.start]);
+        out.push_str(if d.op == "variant" {
+            open_yellow
+        } else {
+            open_red
+        });
+        out.extend(&chars[d.start..d.end]);
+        out.push_str(close);
+        at = d.end;
+    }
+    out.extend(&chars[at..]);
+    display.line(&out).into_owned()
+}
+
+fn print_matches(
+    out: &mut impl Write,
+    query: &str,
+    matches: &[Match],
+    min: u8,
+    display: &Display,
+) -> io::Result<()> {
+    writeln!(out, "{}", display.line(query))?;
+    if matches.is_empty() {
+        writeln!(out, "  no match at or above {min}")?;
+    }
+    for m in matches {
+        let kind = serde_json::to_value(m.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {:>3}  {kind:<10} #{}{}",
+            m.score,
+            m.id,
+            m.origin
+                .as_deref()
+                .map(|o| format!("  {o}"))
+                .unwrap_or_default()
+        )?;
+        writeln!(out, "       {}", mark_diff(&m.source, &m.diff, display))?;
+        writeln!(out, "       {}", m.target)?;
+        if let Some(s) = &m.suggestion {
+            writeln!(out, "     → {s}")?;
+        }
+        let missing: Vec<&str> = m
+            .diff
+            .iter()
+            .filter(|d| d.op == "missing")
+            .map(|d| d.text.as_str())
+            .collect();
+        if !missing.is_empty() {
+            writeln!(
+                out,
+                "       (query words not in it: {})",
+                display.line(&missing.join(" "))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `tm concordance`.
+pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &str) -> Result<()> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let hits = find_phrase(&store, phrase, src, tgt, limit)?;
+    if ctx.json {
+        #[derive(Serialize)]
+        struct ConcordanceJson<'a> {
+            phrase: &'a str,
+            hits: &'a [Hit],
+        }
+        return ctx.print_json(&ConcordanceJson {
+            phrase,
+            hits: &hits,
+        });
+    }
+    let display = ctx.display();
+    let mut out = io::stdout().lock();
+    if hits.is_empty() {
+        writeln!(out, "no unit contains {}", display.line(phrase))?;
+    }
+    for h in &hits {
+        let spans: Vec<DiffSpan> = h
+            .spans
+            .iter()
+            .map(|r| DiffSpan {
+                start: r.start,
+                end: r.end,
+                text: String::new(),
+                op: "hit",
+            })
+            .collect();
+        let (source, target) = if h.side == "source" {
+            (mark_diff(&h.source, &spans, &display), h.target.clone())
+        } else {
+            (
+                display.line(&h.source).into_owned(),
+                mark_diff(&h.target, &spans, &display),
+            )
+        };
+        writeln!(
+            out,
+            "#{}{}",
+            h.id,
+            h.origin
+                .as_deref()
+                .map(|o| format!("  {o}"))
+                .unwrap_or_default()
+        )?;
+        writeln!(out, "  {source}")?;
+        writeln!(out, "  {target}")?;
+    }
+    Ok(())
+}
+
+/// The segments of a document: its non-empty lines, trimmed.
+fn read_segments(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        anyhow::anyhow!("{}:{line}: {}", path.display(), crate::formats::NOT_UTF8)
+    })?;
+    Ok(text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('\u{feff}').to_string())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// `tm pretranslate`, mapped from its flags.
+pub struct PretranslateConfig {
+    pub file: PathBuf,
+    pub min: u8,
+    pub out: Option<PathBuf>,
+    pub format: PretranslateFormat,
+    pub src: String,
+    pub tgt: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PretranslateFormat {
+    Tsv,
+    Tmx,
+    Xliff,
+}
+
+/// Each segment of a document with its best match (context considered).
+fn best_matches(
+    store: &Store,
+    segments: &[String],
+    min: u8,
+    src: &str,
+    tgt: &str,
+) -> Result<Vec<Option<Match>>> {
+    let mut matcher = Matcher::new(
+        store,
+        LookupOptions {
+            min,
+            top: 1,
+            src: src.to_string(),
+            tgt: tgt.to_string(),
+        },
+    );
+    let mut out = Vec::with_capacity(segments.len());
+    for (i, seg) in segments.iter().enumerate() {
+        let context = fuzzy::Context {
+            prev: i.checked_sub(1).map(|j| segments[j].as_str()),
+            next: segments.get(i + 1).map(String::as_str),
+        };
+        out.push(matcher.lookup(seg, Some(context))?.into_iter().next());
+    }
+    Ok(out)
+}
+
+fn kind_name(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::Context => "context",
+        MatchKind::Exact => "exact",
+        MatchKind::Normalized => "normalized",
+        MatchKind::Numbers => "numbers",
+        MatchKind::Fuzzy => "fuzzy",
+    }
+}
+
+pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
+    let segments = read_segments(&cfg.file)?;
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
+    let mut text = String::new();
+    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
+    match cfg.format {
+        PretranslateFormat::Tsv => {
+            text.push_str(&format!("{}\t{}\tscore\tkind\n", cfg.src, cfg.tgt));
+            for (seg, m) in segments.iter().zip(&matches) {
+                let (target, score, kind) = match m {
+                    Some(m) => (
+                        m.suggestion.clone().unwrap_or_else(|| m.target.clone()),
+                        m.score.to_string(),
+                        kind_name(m.kind),
+                    ),
+                    None => (String::new(), String::new(), "new"),
+                };
+                text.push_str(&format!(
+                    "{}\t{}\t{score}\t{kind}\n",
+                    crate::formats::tsv::escape_field(seg),
+                    crate::formats::tsv::escape_field(&target)
+                ));
+            }
+        }
+        PretranslateFormat::Tmx => {
+            let header = crate::formats::tmx::Header {
+                srclang: cfg.src.clone(),
+                creation_date: crate::store::now(),
+            };
+            let mut w = crate::formats::tmx::TmxWriter::new(Vec::new(), &header)?;
+            for (seg, m) in segments.iter().zip(&matches) {
+                let Some(m) = m else { continue };
+                let mut unit = crate::unit::Unit::new(
+                    &cfg.src,
+                    &cfg.tgt,
+                    crate::unit::Segment::plain(seg.as_str()),
+                    crate::unit::Segment::plain(
+                        m.suggestion.clone().unwrap_or_else(|| m.target.clone()),
+                    ),
+                );
+                unit.origin = m.origin.clone();
+                unit.meta.annotations.push(crate::unit::Annotation::prop(
+                    "x-match-score",
+                    m.score.to_string(),
+                ));
+                unit.meta.annotations.push(crate::unit::Annotation::prop(
+                    "x-match-kind",
+                    kind_name(m.kind),
+                ));
+                w.write_unit(&unit)?;
+            }
+            text = String::from_utf8(w.finish()?)?;
+        }
+        PretranslateFormat::Xliff => {
+            text.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            text.push_str(
+                "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n",
+            );
+            text.push_str(&format!(
+                "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\">\n    <body>\n",
+                esc(&cfg.file.display().to_string()),
+                esc(&cfg.src),
+                esc(&cfg.tgt)
+            ));
+            for (i, (seg, m)) in segments.iter().zip(&matches).enumerate() {
+                text.push_str(&format!(
+                    "      <trans-unit id=\"{}\">\n        <source>{}</source>\n",
+                    i + 1,
+                    esc(seg)
+                ));
+                if let Some(m) = m {
+                    let (state, qualifier) = match m.kind {
+                        MatchKind::Context | MatchKind::Exact => ("translated", "exact-match"),
+                        MatchKind::Normalized | MatchKind::Numbers => {
+                            ("needs-review-translation", "leveraged-tm")
+                        }
+                        MatchKind::Fuzzy => ("needs-review-translation", "fuzzy-match"),
+                    };
+                    let target = m.suggestion.as_deref().unwrap_or(&m.target);
+                    text.push_str(&format!(
+                        "        <target state=\"{state}\" state-qualifier=\"{qualifier}\">{}</target>\n        <note from=\"tm\">{} {}</note>\n",
+                        esc(target),
+                        m.score,
+                        kind_name(m.kind)
+                    ));
+                }
+                text.push_str("      </trans-unit>\n");
+            }
+            text.push_str("    </body>\n  </file>\n</xliff>\n");
+        }
+    }
+    match &cfg.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    if cfg.out.is_some() || !io::stdout().is_terminal() {
+        let found = matches.iter().filter(|m| m.is_some()).count();
+        eprintln!(
+            "{} of {} segments have a match at or above {}",
+            found,
+            segments.len(),
+            cfg.min
+        );
+    }
+    Ok(())
+}
+
+/// The leverage bands of an analysis, in report order.
+const BANDS: [&str; 8] = [
+    "context",
+    "repetition",
+    "100",
+    "95-99",
+    "85-94",
+    "75-84",
+    "50-74",
+    "new",
+];
+
+#[derive(Serialize, Default, Clone)]
+struct Band {
+    band: &'static str,
+    segments: u64,
+    words: u64,
+}
+
+#[derive(Serialize)]
+struct Analysis {
+    file: PathBuf,
+    segments: u64,
+    words: u64,
+    bands: Vec<Band>,
+}
+
+/// `tm analyze`: segments and words per band, as translators quote them.
+///
+/// A segment that repeats an earlier one of the same file (after normalization) is a repetition,
+/// whatever the memory holds; the others go to the band of their best match (threshold 50).
+pub fn analyze(ctx: &Context, file: &Path, src: &str, tgt: &str) -> Result<()> {
+    let segments = read_segments(file)?;
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let matches = best_matches(&store, &segments, 50, src, tgt)?;
+    let mut bands: Vec<Band> = BANDS
+        .iter()
+        .map(|&band| Band {
+            band,
+            ..Band::default()
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for (seg, m) in segments.iter().zip(&matches) {
+        let words = fuzzy::tokens::tokenize(seg).len() as u64;
+        let band = if !seen.insert(normalize(seg)) {
+            "repetition"
+        } else {
+            match m {
+                Some(m) if m.kind == MatchKind::Context => "context",
+                Some(m) if m.score == 100 => "100",
+                Some(m) if m.score >= 95 => "95-99",
+                Some(m) if m.score >= 85 => "85-94",
+                Some(m) if m.score >= 75 => "75-84",
+                Some(_) => "50-74",
+                None => "new",
+            }
+        };
+        if let Some(b) = bands.iter_mut().find(|b| b.band == band) {
+            b.segments += 1;
+            b.words += words;
+        }
+    }
+    let analysis = Analysis {
+        file: file.to_path_buf(),
+        segments: bands.iter().map(|b| b.segments).sum(),
+        words: bands.iter().map(|b| b.words).sum(),
+        bands,
+    };
+    if ctx.json {
+        return ctx.print_json(&analysis);
+    }
+    let pct = |n: u64, total: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / total as f64
+        }
+    };
+    let rows: Vec<Vec<String>> = analysis
+        .bands
+        .iter()
+        .map(|b| {
+            vec![
+                b.band.to_string(),
+                b.segments.to_string(),
+                b.words.to_string(),
+                format!("{:.1}%", pct(b.words, analysis.words)),
+            ]
+        })
+        .chain([vec![
+            "total".to_string(),
+            analysis.segments.to_string(),
+            analysis.words.to_string(),
+            "100.0%".to_string(),
+        ]])
+        .collect();
+    let table = crate::display::table(
+        &["band", "segments", "words", "words %"],
+        &rows,
+        &ctx.display(),
+    );
+    writeln!(io::stdout().lock(), "{}", table.trim_end())?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! What each `tm` command does, given plain configuration (no clap here): open the memory, call the
+//! library, print text or JSON.
+//!
+//! Errors go up as `anyhow` with context; [`exit_code`] prints them as `error: ...` and maps them to exit
+//! codes: 0 success, 2 failure. A closed pipe (`tm export - | head`) is a success.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::display::{BidiMode, Display};
+use crate::store::{OpenMode, Store};
+
+mod matching;
+mod memory;
+
+pub use matching::{
+    analyze, concordance, lookup, pretranslate, LookupConfig, PretranslateConfig,
+    PretranslateFormat,
+};
+pub use memory::{
+    add, dedupe, delete, export, import, list, reindex, stats, AddConfig, ExportConfig,
+    ImportConfig,
+};
+
+/// What every command needs: where the memory is and how to print.
+pub struct Context {
+    pub(crate) db: Option<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) bidi: BidiMode,
+}
+
+impl Context {
+    pub fn new(db: Option<PathBuf>, json: bool, bidi: BidiMode) -> Context {
+        Context { db, json, bidi }
+    }
+
+    /// The memory file: `--db`/`$TM_DB`, else `memory.db` in the platform's data folder.
+    pub fn db_path(&self) -> Result<PathBuf> {
+        if let Some(db) = &self.db {
+            return Ok(db.clone());
+        }
+        match dirs::data_dir() {
+            Some(dir) => Ok(dir.join("tm").join("memory.db")),
+            None => {
+                bail!("this platform has no data folder: give the memory with --db PATH or TM_DB")
+            }
+        }
+    }
+
+    pub(crate) fn open(&self, mode: OpenMode) -> Result<Store> {
+        Ok(Store::open(&self.db_path()?, mode)?)
+    }
+
+    /// How Arabic is printed for human-readable output on stdout.
+    pub(crate) fn display(&self) -> Display {
+        Display::new(self.bidi, io::stdout().is_terminal(), self.json)
+    }
+
+    pub(crate) fn print_json<T: Serialize>(&self, value: &T) -> Result<()> {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer(&mut out, value)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// A progress bar on stderr when it is a terminal and the job is large enough to watch; else hidden.
+pub(crate) fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if total == 0 || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{what} {{bar:40}} {{percent:>3}}% {{elapsed_precise}} (eta {{eta}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Prints an error the way every `tm` command does and returns the exit code.
+pub fn exit_code(result: Result<()>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) {
+                return 0;
+            }
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let cause = cause.to_string();
+                if !msg.contains(&cause) {
+                    msg.push_str(": ");
+                    msg.push_str(&cause);
+                }
+            }
+            eprintln!("error: {msg}");
+            2
+        }
+    }
+}
