@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use super::index::{encode_words, SegmentBuilder, Vocab};
+use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
 use super::{norm_hash, now, sqlite_error, stable_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
 use crate::fuzzy::score::WordKey;
@@ -298,6 +298,11 @@ impl Store {
                                 Added::New(id) => {
                                     segment.add(id, &p.words);
                                     file.added += 1;
+                                    if segment.units() >= SEGMENT_UNITS {
+                                        std::mem::take(&mut segment)
+                                            .write_segment(&tx)
+                                            .map_err(err)?;
+                                    }
                                 }
                                 Added::Merged(_) => file.merged += 1,
                             }

@@ -13,10 +13,15 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::fuzzy::score::WordKey;
 use crate::fuzzy::tokens::{stem_of, tokenize};
+
+/// An import writes its postings as a segment after this many units (bounds its memory).
+pub const SEGMENT_UNITS: u64 = 250_000;
 
 /// More segments than this and the smallest are merged.
 pub const MAX_SEGMENTS: usize = 8;
@@ -26,7 +31,7 @@ const MAX_LEN: usize = 255;
 
 /// The word ↔ id table, held in memory while an import assigns ids.
 pub struct Vocab {
-    ids: HashMap<String, WordKey>,
+    ids: FxHashMap<String, WordKey>,
     next: u32,
     /// Words added since loading, to be written at the end of the import.
     new_words: Vec<(u32, String, u32)>,
@@ -35,7 +40,7 @@ pub struct Vocab {
 impl Vocab {
     /// Loads the whole table (an import touches most of it anyway).
     pub fn load(conn: &Connection) -> rusqlite::Result<Vocab> {
-        let mut ids = HashMap::new();
+        let mut ids = FxHashMap::default();
         let mut next = 1;
         let mut stmt = conn.prepare("SELECT id, token, stem FROM words")?;
         let mut rows = stmt.query([])?;
@@ -57,7 +62,7 @@ impl Vocab {
         let next: u32 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM words", [], |r| {
             r.get(0)
         })?;
-        let mut ids = HashMap::new();
+        let mut ids = FxHashMap::default();
         let reader = IndexReader::new(conn);
         for token in tokenize(text) {
             for form in [token.norm.as_str(), stem_of(&token.norm)] {
@@ -137,7 +142,7 @@ pub fn decode_words(mut blob: &[u8]) -> Option<Vec<WordKey>> {
 /// Postings of one import, built in memory and written as one segment.
 #[derive(Default)]
 pub struct SegmentBuilder {
-    lists: HashMap<u32, (i64, Vec<u8>)>,
+    lists: FxHashMap<u32, (i64, Vec<u8>)>,
     units: u64,
 }
 
@@ -161,8 +166,20 @@ impl SegmentBuilder {
         self.units == 0
     }
 
+    /// Units added so far: a large import writes a segment every [`SEGMENT_UNITS`] units, so that the
+    /// postings held in memory stay bounded.
+    pub fn units(&self) -> u64 {
+        self.units
+    }
+
     /// Writes the segment and merges segments if there are now too many.
     pub fn write(self, tx: &Transaction) -> rusqlite::Result<()> {
+        self.write_segment(tx)?;
+        merge_small_segments(tx)
+    }
+
+    /// Writes the segment only (an import merges once, at its end).
+    pub fn write_segment(self, tx: &Transaction) -> rusqlite::Result<()> {
         if self.is_empty() {
             return Ok(());
         }
@@ -175,7 +192,7 @@ impl SegmentBuilder {
                 stmt.execute(params![segment, stem, bytes])?;
             }
         }
-        merge_small_segments(tx)
+        Ok(())
     }
 }
 

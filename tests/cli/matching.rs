@@ -7,7 +7,9 @@ use crate::support::{fixture_str, Sandbox};
 
 fn with_sample() -> Sandbox {
     let s = Sandbox::new();
-    s.tm(&["import", &fixture_str("tm/sample.tmx")]).assert().success();
+    s.tm(&["import", &fixture_str("tm/sample.tmx")])
+        .assert()
+        .success();
     s
 }
 
@@ -22,7 +24,11 @@ fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
 fn lookup_json_has_the_fields_other_tools_script_against() {
     let s = with_sample();
     let out = s
-        .tm(&["lookup", "--json", "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال"])
+        .tm(&[
+            "lookup",
+            "--json",
+            "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال",
+        ])
         .assert()
         .success()
         .get_output()
@@ -31,13 +37,24 @@ fn lookup_json_has_the_fields_other_tools_script_against() {
     let answers = json_lines(&out);
     assert_eq!(answers.len(), 1);
     let m = &answers[0]["matches"][0];
-    for field in ["score", "kind", "source", "target", "suggestion", "origin", "diff"] {
+    for field in [
+        "score",
+        "kind",
+        "source",
+        "target",
+        "suggestion",
+        "origin",
+        "diff",
+    ] {
         assert!(m.get(field).is_some(), "missing {field}: {m}");
     }
     // Only the number differs (the stored source also has a shadda): kind and suggestion say so.
     assert_eq!(m["kind"], "numbers");
     assert_eq!(m["score"], 95);
-    assert!(m["suggestion"].as_str().unwrap().starts_with("A convoy of 17 trucks"));
+    assert!(m["suggestion"]
+        .as_str()
+        .unwrap()
+        .starts_with("A convoy of 17 trucks"));
     let diff = &m["diff"][0];
     assert_eq!(diff["op"], "variant");
     let number = diff["text"].as_str().unwrap();
@@ -55,7 +72,10 @@ fn normalized_and_exact_matches_score_100_and_say_which() {
         .stdout
         .clone();
     let m = &json_lines(&out)[0]["matches"][0];
-    assert_eq!((m["score"].as_u64(), m["kind"].as_str()), (Some(100), Some("exact")));
+    assert_eq!(
+        (m["score"].as_u64(), m["kind"].as_str()),
+        (Some(100), Some("exact"))
+    );
     // Harakat and a tatweel added: the same segment after normalization.
     let out = s
         .tm(&["lookup", "--json", "حِزبُ اللـه"])
@@ -65,7 +85,10 @@ fn normalized_and_exact_matches_score_100_and_say_which() {
         .stdout
         .clone();
     let m = &json_lines(&out)[0]["matches"][0];
-    assert_eq!((m["score"].as_u64(), m["kind"].as_str()), (Some(100), Some("normalized")));
+    assert_eq!(
+        (m["score"].as_u64(), m["kind"].as_str()),
+        (Some(100), Some("normalized"))
+    );
     assert_eq!(m["target"], "Hizbullah");
 }
 
@@ -95,18 +118,33 @@ fn batch_lookup_answers_each_line_in_order_and_min_filters() {
 #[test]
 fn lookup_reads_a_memory_file_without_importing_it() {
     let s = Sandbox::new();
-    s.tm(&["lookup", "--memory", &fixture_str("tm/sample.tmx"), "وحزب الله"])
-        .assert()
-        .success()
-        .stdout(contains("75").and(contains("Hizbullah")).and(contains("[[حزب]]")));
+    s.tm(&[
+        "lookup",
+        "--memory",
+        &fixture_str("tm/sample.tmx"),
+        "وحزب الله",
+    ])
+    .assert()
+    .success()
+    .stdout(
+        contains("75")
+            .and(contains("Hizbullah"))
+            .and(contains("[[حزب]]")),
+    );
     assert!(!s.db().exists());
 }
 
 #[test]
 fn lookup_in_a_missing_memory_is_a_clear_error() {
     let s = Sandbox::new();
-    s.tm(&["lookup", "حزب الله"]).assert().code(2).stderr(contains("no memory at"));
-    s.tm(&["lookup", "--memory", "nowhere.tmx", "حزب الله"]).assert().code(2).stderr(contains("nowhere.tmx"));
+    s.tm(&["lookup", "حزب الله"])
+        .assert()
+        .code(2)
+        .stderr(contains("no memory at"));
+    s.tm(&["lookup", "--memory", "nowhere.tmx", "حزب الله"])
+        .assert()
+        .code(2)
+        .stderr(contains("nowhere.tmx"));
 }
 
 #[test]
@@ -127,11 +165,19 @@ fn concordance_finds_arabic_through_clitics_and_english_by_word() {
         .map(|h| {
             let source = h["source"].as_str().unwrap();
             let span = &h["spans"][0];
-            let (a, b) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+            let (a, b) = (
+                span["start"].as_u64().unwrap() as usize,
+                span["end"].as_u64().unwrap() as usize,
+            );
             source.chars().skip(a).take(b - a).collect()
         })
         .collect();
-    assert!(texts.iter().any(|t| t == "والمقاومة" || t == "للمقاومة" || t == "بالمقاومة"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "والمقاومة" || t == "للمقاومة" || t == "بالمقاومة"),
+        "{texts:?}"
+    );
     s.tm(&["concordance", "Hizbullah Brigades", "--limit", "3"])
         .assert()
         .success()
@@ -143,14 +189,28 @@ fn pretranslate_writes_tsv_tmx_and_xliff_with_context_matches() {
     let s = with_sample();
     // Three segments that follow each other in the sample memory: the middle one is a context match.
     let units = s.units();
-    let i = units.iter().position(|u| u.tuid.as_deref() == Some("sample-005")).unwrap();
+    let i = units
+        .iter()
+        .position(|u| u.tuid.as_deref() == Some("sample-005"))
+        .unwrap();
     let doc = s.path("doc.txt");
     std::fs::write(
         &doc,
-        format!("{}\n{}\n{}\nجملة لا مثيل لها في الذاكرة\n", units[i - 1].source.text, units[i].source.text, units[i + 1].source.text),
+        format!(
+            "{}\n{}\n{}\nجملة لا مثيل لها في الذاكرة\n",
+            units[i - 1].source.text,
+            units[i].source.text,
+            units[i + 1].source.text
+        ),
     )
     .unwrap();
-    let out = s.tm(&["pretranslate", doc.to_str().unwrap()]).assert().success().get_output().stdout.clone();
+    let out = s
+        .tm(&["pretranslate", doc.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let tsv = String::from_utf8(out).unwrap();
     let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(rows[0], ["ar", "en", "score", "kind"]);
@@ -159,19 +219,36 @@ fn pretranslate_writes_tsv_tmx_and_xliff_with_context_matches() {
     assert_eq!(rows[4][3], "new");
 
     let xlf = s.path("doc.xlf");
-    s.tm(&["pretranslate", doc.to_str().unwrap(), "--format", "xliff", "-o", xlf.to_str().unwrap()])
-        .assert()
-        .success();
+    s.tm(&[
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--format",
+        "xliff",
+        "-o",
+        xlf.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
     let xliff = std::fs::read_to_string(&xlf).unwrap();
     assert_eq!(xliff.matches("<trans-unit ").count(), 4);
     assert_eq!(xliff.matches("<target ").count(), 3);
 
     let tmx = s.path("doc.tmx");
-    s.tm(&["pretranslate", doc.to_str().unwrap(), "--format", "tmx", "-o", tmx.to_str().unwrap()])
+    s.tm(&[
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--format",
+        "tmx",
+        "-o",
+        tmx.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let again = Sandbox::new();
+    again
+        .tm(&["import", tmx.to_str().unwrap()])
         .assert()
         .success();
-    let again = Sandbox::new();
-    again.tm(&["import", tmx.to_str().unwrap()]).assert().success();
     assert_eq!(again.units().len(), 3);
 }
 
@@ -184,7 +261,13 @@ fn analyze_counts_bands_and_repetitions() {
         "حزب الله\nحزبُ الله\nدخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال\nجملة لا مثيل لها في الذاكرة\n",
     )
     .unwrap();
-    let out = s.tm(&["analyze", "--json", doc.to_str().unwrap()]).assert().success().get_output().stdout.clone();
+    let out = s
+        .tm(&["analyze", "--json", doc.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["segments"], 4);
     let band = |name: &str| {
@@ -200,5 +283,8 @@ fn analyze_counts_bands_and_repetitions() {
     assert_eq!(band("repetition"), 1);
     assert_eq!(band("95-99"), 1);
     assert_eq!(band("new"), 1);
-    s.tm(&["analyze", doc.to_str().unwrap()]).assert().success().stdout(contains("repetition").and(contains("total")));
+    s.tm(&["analyze", doc.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(contains("repetition").and(contains("total")));
 }
