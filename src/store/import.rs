@@ -247,6 +247,42 @@ impl Store {
         let now = now();
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
+        // Into an empty memory, write pages once: a rollback journal records only pages that existed
+        // before, so appending costs no journal at all, while WAL writes every page twice (to the log,
+        // then to the file). Still one atomic transaction; the switch back to WAL follows the commit.
+        // The switch needs the file to itself, so it is only tried when the memory is empty and simply
+        // does not happen (WAL stays) when another process has it open.
+        let empty: bool = self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM units)", [], |r| r.get(0))
+            .map_err(err)?;
+        let direct = empty
+            && self.path != Path::new(":memory:")
+            && self
+                .conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        let result = self.import_in_transaction(files, read, opts, progress, &now);
+        if direct {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .map_err(err)?;
+        }
+        result
+    }
+
+    fn import_in_transaction(
+        &mut self,
+        files: &[ImportFile],
+        read: &ReadOptions,
+        opts: &ImportOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        now: &str,
+    ) -> Result<ImportReport> {
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
         // A page cache that holds the pair-hash index of a million units, so inserts into it do not
         // spill pages to the WAL over and over.
@@ -286,7 +322,7 @@ impl Store {
         let mut segment = SegmentBuilder::default();
         let outcome: Result<Vocab> = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Message>(8);
-            let reader = scope.spawn(|| read_files(files, read, opts, &now, vocab, send, progress));
+            let reader = scope.spawn(|| read_files(files, read, opts, now, vocab, send, progress));
             let mut current = 0usize;
             for message in receive {
                 match message {
