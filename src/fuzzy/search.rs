@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
 
 use super::score::{self, distance, max_distance, WordKey};
 use super::tokens::{stem_of, tokenize, Token};
@@ -93,7 +94,7 @@ pub struct SearchOptions {
 /// A small cache of decoded postings, so a batch of lookups reads each common list once.
 #[derive(Default)]
 pub struct PostingsCache {
-    lists: HashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
+    lists: FxHashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
     entries: usize,
 }
 
@@ -163,7 +164,7 @@ pub fn search(
             covered > known - needed
         })
         .map_or(per_stem.len(), |i| i + 1);
-    let mut candidates: HashMap<i64, (usize, u8)> = HashMap::new();
+    let mut candidates: FxHashMap<i64, (usize, u8)> = FxHashMap::default();
     for &(stem, count, _) in &per_stem[..split] {
         for &(unit, len) in cache.get(&reader, stem)?.iter() {
             let len_ok = (min_len..=max_len).contains(&usize::from(len)) || len == 255;
