@@ -105,9 +105,12 @@ enum PretranslateFormatArg {
 
 #[derive(Args, Debug)]
 struct PretranslateArgs {
-    /// The document: one segment per line, UTF-8.
+    /// The document, UTF-8 plain text: split into sentences (see --lines).
     #[arg(value_name = "FILE")]
     file: PathBuf,
+    /// The document is already one segment per line: take the lines as they are.
+    #[arg(long)]
+    lines: bool,
     /// Lowest score used.
     #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
     min: u8,
@@ -123,9 +126,12 @@ struct PretranslateArgs {
 
 #[derive(Args, Debug)]
 struct AnalyzeArgs {
-    /// The document: one segment per line, UTF-8.
+    /// The document, UTF-8 plain text: split into sentences (see --lines).
     #[arg(value_name = "FILE")]
     file: PathBuf,
+    /// The document is already one segment per line: take the lines as they are.
+    #[arg(long)]
+    lines: bool,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -338,9 +344,12 @@ pub fn run() -> i32 {
                 },
                 src: a.langs.src,
                 tgt: a.langs.tgt,
+                lines: a.lines,
             },
         ),
-        Command::Analyze(a) => commands::analyze(&ctx, &a.file, &a.langs.src, &a.langs.tgt),
+        Command::Analyze(a) => {
+            commands::analyze(&ctx, &a.file, a.lines, &a.langs.src, &a.langs.tgt)
+        }
         Command::Reindex => commands::reindex(&ctx),
     };
     commands::exit_code(result)

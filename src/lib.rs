@@ -6,6 +6,8 @@
 //! - [`formats`]: TMX 1.4b, TSV and CSV readers and writers.
 //! - [`store`]: the SQLite memory: schema, import in one transaction, upkeep.
 //! - [`normalize`]: Arabic folding for matching (stored text never changes).
+//! - [`fuzzy`]: fuzzy lookup, concordance, suggestions.
+//! - [`segment`]: sentence splitting.
 //! - [`display`]: right-to-left text in terminals, tables.
 //! - [`cli`] and [`commands`]: the command line.
 
@@ -15,5 +17,6 @@ pub mod display;
 pub mod formats;
 pub mod fuzzy;
 pub mod normalize;
+pub mod segment;
 pub mod store;
 pub mod unit;

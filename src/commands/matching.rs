@@ -229,8 +229,8 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
     Ok(())
 }
 
-/// The segments of a document: its non-empty lines, trimmed.
-fn read_segments(path: &Path) -> Result<Vec<String>> {
+/// The segments of a document: its sentences, or with `lines` its non-empty lines as they are.
+fn read_segments(path: &Path, lines: bool) -> Result<Vec<String>> {
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
@@ -240,9 +240,13 @@ fn read_segments(path: &Path) -> Result<Vec<String>> {
             + 1;
         anyhow::anyhow!("{}:{line}: {}", path.display(), crate::formats::NOT_UTF8)
     })?;
+    let text = text.trim_start_matches('\u{feff}');
+    if !lines {
+        return Ok(crate::segment::sentences(text));
+    }
     Ok(text
         .lines()
-        .map(|l| l.trim().trim_start_matches('\u{feff}').to_string())
+        .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
         .collect())
 }
@@ -255,6 +259,8 @@ pub struct PretranslateConfig {
     pub format: PretranslateFormat,
     pub src: String,
     pub tgt: String,
+    /// Each line is one segment, as it is (else the text is split into sentences).
+    pub lines: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -303,7 +309,7 @@ fn kind_name(kind: MatchKind) -> &'static str {
 }
 
 pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
-    let segments = read_segments(&cfg.file)?;
+    let segments = read_segments(&cfg.file, cfg.lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
     let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
     let mut text = String::new();
@@ -443,8 +449,8 @@ struct Analysis {
 ///
 /// A segment that repeats an earlier one of the same file (after normalization) is a repetition,
 /// whatever the memory holds; the others go to the band of their best match (threshold 50).
-pub fn analyze(ctx: &Context, file: &Path, src: &str, tgt: &str) -> Result<()> {
-    let segments = read_segments(file)?;
+pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) -> Result<()> {
+    let segments = read_segments(file, lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
     let matches = best_matches(&store, &segments, 50, src, tgt)?;
     let mut bands: Vec<Band> = BANDS

@@ -288,3 +288,39 @@ fn analyze_counts_bands_and_repetitions() {
         .success()
         .stdout(contains("repetition").and(contains("total")));
 }
+
+#[test]
+fn pretranslate_splits_plain_text_into_sentences_unless_told_lines() {
+    let s = with_sample();
+    let doc = s.path("article.txt");
+    std::fs::write(&doc, "حزب الله. القائم؟ قال د. أحمد إن البوكمال هادئة.\n").unwrap();
+    let out = s
+        .tm(&["pretranslate", doc.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let tsv = String::from_utf8(out).unwrap();
+    let sources: Vec<&str> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["حزب الله.", "القائم؟", "قال د. أحمد إن البوكمال هادئة."]
+    );
+    let out = s
+        .tm(&["pretranslate", "--lines", doc.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap().lines().count(),
+        2,
+        "one line, one segment"
+    );
+}
