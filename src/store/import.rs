@@ -12,7 +12,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
-use super::{norm_hash, now, sqlite_error, stable_hash, Added, Error, Provenance, Result, Store};
+use super::{now, sqlite_error, stable_hash, tokens_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
 use crate::fuzzy::score::WordKey;
 use crate::fuzzy::tokens::tokenize;
@@ -99,12 +99,10 @@ impl Prepared {
         let changed = unit.changed.take().unwrap_or_else(|| created.clone());
         let created_by = unit.created_by.take().or_else(|| provenance.user.clone());
         let changed_by = unit.changed_by.take().or_else(|| created_by.clone());
-        let words: Vec<WordKey> = tokenize(&unit.source.text)
-            .iter()
-            .map(|t| vocab.key(&t.norm))
-            .collect();
+        let tokens = tokenize(&unit.source.text);
+        let words: Vec<WordKey> = tokens.iter().map(|t| vocab.key(&t.norm)).collect();
         Prepared {
-            norm_hash: norm_hash(&unit.source.text),
+            norm_hash: tokens_hash(tokens.iter().map(|t| t.norm.as_str())),
             pair_hash: pair_hash(&unit),
             words_blob: encode_words(&words),
             words,

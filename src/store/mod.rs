@@ -30,7 +30,6 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::formats::FormatError;
-use crate::normalize::normalize;
 use crate::unit::{primary_language, Meta, Segment, Unit};
 
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
@@ -425,9 +424,21 @@ pub(crate) fn stable_hash(parts: &[&str]) -> i64 {
     h.digest() as i64
 }
 
-/// The hash of a source segment's matching form, stored beside it.
+/// The hash of a source segment's words in their matching form (punctuation aside), stored beside it:
+/// the identity of a segment for context matches and `dedupe`.
 pub fn norm_hash(text: &str) -> i64 {
-    stable_hash(&[&normalize(text)])
+    let tokens = crate::fuzzy::tokens::tokenize(text);
+    tokens_hash(tokens.iter().map(|t| t.norm.as_str()))
+}
+
+/// [`norm_hash`] from words already split and folded (an import has them anyway).
+pub(crate) fn tokens_hash<'a>(words: impl Iterator<Item = &'a str>) -> i64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for w in words {
+        h.update(w.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest() as i64
 }
 
 /// The current time in TMX's date format (`20240925T101500Z`).

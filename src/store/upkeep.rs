@@ -133,9 +133,9 @@ impl Store {
     /// Merges units that are the same translation written slightly differently.
     ///
     /// Identical pairs are never stored twice, but the same sentence may arrive with and without harakat,
-    /// with a tatweel, another alef form, or different spacing, and the same English with different
-    /// spacing. Such units share the source's matching form (see `normalize`) and the target with
-    /// whitespace folded. Of each group the most recently changed unit is kept (the highest id among
+    /// with a tatweel, another alef form, other punctuation or spacing, and the same English with
+    /// different spacing. Such units share the source's words in matching form (see `normalize`) and the
+    /// target with whitespace folded. Of each group the most recently changed unit is kept (the highest id among
     /// equals), its use count raised by the others'; the others are deleted. `dry_run` reports only.
     pub fn dedupe(&mut self, dry_run: bool) -> Result<DedupeReport> {
         let path = self.path.clone();
