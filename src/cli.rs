@@ -64,6 +64,89 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Rebuild the word index from the stored text.
     Reindex,
+    /// Check that every authority name in the Arabic appears in its English in the house spelling
+    /// (exit status 1 when something is found).
+    Check(CheckArgs),
+    /// The name authority: the shipped list and your own entries.
+    #[command(subcommand)]
+    Names(NamesCommand),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// A bilingual file (.tmx, .tsv, .csv); without it, the whole memory.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    langs: LangArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum NamesFormatArg {
+    Tsv,
+    Omegat,
+    Tbx,
+}
+
+impl From<NamesFormatArg> for commands::NamesFormat {
+    fn from(f: NamesFormatArg) -> Self {
+        match f {
+            NamesFormatArg::Tsv => commands::NamesFormat::Tsv,
+            NamesFormatArg::Omegat => commands::NamesFormat::Omegat,
+            NamesFormatArg::Tbx => commands::NamesFormat::Tbx,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum NamesCommand {
+    /// List the authority (shipped and your entries).
+    List {
+        /// Only your own entries.
+        #[arg(long)]
+        user: bool,
+    },
+    /// Add (or replace) one of your entries.
+    Add {
+        /// The Arabic form(s), several separated by `|`.
+        #[arg(long, value_name = "TEXT")]
+        arabic: String,
+        /// The house's English.
+        #[arg(long, value_name = "TEXT")]
+        english: String,
+        /// person, organisation, place, media or other.
+        #[arg(long, default_value = "other")]
+        kind: String,
+        /// A spelling the check should correct (repeatable).
+        #[arg(long = "variant", value_name = "TEXT")]
+        variants: Vec<String>,
+        /// A note (the word "ambiguous" keeps the check from reporting the name missing).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Remove one of your entries by an Arabic form.
+    Remove {
+        #[arg(value_name = "ARABIC")]
+        arabic: String,
+    },
+    /// Import entries from TSV, OmegaT's glossary or TBX.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// By default from the extension: .tbx, .utf8/.txt (OmegaT), else TSV.
+        #[arg(long)]
+        format: Option<NamesFormatArg>,
+    },
+    /// Export the authority as TSV, OmegaT's glossary or TBX (`-` for standard output).
+    Export {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        format: Option<NamesFormatArg>,
+        /// Only your own entries.
+        #[arg(long)]
+        user: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -351,6 +434,30 @@ pub fn run() -> i32 {
             commands::analyze(&ctx, &a.file, a.lines, &a.langs.src, &a.langs.tgt)
         }
         Command::Reindex => commands::reindex(&ctx),
+        Command::Check(a) => {
+            return match commands::check(&ctx, a.file.as_deref(), &a.langs.src, &a.langs.tgt) {
+                Ok(true) => 1,
+                Ok(false) => 0,
+                Err(e) => commands::exit_code(Err(e)),
+            }
+        }
+        Command::Names(n) => match n {
+            NamesCommand::List { user } => commands::names_list(&ctx, user),
+            NamesCommand::Add {
+                arabic,
+                english,
+                kind,
+                variants,
+                note,
+            } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &note),
+            NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
+            NamesCommand::Import { file, format } => {
+                commands::names_import(&ctx, &file, format.map(Into::into))
+            }
+            NamesCommand::Export { file, format, user } => {
+                commands::names_export(&ctx, &file, format.map(Into::into), user)
+            }
+        },
     };
     commands::exit_code(result)
 }

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod display;
 pub mod formats;
 pub mod fuzzy;
+pub mod names;
 pub mod normalize;
 pub mod segment;
 pub mod store;

@@ -16,6 +16,7 @@ use crate::store::{OpenMode, Store};
 
 mod matching;
 mod memory;
+mod names;
 
 pub use matching::{
     analyze, concordance, lookup, pretranslate, LookupConfig, PretranslateConfig,
@@ -24,6 +25,9 @@ pub use matching::{
 pub use memory::{
     add, dedupe, delete, export, import, list, reindex, stats, AddConfig, ExportConfig,
     ImportConfig,
+};
+pub use names::{
+    check, names_add, names_export, names_import, names_list, names_remove, NamesFormat,
 };
 
 /// What every command needs: where the memory is and how to print.

@@ -20,6 +20,7 @@
 
 mod import;
 pub mod index;
+mod names;
 pub mod schema;
 mod upkeep;
 

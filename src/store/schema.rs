@@ -53,6 +53,15 @@ const MIGRATIONS: &[&str] = &[
         units   BLOB NOT NULL,
         PRIMARY KEY (stem, segment)
     ) STRICT, WITHOUT ROWID;",
+    // 3: the user's own name authority entries (names/), which override the shipped list.
+    "CREATE TABLE names (
+        id       INTEGER PRIMARY KEY,
+        arabic   TEXT NOT NULL,
+        english  TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        variants TEXT NOT NULL DEFAULT '',
+        note     TEXT NOT NULL DEFAULT ''
+    ) STRICT;",
 ];
 
 /// The schema version this build of `tm` writes.

@@ -7,4 +7,5 @@ mod support;
 mod bad_input;
 mod import_export;
 mod matching;
+mod names;
 mod upkeep;

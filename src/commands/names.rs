@@ -1,0 +1,276 @@
+//! The commands of the name authority: check, and names list/add/remove/import/export.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use serde::Serialize;
+
+use super::Context;
+use crate::formats::{open_units, Format, ReadOptions};
+use crate::names::check::{Checker, Finding};
+use crate::names::{parse_tsv, to_tsv, Authority, Kind, Name};
+use crate::store::{OpenMode, Store, UnitFilter};
+
+/// The authority: shipped names, with the user's from the memory when there is one.
+fn authority(ctx: &Context) -> Result<Authority> {
+    let db = ctx.db_path()?;
+    if !db.exists() {
+        return Ok(Authority::shipped());
+    }
+    let store = Store::open(&db, OpenMode::ReadOnly)?;
+    Ok(Authority::with_user(store.names()?))
+}
+
+/// `tm check`: returns whether there were findings (the exit status is 1 then).
+pub fn check(ctx: &Context, file: Option<&Path>, src: &str, tgt: &str) -> Result<bool> {
+    let authority = authority(ctx)?;
+    let checker = Checker::new(&authority);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut records = 0u64;
+    match file {
+        Some(path) => {
+            let Some(format) = Format::from_path(path) else {
+                bail!(
+                    "{}: cannot tell the format from the extension (.tmx, .tsv, .csv)",
+                    path.display()
+                );
+            };
+            for (i, unit) in open_units(path, format, &ReadOptions::new(src, tgt))?.enumerate() {
+                let unit = unit?;
+                records += 1;
+                findings.extend(checker.check(i as u64 + 1, &unit.source.text, &unit.target.text));
+            }
+        }
+        None => {
+            let store = ctx.open(OpenMode::ReadOnly)?;
+            let filter = UnitFilter {
+                src_lang: Some(src.to_string()),
+                tgt_lang: Some(tgt.to_string()),
+                ..UnitFilter::default()
+            };
+            store.for_each_unit(&filter, |id, unit| {
+                records += 1;
+                findings.extend(checker.check(id as u64, &unit.source.text, &unit.target.text));
+                Ok::<(), anyhow::Error>(())
+            })?;
+        }
+    }
+    if ctx.json {
+        #[derive(Serialize)]
+        struct CheckJson<'a> {
+            findings: &'a [Finding],
+        }
+        ctx.print_json(&CheckJson {
+            findings: &findings,
+        })?;
+        return Ok(!findings.is_empty());
+    }
+    let display = ctx.display();
+    let mut out = io::stdout().lock();
+    for f in &findings {
+        match &f.found {
+            Some(found) => writeln!(
+                out,
+                "{}: {}: \"{found}\" should be \"{}\"",
+                f.record,
+                display.line(&f.arabic),
+                f.expected
+            )?,
+            None => writeln!(
+                out,
+                "{}: {}: \"{}\" is missing from the translation",
+                f.record,
+                display.line(&f.arabic),
+                f.expected
+            )?,
+        }
+    }
+    writeln!(
+        out,
+        "{} finding{} in {records} units",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(!findings.is_empty())
+}
+
+/// `tm names list`.
+pub fn names_list(ctx: &Context, user_only: bool) -> Result<()> {
+    let names = if user_only {
+        ctx.open(OpenMode::ReadOnly)?.names()?
+    } else {
+        authority(ctx)?.names
+    };
+    if ctx.json {
+        let mut out = io::stdout().lock();
+        for n in &names {
+            serde_json::to_writer(&mut out, n)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| {
+            vec![
+                n.arabic.join(" | "),
+                n.english.clone(),
+                n.kind.to_string(),
+                n.variants.join(" | "),
+                n.source.to_string(),
+            ]
+        })
+        .collect();
+    let table = crate::display::table(
+        &["arabic", "english", "kind", "variants", "from"],
+        &rows,
+        &ctx.display(),
+    );
+    writeln!(io::stdout().lock(), "{}", table.trim_end())?;
+    Ok(())
+}
+
+/// `tm names add`.
+pub fn names_add(
+    ctx: &Context,
+    arabic: &str,
+    english: &str,
+    kind: &str,
+    variants: &[String],
+    note: &str,
+) -> Result<()> {
+    let kind: Kind = kind.parse().map_err(anyhow::Error::msg)?;
+    if arabic.trim().is_empty() || english.trim().is_empty() {
+        bail!("--arabic and --english must both have text");
+    }
+    let name = Name {
+        arabic: arabic
+            .split('|')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        english: english.trim().to_string(),
+        kind,
+        variants: variants.to_vec(),
+        note: note.to_string(),
+        source: "user",
+    };
+    ctx.open(OpenMode::ReadWrite)?.add_names(&[name])?;
+    writeln!(io::stdout().lock(), "added {}", english.trim())?;
+    Ok(())
+}
+
+/// `tm names remove`.
+pub fn names_remove(ctx: &Context, arabic: &str) -> Result<()> {
+    if !ctx.open(OpenMode::ReadWrite)?.remove_name(arabic)? {
+        bail!(
+            "no name of yours has the Arabic form {arabic:?} (`tm names list --user` shows them)"
+        );
+    }
+    writeln!(io::stdout().lock(), "removed {arabic}")?;
+    Ok(())
+}
+
+/// Formats of name lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamesFormat {
+    /// Tab-separated columns arabic, english, kind, variants, note, after a header.
+    Tsv,
+    /// OmegaT's glossary: tab-separated source, target, comment, no header.
+    Omegat,
+    /// TBX (TermBase eXchange), as Trados and memoQ read it.
+    Tbx,
+}
+
+impl NamesFormat {
+    pub fn from_path(path: &Path) -> NamesFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("tbx") => NamesFormat::Tbx,
+            Some("utf8") | Some("txt") => NamesFormat::Omegat,
+            _ => NamesFormat::Tsv,
+        }
+    }
+}
+
+/// `tm names import`.
+pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> Result<()> {
+    let format = format.unwrap_or_else(|| NamesFormat::from_path(file));
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
+    let label = file.display().to_string();
+    let names = match format {
+        NamesFormat::Tsv => parse_tsv(&text, &label, "user")?,
+        NamesFormat::Omegat => {
+            let as_tsv: String = text
+                .lines()
+                .map(|l| {
+                    let cells: Vec<&str> = l.split('\t').collect();
+                    format!(
+                        "{}\t{}\tother\t\t{}\n",
+                        cells[0],
+                        cells.get(1).unwrap_or(&""),
+                        cells.get(2).unwrap_or(&"")
+                    )
+                })
+                .collect();
+            parse_tsv(&as_tsv, &label, "user")?
+        }
+        NamesFormat::Tbx => crate::names::tbx::read(&text, &label)?,
+    };
+    ctx.open(OpenMode::ReadWrite)?.add_names(&names)?;
+    writeln!(
+        io::stdout().lock(),
+        "imported {} names from {}",
+        names.len(),
+        file.display()
+    )?;
+    Ok(())
+}
+
+/// `tm names export`: the whole authority (shipped and user), or only the user's entries.
+pub fn names_export(
+    ctx: &Context,
+    file: &PathBuf,
+    format: Option<NamesFormat>,
+    user_only: bool,
+) -> Result<()> {
+    let names = if user_only {
+        ctx.open(OpenMode::ReadOnly)?.names()?
+    } else {
+        authority(ctx)?.names
+    };
+    let text = match format.unwrap_or_else(|| NamesFormat::from_path(file)) {
+        NamesFormat::Tsv => to_tsv(&names),
+        NamesFormat::Omegat => names
+            .iter()
+            .flat_map(|n| {
+                n.arabic.iter().map(move |a| {
+                    let comment = if n.variants.is_empty() {
+                        n.kind.to_string()
+                    } else {
+                        format!("{}; not: {}", n.kind, n.variants.join(", "))
+                    };
+                    format!("{a}\t{}\t{comment}\n", n.english)
+                })
+            })
+            .collect(),
+        NamesFormat::Tbx => crate::names::tbx::write(&names),
+    };
+    if file.as_os_str() == "-" {
+        io::stdout().lock().write_all(text.as_bytes())?;
+    } else {
+        std::fs::write(file, text).with_context(|| format!("writing {}", file.display()))?;
+        writeln!(
+            io::stdout().lock(),
+            "exported {} names to {}",
+            names.len(),
+            file.display()
+        )?;
+    }
+    Ok(())
+}

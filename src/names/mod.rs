@@ -1,0 +1,236 @@
+//! Names: one Arabic name, one English spelling, every time.
+//!
+//! - [`Authority`]: the names the house knows: the list shipped in `tm/names.tsv` (compiled into the
+//!   binary), overridden by the user's own entries kept in the memory.
+//! - [`Spotter`]: finds authority names in Arabic text, longest first, through attached conjunctions and
+//!   prepositions (لكتائب حزب الله, وحزب الله) and whatever harakat or letter forms the text has.
+//! - [`skeleton`]: the romanization key that lets the check recognise spellings nobody listed.
+//! - [`check`]: the consistency check of translations against the authority.
+
+pub mod check;
+pub mod skeleton;
+pub mod spot;
+pub mod tbx;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+pub use spot::{Spot, Spotter};
+
+/// The shipped authority, compiled in so that the tool needs nothing at run time.
+const SHIPPED: &str = include_str!("../../tm/names.tsv");
+
+/// What a name names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Person,
+    Organisation,
+    Place,
+    Media,
+    Other,
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "person" => Kind::Person,
+            "organisation" | "organization" => Kind::Organisation,
+            "place" => Kind::Place,
+            "media" => Kind::Media,
+            "other" | "" => Kind::Other,
+            other => {
+                return Err(format!(
+                    "unknown kind {other:?}: person, organisation, place, media or other"
+                ))
+            }
+        })
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Person => "person",
+            Kind::Organisation => "organisation",
+            Kind::Place => "place",
+            Kind::Media => "media",
+            Kind::Other => "other",
+        })
+    }
+}
+
+/// One name: its Arabic forms, the house's English, and the spellings to correct.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Name {
+    pub arabic: Vec<String>,
+    pub english: String,
+    pub kind: Kind,
+    pub variants: Vec<String>,
+    pub note: String,
+    /// `shipped` or `user`.
+    pub source: &'static str,
+}
+
+/// A problem in a names file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct NamesError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits a `a | b | c` cell.
+fn list(cell: &str) -> Vec<String> {
+    cell.split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parses the names TSV format (tab-separated arabic, english, kind, variants, note; header first).
+pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
+    let mut names = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let err = |message: String| NamesError {
+            file: file.to_string(),
+            line: i + 1,
+            message,
+        };
+        if cells.len() < 2 {
+            return Err(err(
+                "a name needs at least the Arabic and the English, separated by a tab".into(),
+            ));
+        }
+        let arabic = list(cells[0]);
+        let english = cells[1].trim().to_string();
+        if arabic.is_empty() || english.is_empty() {
+            return Err(err("empty Arabic or English".into()));
+        }
+        let kind = cells.get(2).copied().unwrap_or("").parse().map_err(err)?;
+        names.push(Name {
+            arabic,
+            english,
+            kind,
+            variants: cells.get(3).map(|c| list(c)).unwrap_or_default(),
+            note: cells
+                .get(4)
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default(),
+            source,
+        });
+    }
+    Ok(names)
+}
+
+/// Writes names in the TSV format [`parse_tsv`] reads.
+pub fn to_tsv(names: &[Name]) -> String {
+    let mut out = String::from("arabic\tenglish\tkind\tvariants\tnote\n");
+    for n in names {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            n.arabic.join(" | "),
+            n.english,
+            n.kind,
+            n.variants.join(" | "),
+            n.note
+        ));
+    }
+    out
+}
+
+/// The names a check or a spotter uses: the user's entries first, then the shipped ones they do not
+/// override (an entry overrides another that shares an Arabic form).
+#[derive(Clone, Debug, Default)]
+pub struct Authority {
+    pub names: Vec<Name>,
+}
+
+impl Authority {
+    /// The list that ships with `tm`.
+    pub fn shipped() -> Authority {
+        Authority {
+            // The shipped file is tested to parse (tests below); an error here would be a build defect.
+            names: parse_tsv(SHIPPED, "tm/names.tsv", "shipped").unwrap_or_default(),
+        }
+    }
+
+    /// The shipped list with the user's entries on top.
+    pub fn with_user(user: Vec<Name>) -> Authority {
+        let shipped = Authority::shipped().names;
+        let overridden = |n: &Name| {
+            user.iter()
+                .any(|u| u.arabic.iter().any(|a| n.arabic.contains(a)))
+        };
+        let mut names = user.clone();
+        names.extend(shipped.into_iter().filter(|n| !overridden(n)));
+        Authority { names }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_authority_parses_and_covers_the_seed() {
+        let a = parse_tsv(SHIPPED, "tm/names.tsv", "shipped").expect("tm/names.tsv parses");
+        assert!(a.len() >= 150, "{} names", a.len());
+        let english: Vec<&str> = a.iter().map(|n| n.english.as_str()).collect();
+        for name in [
+            "Hizbullah",
+            "Hizbullah Brigades",
+            "Al-Nujaba Movement",
+            "Asa'ib Ahl Al-Haq",
+            "Qais Al-Khazali",
+            "Al-Bukamal",
+            "Al-Qa'im",
+            "Deir Al-Zour",
+            "Mazari' Al-Mayadin",
+            "Abu Haydar Al-Khafaji",
+        ] {
+            assert!(english.contains(&name), "{name} missing");
+        }
+        for n in &a {
+            assert!(
+                !n.variants.contains(&n.english),
+                "{} lists itself as a variant",
+                n.english
+            );
+        }
+    }
+
+    #[test]
+    fn user_entries_override_shipped_ones_sharing_an_arabic_form() {
+        let user = parse_tsv("حزب الله\tHezbollah\torganisation\t\t", "user", "user").unwrap();
+        let a = Authority::with_user(user);
+        let hits: Vec<&Name> = a
+            .names
+            .iter()
+            .filter(|n| n.arabic.iter().any(|f| f == "حزب الله"))
+            .collect();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].english, "Hezbollah");
+    }
+
+    #[test]
+    fn a_bad_line_names_its_file_and_line() {
+        let err = parse_tsv("arabic\tenglish\nحزب الله\n", "mine.tsv", "user").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mine.tsv:2: a name needs at least the Arabic and the English, separated by a tab"
+        );
+        let err = parse_tsv("حزب الله\tHizbullah\tparty\n", "mine.tsv", "user").unwrap_err();
+        assert!(err.to_string().contains("unknown kind \"party\""));
+    }
+}

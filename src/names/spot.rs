@@ -1,0 +1,148 @@
+//! Finding authority names in Arabic text.
+//!
+//! Names are compared word by word in matching form (harakat, tatweel, letter forms folded). The first word
+//! of a name may carry a conjunction and a preposition (وحزب الله, لكتائب حزب الله, للمقاومة = ل + المقاومة);
+//! the others must match as they are. At each position the longest name wins, so كتائب حزب الله is the
+//! Hizbullah Brigades and not Hizbullah.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::Authority;
+use crate::fuzzy::tokens::tokenize;
+
+/// A name found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spot {
+    /// Index into the authority's names.
+    pub name: usize,
+    /// Byte range in the text, from the first word's start (clitics included) to the last word's end.
+    pub span: Range<usize>,
+}
+
+/// An index of an authority's Arabic forms by their first word.
+pub struct Spotter {
+    /// First word → (all words of the form, name index), longest forms first.
+    by_first: HashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+impl Spotter {
+    pub fn new(authority: &Authority) -> Spotter {
+        let mut by_first: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        for (i, name) in authority.names.iter().enumerate() {
+            for form in &name.arabic {
+                let words: Vec<String> = tokenize(form).into_iter().map(|t| t.norm).collect();
+                if let Some(first) = words.first() {
+                    by_first.entry(first.clone()).or_default().push((words, i));
+                }
+            }
+        }
+        for forms in by_first.values_mut() {
+            forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
+        }
+        Spotter { by_first }
+    }
+
+    /// The names in `text`, in order, not overlapping.
+    pub fn spot(&self, text: &str) -> Vec<Spot> {
+        let tokens = tokenize(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let found = bare_forms(&tokens[i].norm).iter().find_map(|first| {
+                self.by_first.get(first)?.iter().find(|(words, _)| {
+                    words.len() <= tokens.len() - i
+                        && words[1..]
+                            .iter()
+                            .zip(&tokens[i + 1..])
+                            .all(|(w, t)| *w == t.norm)
+                })
+            });
+            match found {
+                Some((words, name)) => {
+                    let last = &tokens[i + words.len() - 1];
+                    out.push(Spot {
+                        name: *name,
+                        span: tokens[i].span.start..last.span.end,
+                    });
+                    i += words.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
+/// the article is written لل, so للX is also read as ال + X.
+fn bare_forms(word: &str) -> Vec<String> {
+    let long_enough = |s: &str| s.chars().count() >= 2;
+    let mut out = vec![word.to_string()];
+    let mut rest = word;
+    if let Some(r) = rest.strip_prefix(['و', 'ف']).filter(|r| long_enough(r)) {
+        out.push(r.to_string());
+        rest = r;
+    }
+    if let Some(r) = rest
+        .strip_prefix(['ب', 'ك', 'ل'])
+        .filter(|r| long_enough(r))
+    {
+        out.push(r.to_string());
+        if rest.starts_with('ل') && r.starts_with('ل') {
+            out.push(format!("ا{r}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::parse_tsv;
+
+    fn authority() -> Authority {
+        Authority {
+            names: parse_tsv(
+                "حزب الله\tHizbullah\torganisation\tHezbollah\t\n\
+                 كتائب حزب الله\tHizbullah Brigades\torganisation\tKataib Hezbollah\t\n\
+                 المقاومة الإسلامية في العراق\tIslamic Resistance in Iraq\torganisation\t\t\n\
+                 دير الزور\tDeir Al-Zour\tplace\tDeir ez-Zor\t\n",
+                "test",
+                "user",
+            )
+            .unwrap(),
+        }
+    }
+
+    fn english(text: &str) -> Vec<String> {
+        let a = authority();
+        Spotter::new(&a)
+            .spot(text)
+            .iter()
+            .map(|s| a.names[s.name].english.clone())
+            .collect()
+    }
+
+    #[test]
+    fn longest_name_first_through_clitics() {
+        assert_eq!(
+            english("دعم لكتائب حزب الله وحزب الله"),
+            ["Hizbullah Brigades", "Hizbullah"]
+        );
+        assert_eq!(
+            english("بيان للمقاومة الإسلامية في العراق"),
+            ["Islamic Resistance in Iraq"]
+        );
+        assert_eq!(english("وصلوا إلى دير الزّور أمس"), ["Deir Al-Zour"]);
+        assert!(english("حزب جديد في لبنان").is_empty());
+    }
+
+    #[test]
+    fn spans_cover_the_clitics() {
+        let a = authority();
+        let text = "دعم لكتائب حزب الله";
+        let spot = &Spotter::new(&a).spot(text)[0];
+        assert_eq!(&text[spot.span.clone()], "لكتائب حزب الله");
+    }
+}

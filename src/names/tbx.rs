@@ -1,0 +1,206 @@
+//! TBX (TermBase eXchange, ISO 30042) for the name authority, as Trados MultiTerm and memoQ exchange it.
+//!
+//! One `termEntry` per name: the Arabic forms in an `ar` language set, the English in an `en` one with the
+//! house spelling marked `preferredTerm-admn-sts` and each variant `deprecatedTerm-admn-sts`, the kind as
+//! the subject field and the note as a `note`. Reading takes the same shape back: in the `en` set, the
+//! term marked preferred (else the first) is the English, the deprecated ones are variants.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::{Kind, Name, NamesError};
+
+/// Writes names as TBX.
+pub fn write(names: &[Name]) -> String {
+    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<martif type=\"TBX\" xml:lang=\"en\">\n  <martifHeader><fileDesc><sourceDesc><p>tm name authority</p></sourceDesc></fileDesc></martifHeader>\n  <text>\n    <body>\n",
+    );
+    for (i, n) in names.iter().enumerate() {
+        out.push_str(&format!(
+            "      <termEntry id=\"name-{}\">\n        <descrip type=\"subjectField\">{}</descrip>\n",
+            i + 1,
+            n.kind
+        ));
+        if !n.note.is_empty() {
+            out.push_str(&format!("        <note>{}</note>\n", esc(&n.note)));
+        }
+        out.push_str("        <langSet xml:lang=\"ar\">\n");
+        for a in &n.arabic {
+            out.push_str(&format!("          <tig><term>{}</term></tig>\n", esc(a)));
+        }
+        out.push_str("        </langSet>\n        <langSet xml:lang=\"en\">\n");
+        out.push_str(&format!(
+            "          <tig><term>{}</term><termNote type=\"normativeAuthorization\">preferredTerm-admn-sts</termNote></tig>\n",
+            esc(&n.english)
+        ));
+        for v in &n.variants {
+            out.push_str(&format!(
+                "          <tig><term>{}</term><termNote type=\"normativeAuthorization\">deprecatedTerm-admn-sts</termNote></tig>\n",
+                esc(v)
+            ));
+        }
+        out.push_str("        </langSet>\n      </termEntry>\n");
+    }
+    out.push_str("    </body>\n  </text>\n</martif>\n");
+    out
+}
+
+/// Reads names from TBX; entries without both Arabic and English terms are skipped.
+pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
+    let mut reader = Reader::from_str(xml);
+    let mut names = Vec::new();
+    // State of the entry being read.
+    let (mut lang, mut kind, mut note) = (String::new(), Kind::Other, String::new());
+    let (mut arabic, mut english) = (Vec::new(), Vec::<(String, bool, bool)>::new());
+    let (mut term, mut status, mut field) = (String::new(), String::new(), String::new());
+    let mut in_text: Option<&'static str> = None;
+    loop {
+        let line = xml[..reader.buffer_position() as usize]
+            .matches('\n')
+            .count()
+            + 1;
+        let event = reader.read_event().map_err(|e| NamesError {
+            file: file.to_string(),
+            line: xml[..reader.error_position() as usize]
+                .matches('\n')
+                .count()
+                + 1,
+            message: format!("not well-formed TBX: {e}"),
+        })?;
+        match event {
+            Event::Start(e) => {
+                let name = e.local_name();
+                match name.as_ref() {
+                    b"termEntry" => {
+                        (kind, note) = (Kind::Other, String::new());
+                        arabic.clear();
+                        english.clear();
+                    }
+                    b"langSet" => {
+                        lang = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == b"lang")
+                            .and_then(|a| a.unescape_value().ok())
+                            .map(|v| v.to_lowercase())
+                            .unwrap_or_default();
+                    }
+                    b"tig" | b"ntig" => {
+                        term.clear();
+                        status.clear();
+                    }
+                    b"term" => in_text = Some("term"),
+                    b"termNote" => in_text = Some("status"),
+                    b"descrip" => in_text = Some("field"),
+                    b"note" => in_text = Some("note"),
+                    _ => {}
+                }
+                field.clear();
+            }
+            Event::Text(t) => {
+                let s = t.xml10_content().map_err(|_| NamesError {
+                    file: file.to_string(),
+                    line,
+                    message: "not valid UTF-8".into(),
+                })?;
+                match in_text {
+                    Some("term") => term.push_str(&s),
+                    Some("status") => status.push_str(&s),
+                    Some("field") => field.push_str(&s),
+                    Some("note") => note.push_str(&s),
+                    _ => {}
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = r
+                    .resolve_char_ref()
+                    .ok()
+                    .flatten()
+                    .map(String::from)
+                    .or_else(|| {
+                        quick_xml::escape::resolve_predefined_entity(&String::from_utf8_lossy(&r))
+                            .map(String::from)
+                    })
+                    .unwrap_or_default();
+                match in_text {
+                    Some("term") => term.push_str(&c),
+                    Some("note") => note.push_str(&c),
+                    _ => {}
+                }
+            }
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    b"descrip" => {
+                        if let Ok(k) = field.parse() {
+                            kind = k;
+                        }
+                    }
+                    b"tig" | b"ntig" => {
+                        let t = term.trim().to_string();
+                        if !t.is_empty() {
+                            if lang.starts_with("ar") {
+                                arabic.push(t);
+                            } else if lang.starts_with("en") {
+                                english.push((
+                                    t,
+                                    status.contains("preferred"),
+                                    status.contains("deprecated"),
+                                ));
+                            }
+                        }
+                    }
+                    b"termEntry" => {
+                        let preferred = english.iter().position(|e| e.1).unwrap_or(0);
+                        if !arabic.is_empty() && !english.is_empty() {
+                            names.push(Name {
+                                arabic: arabic.clone(),
+                                english: english[preferred].0.clone(),
+                                kind,
+                                variants: english
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, e)| *i != preferred && (e.2 || !e.1))
+                                    .map(|(_, e)| e.0.clone())
+                                    .collect(),
+                                note: note.trim().to_string(),
+                                source: "user",
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                in_text = None;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::parse_tsv;
+
+    #[test]
+    fn tbx_round_trips_the_authority() {
+        let names = parse_tsv(
+            "كتائب حزب الله | كتائب حزب الله العراقية\tHizbullah Brigades\torganisation\tKataib Hezbollah | Kata'ib Hizbullah\tIraqi militia & PMF\n\
+             دير الزور\tDeir Al-Zour\tplace\t\t\n",
+            "test",
+            "user",
+        )
+        .unwrap();
+        let xml = write(&names);
+        assert!(xml.contains("deprecatedTerm-admn-sts"));
+        assert_eq!(read(&xml, "t.tbx").unwrap(), names);
+    }
+
+    #[test]
+    fn broken_tbx_names_its_line() {
+        let err = read("<martif>\n<text>\n<body></text>", "bad.tbx").unwrap_err();
+        assert!(err.to_string().starts_with("bad.tbx:3:"), "{err}");
+    }
+}

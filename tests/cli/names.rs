@@ -1,0 +1,201 @@
+//! The name authority: check, and names add/list/remove/import/export.
+
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::{fixture, fixture_str, Sandbox};
+use tm::formats::{open_units, Format, ReadOptions};
+
+fn sample_units() -> Vec<tm::unit::Unit> {
+    open_units(
+        &fixture("tm/sample.tmx"),
+        Format::Tmx,
+        &ReadOptions::new("ar", "en"),
+    )
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+fn findings(out: &[u8]) -> Vec<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_slice(out).unwrap();
+    json["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_clean_sample_has_no_findings() {
+    let s = Sandbox::new();
+    s.tm(&["check", "--json", &fixture_str("tm/sample.tmx")])
+        .assert()
+        .code(0)
+        .stdout("{\"findings\":[]}\n");
+}
+
+/// Listed and unlisted variants injected into the sample's English: how many the check finds (recall)
+/// and how many of its findings are injected ones (precision).
+#[test]
+fn injected_variants_are_found_with_high_precision_and_recall() {
+    const INJECTIONS: [(&str, &str); 10] = [
+        ("Hizbullah Brigades", "Kataib Hezbollah"),
+        ("Hizbullah", "Hezbollah"),
+        ("Deir Al-Zour", "Deir ez-Zor"),
+        ("Al-Bukamal", "Abu Kamal"),
+        ("Qais Al-Khazali", "Qays al-Khazaali"),
+        ("Asa'ib Ahl Al-Haq", "Asaib Ahl al-Haq"),
+        ("Al-Qa'im", "al-Qaim"),
+        ("Mazari' Al-Mayadin", "Mazare al-Mayadeen"),
+        ("Islamic Resistance in Iraq", "Islamic Resistance of Iraq"),
+        ("Hizbullah", "Hizballah"),
+    ];
+    let s = Sandbox::new();
+    let mut tsv = String::from("ar\ten\n");
+    let mut injected: Vec<(u64, &str, &str)> = Vec::new();
+    for (i, u) in sample_units().iter().enumerate() {
+        let mut target = u.target.text.clone();
+        if let Some((canonical, variant)) = INJECTIONS
+            .iter()
+            .cycle()
+            .skip(i % INJECTIONS.len())
+            .take(INJECTIONS.len())
+            .find(|(c, _)| {
+                target.contains(c) && !(*c == "Hizbullah" && target.contains("Hizbullah Brigades"))
+            })
+        {
+            target = target.replacen(canonical, variant, 1);
+            injected.push((i as u64 + 1, canonical, variant));
+        }
+        tsv.push_str(&format!("{}\t{}\n", u.source.text, target));
+    }
+    assert!(injected.len() >= 30, "{} injections", injected.len());
+    let path = s.path("injected.tsv");
+    std::fs::write(&path, tsv).unwrap();
+    let out = s
+        .tm(&["check", "--json", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let found = findings(&out);
+    let hit = |f: &serde_json::Value| {
+        injected
+            .iter()
+            .any(|(r, c, _)| f["record"] == *r && f["expected"] == *c)
+    };
+    let true_positives = found.iter().filter(|f| hit(f)).count();
+    let recall = true_positives as f64 / injected.len() as f64;
+    let precision = true_positives as f64 / found.len().max(1) as f64;
+    eprintln!("injected {}, found {}, true {true_positives}: recall {recall:.3}, precision {precision:.3}", injected.len(), found.len());
+    assert!(recall >= 0.9, "recall {recall:.3}: {found:?}");
+    assert!(precision >= 0.95, "precision {precision:.3}: {found:?}");
+    // A finding names the variant it found.
+    let f = found
+        .iter()
+        .find(|f| f["expected"] == "Deir Al-Zour")
+        .expect("Deir Al-Zour finding");
+    assert_eq!(f["found"], "Deir ez-Zor");
+}
+
+#[test]
+fn check_of_the_memory_uses_the_users_own_entries() {
+    let s = Sandbox::new();
+    s.tm(&[
+        "add",
+        "--source",
+        "وصل وفد من الحشد الشعبي",
+        "--target",
+        "A delegation of the PMF arrived",
+    ])
+    .assert()
+    .success();
+    // The shipped authority knows الحشد الشعبي; the missing name is reported, as text and with exit 1.
+    s.tm(&["check"])
+        .assert()
+        .code(1)
+        .stdout(contains("is missing from the translation"));
+    // The user's entry overrides the shipped one: the house now writes PMF.
+    s.tm(&[
+        "names",
+        "add",
+        "--arabic",
+        "الحشد الشعبي",
+        "--english",
+        "PMF",
+        "--kind",
+        "organisation",
+    ])
+    .assert()
+    .success();
+    s.tm(&["check"])
+        .assert()
+        .code(0)
+        .stdout(contains("0 findings in 1 units"));
+    s.tm(&["names", "list", "--user", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("\"english\":\"PMF\""));
+    s.tm(&["names", "remove", "الحشد الشعبي"])
+        .assert()
+        .success();
+    s.tm(&["names", "remove", "الحشد الشعبي"])
+        .assert()
+        .code(2)
+        .stderr(contains("no name of yours"));
+}
+
+#[test]
+fn names_travel_as_tsv_tbx_and_omegat_glossaries() {
+    let s = Sandbox::new();
+    s.tm(&[
+        "names",
+        "add",
+        "--arabic",
+        "سرايا أولياء الدم",
+        "--english",
+        "Saraya Awliya' Al-Dam",
+        "--kind",
+        "organisation",
+        "--variant",
+        "Saraya Awliya al-Dam",
+    ])
+    .assert()
+    .success();
+    for ext in ["tbx", "tsv", "utf8"] {
+        let file = s.path(&format!("names.{ext}"));
+        s.tm(&["names", "export", "--user", file.to_str().unwrap()])
+            .assert()
+            .success();
+        let again = Sandbox::new();
+        again
+            .tm(&["names", "import", file.to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout(contains("imported 1 names"));
+        again
+            .tm(&["names", "list", "--user", "--json"])
+            .assert()
+            .success()
+            .stdout(contains("Saraya Awliya' Al-Dam").and(contains("سرايا أولياء الدم")));
+    }
+    let tbx = s.path("all.tbx");
+    s.tm(&["names", "export", tbx.to_str().unwrap()])
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(&tbx).unwrap();
+    assert!(xml.contains("<term>Hizbullah</term>") && xml.contains("deprecatedTerm-admn-sts"));
+}
+
+#[test]
+fn a_bad_names_file_names_its_line() {
+    let s = Sandbox::new();
+    let path = s.path("bad.tsv");
+    std::fs::write(
+        &path,
+        "arabic\tenglish\tkind\tvariants\tnote\nحزب الله\tHizbullah\tparty\t\t\n",
+    )
+    .unwrap();
+    s.tm(&["names", "import", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("bad.tsv:2: unknown kind \"party\""));
+}
