@@ -57,24 +57,9 @@ const TU_COLUMNS: [&str; 6] = [
     "usagecount",
 ];
 
-/// Attributes the TMX 1.4b DTD allows on `<tu>` and `<tuv>` (besides `xml:lang`). Others a file carried
-/// are kept in the memory but not exported: the export must validate.
-const TU_ATTRS: [&str; 14] = [
-    "tuid",
-    "o-encoding",
-    "datatype",
-    "usagecount",
-    "lastusagedate",
-    "creationtool",
-    "creationtoolversion",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "segtype",
-    "changeid",
-    "o-tmf",
-    "srclang",
-];
+/// Attributes the TMX 1.4b DTD allows on `<tuv>` (besides `xml:lang`); `<tu>` allows these and
+/// [`TU_ONLY_ATTRS`]. Others a file carried are kept in the memory but not exported: the export must
+/// validate.
 const TUV_ATTRS: [&str; 11] = [
     "o-encoding",
     "datatype",
@@ -88,6 +73,7 @@ const TUV_ATTRS: [&str; 11] = [
     "o-tmf",
     "changeid",
 ];
+const TU_ONLY_ATTRS: [&str; 3] = ["tuid", "segtype", "srclang"];
 
 /// The prop type under which `tm` writes a unit's origin, and reads it back.
 pub const ORIGIN_PROP: &str = "x-origin";
@@ -899,7 +885,8 @@ impl<W: Write> TmxWriter<W> {
             push_attr(s, "usagecount", &n.to_string());
         }
         for (k, v) in &unit.meta.attrs {
-            if !TU_COLUMNS.contains(&k.as_str()) && TU_ATTRS.contains(&k.as_str()) {
+            let declared = TUV_ATTRS.contains(&k.as_str()) || TU_ONLY_ATTRS.contains(&k.as_str());
+            if declared && !TU_COLUMNS.contains(&k.as_str()) {
                 push_attr(s, k, v);
             }
         }

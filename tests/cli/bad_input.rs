@@ -63,19 +63,12 @@ fn a_bad_second_file_rolls_back_the_first() {
 #[test]
 fn skip_invalid_imports_the_good_units_and_says_where_the_bad_ones_were() {
     let s = Sandbox::new();
-    let out = s
-        .tm(&[
-            "import",
-            &fixture_str("tests/fixtures/bad/missing_language.tmx"),
-            "--skip-invalid",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = s.json(&[
+        "import",
+        &fixture_str("tests/fixtures/bad/missing_language.tmx"),
+        "--skip-invalid",
+        "--json",
+    ]);
     assert_eq!(report["added"], 3);
     assert_eq!(report["skipped"], 1);
     assert_eq!(report["skipped_units"][0]["line"], 7);

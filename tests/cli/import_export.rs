@@ -12,14 +12,7 @@ fn sample_memory_imports_and_stats_reports_it() {
         .assert()
         .success()
         .stdout(contains("imported 133 units"));
-    let out = s
-        .tm(&["stats", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let json = s.json(&["stats", "--json"]);
     assert_eq!(json["segments"], 133);
     assert_eq!(json["pairs"][0]["src"], "ar");
     assert_eq!(json["pairs"][0]["tgt"], "en");
@@ -152,14 +145,7 @@ fn kit_segments_keep_whitespace_references_and_markup_exactly() {
 fn tico19_arabic_english_imports_and_round_trips() {
     let s = Sandbox::new();
     let tico = fixture_str("tests/fixtures/tico19/all.en-ar.tmx");
-    let out = s
-        .tm(&["import", &tico, "--src", "ar", "--tgt", "en", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let report = s.json(&["import", &tico, "--src", "ar", "--tgt", "en", "--json"]);
     assert_eq!(report["units"], 3071);
     // One pair occurs twice in TICO-19 and is stored once.
     assert_eq!(report["added"], 3070);
@@ -319,14 +305,7 @@ fn one_memory_holds_other_language_pairs() {
     ])
     .assert()
     .success();
-    let out = s
-        .tm(&["stats", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let json = s.json(&["stats", "--json"]);
     assert_eq!(json["segments"], 2);
     assert_eq!(json["pairs"].as_array().unwrap().len(), 2);
     let fa = s.path("fa.tmx");
@@ -401,13 +380,7 @@ fn exports_keep_to_the_dtd_whatever_was_imported() {
     )
     .unwrap();
     s.tm(&["import", path.to_str().unwrap()]).assert().success();
-    let out = s
-        .tm(&["export", "-"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["export", "-"]);
     let xml = String::from_utf8(out).unwrap();
     assert!(!xml.contains("x-foo") && !xml.contains("x-bar"), "{xml}");
     assert!(

@@ -23,17 +23,11 @@ fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
 #[test]
 fn lookup_json_has_the_fields_other_tools_script_against() {
     let s = with_sample();
-    let out = s
-        .tm(&[
-            "lookup",
-            "--json",
-            "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&[
+        "lookup",
+        "--json",
+        "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال",
+    ]);
     let answers = json_lines(&out);
     assert_eq!(answers.len(), 1);
     let m = &answers[0]["matches"][0];
@@ -64,26 +58,14 @@ fn lookup_json_has_the_fields_other_tools_script_against() {
 #[test]
 fn normalized_and_exact_matches_score_100_and_say_which() {
     let s = with_sample();
-    let out = s
-        .tm(&["lookup", "--json", "حزب الله"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["lookup", "--json", "حزب الله"]);
     let m = &json_lines(&out)[0]["matches"][0];
     assert_eq!(
         (m["score"].as_u64(), m["kind"].as_str()),
         (Some(100), Some("exact"))
     );
     // Harakat and a tatweel added: the same segment after normalization.
-    let out = s
-        .tm(&["lookup", "--json", "حِزبُ اللـه"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["lookup", "--json", "حِزبُ اللـه"]);
     let m = &json_lines(&out)[0]["matches"][0];
     assert_eq!(
         (m["score"].as_u64(), m["kind"].as_str()),
@@ -150,14 +132,7 @@ fn lookup_in_a_missing_memory_is_a_clear_error() {
 #[test]
 fn concordance_finds_arabic_through_clitics_and_english_by_word() {
     let s = with_sample();
-    let out = s
-        .tm(&["concordance", "--json", "المقاومة"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let json = s.json(&["concordance", "--json", "المقاومة"]);
     let hits = json["hits"].as_array().unwrap();
     assert!(hits.len() >= 5);
     let texts: Vec<String> = hits
@@ -204,13 +179,7 @@ fn pretranslate_writes_tsv_tmx_and_xliff_with_context_matches() {
         ),
     )
     .unwrap();
-    let out = s
-        .tm(&["pretranslate", doc.to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["pretranslate", doc.to_str().unwrap()]);
     let tsv = String::from_utf8(out).unwrap();
     let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(rows[0], ["ar", "en", "score", "kind"]);
@@ -261,14 +230,7 @@ fn analyze_counts_bands_and_repetitions() {
         "حزب الله\nحزبُ الله\nدخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال\nجملة لا مثيل لها في الذاكرة\n",
     )
     .unwrap();
-    let out = s
-        .tm(&["analyze", "--json", doc.to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let json = s.json(&["analyze", "--json", doc.to_str().unwrap()]);
     assert_eq!(json["segments"], 4);
     let band = |name: &str| {
         json["bands"]
@@ -294,13 +256,7 @@ fn pretranslate_splits_plain_text_into_sentences_unless_told_lines() {
     let s = with_sample();
     let doc = s.path("article.txt");
     std::fs::write(&doc, "حزب الله. القائم؟ قال د. أحمد إن البوكمال هادئة.\n").unwrap();
-    let out = s
-        .tm(&["pretranslate", doc.to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["pretranslate", doc.to_str().unwrap()]);
     let tsv = String::from_utf8(out).unwrap();
     let sources: Vec<&str> = tsv
         .lines()
@@ -311,13 +267,7 @@ fn pretranslate_splits_plain_text_into_sentences_unless_told_lines() {
         sources,
         ["حزب الله.", "القائم؟", "قال د. أحمد إن البوكمال هادئة."]
     );
-    let out = s
-        .tm(&["pretranslate", "--lines", doc.to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["pretranslate", "--lines", doc.to_str().unwrap()]);
     assert_eq!(
         String::from_utf8(out).unwrap().lines().count(),
         2,

@@ -37,6 +37,16 @@ impl Sandbox {
         cmd
     }
 
+    /// Runs `tm ARGS...`, expects success, and returns its standard output.
+    pub fn stdout(&self, args: &[&str]) -> Vec<u8> {
+        self.tm(args).assert().success().get_output().stdout.clone()
+    }
+
+    /// Runs `tm ARGS... --json`-style commands and parses their single JSON object.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout(args)).expect("one JSON object")
+    }
+
     /// Every unit in the memory, in order.
     pub fn units(&self) -> Vec<Unit> {
         units_of(&self.db())

@@ -96,13 +96,7 @@ fn list_prints_a_table_and_json_lines() {
     .assert()
     .success();
     // Not a terminal: logical order, no marks, so the output can be piped.
-    let out = s
-        .tm(&["list"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = s.stdout(&["list"]);
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("حركة النجباء"), "{text}");
     assert!(!text.contains('\u{200e}'));
