@@ -70,6 +70,18 @@ enum Command {
     /// The name authority: the shipped list and your own entries.
     #[command(subcommand)]
     Names(NamesCommand),
+    /// Render an Arabic name in Latin script (the authority first in the news scheme).
+    Translit(TranslitArgs),
+}
+
+#[derive(Args, Debug)]
+struct TranslitArgs {
+    /// The Arabic name; `-` reads one name per line from standard input.
+    #[arg(value_name = "TEXT")]
+    text: String,
+    /// news (house style), ala-lc, din (DIN 31635) or buckwalter.
+    #[arg(long, default_value = "news")]
+    scheme: String,
 }
 
 #[derive(Args, Debug)]
@@ -441,6 +453,7 @@ pub fn run() -> i32 {
                 Err(e) => commands::exit_code(Err(e)),
             }
         }
+        Command::Translit(a) => commands::translit(&ctx, &a.text, &a.scheme),
         Command::Names(n) => match n {
             NamesCommand::List { user } => commands::names_list(&ctx, user),
             NamesCommand::Add {

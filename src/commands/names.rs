@@ -274,3 +274,49 @@ pub fn names_export(
     }
     Ok(())
 }
+
+/// `tm translit`: one rendering per input line, in order.
+pub fn translit(ctx: &Context, text: &str, scheme: &str) -> Result<()> {
+    use crate::names::translit::{transliterate, Scheme};
+    use std::io::BufRead;
+    let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
+    let authority = authority(ctx)?;
+    let mut out = io::stdout().lock();
+    let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
+        let t = transliterate(input, scheme, &authority);
+        if ctx.json {
+            #[derive(Serialize)]
+            struct TranslitJson<'a> {
+                input: &'a str,
+                output: &'a str,
+                scheme: String,
+                source: &'static str,
+            }
+            serde_json::to_writer(
+                &mut *out,
+                &TranslitJson {
+                    input,
+                    output: &t.text,
+                    scheme: scheme.to_string(),
+                    source: if t.from_authority {
+                        "authority"
+                    } else {
+                        "rules"
+                    },
+                },
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", t.text)?;
+        }
+        Ok(())
+    };
+    if text == "-" {
+        for (i, line) in io::stdin().lock().lines().enumerate() {
+            let line = line.with_context(|| format!("reading standard input, line {}", i + 1))?;
+            answer(line.trim(), &mut out)?;
+        }
+        return Ok(());
+    }
+    answer(text, &mut out)
+}

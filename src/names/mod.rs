@@ -11,6 +11,7 @@ pub mod check;
 pub mod skeleton;
 pub mod spot;
 pub mod tbx;
+pub mod translit;
 
 use std::fmt;
 use std::str::FromStr;

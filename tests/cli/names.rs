@@ -199,3 +199,33 @@ fn a_bad_names_file_names_its_line() {
         .code(2)
         .stderr(contains("bad.tsv:2: unknown kind \"party\""));
 }
+
+#[test]
+fn translit_answers_each_line_in_order_authority_first() {
+    let s = Sandbox::new();
+    s.tm(&["translit", "-", "--json"])
+        .write_stdin("كتائب حزب الله\nالقَائِم\nمُحَمَّد\n")
+        .assert()
+        .success()
+        .stdout(
+            contains(
+                "\"output\":\"Hizbullah Brigades\",\"scheme\":\"news\",\"source\":\"authority\"",
+            )
+            .and(contains("\"output\":\"Al-Qa'im\""))
+            .and(contains(
+                "\"output\":\"Muhammad\",\"scheme\":\"news\",\"source\":\"rules\"",
+            )),
+        );
+    s.tm(&["translit", "--scheme", "buckwalter", "حِزْب"])
+        .assert()
+        .success()
+        .stdout("Hizob\n");
+    s.tm(&["translit", "--scheme", "din", "الشَّمْس"])
+        .assert()
+        .success()
+        .stdout("aš-šams\n");
+    s.tm(&["translit", "--scheme", "x", "حزب"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown scheme"));
+}
