@@ -320,3 +320,25 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str) -> Result<()> {
     }
     answer(text, &mut out)
 }
+
+/// `tm names train`: builds the transliteration model from the name tables under `data`.
+pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
+    use crate::names::model::{training_examples, Model};
+    let examples = training_examples(data).with_context(|| {
+        format!(
+            "{}: the google-ar2en and wikidata-names tables are needed",
+            data.display()
+        )
+    })?;
+    let model = Model::train(&examples);
+    let text = model.to_text(min);
+    std::fs::write(out, &text).with_context(|| format!("writing {}", out.display()))?;
+    writeln!(
+        io::stdout().lock(),
+        "trained on {} examples; wrote {} ({} KB)",
+        examples.len(),
+        out.display(),
+        text.len() / 1024
+    )?;
+    Ok(())
+}

@@ -12,13 +12,14 @@
 //!   no diacritics, `Abu`, `Abd Al-`, `Bin`.
 //!
 //! Where the input carries harakat they are followed exactly. Unvocalised input (the normal case) has no
-//! short vowels to follow, so rules alone give only skeletons of unknown names (حزب → Hzb); readable
-//! renderings of names outside the authority need the learned model that is still to come (see the
-//! names issue).
+//! short vowels to follow: the news scheme then spells names outside the authority with the learned model
+//! (`model.rs`, shipped as `tm/translit.model`) and applies the house style on top; the other schemes
+//! give the rule-based rendering, which for unvocalised text is a consonant skeleton.
 
 use std::fmt;
 use std::str::FromStr;
 
+use super::model::Model;
 use super::{Authority, Spotter};
 
 /// A transliteration scheme.
@@ -197,7 +198,10 @@ pub fn transliterate(text: &str, scheme: Scheme, authority: &Authority) -> Trans
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for word in &words {
-        out.push(word_in(word, scheme));
+        let learned = (scheme == Scheme::News && !has_harakat(word))
+            .then(|| learned_news(word))
+            .flatten();
+        out.push(learned.unwrap_or_else(|| word_in(word, scheme)));
     }
     let mut text = out.join(" ");
     if scheme == Scheme::News {
@@ -208,6 +212,43 @@ pub fn transliterate(text: &str, scheme: Scheme, authority: &Authority) -> Trans
         text,
         from_authority: false,
     }
+}
+
+/// The shipped model, parsed on first use.
+fn model() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| Model::from_text(include_str!("../../tm/translit.model")))
+}
+
+fn has_harakat(word: &str) -> bool {
+    word.chars().any(|c| ('\u{064B}'..='\u{0652}').contains(&c))
+}
+
+/// An unvocalised word in the house style, spelled by the learned model: `Al-` for the article, a
+/// capital, and an apostrophe for a medial ayn or hamza. Whole-word forms (Abu, Abd, Bin) come first.
+fn learned_news(word: &str) -> Option<String> {
+    let bare: String = word.chars().filter(|&c| c != 'ـ').collect();
+    match bare.as_str() {
+        "أبو" | "ابو" => return Some("Abu".into()),
+        "أبي" | "ابي" => return Some("Abi".into()),
+        "بن" | "ابن" => return Some("Bin".into()),
+        "عبد" => return Some("Abd".into()),
+        _ => {}
+    }
+    let (article, rest) = match bare.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => ("Al-", rest),
+        _ => ("", bare.as_str()),
+    };
+    let pieces = model().render_pieces(rest)?;
+    let mut spelled = String::new();
+    for (i, (letter, piece)) in pieces.iter().enumerate() {
+        let glottal = matches!(letter, 'ع' | 'ء' | 'أ' | 'ؤ' | 'ئ' | 'إ');
+        if glottal && i > 0 && !piece.is_empty() && !spelled.ends_with('\'') {
+            spelled.push('\'');
+        }
+        spelled.push_str(piece.trim_start_matches('\''));
+    }
+    Some(capitalise_after_article(&format!("{article}{spelled}")))
 }
 
 /// The result of [`transliterate`].
@@ -445,9 +486,19 @@ mod tests {
     }
 
     #[test]
-    fn unvocalised_unknown_names_give_skeletons() {
-        // Without harakat there are no short vowels to follow: what the learned model is for.
-        assert_eq!(transliterate("حزب", Scheme::News, &none()).text, "Hzb");
+    fn unvocalised_names_are_spelled_by_the_learned_model_in_news_style() {
+        assert_eq!(transliterate("كمال", Scheme::News, &none()).text, "Kamal");
+        // The rule marks a medial ayn; the authority holds the house's exceptions (Al-Khazali).
+        assert_eq!(
+            transliterate("الخزعلي", Scheme::News, &none()).text,
+            "Al-Khaz'ali"
+        );
+        assert_eq!(
+            transliterate("أبو محمد", Scheme::News, &none()).text,
+            "Abu Mohammad"
+        );
+        // Other schemes follow the letters: a skeleton without harakat.
+        assert_eq!(transliterate("حزب", Scheme::AlaLc, &none()).text, "ḥzb");
         assert_eq!(
             transliterate("حزب", Scheme::Buckwalter, &none()).text,
             "Hzb"

@@ -1,0 +1,509 @@
+//! A learned transliteration model: how Arabic letters are really spelled in English names.
+//!
+//! Arabic writes no short vowels, so rules give skeletons (حزب → Hzb); how names are actually spelled
+//! has to be learned from examples. The model is a joint n-gram over *graphones*: pairs of one Arabic
+//! letter and the (possibly empty, up to three letters) English it is written as.
+//!
+//! - Training aligns each example letter by letter with expectation-maximisation (which English
+//!   substrings each Arabic letter tends to produce), takes each example's best alignment as a graphone
+//!   sequence, and counts graphone trigrams, bigrams and unigrams.
+//! - Rendering searches, left to right with a beam, the graphone sequences whose Arabic side is the input
+//!   and scores them with the interpolated trigram model; the best one's English side is the answer.
+//!
+//! The model is text (`tm/translit.model`): the counts, one n-gram per line. `tm names train` builds it
+//! from public tables of names (see BENCHMARKS.md for its data and its accuracy).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// Longest English piece one Arabic letter may produce.
+const MAX_PIECE: usize = 3;
+/// Sentence boundary graphone.
+const EDGE: &str = "^";
+
+/// The Arabic letters of a word as the model sees them: harakat, tatweel and anything not Arabic dropped.
+pub fn letters(word: &str) -> Vec<char> {
+    word.chars()
+        .filter(|c| ('\u{0621}'..='\u{064A}').contains(c) && *c != '\u{0640}')
+        .collect()
+}
+
+/// Expectation-maximisation of P(English piece | Arabic letter) over the examples.
+fn train_alignment(
+    pairs: &[(Vec<char>, Vec<char>, f64)],
+    iterations: usize,
+) -> HashMap<(char, String), f64> {
+    let mut p: HashMap<(char, String), f64> = HashMap::new();
+    let prob = |p: &HashMap<(char, String), f64>, a: char, e: &str| -> f64 {
+        *p.get(&(a, e.to_string())).unwrap_or(&1e-4)
+    };
+    for _ in 0..iterations {
+        let mut counts: HashMap<(char, String), f64> = HashMap::new();
+        for (ar, en, weight) in pairs {
+            let (n, m) = (ar.len(), en.len());
+            // alpha[i][j]: probability of producing en[..j] from ar[..i].
+            let mut alpha = vec![vec![0.0f64; m + 1]; n + 1];
+            alpha[0][0] = 1.0;
+            for i in 0..n {
+                for j in 0..=m {
+                    if alpha[i][j] == 0.0 {
+                        continue;
+                    }
+                    for k in 0..=MAX_PIECE.min(m - j) {
+                        let piece: String = en[j..j + k].iter().collect();
+                        alpha[i + 1][j + k] += alpha[i][j] * prob(&p, ar[i], &piece);
+                    }
+                }
+            }
+            let total = alpha[n][m];
+            if total <= 0.0 || !total.is_finite() {
+                continue;
+            }
+            let mut beta = vec![vec![0.0f64; m + 1]; n + 1];
+            beta[n][m] = 1.0;
+            for i in (0..n).rev() {
+                for j in (0..=m).rev() {
+                    let mut b = 0.0;
+                    for k in 0..=MAX_PIECE.min(m - j) {
+                        let piece: String = en[j..j + k].iter().collect();
+                        b += prob(&p, ar[i], &piece) * beta[i + 1][j + k];
+                    }
+                    beta[i][j] = b;
+                }
+            }
+            for i in 0..n {
+                for j in 0..=m {
+                    if alpha[i][j] == 0.0 {
+                        continue;
+                    }
+                    for k in 0..=MAX_PIECE.min(m - j) {
+                        let piece: String = en[j..j + k].iter().collect();
+                        let posterior =
+                            alpha[i][j] * prob(&p, ar[i], &piece) * beta[i + 1][j + k] / total;
+                        if posterior > 1e-9 {
+                            *counts.entry((ar[i], piece)).or_insert(0.0) += posterior * weight;
+                        }
+                    }
+                }
+            }
+        }
+        // Normalise per Arabic letter.
+        let mut totals: HashMap<char, f64> = HashMap::new();
+        for ((a, _), c) in &counts {
+            *totals.entry(*a).or_insert(0.0) += c;
+        }
+        p = counts
+            .into_iter()
+            .map(|((a, e), c)| {
+                let t = totals[&a];
+                ((a, e), c / t)
+            })
+            .collect();
+    }
+    p
+}
+
+/// The most probable graphone sequence of one example.
+fn viterbi(ar: &[char], en: &[char], p: &HashMap<(char, String), f64>) -> Option<Vec<String>> {
+    let (n, m) = (ar.len(), en.len());
+    let mut best = vec![vec![f64::NEG_INFINITY; m + 1]; n + 1];
+    let mut back = vec![vec![0usize; m + 1]; n + 1];
+    best[0][0] = 0.0;
+    for i in 0..n {
+        for j in 0..=m {
+            if best[i][j] == f64::NEG_INFINITY {
+                continue;
+            }
+            for k in 0..=MAX_PIECE.min(m - j) {
+                let piece: String = en[j..j + k].iter().collect();
+                let Some(&pr) = p.get(&(ar[i], piece)) else {
+                    continue;
+                };
+                let s = best[i][j] + pr.ln();
+                if s > best[i + 1][j + k] {
+                    best[i + 1][j + k] = s;
+                    back[i + 1][j + k] = k;
+                }
+            }
+        }
+    }
+    if best[n][m] == f64::NEG_INFINITY {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    let (mut i, mut j) = (n, m);
+    while i > 0 {
+        let k = back[i][j];
+        let piece: String = en[j - k..j].iter().collect();
+        out.push(format!("{}{}", ar[i - 1], piece));
+        i -= 1;
+        j -= k;
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// Order of the n-gram model (graphones of context + 1).
+const ORDER: usize = 4;
+/// Padding in n-gram keys shorter than [`ORDER`].
+const NONE: u32 = u32::MAX;
+
+type Key = [u32; ORDER];
+
+/// A search hypothesis: score, the last ORDER-1 graphones, its graphone, its parent's index.
+type Hypothesis = (f64, [u32; ORDER - 1], u32, usize);
+
+/// A trained model: graphone n-gram counts and, per Arabic letter, the graphones it may be written as.
+#[derive(Default)]
+pub struct Model {
+    /// Graphones by id (`letter` + English piece; id 0 is the word edge).
+    graphones: Vec<String>,
+    ids: HashMap<String, u32>,
+    /// Counts of n-grams of every order 1..=ORDER, keys padded with NONE at the front.
+    counts: rustc_hash::FxHashMap<Key, f64>,
+    /// For each history (n-gram without its last graphone): total count after it and distinct followers.
+    history: rustc_hash::FxHashMap<Key, (f64, f64)>,
+    total: f64,
+    /// Arabic letter → ids of the graphones seen for it.
+    options: HashMap<char, Vec<u32>>,
+}
+
+/// The key of the n-gram `items` (at most ORDER long).
+fn key(items: &[u32]) -> Key {
+    let mut k = [NONE; ORDER];
+    k[ORDER - items.len()..].copy_from_slice(items);
+    k
+}
+
+impl Model {
+    fn id(&mut self, g: &str) -> u32 {
+        if let Some(&i) = self.ids.get(g) {
+            return i;
+        }
+        let i = self.graphones.len() as u32;
+        self.graphones.push(g.to_string());
+        self.ids.insert(g.to_string(), i);
+        i
+    }
+
+    fn empty() -> Model {
+        let mut m = Model::default();
+        m.id(EDGE);
+        m
+    }
+
+    /// Trains on (Arabic, English, weight) examples.
+    pub fn train(examples: &[(String, String, f64)]) -> Model {
+        let pairs: Vec<(Vec<char>, Vec<char>, f64)> = examples
+            .iter()
+            .map(|(a, e, w)| {
+                let en: Vec<char> = e
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphabetic() || *c == '\'')
+                    .collect();
+                (letters(a), en, *w)
+            })
+            .filter(|(a, e, _)| !a.is_empty() && !e.is_empty() && e.len() <= a.len() * MAX_PIECE)
+            .collect();
+        let p = train_alignment(&pairs, 6);
+        let mut model = Model::empty();
+        let mut counts: Vec<(Vec<u32>, f64)> = Vec::new();
+        for (ar, en, w) in &pairs {
+            let Some(seq) = viterbi(ar, en, &p) else {
+                continue;
+            };
+            let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
+            counts.push((ids, *w));
+        }
+        for (ids, w) in counts {
+            model.add_sequence(&ids, w);
+        }
+        model.finish();
+        model
+    }
+
+    fn add_sequence(&mut self, ids: &[u32], w: f64) {
+        let mut seq = vec![0u32; ORDER - 1];
+        seq.extend_from_slice(ids);
+        seq.push(0);
+        for i in ORDER - 1..seq.len() {
+            for order in 1..=ORDER {
+                let gram = &seq[i + 1 - order..=i];
+                // Edge padding beyond the word start is one edge, not several.
+                if order > 1 && gram[0] == 0 && gram.len() > 1 && gram[1] == 0 {
+                    continue;
+                }
+                *self.counts.entry(key(gram)).or_insert(0.0) += w;
+            }
+        }
+    }
+
+    /// Derives the history statistics and per-letter options from the counts.
+    fn finish(&mut self) {
+        self.history.clear();
+        self.options.clear();
+        self.total = 0.0;
+        for (k, c) in &self.counts {
+            let len = k.iter().filter(|&&x| x != NONE).count();
+            if len == 1 {
+                self.total += c;
+                let g = &self.graphones[k[ORDER - 1] as usize];
+                if let Some(a) = g.chars().next().filter(|_| g != EDGE) {
+                    self.options.entry(a).or_default().push(k[ORDER - 1]);
+                }
+                let _ = c;
+            } else {
+                let mut h = [NONE; ORDER];
+                h[1..].copy_from_slice(&k[..ORDER - 1]);
+                let e = self.history.entry(h).or_insert((0.0, 0.0));
+                e.0 += c;
+                e.1 += 1.0;
+            }
+        }
+        self.prune_options();
+    }
+
+    /// Keeps, for each letter, its [`OPTIONS`] most frequent graphones: the rest almost never win and cost
+    /// time at every step of the search.
+    fn prune_options(&mut self) {
+        for opts in self.options.values_mut() {
+            opts.sort_by(|a, b| {
+                let ca = self.counts.get(&key(&[*a])).copied().unwrap_or(0.0);
+                let cb = self.counts.get(&key(&[*b])).copied().unwrap_or(0.0);
+                cb.total_cmp(&ca)
+            });
+            opts.truncate(OPTIONS);
+        }
+    }
+
+    /// Interpolated (Witten-Bell) probability of graphone `g` after the history `h` (oldest first,
+    /// ORDER - 1 long).
+    fn prob(&self, h: &[u32; ORDER - 1], g: u32) -> f64 {
+        let n = self.graphones.len() as f64;
+        let mut p =
+            (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n);
+        for start in (0..ORDER - 1).rev() {
+            let hist = &h[start..];
+            let Some(&(total, types)) = self.history.get(&key(hist)) else {
+                continue;
+            };
+            let mut gram = [NONE; ORDER];
+            let len = hist.len() + 1;
+            gram[ORDER - len..ORDER - 1].copy_from_slice(hist);
+            gram[ORDER - 1] = g;
+            let c = self.counts.get(&gram).copied().unwrap_or(0.0);
+            p = (c + types * p) / (total + types);
+        }
+        p
+    }
+
+    /// The best English spelling of an Arabic word (lower case), or `None` for a letter never seen.
+    pub fn render(&self, word: &str) -> Option<String> {
+        Some(
+            self.render_pieces(word)?
+                .into_iter()
+                .map(|(_, piece)| piece)
+                .collect(),
+        )
+    }
+
+    /// Like [`Model::render`], letter by letter: each Arabic letter with the English it became (so that a
+    /// house style can mark ayn and hamza).
+    pub fn render_pieces(&self, word: &str) -> Option<Vec<(char, String)>> {
+        let ar = letters(word);
+        if ar.is_empty() {
+            return None;
+        }
+        // Each step's hypotheses: (score, last ORDER-1 graphones, graphone, index of the parent in the
+        // previous step). Paths are read back through the parents at the end.
+        let mut steps: Vec<Vec<Hypothesis>> = Vec::with_capacity(ar.len());
+        let mut beam = vec![(0.0, [0u32; ORDER - 1], 0u32, 0usize)];
+        let mut next = Vec::with_capacity(BEAM * OPTIONS);
+        for a in &ar {
+            let opts = self.options.get(a)?;
+            next.clear();
+            for (parent, (score, h, _, _)) in beam.iter().enumerate() {
+                let weights = self.weights(h);
+                for &g in opts {
+                    let s = score + self.prob_with(&weights, h, g).ln();
+                    let mut h2 = [0; ORDER - 1];
+                    h2[..ORDER - 2].copy_from_slice(&h[1..]);
+                    h2[ORDER - 2] = g;
+                    next.push((s, h2, g, parent));
+                }
+            }
+            next.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+            // Paths that end in the same context score the same from here on: keep the best of each.
+            let mut kept = Vec::with_capacity(BEAM);
+            for x in next.iter() {
+                if kept.len() == BEAM {
+                    break;
+                }
+                if !kept.iter().any(|k: &Hypothesis| k.1 == x.1) {
+                    kept.push(*x);
+                }
+            }
+            steps.push(std::mem::replace(&mut beam, kept));
+        }
+        let (mut at, _) = beam
+            .iter()
+            .enumerate()
+            .map(|(i, (s, h, _, _))| (i, s + self.prob(h, 0).ln()))
+            .max_by(|x, y| x.1.total_cmp(&y.1))?;
+        let mut path = Vec::with_capacity(ar.len());
+        for step in (0..ar.len()).rev() {
+            let (_, _, g, parent) = if step + 1 == ar.len() {
+                beam[at]
+            } else {
+                steps[step + 1][at]
+            };
+            path.push(g);
+            at = parent;
+        }
+        path.reverse();
+        Some(
+            path.iter()
+                .map(|&g| {
+                    let s = &self.graphones[g as usize];
+                    let letter = s.chars().next().unwrap_or(' ');
+                    (letter, s[letter.len_utf8()..].to_string())
+                })
+                .collect(),
+        )
+    }
+
+    /// For a history, the (total, distinct) statistics of each of its suffixes, longest last.
+    fn weights(&self, h: &[u32; ORDER - 1]) -> [Option<(f64, f64)>; ORDER - 1] {
+        let mut w = [None; ORDER - 1];
+        for (i, start) in (0..ORDER - 1).rev().enumerate() {
+            w[i] = self.history.get(&key(&h[start..])).copied();
+        }
+        w
+    }
+
+    /// [`Model::prob`] with the history statistics looked up once.
+    fn prob_with(&self, w: &[Option<(f64, f64)>; ORDER - 1], h: &[u32; ORDER - 1], g: u32) -> f64 {
+        let n = self.graphones.len() as f64;
+        let mut p =
+            (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n);
+        for (i, start) in (0..ORDER - 1).rev().enumerate() {
+            let Some((total, types)) = w[i] else { continue };
+            let hist = &h[start..];
+            let mut gram = [NONE; ORDER];
+            let len = hist.len() + 1;
+            gram[ORDER - len..ORDER - 1].copy_from_slice(hist);
+            gram[ORDER - 1] = g;
+            let c = self.counts.get(&gram).copied().unwrap_or(0.0);
+            p = (c + types * p) / (total + types);
+        }
+        p
+    }
+
+    /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
+    /// left out (unigrams are always kept) so that the shipped file stays small.
+    pub fn to_text(&self, min: f64) -> String {
+        let mut lines: Vec<String> = self
+            .counts
+            .iter()
+            .filter(|(k, c)| **c >= min || k.iter().filter(|&&x| x != NONE).count() == 1)
+            .map(|(k, c)| {
+                let gram: Vec<&str> = k
+                    .iter()
+                    .filter(|&&x| x != NONE)
+                    .map(|&x| self.graphones[x as usize].as_str())
+                    .collect();
+                format!("{c:.1}\t{}", gram.join(" "))
+            })
+            .collect();
+        lines.sort();
+        let mut out = String::from(
+            "# tm transliteration model: graphone n-gram counts (count<TAB>graphones), built by `tm names train`.\n\
+             # Trained on google/transliteration ar2en-train.txt (Apache License 2.0, Copyright Google LLC)\n\
+             # and on steveash/NETransliteration-COLING2018 Wikidata name tokens (CC0 1.0).\n",
+        );
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+        out
+    }
+
+    /// Reads [`Model::to_text`]'s format; lines that do not parse are skipped.
+    pub fn from_text(text: &str) -> Model {
+        let mut model = Model::empty();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((c, gram)) = line.split_once('\t') else {
+                continue;
+            };
+            let Ok(c) = c.parse::<f64>() else { continue };
+            let ids: Vec<u32> = gram.split(' ').map(|g| model.id(g)).collect();
+            if (1..=ORDER).contains(&ids.len()) {
+                *model.counts.entry(key(&ids)).or_insert(0.0) += c;
+            }
+        }
+        model.finish();
+        model
+    }
+}
+
+/// Hypotheses kept at each letter.
+const BEAM: usize = 8;
+/// Graphones tried per letter.
+const OPTIONS: usize = 8;
+
+/// Reads the training tables under `dir` (the layout of `../shared/data/translit/`): Google's
+/// Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`) and the Wikidata
+/// name tokens (`wikidata-names/wd_arabic.normalized.aligned.tokens`, `english<TAB>spaced letters<TAB>count`,
+/// weighted by 1 + ln count). The eval split is never read here.
+pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, String, f64)>> {
+    let mut out = Vec::new();
+    let google = std::fs::read_to_string(dir.join("google-ar2en/ar2en-train.txt"))?;
+    for line in google.lines() {
+        if let Some((ar, en)) = line.split_once('\t') {
+            out.push((ar.to_string(), en.to_string(), 1.0));
+        }
+    }
+    let wikidata =
+        std::fs::read_to_string(dir.join("wikidata-names/wd_arabic.normalized.aligned.tokens"))?;
+    for line in wikidata.lines() {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if let [en, ar, count] = cells[..] {
+            let count: f64 = count.trim().parse().unwrap_or(1.0);
+            out.push((
+                ar.replace(' ', ""),
+                en.to_string(),
+                1.0 + count.max(1.0).ln(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_to_spell_from_examples() {
+        let examples: Vec<(String, String, f64)> = [
+            ("كمال", "kamal"),
+            ("جمال", "jamal"),
+            ("كريم", "karim"),
+            ("سمير", "samir"),
+            ("منير", "munir"),
+            ("جميل", "jamil"),
+            ("سليم", "salim"),
+            ("كامل", "kamil"),
+        ]
+        .iter()
+        .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
+        .collect();
+        let model = Model::train(&examples);
+        assert_eq!(model.render("كمال").as_deref(), Some("kamal"));
+        // A word it never saw, from letters it did.
+        assert_eq!(model.render("سمال").as_deref(), Some("samal"));
+        let again = Model::from_text(&model.to_text(0.0));
+        assert_eq!(again.render("جميل").as_deref(), Some("jamil"));
+        assert_eq!(model.render("ظظ"), None, "letters never seen");
+    }
+}
