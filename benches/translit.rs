@@ -3,7 +3,9 @@
 //!
 //! `cargo bench --bench translit`. Trains on the train split and the Wikidata name tokens in
 //! `../shared/data/translit/` (never on eval), writes the model to `target/bench-data/translit.model`,
-//! then renders every eval name. Says so and stops when `../shared/data` is missing.
+//! then renders every eval name. Says so and stops when `../shared/data` is missing. With
+//! `TM_PEERS_PYTHON` (a Python with arabic-name-romanizer, see benches/peers/README.md) the peer is run on
+//! the same split in the same run.
 
 mod common;
 
@@ -73,4 +75,16 @@ fn main() {
         errors as f64 / chars as f64,
         pairs.len() as f64 / secs
     );
+    match std::env::var_os("TM_PEERS_PYTHON") {
+        Some(python) => {
+            let status = std::process::Command::new(python)
+                .arg(common::repo_root().join("benches/peers/translit_peer.py"))
+                .arg(dir.join("google-ar2en/ar2en-eval.txt"))
+                .status();
+            if !status.is_ok_and(|s| s.success()) {
+                println!("peer: the arabic-name-romanizer run failed");
+            }
+        }
+        None => println!("peer: skipped (set TM_PEERS_PYTHON; see benches/peers/README.md)"),
+    }
 }

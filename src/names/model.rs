@@ -164,6 +164,9 @@ pub struct Model {
     /// For each history (n-gram without its last graphone): total count after it and distinct followers.
     history: rustc_hash::FxHashMap<Key, (f64, f64)>,
     total: f64,
+    /// Unigram probability of each graphone (add-0.1 smoothed), by id: the innermost term of every
+    /// probability, so kept out of the hash map.
+    unigram: Vec<f64>,
     /// Arabic letter → ids of the graphones seen for it.
     options: HashMap<char, Vec<u32>>,
 }
@@ -261,6 +264,12 @@ impl Model {
                 e.1 += 1.0;
             }
         }
+        let n = self.graphones.len() as f64;
+        self.unigram = (0..self.graphones.len() as u32)
+            .map(|g| {
+                (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n)
+            })
+            .collect();
         self.prune_options();
     }
 
