@@ -82,6 +82,9 @@ struct TranslitArgs {
     /// news (house style), ala-lc, din (DIN 31635) or buckwalter.
     #[arg(long, default_value = "news")]
     scheme: String,
+    /// A house style file (see tm/style.txt) for the news scheme.
+    #[arg(long, value_name = "FILE")]
+    style: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +92,9 @@ struct CheckArgs {
     /// A bilingual file (.tmx, .tsv, .csv); without it, the whole memory.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+    /// A house style file (see tm/style.txt).
+    #[arg(long, value_name = "FILE")]
+    style: Option<PathBuf>,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -459,13 +465,19 @@ pub fn run() -> i32 {
         }
         Command::Reindex => commands::reindex(&ctx),
         Command::Check(a) => {
-            return match commands::check(&ctx, a.file.as_deref(), &a.langs.src, &a.langs.tgt) {
+            return match commands::check(
+                &ctx,
+                a.file.as_deref(),
+                &a.langs.src,
+                &a.langs.tgt,
+                a.style.as_deref(),
+            ) {
                 Ok(true) => 1,
                 Ok(false) => 0,
                 Err(e) => commands::exit_code(Err(e)),
             }
         }
-        Command::Translit(a) => commands::translit(&ctx, &a.text, &a.scheme),
+        Command::Translit(a) => commands::translit(&ctx, &a.text, &a.scheme, a.style.as_deref()),
         Command::Names(n) => match n {
             NamesCommand::List { user } => commands::names_list(&ctx, user),
             NamesCommand::Add {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Context;
 use crate::formats::{open_units, Format, ReadOptions};
 use crate::names::check::{Checker, Finding};
+use crate::names::style::Style;
 use crate::names::{parse_tsv, to_tsv, Authority, Kind, Name};
 use crate::store::{OpenMode, Store, UnitFilter};
 
@@ -22,10 +23,28 @@ fn authority(ctx: &Context) -> Result<Authority> {
     Ok(Authority::with_user(store.names()?))
 }
 
+/// The house style: the shipped one, or the user's file.
+fn load_style(path: Option<&Path>) -> Result<Style> {
+    match path {
+        None => Ok(Style::shipped()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+            Ok(Style::parse(&text, &p.display().to_string())?)
+        }
+    }
+}
+
 /// `tm check`: returns whether there were findings (the exit status is 1 then).
-pub fn check(ctx: &Context, file: Option<&Path>, src: &str, tgt: &str) -> Result<bool> {
+pub fn check(
+    ctx: &Context,
+    file: Option<&Path>,
+    src: &str,
+    tgt: &str,
+    style: Option<&Path>,
+) -> Result<bool> {
     let authority = authority(ctx)?;
-    let checker = Checker::new(&authority);
+    let style = load_style(style)?;
+    let checker = Checker::new(&authority, &style);
     let mut findings: Vec<Finding> = Vec::new();
     let mut records = 0u64;
     match file {
@@ -276,14 +295,15 @@ pub fn names_export(
 }
 
 /// `tm translit`: one rendering per input line, in order.
-pub fn translit(ctx: &Context, text: &str, scheme: &str) -> Result<()> {
+pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
     use crate::names::translit::{transliterate, Scheme};
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
+    let style = load_style(style)?;
     let authority = authority(ctx)?;
     let mut out = io::stdout().lock();
     let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
-        let t = transliterate(input, scheme, &authority);
+        let t = transliterate(input, scheme, &authority, &style);
         if ctx.json {
             #[derive(Serialize)]
             struct TranslitJson<'a> {

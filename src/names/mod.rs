@@ -11,6 +11,7 @@ pub mod check;
 pub mod model;
 pub mod skeleton;
 pub mod spot;
+pub mod style;
 pub mod tbx;
 pub mod translit;
 

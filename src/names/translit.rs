@@ -20,6 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::model::Model;
+use super::style::Style;
 use super::{Authority, Spotter};
 
 /// A transliteration scheme.
@@ -136,7 +137,7 @@ pub fn from_buckwalter(text: &str) -> String {
 /// How a scheme writes each consonant: (ALA-LC, DIN, news).
 fn consonant(c: char) -> Option<(&'static str, &'static str, &'static str)> {
     Some(match c {
-        'ء' | 'أ' | 'إ' | 'ؤ' | 'ئ' => ("ʼ", "ʾ", "'"),
+        'ء' | 'أ' | 'إ' | 'ؤ' | 'ئ' => ("ʼ", "ʾ", HAMZA),
         'ب' => ("b", "b", "b"),
         'ت' => ("t", "t", "t"),
         'ث' => ("th", "ṯ", "th"),
@@ -153,7 +154,7 @@ fn consonant(c: char) -> Option<(&'static str, &'static str, &'static str)> {
         'ض' => ("ḍ", "ḍ", "d"),
         'ط' => ("ṭ", "ṭ", "t"),
         'ظ' => ("ẓ", "ẓ", "z"),
-        'ع' => ("ʻ", "ʿ", "'"),
+        'ع' => ("ʻ", "ʿ", AYN),
         'غ' => ("gh", "ġ", "gh"),
         'ف' => ("f", "f", "f"),
         'ق' => ("q", "q", "q"),
@@ -175,7 +176,12 @@ fn is_sun(c: char) -> bool {
 }
 
 /// Transliterates text in a scheme. `authority` is used by the news scheme only.
-pub fn transliterate(text: &str, scheme: Scheme, authority: &Authority) -> Transliteration {
+pub fn transliterate(
+    text: &str,
+    scheme: Scheme,
+    authority: &Authority,
+    style: &Style,
+) -> Transliteration {
     if scheme == Scheme::Buckwalter {
         return Transliteration {
             text: to_buckwalter(text),
@@ -205,13 +211,45 @@ pub fn transliterate(text: &str, scheme: Scheme, authority: &Authority) -> Trans
     }
     let mut text = out.join(" ");
     if scheme == Scheme::News {
-        // عبد الله → Abd Allah; عبد الرحمن → Abd Al-Rahman: the house writes Abd as a word of its own.
-        text = text.replace("'Abd ", "Abd ");
+        text = apply_style(&text, style);
     }
     Transliteration {
         text,
         from_authority: false,
     }
+}
+
+/// Placeholders for the ayn and hamza marks of the news scheme, replaced by the house style's marks at
+/// the end (see [`Style`]).
+const AYN: &str = "\u{1}";
+const HAMZA: &str = "\u{2}";
+const AYN_CHAR: char = '\u{1}';
+const HAMZA_CHAR: char = '\u{2}';
+
+/// Puts a news-scheme rendering (written with `Al-`, capitals and placeholder marks) into a house style.
+fn apply_style(text: &str, style: &Style) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            let (article, rest) = match w.strip_prefix("Al-") {
+                Some(rest) => (style.article.as_str(), rest),
+                None => ("", w),
+            };
+            let rest = if style.capitals {
+                rest.to_string()
+            } else {
+                let mut c = rest.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().chain(c).collect())
+                    .unwrap_or_default()
+            };
+            format!("{article}{rest}")
+        })
+        .collect();
+    words
+        .join(" ")
+        .replace(AYN_CHAR, &style.ayn)
+        .replace(HAMZA_CHAR, &style.hamza)
 }
 
 /// The shipped model, parsed on first use.
@@ -242,9 +280,15 @@ fn learned_news(word: &str) -> Option<String> {
     let pieces = model().render_pieces(rest)?;
     let mut spelled = String::new();
     for (i, (letter, piece)) in pieces.iter().enumerate() {
-        let glottal = matches!(letter, 'ع' | 'ء' | 'أ' | 'ؤ' | 'ئ' | 'إ');
-        if glottal && i > 0 && !piece.is_empty() && !spelled.ends_with('\'') {
-            spelled.push('\'');
+        let mark = match letter {
+            'ع' => Some(AYN),
+            'ء' | 'أ' | 'ؤ' | 'ئ' | 'إ' => Some(HAMZA),
+            _ => None,
+        };
+        if let Some(mark) = mark.filter(|_| i > 0 && !piece.is_empty()) {
+            if !spelled.ends_with([AYN_CHAR, HAMZA_CHAR, '\'']) {
+                spelled.push_str(mark);
+            }
         }
         spelled.push_str(piece.trim_start_matches('\''));
     }
@@ -417,7 +461,7 @@ fn capitalise_after_article(word: &str) -> String {
         Some(rest) => ("Al-", rest),
         None => ("", word),
     };
-    let rest = rest.trim_start_matches('\'');
+    let rest = rest.trim_start_matches(['\'', AYN_CHAR, HAMZA_CHAR]);
     let mut chars = rest.chars();
     let capitalised: String = match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -447,21 +491,33 @@ mod tests {
     #[test]
     fn vocalised_input_is_followed_exactly() {
         assert_eq!(
-            transliterate("مُحَمَّد", Scheme::AlaLc, &none()).text,
+            transliterate("مُحَمَّد", Scheme::AlaLc, &none(), &Style::shipped()).text,
             "muḥammad"
         );
-        assert_eq!(transliterate("مُحَمَّد", Scheme::Din, &none()).text, "muḥammad");
-        assert_eq!(transliterate("الشَّمْس", Scheme::Din, &none()).text, "aš-šams");
         assert_eq!(
-            transliterate("الشَّمْس", Scheme::AlaLc, &none()).text,
+            transliterate("مُحَمَّد", Scheme::Din, &none(), &Style::shipped()).text,
+            "muḥammad"
+        );
+        assert_eq!(
+            transliterate("الشَّمْس", Scheme::Din, &none(), &Style::shipped()).text,
+            "aš-šams"
+        );
+        assert_eq!(
+            transliterate("الشَّمْس", Scheme::AlaLc, &none(), &Style::shipped()).text,
             "al-shams"
         );
-        assert_eq!(transliterate("قَاسِم", Scheme::AlaLc, &none()).text, "qāsim");
         assert_eq!(
-            transliterate("مَدِينَة", Scheme::AlaLc, &none()).text,
+            transliterate("قَاسِم", Scheme::AlaLc, &none(), &Style::shipped()).text,
+            "qāsim"
+        );
+        assert_eq!(
+            transliterate("مَدِينَة", Scheme::AlaLc, &none(), &Style::shipped()).text,
             "madīnah"
         );
-        assert_eq!(transliterate("مُوسَى", Scheme::AlaLc, &none()).text, "mūsá");
+        assert_eq!(
+            transliterate("مُوسَى", Scheme::AlaLc, &none(), &Style::shipped()).text,
+            "mūsá"
+        );
     }
 
     #[test]
@@ -469,38 +525,57 @@ mod tests {
         let authority = Authority {
             names: parse_tsv("حزب الله\tHizbullah\torganisation\t\t\n", "t", "user").unwrap(),
         };
-        let t = transliterate("حزب الله", Scheme::News, &authority);
+        let t = transliterate("حزب الله", Scheme::News, &authority, &Style::shipped());
         assert_eq!((t.text.as_str(), t.from_authority), ("Hizbullah", true));
         assert_eq!(
-            transliterate("القَائِم", Scheme::News, &none()).text,
+            transliterate("القَائِم", Scheme::News, &none(), &Style::shipped()).text,
             "Al-Qa'im"
         );
         assert_eq!(
-            transliterate("أَبُو حَيْدَر", Scheme::News, &none()).text,
+            transliterate("أَبُو حَيْدَر", Scheme::News, &none(), &Style::shipped()).text,
             "Abu Haydar"
         );
         assert_eq!(
-            transliterate("عَبْد الرَّحْمٰن", Scheme::News, &none()).text,
+            transliterate("عَبْد الرَّحْمٰن", Scheme::News, &none(), &Style::shipped()).text,
             "Abd Al-Rahman"
         );
     }
 
     #[test]
+    fn another_house_style_is_data() {
+        let style = Style::parse("article = el-\nayn = ʿ\n", "t").unwrap();
+        assert_eq!(
+            transliterate("القَائِم", Scheme::News, &none(), &style).text,
+            "el-Qaʾim".replace('ʾ', "'")
+        );
+        assert_eq!(
+            transliterate("الخزعلي", Scheme::News, &none(), &style).text,
+            "el-Khazʿali"
+        );
+    }
+
+    #[test]
     fn unvocalised_names_are_spelled_by_the_learned_model_in_news_style() {
-        assert_eq!(transliterate("كمال", Scheme::News, &none()).text, "Kamal");
+        assert_eq!(
+            transliterate("كمال", Scheme::News, &none(), &Style::shipped()).text,
+            "Kamal"
+        );
         // The rule marks a medial ayn; the authority holds the house's exceptions (Al-Khazali).
         assert_eq!(
-            transliterate("الخزعلي", Scheme::News, &none()).text,
+            transliterate("الخزعلي", Scheme::News, &none(), &Style::shipped()).text,
             "Al-Khaz'ali"
         );
         assert_eq!(
-            transliterate("أبو محمد", Scheme::News, &none()).text,
+            transliterate("أبو محمد", Scheme::News, &none(), &Style::shipped()).text,
             "Abu Mohammad"
         );
         // Other schemes follow the letters: a skeleton without harakat.
-        assert_eq!(transliterate("حزب", Scheme::AlaLc, &none()).text, "ḥzb");
         assert_eq!(
-            transliterate("حزب", Scheme::Buckwalter, &none()).text,
+            transliterate("حزب", Scheme::AlaLc, &none(), &Style::shipped()).text,
+            "ḥzb"
+        );
+        assert_eq!(
+            transliterate("حزب", Scheme::Buckwalter, &none(), &Style::shipped()).text,
             "Hzb"
         );
     }
