@@ -155,6 +155,18 @@ enum NamesCommand {
         #[arg(long)]
         format: Option<NamesFormatArg>,
     },
+    /// Propose Arabic name ↔ English pairs found across the memory, ranked by evidence.
+    Mine {
+        /// Only pairs seen in at least this many units.
+        #[arg(long, default_value_t = 2)]
+        min: u64,
+        /// At most this many proposals.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Add the proposals shown to your names.
+        #[arg(long)]
+        accept: bool,
+    },
     /// Train the transliteration model from name tables (the layout of ../shared/data/translit).
     Train {
         /// The folder with google-ar2en/ and wikidata-names/.
@@ -489,6 +501,9 @@ pub fn run() -> i32 {
             } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &note),
             NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
             NamesCommand::Train { data, out, min } => commands::names_train(&data, &out, min),
+            NamesCommand::Mine { min, limit, accept } => {
+                commands::names_mine(&ctx, min, limit, accept)
+            }
             NamesCommand::Import { file, format } => {
                 commands::names_import(&ctx, &file, format.map(Into::into))
             }

@@ -27,8 +27,8 @@ pub use memory::{
     ImportConfig,
 };
 pub use names::{
-    check, names_add, names_export, names_import, names_list, names_remove, names_train, translit,
-    NamesFormat,
+    check, names_add, names_export, names_import, names_list, names_mine, names_remove,
+    names_train, translit, NamesFormat,
 };
 
 /// What every command needs: where the memory is and how to print.

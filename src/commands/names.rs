@@ -362,3 +362,68 @@ pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// `tm names mine`: proposes name pairs found in the memory; `accept` adds them to the user's names.
+pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result<()> {
+    use crate::names::mine::Miner;
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let authority = Authority::with_user(store.names()?);
+    let mut miner = Miner::new(&authority);
+    let filter = UnitFilter {
+        src_lang: Some("ar".into()),
+        tgt_lang: Some("en".into()),
+        ..UnitFilter::default()
+    };
+    store.for_each_unit(&filter, |_, unit| {
+        miner.add(&unit.source.text, &unit.target.text);
+        Ok::<(), anyhow::Error>(())
+    })?;
+    let mut proposals = miner.proposals(min);
+    proposals.truncate(limit);
+    drop(store);
+    if accept && !proposals.is_empty() {
+        let names: Vec<Name> = proposals
+            .iter()
+            .map(|p| Name {
+                arabic: vec![p.arabic.clone()],
+                english: p.english.clone(),
+                kind: Kind::Other,
+                variants: Vec::new(),
+                note: format!("mined from the memory ({} units)", p.units),
+                source: "user",
+            })
+            .collect();
+        ctx.open(OpenMode::ReadWrite)?.add_names(&names)?;
+    }
+    if ctx.json {
+        let mut out = io::stdout().lock();
+        for p in &proposals {
+            serde_json::to_writer(&mut out, p)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let display = ctx.display();
+    let mut out = io::stdout().lock();
+    for p in &proposals {
+        writeln!(
+            out,
+            "{:>5}  {}  →  {}",
+            p.units,
+            display.line(&p.arabic),
+            p.english
+        )?;
+    }
+    writeln!(
+        out,
+        "{} proposal{}{}",
+        proposals.len(),
+        if proposals.len() == 1 { "" } else { "s" },
+        if accept {
+            ", added to your names"
+        } else {
+            " (--accept adds them to your names)"
+        }
+    )?;
+    Ok(())
+}

@@ -8,6 +8,7 @@
 //! - [`check`]: the consistency check of translations against the authority.
 
 pub mod check;
+pub mod mine;
 pub mod model;
 pub mod skeleton;
 pub mod spot;

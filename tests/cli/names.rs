@@ -229,3 +229,37 @@ fn translit_answers_each_line_in_order_authority_first() {
         .code(2)
         .stderr(contains("unknown scheme"));
 }
+
+#[test]
+fn names_are_mined_from_the_memory_and_accepted() {
+    let s = Sandbox::new();
+    s.tm(&[
+        "import",
+        &fixture_str("tests/fixtures/tico19/all.en-ar.tmx"),
+    ])
+    .assert()
+    .success();
+    let out = s.stdout(&["names", "mine", "--json", "--limit", "30"]);
+    let proposals: Vec<serde_json::Value> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let has = |ar: &str, en: &str| {
+        proposals
+            .iter()
+            .any(|p| p["arabic"] == ar && p["english"] == en)
+    };
+    assert!(has("كوفيد", "COVID-19"), "{proposals:?}");
+    assert!(has("هونغ كونغ", "Hong Kong"), "{proposals:?}");
+    assert!(!proposals
+        .iter()
+        .any(|p| p["arabic"].as_str().unwrap().starts_with("أن ")));
+    s.tm(&["names", "mine", "--accept", "--limit", "5"])
+        .assert()
+        .success()
+        .stdout(contains("added to your names"));
+    s.tm(&["names", "list", "--user", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("COVID-19"));
+}

@@ -1,0 +1,230 @@
+//! Learning names from the memory: Arabic spans and the capitalised English spans they are rendered as.
+//!
+//! In each unit, every run of one to three Arabic words is transliterated with the learned model, and its
+//! romanization skeleton (see [`skeleton`]) is compared with those of the runs of capitalised English
+//! words of the translation. A pair that agrees is evidence that the translator wrote that Arabic name that
+//! way; pairs are counted across the memory and ranked by evidence. Names the authority already knows are
+//! left out: the point is to propose new ones.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::skeleton::skeleton;
+use super::translit::{transliterate, Scheme};
+use super::{style::Style, Authority, Spotter};
+
+/// A proposed name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proposal {
+    pub arabic: String,
+    pub english: String,
+    /// Units in which the pair was found.
+    pub units: u64,
+}
+
+/// Capitalised words that start sentences and titles rather than names.
+const STOPWORDS: [&str; 24] = [
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "According",
+    "He",
+    "She",
+    "It",
+    "They",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Also",
+    "Moreover",
+    "However",
+    "Meanwhile",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "And",
+];
+
+/// Arabic function words that never start or end a name.
+const ARABIC_STOPWORDS: [&str; 22] = [
+    "في", "من", "على", "إلى", "الى", "عن", "أن", "ان", "إن", "أو", "و", "ثم", "مع", "هذا", "هذه",
+    "التي", "الذي", "قد", "لا", "ما", "كان", "بين",
+];
+
+/// Collects proposals from units, one call per unit, and ranks them.
+pub struct Miner<'a> {
+    authority: &'a Authority,
+    spotter: Spotter,
+    style: Style,
+    /// Transliteration skeletons of Arabic words seen so far.
+    cache: HashMap<String, String>,
+    counts: HashMap<(String, String), u64>,
+}
+
+impl<'a> Miner<'a> {
+    pub fn new(authority: &'a Authority) -> Miner<'a> {
+        Miner {
+            authority,
+            spotter: Spotter::new(authority),
+            style: Style::shipped(),
+            cache: HashMap::new(),
+            counts: HashMap::new(),
+        }
+    }
+
+    fn word_skeleton(&mut self, word: &str) -> String {
+        if let Some(s) = self.cache.get(word) {
+            return s.clone();
+        }
+        let empty = Authority::default();
+        let latin = transliterate(word, Scheme::News, &empty, &self.style).text;
+        let s = skeleton(&latin);
+        self.cache.insert(word.to_string(), s.clone());
+        s
+    }
+
+    /// Looks at one unit.
+    pub fn add(&mut self, source: &str, target: &str) {
+        let english = capitalised_runs(target);
+        if english.is_empty() {
+            return;
+        }
+        let english: Vec<(String, String)> =
+            english.into_iter().map(|e| (skeleton(&e), e)).collect();
+        // Arabic words outside the names the authority already knows.
+        let known: Vec<std::ops::Range<usize>> = self
+            .spotter
+            .spot(source)
+            .into_iter()
+            .map(|s| s.span)
+            .collect();
+        let words: Vec<(usize, &str)> = source
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - source.as_ptr() as usize, w))
+            .filter(|(at, _)| !known.iter().any(|r| r.contains(at)))
+            .map(|(at, w)| (at, w.trim_matches(|c: char| !c.is_alphabetic())))
+            .filter(|(_, w)| w.chars().count() >= 2)
+            .collect();
+        let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
+        let mut found: Vec<(String, String)> = Vec::new();
+        for start in 0..words.len() {
+            let mut key = String::new();
+            for len in 1..=3.min(words.len() - start) {
+                key.push_str(&self.word_skeleton(words[start + len - 1].1));
+                if key.len() < 3 {
+                    continue;
+                }
+                let (first, last) = (words[start].1, words[start + len - 1].1);
+                if stop(first) || stop(last) {
+                    continue;
+                }
+                if let Some((_, e)) = english.iter().find(|(k, _)| *k == key) {
+                    let mut arabic: Vec<&str> =
+                        words[start..start + len].iter().map(|w| w.1).collect();
+                    // A conjunction glued on (وميرس) is not part of the name.
+                    if let Some(bare) = arabic[0]
+                        .strip_prefix('و')
+                        .filter(|r| r.chars().count() >= 3)
+                    {
+                        arabic[0] = bare;
+                    }
+                    found.push((arabic.join(" "), e.clone()));
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        for pair in found {
+            *self.counts.entry(pair).or_insert(0) += 1;
+        }
+    }
+
+    /// The proposals seen in at least `min` units, best evidence first.
+    pub fn proposals(&self, min: u64) -> Vec<Proposal> {
+        let _ = self.authority;
+        let mut out: Vec<Proposal> = self
+            .counts
+            .iter()
+            .filter(|(_, &n)| n >= min)
+            .map(|((arabic, english), &units)| Proposal {
+                arabic: arabic.clone(),
+                english: english.clone(),
+                units,
+            })
+            .collect();
+        out.sort_by(|a, b| b.units.cmp(&a.units).then(a.arabic.cmp(&b.arabic)));
+        out
+    }
+}
+
+/// Runs of capitalised words (with `Al-`, `bin`, `ibn` inside them), sentence-initial stopwords dropped.
+fn capitalised_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let flush = |current: &mut Vec<&str>, runs: &mut Vec<String>| {
+        while current.first().is_some_and(|w| STOPWORDS.contains(w)) {
+            current.remove(0);
+        }
+        if !current.is_empty() {
+            runs.push(current.join(" "));
+        }
+        current.clear();
+    };
+    for raw in text.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
+        let capital = word.starts_with(|c: char| c.is_uppercase());
+        let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
+        if capital || (connector && !current.is_empty()) {
+            current.push(word);
+        } else {
+            flush(&mut current, &mut runs);
+        }
+        // A comma or full stop ends a name.
+        if raw.ends_with([',', '.', ';', ':', ')', '"']) {
+            flush(&mut current, &mut runs);
+        }
+    }
+    flush(&mut current, &mut runs);
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalised_runs_are_names_not_sentence_starts() {
+        assert_eq!(
+            capitalised_runs("The delegation met Hajj Kamil in Deir Al-Zour, then left."),
+            ["Hajj Kamil", "Deir Al-Zour"]
+        );
+    }
+
+    #[test]
+    fn pairs_seen_in_several_units_are_proposed() {
+        let authority = Authority::default();
+        let mut miner = Miner::new(&authority);
+        for _ in 0..2 {
+            miner.add(
+                "التقى الوفد كمال في المدينة",
+                "The delegation met Kamal in the city",
+            );
+        }
+        miner.add("غادر كمال", "Kamal left");
+        let p = miner.proposals(2);
+        assert_eq!(
+            p[0],
+            Proposal {
+                arabic: "كمال".into(),
+                english: "Kamal".into(),
+                units: 3
+            }
+        );
+    }
+}
