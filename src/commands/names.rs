@@ -45,6 +45,8 @@ pub fn check(
     let authority = authority(ctx)?;
     let style = load_style(style)?;
     let checker = Checker::new(&authority, &style);
+    // Names outside the authority: the same Arabic rendered two ways across the units.
+    let mut miner = crate::names::mine::Miner::new(&authority);
     let mut findings: Vec<Finding> = Vec::new();
     let mut records = 0u64;
     match file {
@@ -59,6 +61,7 @@ pub fn check(
                 let unit = unit?;
                 records += 1;
                 findings.extend(checker.check(i as u64 + 1, &unit.source.text, &unit.target.text));
+                miner.add(&unit.source.text, &unit.target.text);
             }
         }
         None => {
@@ -71,19 +74,24 @@ pub fn check(
             store.for_each_unit(&filter, |id, unit| {
                 records += 1;
                 findings.extend(checker.check(id as u64, &unit.source.text, &unit.target.text));
+                miner.add(&unit.source.text, &unit.target.text);
                 Ok::<(), anyhow::Error>(())
             })?;
         }
     }
+    let inconsistencies = miner.inconsistencies();
+    let any = !findings.is_empty() || !inconsistencies.is_empty();
     if ctx.json {
         #[derive(Serialize)]
         struct CheckJson<'a> {
             findings: &'a [Finding],
+            inconsistencies: &'a [crate::names::mine::Inconsistency],
         }
         ctx.print_json(&CheckJson {
             findings: &findings,
+            inconsistencies: &inconsistencies,
         })?;
-        return Ok(!findings.is_empty());
+        return Ok(any);
     }
     let display = ctx.display();
     let mut out = io::stdout().lock();
@@ -105,13 +113,33 @@ pub fn check(
             )?,
         }
     }
+    for inc in &inconsistencies {
+        let spellings: Vec<String> = inc
+            .renderings
+            .iter()
+            .map(|r| format!("{} ({} units)", r.english, r.units))
+            .collect();
+        writeln!(
+            out,
+            "{}: rendered {} ways: {}",
+            display.line(&inc.arabic),
+            inc.renderings.len(),
+            spellings.join(", ")
+        )?;
+    }
     writeln!(
         out,
-        "{} finding{} in {records} units",
+        "{} finding{} and {} inconsistenc{} in {records} units",
         findings.len(),
-        if findings.len() == 1 { "" } else { "s" }
+        if findings.len() == 1 { "" } else { "s" },
+        inconsistencies.len(),
+        if inconsistencies.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
     )?;
-    Ok(!findings.is_empty())
+    Ok(any)
 }
 
 /// `tm names list`.

@@ -51,6 +51,9 @@ const STOPWORDS: [&str; 24] = [
     "And",
 ];
 
+/// Jaro-Winkler similarity above which two renderings are taken for spellings of one name.
+const SAME_NAME: f64 = 0.85;
+
 /// Arabic function words that never start or end a name.
 const ARABIC_STOPWORDS: [&str; 22] = [
     "في", "من", "على", "إلى", "الى", "عن", "أن", "ان", "إن", "أو", "و", "ثم", "مع", "هذا", "هذه",
@@ -163,6 +166,58 @@ impl<'a> Miner<'a> {
     }
 }
 
+/// An Arabic name outside the authority rendered in more than one spelling across the units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inconsistency {
+    pub arabic: String,
+    /// Each spelling with the number of units that use it, most used first.
+    pub renderings: Vec<Rendering>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rendering {
+    pub english: String,
+    pub units: u64,
+}
+
+impl Miner<'_> {
+    /// Arabic names rendered two or more ways. Renderings count as one name spelled differently when
+    /// they have as many words and the same digits (SARS-CoV and SARS-CoV-2 are two names).
+    pub fn inconsistencies(&self) -> Vec<Inconsistency> {
+        let mut by_arabic: HashMap<&str, Vec<Rendering>> = HashMap::new();
+        for ((arabic, english), &units) in &self.counts {
+            by_arabic.entry(arabic).or_default().push(Rendering {
+                english: english.clone(),
+                units,
+            });
+        }
+        let shape = |e: &str| {
+            let digits: String = e.chars().filter(char::is_ascii_digit).collect();
+            (e.split_whitespace().count(), digits)
+        };
+        let mut out: Vec<Inconsistency> = by_arabic
+            .into_iter()
+            .filter_map(|(arabic, mut renderings)| {
+                renderings.sort_by(|a, b| b.units.cmp(&a.units).then(a.english.cmp(&b.english)));
+                let first = renderings.first()?.english.clone();
+                // Spellings of one name look alike (Colombia, Columbia); a homograph read two ways does not
+                // (مارس: March, MERS).
+                renderings.retain(|r| {
+                    shape(&r.english) == shape(&first)
+                        && strsim::jaro_winkler(&r.english.to_lowercase(), &first.to_lowercase())
+                            >= SAME_NAME
+                });
+                (renderings.len() > 1).then(|| Inconsistency {
+                    arabic: arabic.to_string(),
+                    renderings,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.arabic.cmp(&b.arabic));
+        out
+    }
+}
+
 /// Runs of capitalised words (with `Al-`, `bin`, `ibn` inside them), sentence-initial stopwords dropped.
 fn capitalised_runs(text: &str) -> Vec<String> {
     let mut runs = Vec::new();
@@ -203,6 +258,31 @@ mod tests {
         assert_eq!(
             capitalised_runs("The delegation met Hajj Kamil in Deir Al-Zour, then left."),
             ["Hajj Kamil", "Deir Al-Zour"]
+        );
+    }
+
+    #[test]
+    fn one_arabic_name_spelled_two_ways_is_an_inconsistency() {
+        let authority = Authority::default();
+        let mut miner = Miner::new(&authority);
+        miner.add("وصل كمال", "Kamal arrived");
+        miner.add("غادر كمال", "Kemal left");
+        miner.add("غادر كمال", "Kamal left");
+        let found = miner.inconsistencies();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].renderings[0],
+            Rendering {
+                english: "Kamal".into(),
+                units: 2
+            }
+        );
+        assert_eq!(
+            found[0].renderings[1],
+            Rendering {
+                english: "Kemal".into(),
+                units: 1
+            }
         );
     }
 

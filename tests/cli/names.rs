@@ -28,7 +28,7 @@ fn the_clean_sample_has_no_findings() {
     s.tm(&["check", "--json", &fixture_str("tm/sample.tmx")])
         .assert()
         .code(0)
-        .stdout("{\"findings\":[]}\n");
+        .stdout("{\"findings\":[],\"inconsistencies\":[]}\n");
 }
 
 /// Listed and unlisted variants injected into the sample's English: how many the check finds (recall)
@@ -129,7 +129,7 @@ fn check_of_the_memory_uses_the_users_own_entries() {
     s.tm(&["check"])
         .assert()
         .code(0)
-        .stdout(contains("0 findings in 1 units"));
+        .stdout(contains("0 findings and 0 inconsistencies in 1 units"));
     s.tm(&["names", "list", "--user", "--json"])
         .assert()
         .success()
@@ -262,4 +262,31 @@ fn names_are_mined_from_the_memory_and_accepted() {
         .assert()
         .success()
         .stdout(contains("COVID-19"));
+}
+
+#[test]
+fn a_name_outside_the_authority_spelled_two_ways_is_reported_with_counts() {
+    let s = Sandbox::new();
+    let path = s.path("two-ways.tsv");
+    std::fs::write(
+        &path,
+        "ar\ten\nزار الوفد كولومبيا أمس\tThe delegation visited Colombia yesterday\n\
+         عادوا من كولومبيا\tThey came back from Columbia\nسافروا إلى كولومبيا\tThey travelled to Colombia\n",
+    )
+    .unwrap();
+    let json = {
+        let out = s
+            .tm(&["check", "--json", path.to_str().unwrap()])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    let inc = &json["inconsistencies"][0];
+    assert_eq!(inc["arabic"], "كولومبيا");
+    assert_eq!(inc["renderings"][0]["english"], "Colombia");
+    assert_eq!(inc["renderings"][0]["units"], 2);
+    assert_eq!(inc["renderings"][1]["english"], "Columbia");
 }
