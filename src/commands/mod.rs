@@ -65,6 +65,16 @@ impl Context {
         Display::new(self.bidi, io::stdout().is_terminal(), self.json)
     }
 
+    /// Prints one JSON object per line (JSON Lines), for lists other tools read as a stream.
+    pub(crate) fn print_json_lines<T: Serialize>(&self, items: &[T]) -> Result<()> {
+        let mut out = io::stdout().lock();
+        for item in items {
+            serde_json::to_writer(&mut out, item)?;
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn print_json<T: Serialize>(&self, value: &T) -> Result<()> {
         let mut out = io::stdout().lock();
         serde_json::to_writer(&mut out, value)?;

@@ -142,20 +142,20 @@ pub fn check(
     Ok(any)
 }
 
-/// `tm names list`.
-pub fn names_list(ctx: &Context, user_only: bool) -> Result<()> {
-    let names = if user_only {
+/// The user's entries only, or the whole authority.
+fn selected_names(ctx: &Context, user_only: bool) -> Result<Vec<Name>> {
+    Ok(if user_only {
         ctx.open(OpenMode::ReadOnly)?.names()?
     } else {
         authority(ctx)?.names
-    };
+    })
+}
+
+/// `tm names list`.
+pub fn names_list(ctx: &Context, user_only: bool) -> Result<()> {
+    let names = selected_names(ctx, user_only)?;
     if ctx.json {
-        let mut out = io::stdout().lock();
-        for n in &names {
-            serde_json::to_writer(&mut out, n)?;
-            writeln!(out)?;
-        }
-        return Ok(());
+        return ctx.print_json_lines(&names);
     }
     let rows: Vec<Vec<String>> = names
         .iter()
@@ -286,11 +286,7 @@ pub fn names_export(
     format: Option<NamesFormat>,
     user_only: bool,
 ) -> Result<()> {
-    let names = if user_only {
-        ctx.open(OpenMode::ReadOnly)?.names()?
-    } else {
-        authority(ctx)?.names
-    };
+    let names = selected_names(ctx, user_only)?;
     let text = match format.unwrap_or_else(|| NamesFormat::from_path(file)) {
         NamesFormat::Tsv => to_tsv(&names),
         NamesFormat::Omegat => names
@@ -424,12 +420,7 @@ pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result
         ctx.open(OpenMode::ReadWrite)?.add_names(&names)?;
     }
     if ctx.json {
-        let mut out = io::stdout().lock();
-        for p in &proposals {
-            serde_json::to_writer(&mut out, p)?;
-            writeln!(out)?;
-        }
-        return Ok(());
+        return ctx.print_json_lines(&proposals);
     }
     let display = ctx.display();
     let mut out = io::stdout().lock();
