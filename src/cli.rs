@@ -58,7 +58,7 @@ enum Command {
     Lookup(LookupArgs),
     /// Find where a word or phrase occurs, in either language.
     Concordance(ConcordanceArgs),
-    /// Give each segment of a document (one per line) its best match.
+    /// Give each sentence of a document (each line, with --lines) its best match.
     Pretranslate(PretranslateArgs),
     /// Count a document's segments and words per match band (the leverage report).
     Analyze(AnalyzeArgs),
