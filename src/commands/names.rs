@@ -320,14 +320,15 @@ pub fn names_export(
 
 /// `tm translit`: one rendering per input line, in order.
 pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
-    use crate::names::translit::{transliterate, Scheme};
+    use crate::names::translit::{Scheme, Transliterator};
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
     let style = load_style(style)?;
     let authority = authority(ctx)?;
+    let transliterator = Transliterator::new(&authority, style);
     let mut out = io::stdout().lock();
     let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
-        let t = transliterate(input, scheme, &authority, &style);
+        let t = transliterator.render(input, scheme);
         if ctx.json {
             #[derive(Serialize)]
             struct TranslitJson<'a> {

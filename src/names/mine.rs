@@ -11,8 +11,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::skeleton::skeleton;
-use super::translit::{transliterate, Scheme};
+use super::translit::{Scheme, Transliterator};
 use super::{style::Style, Authority, Spotter};
+
+/// An empty authority, for transliterating by the learned model alone.
+static NO_NAMES: Authority = Authority { names: Vec::new() };
 
 /// A proposed name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,7 +67,8 @@ const ARABIC_STOPWORDS: [&str; 22] = [
 pub struct Miner<'a> {
     authority: &'a Authority,
     spotter: Spotter,
-    style: Style,
+    /// Learned spellings only: the authority's names are left out of mining anyway.
+    transliterator: Transliterator<'static>,
     /// Transliteration skeletons of Arabic words seen so far.
     cache: HashMap<String, String>,
     counts: HashMap<(String, String), u64>,
@@ -75,7 +79,7 @@ impl<'a> Miner<'a> {
         Miner {
             authority,
             spotter: Spotter::new(authority),
-            style: Style::shipped(),
+            transliterator: Transliterator::new(&NO_NAMES, Style::shipped()),
             cache: HashMap::new(),
             counts: HashMap::new(),
         }
@@ -85,8 +89,7 @@ impl<'a> Miner<'a> {
         if let Some(s) = self.cache.get(word) {
             return s.clone();
         }
-        let empty = Authority::default();
-        let latin = transliterate(word, Scheme::News, &empty, &self.style).text;
+        let latin = self.transliterator.render(word, Scheme::News).text;
         let s = skeleton(&latin);
         self.cache.insert(word.to_string(), s.clone());
         s

@@ -176,46 +176,72 @@ fn is_sun(c: char) -> bool {
 }
 
 /// Transliterates text in a scheme. `authority` is used by the news scheme only.
+///
+/// Builds the authority's name index on every call: for many names, make one [`Transliterator`].
 pub fn transliterate(
     text: &str,
     scheme: Scheme,
     authority: &Authority,
     style: &Style,
 ) -> Transliteration {
-    if scheme == Scheme::Buckwalter {
-        return Transliteration {
-            text: to_buckwalter(text),
-            from_authority: false,
-        };
-    }
-    if scheme == Scheme::News {
-        // The whole input is a known name: the house's English.
-        let spots = Spotter::new(authority).spot(text);
-        if let [only] = spots.as_slice() {
-            if text[..only.span.start].trim().is_empty() && text[only.span.end..].trim().is_empty()
-            {
-                return Transliteration {
-                    text: authority.names[only.name].english.clone(),
-                    from_authority: true,
-                };
-            }
+    Transliterator::new(authority, style.clone()).render(text, scheme)
+}
+
+/// Transliterates many names with one authority and style (the name index is built once).
+pub struct Transliterator<'a> {
+    authority: &'a Authority,
+    spotter: Spotter,
+    style: Style,
+}
+
+impl<'a> Transliterator<'a> {
+    pub fn new(authority: &'a Authority, style: Style) -> Transliterator<'a> {
+        Transliterator {
+            authority,
+            spotter: Spotter::new(authority),
+            style,
         }
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
-    for word in &words {
-        let learned = (scheme == Scheme::News && !has_harakat(word))
-            .then(|| learned_news(word))
-            .flatten();
-        out.push(learned.unwrap_or_else(|| word_in(word, scheme)));
-    }
-    let mut text = out.join(" ");
-    if scheme == Scheme::News {
-        text = apply_style(&text, style);
-    }
-    Transliteration {
-        text,
-        from_authority: false,
+
+    /// One name (or a run of text) in a scheme.
+    pub fn render(&self, text: &str, scheme: Scheme) -> Transliteration {
+        let (authority, style) = (self.authority, &self.style);
+        if scheme == Scheme::Buckwalter {
+            return Transliteration {
+                text: to_buckwalter(text),
+                from_authority: false,
+            };
+        }
+        if scheme == Scheme::News {
+            // The whole input is a known name: the house's English.
+            let spots = self.spotter.spot(text);
+            if let [only] = spots.as_slice() {
+                if text[..only.span.start].trim().is_empty()
+                    && text[only.span.end..].trim().is_empty()
+                {
+                    return Transliteration {
+                        text: authority.names[only.name].english.clone(),
+                        from_authority: true,
+                    };
+                }
+            }
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        for word in &words {
+            let learned = (scheme == Scheme::News && !has_harakat(word))
+                .then(|| learned_news(word))
+                .flatten();
+            out.push(learned.unwrap_or_else(|| word_in(word, scheme)));
+        }
+        let mut text = out.join(" ");
+        if scheme == Scheme::News {
+            text = apply_style(&text, style);
+        }
+        Transliteration {
+            text,
+            from_authority: false,
+        }
     }
 }
 
