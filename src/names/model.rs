@@ -150,6 +150,25 @@ const NONE: u32 = u32::MAX;
 
 type Key = [u32; ORDER];
 
+/// What follows one history: total count, and (graphone, count) sorted by graphone.
+#[derive(Default)]
+struct Followers {
+    total: f64,
+    next: Vec<(u32, f64)>,
+}
+
+impl Followers {
+    /// Witten-Bell: mixes this history's counts with the lower-order probability `lower`.
+    fn mix(&self, g: u32, lower: f64) -> f64 {
+        let c = self
+            .next
+            .binary_search_by_key(&g, |x| x.0)
+            .map_or(0.0, |i| self.next[i].1);
+        let types = self.next.len() as f64;
+        (c + types * lower) / (self.total + types)
+    }
+}
+
 /// A search hypothesis: score, the last ORDER-1 graphones, its graphone, its parent's index.
 type Hypothesis = (f64, [u32; ORDER - 1], u32, usize);
 
@@ -161,14 +180,16 @@ pub struct Model {
     ids: HashMap<String, u32>,
     /// Counts of n-grams of every order 1..=ORDER, keys padded with NONE at the front.
     counts: rustc_hash::FxHashMap<Key, f64>,
-    /// For each history (n-gram without its last graphone): total count after it and distinct followers.
-    history: rustc_hash::FxHashMap<Key, (f64, f64)>,
+    /// For each history (n-gram without its last graphone): the total count after it, and the graphones
+    /// seen after it with their counts, sorted by id. Rendering looks a history up once and then scans
+    /// this short list for each candidate, instead of hashing every n-gram.
+    history: rustc_hash::FxHashMap<Key, Followers>,
     total: f64,
     /// Unigram probability of each graphone (add-0.1 smoothed), by id: the innermost term of every
     /// probability, so kept out of the hash map.
     unigram: Vec<f64>,
     /// Arabic letter → ids of the graphones seen for it.
-    options: HashMap<char, Vec<u32>>,
+    options: rustc_hash::FxHashMap<char, Vec<u32>>,
 }
 
 /// The key of the n-gram `items` (at most ORDER long).
@@ -259,10 +280,13 @@ impl Model {
             } else {
                 let mut h = [NONE; ORDER];
                 h[1..].copy_from_slice(&k[..ORDER - 1]);
-                let e = self.history.entry(h).or_insert((0.0, 0.0));
-                e.0 += c;
-                e.1 += 1.0;
+                let e = self.history.entry(h).or_default();
+                e.total += c;
+                e.next.push((k[ORDER - 1], *c));
             }
+        }
+        for f in self.history.values_mut() {
+            f.next.sort_unstable_by_key(|x| x.0);
         }
         let n = self.graphones.len() as f64;
         self.unigram = (0..self.graphones.len() as u32)
@@ -289,22 +313,7 @@ impl Model {
     /// Interpolated (Witten-Bell) probability of graphone `g` after the history `h` (oldest first,
     /// ORDER - 1 long).
     fn prob(&self, h: &[u32; ORDER - 1], g: u32) -> f64 {
-        let n = self.graphones.len() as f64;
-        let mut p =
-            (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n);
-        for start in (0..ORDER - 1).rev() {
-            let hist = &h[start..];
-            let Some(&(total, types)) = self.history.get(&key(hist)) else {
-                continue;
-            };
-            let mut gram = [NONE; ORDER];
-            let len = hist.len() + 1;
-            gram[ORDER - len..ORDER - 1].copy_from_slice(hist);
-            gram[ORDER - 1] = g;
-            let c = self.counts.get(&gram).copied().unwrap_or(0.0);
-            p = (c + types * p) / (total + types);
-        }
-        p
+        self.prob_with(&self.weights(h), g)
     }
 
     /// The best English spelling of an Arabic word (lower case), or `None` for a letter never seen.
@@ -319,7 +328,7 @@ impl Model {
 
     /// Like [`Model::render`], letter by letter: each Arabic letter with the English it became (so that a
     /// house style can mark ayn and hamza).
-    pub fn render_pieces(&self, word: &str) -> Option<Vec<(char, String)>> {
+    pub fn render_pieces(&self, word: &str) -> Option<Vec<(char, &str)>> {
         let ar = letters(word);
         if ar.is_empty() {
             return None;
@@ -327,7 +336,9 @@ impl Model {
         // Each step's hypotheses: (score, last ORDER-1 graphones, graphone, index of the parent in the
         // previous step). Paths are read back through the parents at the end.
         let mut steps: Vec<Vec<Hypothesis>> = Vec::with_capacity(ar.len());
-        let mut beam = vec![(0.0, [0u32; ORDER - 1], 0u32, 0usize)];
+        // Scores are probabilities multiplied (no logarithms on the hot path; names are short enough
+        // that the product stays far from f64's underflow).
+        let mut beam = vec![(1.0, [0u32; ORDER - 1], 0u32, 0usize)];
         let mut next = Vec::with_capacity(BEAM * OPTIONS);
         for a in &ar {
             let opts = self.options.get(a)?;
@@ -335,12 +346,18 @@ impl Model {
             for (parent, (score, h, _, _)) in beam.iter().enumerate() {
                 let weights = self.weights(h);
                 for &g in opts {
-                    let s = score + self.prob_with(&weights, h, g).ln();
+                    let s = score * self.prob_with(&weights, g);
                     let mut h2 = [0; ORDER - 1];
                     h2[..ORDER - 2].copy_from_slice(&h[1..]);
                     h2[ORDER - 2] = g;
                     next.push((s, h2, g, parent));
                 }
+            }
+            // Only the best few need ordering: the beam keeps BEAM of them, some dropped as duplicates.
+            let window = (3 * BEAM).min(next.len());
+            if window < next.len() {
+                next.select_nth_unstable_by(window, |x, y| y.0.total_cmp(&x.0));
+                next.truncate(window);
             }
             next.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
             // Paths that end in the same context score the same from here on: keep the best of each.
@@ -358,7 +375,7 @@ impl Model {
         let (mut at, _) = beam
             .iter()
             .enumerate()
-            .map(|(i, (s, h, _, _))| (i, s + self.prob(h, 0).ln()))
+            .map(|(i, (s, h, _, _))| (i, s * self.prob(h, 0)))
             .max_by(|x, y| x.1.total_cmp(&y.1))?;
         let mut path = Vec::with_capacity(ar.len());
         for step in (0..ar.len()).rev() {
@@ -376,37 +393,26 @@ impl Model {
                 .map(|&g| {
                     let s = &self.graphones[g as usize];
                     let letter = s.chars().next().unwrap_or(' ');
-                    (letter, s[letter.len_utf8()..].to_string())
+                    (letter, &s[letter.len_utf8()..])
                 })
                 .collect(),
         )
     }
 
-    /// For a history, the (total, distinct) statistics of each of its suffixes, longest last.
-    fn weights(&self, h: &[u32; ORDER - 1]) -> [Option<(f64, f64)>; ORDER - 1] {
+    /// The followers of each suffix of a history, shortest first.
+    fn weights(&self, h: &[u32; ORDER - 1]) -> [Option<&Followers>; ORDER - 1] {
         let mut w = [None; ORDER - 1];
         for (i, start) in (0..ORDER - 1).rev().enumerate() {
-            w[i] = self.history.get(&key(&h[start..])).copied();
+            w[i] = self.history.get(&key(&h[start..]));
         }
         w
     }
 
-    /// [`Model::prob`] with the history statistics looked up once.
-    fn prob_with(&self, w: &[Option<(f64, f64)>; ORDER - 1], h: &[u32; ORDER - 1], g: u32) -> f64 {
-        let n = self.graphones.len() as f64;
-        let mut p =
-            (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n);
-        for (i, start) in (0..ORDER - 1).rev().enumerate() {
-            let Some((total, types)) = w[i] else { continue };
-            let hist = &h[start..];
-            let mut gram = [NONE; ORDER];
-            let len = hist.len() + 1;
-            gram[ORDER - len..ORDER - 1].copy_from_slice(hist);
-            gram[ORDER - 1] = g;
-            let c = self.counts.get(&gram).copied().unwrap_or(0.0);
-            p = (c + types * p) / (total + types);
-        }
-        p
+    /// [`Model::prob`] with the history's followers looked up once.
+    fn prob_with(&self, w: &[Option<&Followers>; ORDER - 1], g: u32) -> f64 {
+        w.iter()
+            .flatten()
+            .fold(self.unigram[g as usize], |p, f| f.mix(g, p))
     }
 
     /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
