@@ -336,8 +336,7 @@ impl Model {
         // Each step's hypotheses: (score, last ORDER-1 graphones, graphone, index of the parent in the
         // previous step). Paths are read back through the parents at the end.
         let mut steps: Vec<Vec<Hypothesis>> = Vec::with_capacity(ar.len());
-        // Scores are probabilities multiplied (no logarithms on the hot path; names are short enough
-        // that the product stays far from f64's underflow).
+        // Scores are probabilities multiplied (no logarithms on the hot path), rescaled at each step.
         let mut beam = vec![(1.0, [0u32; ORDER - 1], 0u32, 0usize)];
         let mut next = Vec::with_capacity(BEAM * OPTIONS);
         for a in &ar {
@@ -368,6 +367,12 @@ impl Model {
                 }
                 if !kept.iter().any(|k: &Hypothesis| k.1 == x.1) {
                     kept.push(*x);
+                }
+            }
+            // Rescale so that the best is 1: a very long word never underflows to zero.
+            if let Some(best) = kept.first().map(|k| k.0).filter(|b| *b > 0.0) {
+                for k in kept.iter_mut() {
+                    k.0 /= best;
                 }
             }
             steps.push(std::mem::replace(&mut beam, kept));
@@ -497,6 +502,14 @@ pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_very_long_word_is_still_spelled() {
+        let examples = vec![("كمال".to_string(), "kamal".to_string(), 1.0)];
+        let model = Model::train(&examples);
+        let long: String = "كمال".repeat(500);
+        assert_eq!(model.render(&long).map(|s| s.len()), Some(2500));
+    }
 
     #[test]
     fn learns_to_spell_from_examples() {
