@@ -184,6 +184,8 @@ pub struct Model {
     /// seen after it with their counts, sorted by id. Rendering looks a history up once and then scans
     /// this short list for each candidate, instead of hashing every n-gram.
     history: rustc_hash::FxHashMap<Key, Followers>,
+    /// The histories of one graphone, by its id: the look-up every candidate makes, kept out of the map.
+    history1: Vec<Option<Followers>>,
     total: f64,
     /// Unigram probability of each graphone (add-0.1 smoothed), by id: the innermost term of every
     /// probability, so kept out of the hash map.
@@ -288,6 +290,18 @@ impl Model {
         for f in self.history.values_mut() {
             f.next.sort_unstable_by_key(|x| x.0);
         }
+        self.history1 = (0..self.graphones.len()).map(|_| None).collect();
+        let singles: Vec<Key> = self
+            .history
+            .keys()
+            .filter(|k| k.iter().filter(|&&x| x != NONE).count() == 1)
+            .copied()
+            .collect();
+        for k in singles {
+            if let Some(f) = self.history.remove(&k) {
+                self.history1[k[ORDER - 1] as usize] = Some(f);
+            }
+        }
         let n = self.graphones.len() as f64;
         self.unigram = (0..self.graphones.len() as u32)
             .map(|g| {
@@ -333,16 +347,18 @@ impl Model {
         if ar.is_empty() {
             return None;
         }
-        // Each step's hypotheses: (score, last ORDER-1 graphones, graphone, index of the parent in the
-        // previous step). Paths are read back through the parents at the end.
-        let mut steps: Vec<Vec<Hypothesis>> = Vec::with_capacity(ar.len());
-        // Scores are probabilities multiplied (no logarithms on the hot path), rescaled at each step.
-        let mut beam = vec![(1.0, [0u32; ORDER - 1], 0u32, 0usize)];
-        let mut next = Vec::with_capacity(BEAM * OPTIONS);
+        // All hypotheses kept, step after step: (score, last ORDER-1 graphones, graphone, index of the
+        // parent in `all`). Step i's beam is `all[starts[i]..]` up to the next start; paths are read back
+        // through the parents at the end. Scores are probabilities multiplied (no logarithms on the hot
+        // path), rescaled at each step.
+        let mut all: Vec<Hypothesis> = Vec::with_capacity((ar.len() + 1) * BEAM);
+        all.push((1.0, [0u32; ORDER - 1], 0u32, 0usize));
+        let mut start = 0;
+        let mut next: Vec<Hypothesis> = Vec::with_capacity(BEAM * OPTIONS);
         for a in &ar {
             let opts = self.options.get(a)?;
             next.clear();
-            for (parent, (score, h, _, _)) in beam.iter().enumerate() {
+            for (parent, (score, h, _, _)) in all.iter().enumerate().skip(start) {
                 let weights = self.weights(h);
                 for &g in opts {
                     let s = score * self.prob_with(&weights, g);
@@ -359,36 +375,28 @@ impl Model {
                 next.truncate(window);
             }
             next.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-            // Paths that end in the same context score the same from here on: keep the best of each.
-            let mut kept = Vec::with_capacity(BEAM);
-            for x in next.iter() {
-                if kept.len() == BEAM {
+            // Paths that end in the same context score the same from here on: keep the best of each,
+            // rescaled so that the best is 1 (a very long word never underflows to zero).
+            start = all.len();
+            let best = next.first().map_or(1.0, |x| x.0).max(f64::MIN_POSITIVE);
+            for x in &next {
+                if all.len() - start == BEAM {
                     break;
                 }
-                if !kept.iter().any(|k: &Hypothesis| k.1 == x.1) {
-                    kept.push(*x);
+                if !all[start..].iter().any(|k| k.1 == x.1) {
+                    all.push((x.0 / best, x.1, x.2, x.3));
                 }
             }
-            // Rescale so that the best is 1: a very long word never underflows to zero.
-            if let Some(best) = kept.first().map(|k| k.0).filter(|b| *b > 0.0) {
-                for k in kept.iter_mut() {
-                    k.0 /= best;
-                }
-            }
-            steps.push(std::mem::replace(&mut beam, kept));
         }
-        let (mut at, _) = beam
+        let (mut at, _) = all
             .iter()
             .enumerate()
+            .skip(start)
             .map(|(i, (s, h, _, _))| (i, s * self.prob(h, 0)))
             .max_by(|x, y| x.1.total_cmp(&y.1))?;
         let mut path = Vec::with_capacity(ar.len());
-        for step in (0..ar.len()).rev() {
-            let (_, _, g, parent) = if step + 1 == ar.len() {
-                beam[at]
-            } else {
-                steps[step + 1][at]
-            };
+        while at != 0 {
+            let (_, _, g, parent) = all[at];
             path.push(g);
             at = parent;
         }
@@ -407,8 +415,12 @@ impl Model {
     /// The followers of each suffix of a history, shortest first.
     fn weights(&self, h: &[u32; ORDER - 1]) -> [Option<&Followers>; ORDER - 1] {
         let mut w = [None; ORDER - 1];
-        for (i, start) in (0..ORDER - 1).rev().enumerate() {
-            w[i] = self.history.get(&key(&h[start..]));
+        w[0] = self
+            .history1
+            .get(h[ORDER - 2] as usize)
+            .and_then(Option::as_ref);
+        for (i, start) in (0..ORDER - 2).rev().enumerate() {
+            w[i + 1] = self.history.get(&key(&h[start..]));
         }
         w
     }
