@@ -133,9 +133,15 @@ impl<'s> Matcher<'s> {
         };
         let scored = search::search(conn, &query, &search_opts, &mut self.cache).map_err(err)?;
         let query_norm = normalize(text);
+        // The neighbours' identities, as units store theirs (computed once, not per match).
+        let neighbours =
+            context.map(|c| (c.prev.map(store::norm_hash), c.next.map(store::norm_hash)));
         let mut matches = Vec::with_capacity(scored.len());
         for s in scored {
-            matches.push(self.explain(&query, &query_norm, s, context).map_err(err)?);
+            matches.push(
+                self.explain(&query, &query_norm, s, neighbours)
+                    .map_err(err)?,
+            );
         }
         matches.sort_by(|a, b| {
             b.score
@@ -154,7 +160,7 @@ impl<'s> Matcher<'s> {
         query: &Query,
         query_norm: &str,
         s: Scored,
-        context: Option<Context>,
+        neighbours: Option<(Option<i64>, Option<i64>)>,
     ) -> rusqlite::Result<Match> {
         let source_tokens = tokens::tokenize(&s.source);
         let source_keys = keys_of(
@@ -167,10 +173,7 @@ impl<'s> Matcher<'s> {
         let suggestion = suggest::suggest(&query.tokens, &source_tokens, &edits, &s.target);
         let mut score = s.score;
         let kind = if s.source == query.text {
-            let in_context = context.is_some_and(|c| {
-                c.prev.map(store::norm_hash) == s.prev_hash
-                    && c.next.map(store::norm_hash) == s.next_hash
-            });
+            let in_context = neighbours.is_some_and(|n| n == (s.prev_hash, s.next_hash));
             if in_context {
                 MatchKind::Context
             } else {

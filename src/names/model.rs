@@ -16,6 +16,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+// Deterministic hashing: training sums floats in map order, so the same data must give the same model.
+use rustc_hash::FxHashMap;
+
 /// Longest English piece one Arabic letter may produce.
 const MAX_PIECE: usize = 3;
 /// Sentence boundary graphone.
@@ -32,15 +35,32 @@ pub fn letters(word: &str) -> Vec<char> {
 fn train_alignment(
     pairs: &[(Vec<char>, Vec<char>, f64)],
     iterations: usize,
-) -> HashMap<(char, String), f64> {
-    let mut p: HashMap<(char, String), f64> = HashMap::new();
-    let prob = |p: &HashMap<(char, String), f64>, a: char, e: &str| -> f64 {
+) -> FxHashMap<(char, String), f64> {
+    let mut p: FxHashMap<(char, String), f64> = FxHashMap::default();
+    let prob = |p: &FxHashMap<(char, String), f64>, a: char, e: &str| -> f64 {
         *p.get(&(a, e.to_string())).unwrap_or(&1e-4)
     };
     for _ in 0..iterations {
-        let mut counts: HashMap<(char, String), f64> = HashMap::new();
+        let mut counts: FxHashMap<(char, String), f64> = FxHashMap::default();
         for (ar, en, weight) in pairs {
             let (n, m) = (ar.len(), en.len());
+            // emit[i][j][k]: the piece en[j..j+k] for letter i, and its current probability; computed
+            // once and shared by the forward, backward and counting passes.
+            let emit: Vec<Vec<Vec<(String, f64)>>> = (0..n)
+                .map(|i| {
+                    (0..=m)
+                        .map(|j| {
+                            (0..=MAX_PIECE.min(m - j))
+                                .map(|k| {
+                                    let piece: String = en[j..j + k].iter().collect();
+                                    let pr = prob(&p, ar[i], &piece);
+                                    (piece, pr)
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
             // alpha[i][j]: probability of producing en[..j] from ar[..i].
             let mut alpha = vec![vec![0.0f64; m + 1]; n + 1];
             alpha[0][0] = 1.0;
@@ -49,9 +69,8 @@ fn train_alignment(
                     if alpha[i][j] == 0.0 {
                         continue;
                     }
-                    for k in 0..=MAX_PIECE.min(m - j) {
-                        let piece: String = en[j..j + k].iter().collect();
-                        alpha[i + 1][j + k] += alpha[i][j] * prob(&p, ar[i], &piece);
+                    for (k, (_, pr)) in emit[i][j].iter().enumerate() {
+                        alpha[i + 1][j + k] += alpha[i][j] * pr;
                     }
                 }
             }
@@ -63,12 +82,11 @@ fn train_alignment(
             beta[n][m] = 1.0;
             for i in (0..n).rev() {
                 for j in (0..=m).rev() {
-                    let mut b = 0.0;
-                    for k in 0..=MAX_PIECE.min(m - j) {
-                        let piece: String = en[j..j + k].iter().collect();
-                        b += prob(&p, ar[i], &piece) * beta[i + 1][j + k];
-                    }
-                    beta[i][j] = b;
+                    beta[i][j] = emit[i][j]
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (_, pr))| pr * beta[i + 1][j + k])
+                        .sum();
                 }
             }
             for i in 0..n {
@@ -76,19 +94,18 @@ fn train_alignment(
                     if alpha[i][j] == 0.0 {
                         continue;
                     }
-                    for k in 0..=MAX_PIECE.min(m - j) {
-                        let piece: String = en[j..j + k].iter().collect();
-                        let posterior =
-                            alpha[i][j] * prob(&p, ar[i], &piece) * beta[i + 1][j + k] / total;
+                    for (k, (piece, pr)) in emit[i][j].iter().enumerate() {
+                        let posterior = alpha[i][j] * pr * beta[i + 1][j + k] / total;
                         if posterior > 1e-9 {
-                            *counts.entry((ar[i], piece)).or_insert(0.0) += posterior * weight;
+                            *counts.entry((ar[i], piece.clone())).or_insert(0.0) +=
+                                posterior * weight;
                         }
                     }
                 }
             }
         }
         // Normalise per Arabic letter.
-        let mut totals: HashMap<char, f64> = HashMap::new();
+        let mut totals: FxHashMap<char, f64> = FxHashMap::default();
         for ((a, _), c) in &counts {
             *totals.entry(*a).or_insert(0.0) += c;
         }
@@ -104,7 +121,7 @@ fn train_alignment(
 }
 
 /// The most probable graphone sequence of one example.
-fn viterbi(ar: &[char], en: &[char], p: &HashMap<(char, String), f64>) -> Option<Vec<String>> {
+fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Option<Vec<String>> {
     let (n, m) = (ar.len(), en.len());
     let mut best = vec![vec![f64::NEG_INFINITY; m + 1]; n + 1];
     let mut back = vec![vec![0usize; m + 1]; n + 1];

@@ -82,6 +82,20 @@ fn compliance_kit_imports_and_round_trips_without_loss() {
     }
 }
 
+/// Imports one file of the LISA kit with its language pair.
+fn import_kit_file(s: &Sandbox, file: &str, src: &str, tgt: &str) {
+    s.tm(&[
+        "import",
+        &fixture_str(&format!("tests/fixtures/lisa/{file}")),
+        "--src",
+        src,
+        "--tgt",
+        tgt,
+    ])
+    .assert()
+    .success();
+}
+
 #[test]
 fn kit_segments_keep_whitespace_references_and_markup_exactly() {
     let s = Sandbox::new();
@@ -91,16 +105,7 @@ fn kit_segments_keep_whitespace_references_and_markup_exactly() {
         ("ImportTest2B.tmx", "en", "fr"),
         ("ImportTest1L.tmx", "en", "fr"),
     ] {
-        s.tm(&[
-            "import",
-            &fixture_str(&format!("tests/fixtures/lisa/{file}")),
-            "--src",
-            src,
-            "--tgt",
-            tgt,
-        ])
-        .assert()
-        .success();
+        import_kit_file(&s, file, src, tgt);
     }
     let units = s.units();
     let texts: Vec<&str> = units.iter().map(|u| u.source.text.as_str()).collect();
@@ -213,16 +218,7 @@ fn exports_validate_against_the_tmx_dtd() {
         ("ImportTest1L.tmx", "en", "fr"),
         ("ImportTest2B.tmx", "en", "fr"),
     ] {
-        s.tm(&[
-            "import",
-            &fixture_str(&format!("tests/fixtures/lisa/{file}")),
-            "--src",
-            src,
-            "--tgt",
-            tgt,
-        ])
-        .assert()
-        .success();
+        import_kit_file(&s, file, src, tgt);
     }
     let out = s.path("all.tmx");
     s.tm(&["export", out.to_str().unwrap()]).assert().success();
