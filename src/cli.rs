@@ -72,6 +72,50 @@ enum Command {
     Names(NamesCommand),
     /// Render an Arabic name in Latin script (the authority first in the news scheme).
     Translit(TranslitArgs),
+    /// Align an Arabic document with its English translation into segment pairs (TSV, TMX, beads), or
+    /// import them into the memory.
+    Align(AlignArgs),
+}
+
+#[derive(Args, Debug)]
+struct AlignArgs {
+    /// The Arabic document: plain UTF-8 text (paragraphs separated by blank lines) or HTML.
+    #[arg(value_name = "AR_FILE")]
+    arabic: PathBuf,
+    /// Its English translation.
+    #[arg(value_name = "EN_FILE")]
+    english: PathBuf,
+    /// Output: tsv (arabic, english, score, review), tmx (the score as a prop), or beads (line
+    /// numbers in the evaluation format: `0,1:0`, `5:`, `:7`).
+    #[arg(long, value_enum, default_value = "tsv")]
+    format: AlignFormatArg,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Put the pairs into the memory, with the two file names as origin (nothing is printed unless
+    /// -o is given too).
+    #[arg(long)]
+    import: bool,
+    /// The files hold one segment per line already (as hunalign and evaluation sets have them).
+    #[arg(long)]
+    segmented: bool,
+    /// Leave out beads whose score (0..1) is below this.
+    #[arg(long, value_name = "SCORE", value_parser = parse_min_score)]
+    min_score: Option<f64>,
+    #[command(flatten)]
+    langs: LangArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum AlignFormatArg {
+    Tsv,
+    Tmx,
+    Beads,
+}
+
+fn parse_min_score(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    commands::check_min_score(v).map_err(|e| e.to_string())
 }
 
 #[derive(Args, Debug)]
@@ -397,6 +441,24 @@ pub fn run() -> i32 {
     let ctx = Context::new(cli.db, cli.json, cli.bidi);
     let result = match cli.command {
         Command::Import(a) => commands::import(&ctx, import_config(a)),
+        Command::Align(a) => commands::align(
+            &ctx,
+            commands::AlignConfig {
+                arabic: a.arabic,
+                english: a.english,
+                format: match a.format {
+                    AlignFormatArg::Tsv => commands::AlignFormat::Tsv,
+                    AlignFormatArg::Tmx => commands::AlignFormat::Tmx,
+                    AlignFormatArg::Beads => commands::AlignFormat::Beads,
+                },
+                output: a.output,
+                import: a.import,
+                segmented: a.segmented,
+                min_score: a.min_score,
+                src: a.langs.src,
+                tgt: a.langs.tgt,
+            },
+        ),
         Command::Export(a) => {
             let format = a
                 .format

@@ -2,6 +2,7 @@
 //!
 //! The library holds everything; the `tm` binary is a thin layer over [`cli::run`].
 //!
+//! - [`align`]: sentence alignment of a document with its translation.
 //! - [`unit`]: the translation unit every format reads into and the store keeps.
 //! - [`formats`]: TMX 1.4b, TSV and CSV readers and writers.
 //! - [`store`]: the SQLite memory: schema, import in one transaction, upkeep.
@@ -11,6 +12,7 @@
 //! - [`display`]: right-to-left text in terminals, tables.
 //! - [`cli`] and [`commands`]: the command line.
 
+pub mod align;
 pub mod cli;
 pub mod commands;
 pub mod display;

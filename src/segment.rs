@@ -34,6 +34,46 @@ fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '}' | '›')
 }
 
+/// The sentences of each paragraph of `text` (paragraphs are separated by blank lines); paragraphs
+/// without a sentence are dropped.
+///
+/// ```
+/// use tm::segment::paragraphs;
+/// let text = "الفقرة الأولى. جملة ثانية.\n\n  \n\nالفقرة الثانية.";
+/// assert_eq!(paragraphs(text), [vec!["الفقرة الأولى.", "جملة ثانية."], vec!["الفقرة الثانية."]]);
+/// ```
+pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
+    let text = text.replace("\r\n", "\n");
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(sentences(&current));
+                current.clear();
+            }
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    if !current.is_empty() {
+        out.push(sentences(&current));
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The text of an HTML page, paragraphs (p, div, li, headings, br) separated by blank lines, scripts,
+/// styles and markup gone, entities decoded. Malformed HTML is read the way browsers read it.
+pub fn html_text(html: &str) -> String {
+    // A wide page: lines are only broken where the document breaks them.
+    html2text::config::plain_no_decorate()
+        .raw_mode(true)
+        .string_from_read(html.as_bytes(), 1 << 20)
+        .unwrap_or_default()
+}
+
 /// The sentences of `text`, trimmed, in order; empty ones are dropped.
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();

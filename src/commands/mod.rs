@@ -14,10 +14,12 @@ use serde::Serialize;
 use crate::display::{BidiMode, Display};
 use crate::store::{OpenMode, Store};
 
+mod align;
 mod matching;
 mod memory;
 mod names;
 
+pub use align::{align, check_min_score, AlignConfig, AlignFormat};
 pub use matching::{
     analyze, concordance, lookup, pretranslate, LookupConfig, PretranslateConfig,
     PretranslateFormat,

@@ -1,0 +1,402 @@
+//! What the aligner sees of a sentence: its length and a bag of weighted "concepts" that a sentence and
+//! its translation share.
+//!
+//! A concept is something both languages write alike or that we can map across: a number (Arabic-Indic
+//! digits are folded), a Latin-script token inside Arabic text (COVID-19, WHO), a consonant skeleton
+//! (ترامب and Trump both give `trmb`, فيروس and virus both `frs`), a punctuation mark that survives
+//! translation (? quotes parentheses), and in the second pass an English word that the learned lexicon
+//! gives for an Arabic word. Each sentence becomes a sorted sparse vector; two sentences match by the
+//! weight their vectors share, each concept weighted by its rarity (IDF) in the documents.
+
+use rustc_hash::FxHashMap;
+
+use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
+
+/// Interned concept ids: one table for both languages, so a shared id is a shared concept.
+#[derive(Default)]
+pub(crate) struct Concepts {
+    ids: FxHashMap<String, u32>,
+}
+
+impl Concepts {
+    pub(crate) fn id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(key.to_string(), id);
+        id
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<u32> {
+        self.ids.get(key).copied()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// A sparse vector of concept weights, sorted by concept id.
+pub(crate) type Vector = Vec<(u32, f32)>;
+
+/// One sentence as the aligner sees it.
+pub(crate) struct Sentence {
+    /// Length in characters, spaces excluded (Gale & Church's unit).
+    pub(crate) len: f64,
+    /// Concepts of the first pass: numbers, Latin tokens, skeletons, punctuation.
+    pub(crate) vector: Vector,
+    /// Word keys for learning the lexicon: Arabic stems or English words.
+    pub(crate) words: Vec<u32>,
+}
+
+/// Arabic words too common to be names or cognates (their skeletons collide with English words).
+const ARABIC_FUNCTION: &[&str] = &[
+    "من",
+    "في",
+    "علي",
+    "الي",
+    "عن",
+    "مع",
+    "ان",
+    "او",
+    "ثم",
+    "التي",
+    "الذي",
+    "الذين",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "كان",
+    "كانت",
+    "قد",
+    "لقد",
+    "لم",
+    "لن",
+    "ما",
+    "لا",
+    "هو",
+    "هي",
+    "هم",
+    "بين",
+    "بعد",
+    "قبل",
+    "حتي",
+    "عند",
+    "كل",
+    "منذ",
+    "خلال",
+    "ضد",
+    "حول",
+    "لدي",
+    "غير",
+    "ايضا",
+    "اذا",
+    "كما",
+    "وقد",
+    "بان",
+    "لان",
+    "انه",
+    "انها",
+    "قال",
+    "قالت",
+    "يكون",
+    "تكون",
+    "عام",
+    "اكثر",
+];
+
+/// English words too common to carry a skeleton (the, said, with...).
+const ENGLISH_FUNCTION: &[&str] = &[
+    "the", "and", "that", "this", "with", "from", "have", "has", "had", "was", "were", "which",
+    "their", "they", "there", "these", "those", "said", "would", "could", "should", "been",
+    "being", "other", "after", "before", "more", "most", "than", "then", "them", "when", "where",
+    "while", "will", "what", "also", "about", "into", "over", "under", "such", "some", "many",
+    "much", "very", "just", "only",
+];
+
+/// The consonant skeleton of a normalized Arabic word, in the classes of
+/// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
+/// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
+pub(crate) fn arabic_skeleton(word: &str) -> String {
+    let word = word
+        .strip_prefix("ال")
+        .filter(|w| w.chars().count() >= 2)
+        .unwrap_or(word);
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let latin = match c {
+            'ب' | 'پ' => 'b',
+            'ت' | 'ط' => 't',
+            'ث' | 'س' | 'ش' | 'ص' => 's',
+            'ج' | 'غ' | 'گ' => 'g',
+            'ح' | 'خ' => 'h',
+            // Final ه is nearly always ta marbuta (normalize folds ة to ه), which English drops.
+            'ه' if i + 1 < chars.len() => 'h',
+            'د' | 'ض' => 'd',
+            'ذ' | 'ز' | 'ظ' => 'z',
+            'ر' => 'r',
+            'ف' | 'ڤ' => 'f',
+            'ق' | 'ك' | 'ک' => 'k',
+            'ل' => 'l',
+            'م' => 'm',
+            'ن' => 'n',
+            _ => continue,
+        };
+        if !out.ends_with(latin) {
+            out.push(latin);
+        }
+    }
+    out
+}
+
+/// A number token in one canonical form: digits with thousands separators dropped.
+fn number_key(token: &str) -> Option<String> {
+    if !token.chars().next()?.is_ascii_digit() {
+        return None;
+    }
+    let digits: String = token
+        .chars()
+        .filter(|c| *c != ',')
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let digits = digits.trim_end_matches('.');
+    (!digits.is_empty()).then(|| format!("#{digits}"))
+}
+
+/// Punctuation that a translation nearly always keeps, folded across scripts.
+fn punctuation_key(c: char) -> Option<&'static str> {
+    match c {
+        '?' | '؟' => Some("P?"),
+        '!' => Some("P!"),
+        '(' | ')' => Some("P()"),
+        '"' | '«' | '»' | '“' | '”' => Some("P\""),
+        ':' => Some("P:"),
+        _ => None,
+    }
+}
+
+/// A crude English stem for the lexicon: lower case, possessive and plural `s` dropped.
+pub(crate) fn english_stem(word: &str) -> &str {
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+fn add(vector: &mut FxHashMap<u32, f32>, id: u32, weight: f32) {
+    *vector.entry(id).or_insert(0.0) += weight;
+}
+
+fn sorted(vector: FxHashMap<u32, f32>) -> Vector {
+    let mut v: Vector = vector.into_iter().collect();
+    v.sort_unstable_by_key(|p| p.0);
+    v
+}
+
+fn char_len(text: &str) -> f64 {
+    text.chars().filter(|c| !c.is_whitespace()).count() as f64
+}
+
+fn punctuation(text: &str, concepts: &mut Concepts, vector: &mut FxHashMap<u32, f32>) {
+    for c in text.chars() {
+        if let Some(key) = punctuation_key(c) {
+            add(vector, concepts.id(key), 1.0);
+        }
+    }
+}
+
+/// Reads an Arabic sentence.
+pub(crate) fn arabic(text: &str, concepts: &mut Concepts) -> Sentence {
+    let normalized = normalize(text);
+    let mut vector = FxHashMap::default();
+    let mut words = Vec::new();
+    punctuation(text, concepts, &mut vector);
+    for token in tokens(&normalized) {
+        if let Some(key) = number_key(token) {
+            add(&mut vector, concepts.id(&key), 1.0);
+            continue;
+        }
+        if token.chars().any(|c| c.is_ascii_alphabetic()) {
+            add(&mut vector, concepts.id(&format!("L{token}")), 1.0);
+            continue;
+        }
+        let (_, stem) = strip_clitics(token);
+        words.push(concepts.id(&format!("A{stem}")));
+        if ARABIC_FUNCTION.contains(&token) {
+            continue;
+        }
+        let skeleton = arabic_skeleton(stem);
+        if skeleton.len() >= 3 {
+            add(&mut vector, concepts.id(&format!("S{skeleton}")), 1.0);
+        }
+    }
+    Sentence {
+        len: char_len(text),
+        vector: sorted(vector),
+        words,
+    }
+}
+
+/// Reads an English sentence.
+pub(crate) fn english(text: &str, concepts: &mut Concepts) -> Sentence {
+    let folded = fold_english(text);
+    let mut vector = FxHashMap::default();
+    let mut words = Vec::new();
+    punctuation(text, concepts, &mut vector);
+    for token in tokens(&folded) {
+        if let Some(key) = number_key(token) {
+            add(&mut vector, concepts.id(&key), 1.0);
+            continue;
+        }
+        if token.chars().any(|c| c.is_ascii_digit()) {
+            // COVID-19 style tokens are written alike in Arabic text.
+            add(&mut vector, concepts.id(&format!("L{token}")), 1.0);
+            continue;
+        }
+        let stem = english_stem(token);
+        words.push(concepts.id(&format!("E{stem}")));
+        if let Some(id) = concepts.get(&format!("L{token}")) {
+            // A Latin token the Arabic side carries as is (WHO, Twitter).
+            add(&mut vector, id, 1.0);
+        }
+        if ENGLISH_FUNCTION.contains(&token) {
+            continue;
+        }
+        let skeleton = crate::names::skeleton::skeleton(token);
+        if skeleton.len() >= 3 {
+            add(&mut vector, concepts.id(&format!("S{skeleton}")), 1.0);
+        }
+    }
+    Sentence {
+        len: char_len(text),
+        vector: sorted(vector),
+        words,
+    }
+}
+
+/// The weight two vectors share: for each common concept the smaller weight times its IDF.
+pub(crate) fn shared(a: &[(u32, f32)], b: &[(u32, f32)], idf: &[f32]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1.min(b[j].1) * idf[a[i].0 as usize];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// The IDF-weighted mass of a vector.
+pub(crate) fn mass(a: &[(u32, f32)], idf: &[f32]) -> f32 {
+    a.iter().map(|(id, w)| w * idf[*id as usize]).sum()
+}
+
+/// The sum of several vectors (the sentences of one side of a bead).
+pub(crate) fn sum<'a>(vectors: impl Iterator<Item = &'a Vector>) -> Vector {
+    let mut out: Vector = Vec::new();
+    for v in vectors {
+        if out.is_empty() {
+            out.extend_from_slice(v);
+            continue;
+        }
+        let mut merged = Vec::with_capacity(out.len() + v.len());
+        let (mut i, mut j) = (0, 0);
+        while i < out.len() || j < v.len() {
+            if j == v.len() || (i < out.len() && out[i].0 < v[j].0) {
+                merged.push(out[i]);
+                i += 1;
+            } else if i == out.len() || v[j].0 < out[i].0 {
+                merged.push(v[j]);
+                j += 1;
+            } else {
+                merged.push((out[i].0, out[i].1 + v[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+        out = merged;
+    }
+    out
+}
+
+/// IDF of every concept over all sentences of both sides: rare concepts are strong evidence.
+pub(crate) fn idf(sentences: &[&[Sentence]], concepts: usize) -> Vec<f32> {
+    let mut df = vec![0u32; concepts];
+    let mut n = 0u32;
+    for side in sentences {
+        for s in side.iter() {
+            n += 1;
+            for (id, _) in &s.vector {
+                df[*id as usize] += 1;
+            }
+        }
+    }
+    df.iter()
+        .map(|&d| {
+            if d == 0 {
+                0.0
+            } else {
+                ((n as f32 + 1.0) / d as f32).ln().max(0.1)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::skeleton::skeleton;
+
+    #[test]
+    fn arabic_and_english_skeletons_meet_on_names_and_cognates() {
+        for (ar, en) in [
+            ("ترامب", "Trump"),
+            ("فيروس", "virus"),
+            ("كورونا", "corona"),
+            ("البوكمال", "Al-Bukamal"),
+            ("بريطانيا", "Britain"),
+        ] {
+            assert_eq!(arabic_skeleton(&normalize(ar)), skeleton(en), "{ar} / {en}");
+        }
+        assert_ne!(arabic_skeleton("بغداد"), skeleton("Damascus"));
+    }
+
+    #[test]
+    fn numbers_meet_across_digit_systems_and_separators() {
+        let mut concepts = Concepts::default();
+        let ar = arabic("قتل ١٬٠٠٠ شخص في عام ٢٠١٩؟", &mut concepts);
+        let en = english("Were 1,000 people killed in 2019?", &mut concepts);
+        let idf = vec![1.0; concepts.len()];
+        // 1000, 2019 and the question mark.
+        assert_eq!(shared(&ar.vector, &en.vector, &idf), 3.0);
+    }
+
+    #[test]
+    fn latin_tokens_in_arabic_text_match() {
+        let mut concepts = Concepts::default();
+        let ar = arabic("أعلنت منظمة WHO عن تفشي COVID-19", &mut concepts);
+        let en = english("The WHO declared the COVID-19 outbreak", &mut concepts);
+        let idf = vec![1.0; concepts.len()];
+        assert!(shared(&ar.vector, &en.vector, &idf) >= 2.0);
+    }
+
+    #[test]
+    fn sums_add_weights_of_common_concepts() {
+        let a = vec![(1, 1.0), (3, 2.0)];
+        let b = vec![(2, 1.0), (3, 1.0)];
+        assert_eq!(
+            sum([&a, &b].into_iter()),
+            vec![(1, 1.0), (2, 1.0), (3, 3.0)]
+        );
+    }
+}

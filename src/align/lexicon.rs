@@ -1,0 +1,80 @@
+//! A word-translation table learned from aligned text (Moore's two-pass idea): the first pass aligns on
+//! length and anchors, and the words that keep turning up together in its beads are taken as
+//! translations for the second pass. It also learns from the memory, whose units are already aligned.
+//!
+//! The association is the Dice coefficient over beads, kept only for pairs seen together at least twice;
+//! for each Arabic word the few best English words are kept. Dice is symmetric and needs no iterations,
+//! and on a few thousand beads it finds the pairs an aligner needs (numbers and names are anchors
+//! already; this adds the content words).
+
+use rustc_hash::FxHashMap;
+
+/// Arabic word id → English word ids with their association, best first.
+#[derive(Default)]
+pub(crate) struct Lexicon {
+    pub(crate) translations: FxHashMap<u32, Vec<(u32, f32)>>,
+}
+
+/// Counts of words and word pairs over aligned (Arabic words, English words) pairs.
+#[derive(Default)]
+pub(crate) struct Counts {
+    single: FxHashMap<u32, u32>,
+    pairs: FxHashMap<(u32, u32), u32>,
+}
+
+impl Counts {
+    /// Adds one aligned pair; each word counts once per pair.
+    pub(crate) fn add(&mut self, ar: &[u32], en: &[u32]) {
+        let mut ar = ar.to_vec();
+        ar.sort_unstable();
+        ar.dedup();
+        let mut en = en.to_vec();
+        en.sort_unstable();
+        en.dedup();
+        for &w in ar.iter().chain(&en) {
+            *self.single.entry(w).or_insert(0) += 1;
+        }
+        for &a in &ar {
+            for &e in &en {
+                *self.pairs.entry((a, e)).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The table: pairs seen together at least `min_count` times with Dice ≥ `min_dice`, at most `keep`
+    /// English words per Arabic word.
+    pub(crate) fn lexicon(&self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
+        let mut translations: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
+        for (&(a, e), &together) in &self.pairs {
+            if together < min_count {
+                continue;
+            }
+            let dice = 2.0 * together as f32 / (self.single[&a] + self.single[&e]) as f32;
+            if dice >= min_dice {
+                translations.entry(a).or_default().push((e, dice));
+            }
+        }
+        for list in translations.values_mut() {
+            list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            list.truncate(keep);
+        }
+        Lexicon { translations }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_that_travel_together_are_linked() {
+        let mut counts = Counts::default();
+        // Arabic 1 always comes with English 10; 2 and 3 with 11 and 12 once each.
+        counts.add(&[1, 2], &[10, 11]);
+        counts.add(&[1, 3], &[10, 12]);
+        counts.add(&[1], &[10]);
+        let lexicon = counts.lexicon(2, 0.3, 3);
+        assert_eq!(lexicon.translations[&1], vec![(10, 1.0)]);
+        assert!(!lexicon.translations.contains_key(&2));
+    }
+}

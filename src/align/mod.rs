@@ -1,0 +1,331 @@
+//! Sentence alignment of an Arabic text with its English translation.
+//!
+//! Two passes of the same dynamic programme over bead shapes 1-1, 2-1, 1-2, 1-0, 0-1, 3-1, 1-3 and 2-2
+//! (see [`dp`]). A bead's cost adds the shape's prior, Gale & Church's length cost (with the
+//! English/Arabic length ratio and its variance measured on the documents themselves) and minus the
+//! weight of what the two sides share ([`features`]): numbers, Latin-script tokens, consonant skeletons
+//! of names and loanwords, punctuation. The first pass's beads teach a word-translation table
+//! ([`lexicon`]), and the second pass adds its words to what the sides share: Moore's two-pass idea,
+//! with no dictionary from outside.
+//!
+//! Long documents run in a band around a first guess (a chain of local anchors), moved and widened while the best path runs along its edge, so time and memory grow with the length of the
+//! document, not its square.
+//!
+//! ```
+//! use tm::align::align;
+//! let ar = ["قال ترامب إن 17 شاحنة دخلت.", "ثم عادت.", "وصلت قافلة إلى البوكمال في 2019."];
+//! let en = ["Trump said 17 trucks entered, then returned.", "A convoy reached Al-Bukamal in 2019."];
+//! let beads = align(&ar, &en);
+//! assert_eq!(beads.len(), 2);
+//! assert_eq!((beads[0].ar.clone(), beads[0].en.clone()), (0..2, 0..1));
+//! assert_eq!((beads[1].ar.clone(), beads[1].en.clone()), (2..3, 1..2));
+//! ```
+
+use std::ops::Range;
+
+mod dp;
+mod features;
+mod lexicon;
+
+use dp::{best_path, Band, Model, Step};
+use features::{Concepts, Sentence, Vector};
+use rustc_hash::FxHashMap;
+
+/// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
+/// sentence with no translation) and a confidence in 0..=1.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bead {
+    pub ar: Range<usize>,
+    pub en: Range<usize>,
+    pub score: f64,
+}
+
+/// Below this confidence a bead is marked for review.
+pub const REVIEW_BELOW: f64 = 0.4;
+
+/// Up to this many cells the whole matrix is searched; beyond it, a band.
+const FULL_MATRIX_CELLS: usize = 400_000;
+/// Initial half-width of the band, in sentences.
+const BAND_WIDTH: usize = 20;
+/// How far from where the lengths put a sentence its anchors are looked for, and how far a concept must
+/// be from its next occurrence to serve as one.
+const ANCHOR_WINDOW: usize = 60;
+
+/// Aligns two lists of sentences as one document.
+pub fn align<A: AsRef<str>, E: AsRef<str>>(ar: &[A], en: &[E]) -> Vec<Bead> {
+    align_blocks(ar, en, &[(0..ar.len(), 0..en.len())])
+}
+
+/// Aligns paragraphs: when both sides have the same number of paragraphs, each paragraph is aligned
+/// with its counterpart (a paragraph break is a hard boundary); otherwise the sentences are aligned as
+/// one flow. The lexicon is learned over the whole document either way. Sentence numbers in the beads
+/// count across paragraphs.
+pub fn align_paragraphs(ar: &[Vec<String>], en: &[Vec<String>]) -> Vec<Bead> {
+    let flat_ar: Vec<&str> = ar.iter().flatten().map(String::as_str).collect();
+    let flat_en: Vec<&str> = en.iter().flatten().map(String::as_str).collect();
+    if ar.len() != en.len() || ar.len() < 2 {
+        return align(&flat_ar, &flat_en);
+    }
+    let mut blocks = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for (pa, pe) in ar.iter().zip(en) {
+        blocks.push((i..i + pa.len(), j..j + pe.len()));
+        i += pa.len();
+        j += pe.len();
+    }
+    align_blocks(&flat_ar, &flat_en, &blocks)
+}
+
+/// Aligns each block (a pair of sentence ranges) on its own, sharing what is learned.
+fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
+    ar: &[A],
+    en: &[E],
+    blocks: &[(Range<usize>, Range<usize>)],
+) -> Vec<Bead> {
+    let mut concepts = Concepts::default();
+    // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
+    let mut ar: Vec<Sentence> = ar
+        .iter()
+        .map(|s| features::arabic(s.as_ref(), &mut concepts))
+        .collect();
+    let mut en: Vec<Sentence> = en
+        .iter()
+        .map(|s| features::english(s.as_ref(), &mut concepts))
+        .collect();
+
+    // Pass 1: length and anchors.
+    let idf = features::idf(&[&ar, &en], concepts.len());
+    let (ratio, variance) = (length_ratio(&ar, &en), 6.8);
+    let first: Vec<Vec<Step>> = blocks
+        .iter()
+        .map(|(ra, re)| {
+            let model = Model::new(&ar[ra.clone()], &en[re.clone()], &idf, ratio, variance, 1.0);
+            best_path(&model, band(&model))
+        })
+        .collect();
+
+    // What pass 1 teaches: the length ratio and its spread on confident 1-1 beads, and a lexicon.
+    // Words seen once cannot be linked (a link needs two sightings), and the commonest words (the, في)
+    // link to everything and weigh nothing: counting pairs is the dear part of learning, so skip both.
+    let mut frequency: FxHashMap<u32, u32> = FxHashMap::default();
+    for s in ar.iter().chain(&en) {
+        for w in &s.words {
+            *frequency.entry(*w).or_insert(0) += 1;
+        }
+    }
+    let common = (ar.len().max(en.len()) as u32 / 10).max(20);
+    let useful = |w: &u32| (2..=common).contains(&frequency[w]);
+    let mut counts = lexicon::Counts::default();
+    let mut one_to_one = Vec::new();
+    for ((ra, re), steps) in blocks.iter().zip(&first) {
+        for s in steps.iter().filter(|s| s.a > 0 && s.b > 0) {
+            let (i, j) = (ra.start + s.i, re.start + s.j);
+            let words_ar: Vec<u32> = ar[i..i + s.a]
+                .iter()
+                .flat_map(|x| x.words.iter().copied())
+                .filter(useful)
+                .collect();
+            let words_en: Vec<u32> = en[j..j + s.b]
+                .iter()
+                .flat_map(|x| x.words.iter().copied())
+                .filter(useful)
+                .collect();
+            counts.add(&words_ar, &words_en);
+            if s.a == 1 && s.b == 1 {
+                one_to_one.push((ar[i].len, en[j].len));
+            }
+        }
+    }
+    let (ratio, variance) = length_model(&one_to_one).unwrap_or((ratio, variance));
+    let lexicon = counts.lexicon(2, 0.3, 3);
+    for s in &mut ar {
+        let mut extra: Vector = Vec::new();
+        for w in &s.words {
+            if let Some(list) = lexicon.translations.get(w) {
+                extra.extend(list.iter().copied());
+            }
+        }
+        extra.sort_unstable_by_key(|p| p.0);
+        s.vector = features::sum([&s.vector, &merge_max(extra)].into_iter());
+    }
+    for s in &mut en {
+        let mut ids = s.words.clone();
+        ids.sort_unstable();
+        let mut words: Vector = Vec::new();
+        for id in ids {
+            match words.last_mut() {
+                Some(last) if last.0 == id => last.1 += 1.0,
+                _ => words.push((id, 1.0)),
+            }
+        }
+        s.vector = features::sum([&s.vector, &words].into_iter());
+    }
+
+    // Pass 2: everything, in a band around pass 1's path.
+    let idf = features::idf(&[&ar, &en], concepts.len());
+    let mut beads = Vec::new();
+    for ((ra, re), previous) in blocks.iter().zip(&first) {
+        let model = Model::new(&ar[ra.clone()], &en[re.clone()], &idf, ratio, variance, 1.0);
+        let band = if ra.len() * re.len() <= FULL_MATRIX_CELLS {
+            Band::full(ra.len(), re.len())
+        } else {
+            let mut points = vec![(0, 0)];
+            points.extend(previous.iter().map(|s| (s.i + s.a, s.j + s.b)));
+            Band::around(&points, ra.len(), re.len(), BAND_WIDTH / 2)
+        };
+        for s in best_path(&model, band) {
+            beads.push(Bead {
+                ar: ra.start + s.i..ra.start + s.i + s.a,
+                en: re.start + s.j..re.start + s.j + s.b,
+                score: s.score,
+            });
+        }
+    }
+    beads
+}
+
+/// A vector with repeated ids collapsed to their largest weight (an English word two Arabic words both
+/// translate to counts once).
+fn merge_max(v: Vector) -> Vector {
+    let mut out: Vector = Vec::with_capacity(v.len());
+    for (id, w) in v {
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.1 = last.1.max(w),
+            _ => out.push((id, w)),
+        }
+    }
+    out
+}
+
+/// English characters per Arabic character over the whole text.
+fn length_ratio(ar: &[Sentence], en: &[Sentence]) -> f64 {
+    let la: f64 = ar.iter().map(|s| s.len).sum();
+    let le: f64 = en.iter().map(|s| s.len).sum();
+    if la > 0.0 && le > 0.0 {
+        le / la
+    } else {
+        1.0
+    }
+}
+
+/// Ratio and variance measured on 1-1 beads (Gale & Church's c and s²), when there are enough.
+fn length_model(pairs: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if pairs.len() < 10 {
+        return None;
+    }
+    let la: f64 = pairs.iter().map(|p| p.0).sum();
+    let le: f64 = pairs.iter().map(|p| p.1).sum();
+    let ratio = le / la;
+    let variance = pairs
+        .iter()
+        .map(|&(a, e)| (e - ratio * a).powi(2) / ((ratio * a + e) / 2.0).max(1.0))
+        .sum::<f64>()
+        / pairs.len() as f64;
+    Some((ratio, variance.clamp(2.0, 40.0)))
+}
+
+/// The first pass's search space: everything for short documents, else a band around a chain of
+/// anchors: concepts (a number, a name) found once on each side within a window around where the
+/// lengths put a sentence. Lengths alone drift as the length ratio changes from one part of a text to
+/// the next; anchors pin the band to the text, and being unique only locally they are found in long
+/// documents that repeat their numbers and names.
+fn band(model: &Model) -> Band {
+    let (n, m) = (model.ar.len(), model.en.len());
+    if n * m <= FULL_MATRIX_CELLS {
+        return Band::full(n, m);
+    }
+    // Where lengths put each Arabic sentence on the English side.
+    let mut ends_en = Vec::with_capacity(m);
+    let mut total = 0.0;
+    for s in model.en {
+        total += s.len;
+        ends_en.push(total);
+    }
+    let mut guess = Vec::with_capacity(n);
+    let mut reached = 0.0;
+    for s in model.ar {
+        guess.push(ends_en.partition_point(|&e| e < reached * model.ratio));
+        reached += s.len;
+    }
+    // Occurrences of each concept, in sentence order.
+    let mut on_ar: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, s) in model.ar.iter().enumerate() {
+        for (id, _) in &s.vector {
+            on_ar.entry(*id).or_default().push(i);
+        }
+    }
+    let mut on_en: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (j, s) in model.en.iter().enumerate() {
+        for (id, _) in &s.vector {
+            if on_ar.contains_key(id) {
+                on_en.entry(*id).or_default().push(j);
+            }
+        }
+    }
+    let window = ANCHOR_WINDOW;
+    let mut anchors = Vec::new();
+    for (id, ar) in &on_ar {
+        let Some(en) = on_en.get(id) else { continue };
+        for (k, &i) in ar.iter().enumerate() {
+            let alone = (k == 0 || ar[k - 1] + window < i)
+                && ar.get(k + 1).is_none_or(|&next| next > i + window);
+            if !alone {
+                continue;
+            }
+            let from = en.partition_point(|&j| j + window < guess[i]);
+            let to = en.partition_point(|&j| j <= guess[i] + window);
+            if to == from + 1 {
+                anchors.push((i, en[from]));
+            }
+        }
+    }
+    // By Arabic sentence, and within one by English sentence descending, so that two anchors of one
+    // Arabic sentence never chain.
+    anchors.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+    let mut points = vec![(0, 0)];
+    points.extend(increasing_chain(&anchors));
+    points.push((n, m));
+    Band::around(&points, n, m, BAND_WIDTH)
+}
+
+/// The longest chain of anchors increasing on both sides (patience sorting, O(k log k)); `anchors` are
+/// sorted by Arabic sentence, English sentence descending within one.
+fn increasing_chain(anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut tails: Vec<usize> = Vec::new(); // index into anchors of the smallest tail per chain length
+    let mut parent = vec![usize::MAX; anchors.len()];
+    for (k, &(_, j)) in anchors.iter().enumerate() {
+        let pos = tails.partition_point(|&t| anchors[t].1 < j);
+        if pos > 0 {
+            parent[k] = tails[pos - 1];
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut chain = Vec::new();
+    let mut k = tails.last().copied().unwrap_or(usize::MAX);
+    while k != usize::MAX {
+        chain.push(anchors[k]);
+        k = parent[k];
+    }
+    chain.reverse();
+    chain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_keeps_the_longest_monotone_run() {
+        let anchors = [(0, 0), (1, 5), (2, 1), (3, 3), (3, 2), (4, 3)];
+        assert_eq!(
+            increasing_chain(&anchors),
+            vec![(0, 0), (2, 1), (3, 2), (4, 3)]
+        );
+        // Two anchors in one Arabic sentence never both enter the chain.
+        assert_eq!(increasing_chain(&[(0, 2), (0, 1)]).len(), 1);
+    }
+}
