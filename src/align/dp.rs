@@ -1,7 +1,7 @@
 //! The dynamic programme: the cheapest monotone path of beads through the two sentence lists, inside a
 //! band around a first guess so that long documents take linear time and memory.
 
-use super::features::{mass, shared, sum, Sentence, Vector};
+use super::features::{mass, sum, Sentence, Vector};
 
 /// Arabic sentences, English sentences, prior cost.
 type Shape = (usize, usize, f64);
@@ -16,7 +16,7 @@ pub(crate) const SHAPES: [Shape; 8] = [
     (0, 1, 3.5),
     (3, 1, 4.6),
     (1, 3, 4.6),
-    (2, 2, 10.0),
+    (2, 2, 1000.0),
 ];
 
 /// Everything the cost of a bead depends on.
@@ -81,8 +81,7 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Gale & Church's length cost, −ln P(|δ| this large), of `la` Arabic and `le` English characters,
-    /// and that probability.
+    /// Gale & Church's length cost, −ln P(|δ| this large), of `la` Arabic and `le` English characters.
     fn length_cost(&self, la: f64, le: f64) -> f64 {
         let delta =
             (le - self.ratio * la) / (self.variance * (self.ratio * la + le).max(1.0) / 2.0).sqrt();
@@ -108,23 +107,6 @@ impl<'a> Model<'a> {
             .map(|&(id, w)| dense[id as usize].min(w) * self.idf[id as usize])
             .sum();
         fixed - self.lexical_weight * common as f64
-    }
-
-    /// The bead's confidence in 0..=1: length agreement and shared content; with nothing to share only
-    /// the length speaks, and it alone is weak evidence. Unmatched sentences score 0.
-    pub(crate) fn score(&self, i: usize, a: usize, j: usize, b: usize) -> f64 {
-        if a == 0 || b == 0 {
-            return 0.0;
-        }
-        let (ra, re) = (&self.ar_runs[a - 1][i], &self.en_runs[b - 1][j]);
-        let p_length = (-self.length_cost(ra.len, re.len)).exp();
-        let total = (ra.mass + re.mass) as f64;
-        if total > 0.0 {
-            let similarity = 2.0 * shared(&ra.vector, &re.vector, self.idf) as f64 / total;
-            0.35 * p_length + 0.65 * similarity.sqrt()
-        } else {
-            0.5 * p_length
-        }
     }
 }
 
@@ -222,12 +204,12 @@ pub(crate) struct Step {
 
 /// The cheapest path inside `band`. While the path runs along an edge of the band (the guess was off
 /// there), the band is moved to follow the path, and widened if moving it twice did not help.
-pub(crate) fn best_path(model: &Model, mut band: Band) -> Vec<Step> {
+pub(crate) fn best_path(model: &Model, mut band: Band, confidence: bool) -> Vec<Step> {
     let (n, m) = (model.ar.len(), model.en.len());
     let mut width = band.rows.iter().map(|(lo, hi)| hi - lo).max().unwrap_or(0) / 2;
     let mut tries = 0;
     loop {
-        let steps = solve(model, &band);
+        let steps = solve(model, &band, confidence);
         let corners: Vec<(usize, usize)> = steps.iter().map(|s| (s.i, s.j)).collect();
         if band.is_full(m) || !band.touches_edge(&corners, m) {
             return steps;
@@ -242,7 +224,7 @@ pub(crate) fn best_path(model: &Model, mut band: Band) -> Vec<Step> {
     }
 }
 
-fn solve(model: &Model, band: &Band) -> Vec<Step> {
+fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
     let n = model.ar.len();
     let offsets: Vec<usize> = band
         .rows
@@ -308,21 +290,121 @@ fn solve(model: &Model, band: &Band) -> Vec<Step> {
     let mut steps = Vec::new();
     let (mut i, mut j) = (n, model.en.len());
     while i > 0 || j > 0 {
-        let at = index(i, j).expect("the path stays in the band");
+        let at = index(i, j).expect("the band is connected, so every cell of it is reached");
         let (a, b, _) = SHAPES[back[at] as usize];
-        let score = model.score(i - a, a, j - b, b);
         steps.push(Step {
             i: i - a,
             a,
             j: j - b,
             b,
-            score,
+            score: 0.0,
         });
         i -= a;
         j -= b;
     }
     steps.reverse();
+    if confidence {
+        let to_end = backward(model, band, &offsets);
+        let mut through: Vec<f64> = cost.iter().zip(&to_end).map(|(f, b)| f + b).collect();
+        // Cells of the best path are not rivals of its beads.
+        for s in &steps {
+            if let Some(at) = index(s.i, s.j) {
+                through[at] = f64::INFINITY;
+            }
+        }
+        let margins = Margins::new(band, &offsets, &through, model.en.len());
+        let best = to_end[0];
+        for s in &mut steps {
+            let margin = margins.of_bead(s, best);
+            // tanh(margin/2) = 2·σ(margin) − 1: how much likelier this bead is than the best path that
+            // avoids it, on 0..1, when costs are −ln probabilities.
+            s.score = (margin / 2.0).tanh();
+        }
+    }
     steps
+}
+
+/// The cost of the cheapest way from each band cell to the end: the backward half of the max-marginals.
+fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
+    let n = model.ar.len();
+    let m = model.en.len();
+    let index = |i: usize, j: usize| -> Option<usize> {
+        let (lo, hi) = *band.rows.get(i)?;
+        (lo..=hi).contains(&j).then(|| offsets[i] + j - lo)
+    };
+    let mut to_end = vec![f64::INFINITY; band.cells()];
+    let last = index(n, m).expect("the band ends at the last cell");
+    to_end[last] = 0.0;
+    let mut dense = [(); 3].map(|_| vec![0f32; model.idf.len()]);
+    for i in (0..=n).rev() {
+        let (lo, hi) = band.rows[i];
+        for a in 1..=3.min(n - i) {
+            for &(id, w) in &model.ar_runs[a - 1][i].vector {
+                dense[a - 1][id as usize] = w;
+            }
+        }
+        for j in (lo..=hi).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let mut best = f64::INFINITY;
+            for &(a, b, prior) in &SHAPES {
+                if i + a > n || j + b > m {
+                    continue;
+                }
+                let Some(to) = index(i + a, j + b) else {
+                    continue;
+                };
+                let rest = to_end[to];
+                if !rest.is_finite() {
+                    continue;
+                }
+                let scattered = &dense[a.max(1) - 1];
+                let total = rest + model.cost(i, j, (a, b, prior), best - rest, scattered);
+                best = best.min(total);
+            }
+            to_end[offsets[i] + j - lo] = best;
+        }
+        for a in 1..=3.min(n - i) {
+            for &(id, _) in &model.ar_runs[a - 1][i].vector {
+                dense[a - 1][id as usize] = 0.0;
+            }
+        }
+    }
+    to_end
+}
+
+/// For each row and each column of the band, the cheapest complete path through one of its cells that
+/// are off the best path.
+struct Margins {
+    rows: Vec<f64>,
+    cols: Vec<f64>,
+}
+
+impl Margins {
+    fn new(band: &Band, offsets: &[usize], through: &[f64], m: usize) -> Margins {
+        let mut rows = vec![f64::INFINITY; band.rows.len()];
+        let mut cols = vec![f64::INFINITY; m + 1];
+        for (i, &(lo, hi)) in band.rows.iter().enumerate() {
+            for j in lo..=hi {
+                let c = through[offsets[i] + j - lo];
+                rows[i] = rows[i].min(c);
+                cols[j] = cols[j].min(c);
+            }
+        }
+        Margins { rows, cols }
+    }
+
+    /// How much dearer the best path is that does not take this bead: one that leaves either of its
+    /// corners, or passes through a row or column the bead spans (a different split of its sentences).
+    fn of_bead(&self, s: &Step, best: f64) -> f64 {
+        let (i0, j0, i1, j1) = (s.i, s.j, s.i + s.a, s.j + s.b);
+        let rows = self.rows[i0..=i1].iter();
+        let rival = rows
+            .chain(&self.cols[j0..=j1])
+            .fold(f64::INFINITY, |a, &b| a.min(b));
+        (rival - best).max(0.0)
+    }
 }
 
 #[cfg(test)]

@@ -279,7 +279,9 @@ pub(crate) fn english(text: &str, concepts: &mut Concepts) -> Sentence {
     }
 }
 
-/// The weight two vectors share: for each common concept the smaller weight times its IDF.
+/// The weight two vectors share: for each common concept the smaller weight times its IDF. (The
+/// aligner computes it against a scattered vector; this is the definition, for tests.)
+#[cfg(test)]
 pub(crate) fn shared(a: &[(u32, f32)], b: &[(u32, f32)], idf: &[f32]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
