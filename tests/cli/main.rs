@@ -4,6 +4,7 @@
 
 mod support;
 
+mod align;
 mod bad_input;
 mod import_export;
 mod matching;
