@@ -210,72 +210,108 @@ fn punctuation(text: &str, concepts: &mut Concepts, vector: &mut FxHashMap<u32, 
     }
 }
 
-/// Reads an Arabic sentence.
-pub(crate) fn arabic(text: &str, concepts: &mut Concepts) -> Sentence {
-    let normalized = normalize(text);
-    let mut vector = FxHashMap::default();
-    let mut words = Vec::new();
-    punctuation(text, concepts, &mut vector);
-    for token in tokens(&normalized) {
-        if let Some(key) = number_key(token) {
-            add(&mut vector, concepts.id(&key), 1.0);
-            continue;
-        }
-        if token.chars().any(|c| c.is_ascii_alphabetic()) {
-            add(&mut vector, concepts.id(&format!("L{token}")), 1.0);
-            continue;
-        }
-        let (_, stem) = strip_clitics(token);
-        words.push(concepts.id(&format!("A{stem}")));
-        if ARABIC_FUNCTION.contains(&token) {
-            continue;
-        }
-        let skeleton = arabic_skeleton(stem);
-        if skeleton.len() >= 3 {
-            add(&mut vector, concepts.id(&format!("S{skeleton}")), 1.0);
-        }
-    }
-    Sentence {
-        len: char_len(text),
-        vector: sorted(vector),
-        words,
-    }
+/// What one token contributes, worked out once per distinct token of a document.
+#[derive(Clone, Copy)]
+struct TokenIds {
+    /// A concept the token carries (number, Latin token, skeleton).
+    concept: Option<u32>,
+    /// Another: an English token both names a Latin token of the Arabic side and has a skeleton.
+    also: Option<u32>,
+    /// The word key for the lexicon.
+    word: Option<u32>,
 }
 
-/// Reads an English sentence.
-pub(crate) fn english(text: &str, concepts: &mut Concepts) -> Sentence {
-    let folded = fold_english(text);
-    let mut vector = FxHashMap::default();
-    let mut words = Vec::new();
-    punctuation(text, concepts, &mut vector);
-    for token in tokens(&folded) {
-        if let Some(key) = number_key(token) {
-            add(&mut vector, concepts.id(&key), 1.0);
-            continue;
+/// Interns tokens into concept and word ids, caching per distinct token (a document repeats its
+/// words; the skeletons and keys are the dear part of reading it).
+#[derive(Default)]
+pub(crate) struct Reader {
+    pub(crate) concepts: Concepts,
+    arabic: FxHashMap<String, TokenIds>,
+    english: FxHashMap<String, TokenIds>,
+}
+
+impl Reader {
+    fn arabic_token(&mut self, token: &str) -> TokenIds {
+        if let Some(ids) = self.arabic.get(token) {
+            return *ids;
         }
-        if token.chars().any(|c| c.is_ascii_digit()) {
-            // COVID-19 style tokens are written alike in Arabic text.
-            add(&mut vector, concepts.id(&format!("L{token}")), 1.0);
-            continue;
-        }
-        let stem = english_stem(token);
-        words.push(concepts.id(&format!("E{stem}")));
-        if let Some(id) = concepts.get(&format!("L{token}")) {
-            // A Latin token the Arabic side carries as is (WHO, Twitter).
-            add(&mut vector, id, 1.0);
-        }
-        if ENGLISH_FUNCTION.contains(&token) {
-            continue;
-        }
-        let skeleton = crate::names::skeleton::skeleton(token);
-        if skeleton.len() >= 3 {
-            add(&mut vector, concepts.id(&format!("S{skeleton}")), 1.0);
-        }
+        let c = &mut self.concepts;
+        let ids = if let Some(key) = number_key(token) {
+            TokenIds { concept: Some(c.id(&key)), also: None, word: None }
+        } else if token.chars().any(|ch| ch.is_ascii_alphabetic()) {
+            TokenIds { concept: Some(c.id(&format!("L{token}"))), also: None, word: None }
+        } else {
+            let (_, stem) = strip_clitics(token);
+            let skeleton = if ARABIC_FUNCTION.contains(&token) { String::new() } else { arabic_skeleton(stem) };
+            TokenIds {
+                concept: (skeleton.len() >= 3).then(|| c.id(&format!("S{skeleton}"))),
+                also: None,
+                word: Some(c.id(&format!("A{stem}"))),
+            }
+        };
+        self.arabic.insert(token.to_string(), ids);
+        ids
     }
-    Sentence {
-        len: char_len(text),
-        vector: sorted(vector),
-        words,
+
+    fn english_token(&mut self, token: &str) -> TokenIds {
+        if let Some(ids) = self.english.get(token) {
+            return *ids;
+        }
+        let c = &mut self.concepts;
+        let ids = if let Some(key) = number_key(token) {
+            TokenIds { concept: Some(c.id(&key)), also: None, word: None }
+        } else if token.chars().any(|ch| ch.is_ascii_digit()) {
+            // COVID-19 style tokens are written alike in Arabic text.
+            TokenIds { concept: Some(c.id(&format!("L{token}"))), also: None, word: None }
+        } else {
+            // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
+            // side is read first.
+            let latin = c.get(&format!("L{token}"));
+            let skeleton = if ENGLISH_FUNCTION.contains(&token) {
+                String::new()
+            } else {
+                crate::names::skeleton::skeleton(token)
+            };
+            TokenIds {
+                concept: latin,
+                also: (skeleton.len() >= 3).then(|| c.id(&format!("S{skeleton}"))),
+                word: Some(c.id(&format!("E{}", english_stem(token)))),
+            }
+        };
+        self.english.insert(token.to_string(), ids);
+        ids
+    }
+
+    /// Reads an Arabic sentence. Read every Arabic sentence before the English ones.
+    pub(crate) fn arabic(&mut self, text: &str) -> Sentence {
+        let normalized = normalize(text);
+        let mut vector = FxHashMap::default();
+        let mut words = Vec::new();
+        punctuation(text, &mut self.concepts, &mut vector);
+        for token in tokens(&normalized) {
+            let ids = self.arabic_token(token);
+            words.extend(ids.word);
+            for id in ids.concept.into_iter().chain(ids.also) {
+                add(&mut vector, id, 1.0);
+            }
+        }
+        Sentence { len: char_len(text), vector: sorted(vector), words }
+    }
+
+    /// Reads an English sentence.
+    pub(crate) fn english(&mut self, text: &str) -> Sentence {
+        let folded = fold_english(text);
+        let mut vector = FxHashMap::default();
+        let mut words = Vec::new();
+        punctuation(text, &mut self.concepts, &mut vector);
+        for token in tokens(&folded) {
+            let ids = self.english_token(token);
+            words.extend(ids.word);
+            for id in ids.concept.into_iter().chain(ids.also) {
+                add(&mut vector, id, 1.0);
+            }
+        }
+        Sentence { len: char_len(text), vector: sorted(vector), words }
     }
 }
 
@@ -375,20 +411,20 @@ mod tests {
 
     #[test]
     fn numbers_meet_across_digit_systems_and_separators() {
-        let mut concepts = Concepts::default();
-        let ar = arabic("قتل ١٬٠٠٠ شخص في عام ٢٠١٩؟", &mut concepts);
-        let en = english("Were 1,000 people killed in 2019?", &mut concepts);
-        let idf = vec![1.0; concepts.len()];
+        let mut reader = Reader::default();
+        let ar = reader.arabic("قتل ١٬٠٠٠ شخص في عام ٢٠١٩؟");
+        let en = reader.english("Were 1,000 people killed in 2019?");
+        let idf = vec![1.0; reader.concepts.len()];
         // 1000, 2019 and the question mark.
         assert_eq!(shared(&ar.vector, &en.vector, &idf), 3.0);
     }
 
     #[test]
     fn latin_tokens_in_arabic_text_match() {
-        let mut concepts = Concepts::default();
-        let ar = arabic("أعلنت منظمة WHO عن تفشي COVID-19", &mut concepts);
-        let en = english("The WHO declared the COVID-19 outbreak", &mut concepts);
-        let idf = vec![1.0; concepts.len()];
+        let mut reader = Reader::default();
+        let ar = reader.arabic("أعلنت منظمة WHO عن تفشي COVID-19");
+        let en = reader.english("The WHO declared the COVID-19 outbreak");
+        let idf = vec![1.0; reader.concepts.len()];
         assert!(shared(&ar.vector, &en.vector, &idf) >= 2.0);
     }
 

@@ -28,7 +28,7 @@ mod features;
 mod lexicon;
 
 use dp::{best_path, Band, Model, Step};
-use features::{Concepts, Sentence, Vector};
+use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
@@ -48,7 +48,7 @@ pub const REVIEW_BELOW: f64 = 0.9;
 /// Up to this many cells the whole matrix is searched; beyond it, a band.
 const FULL_MATRIX_CELLS: usize = 400_000;
 /// Initial half-width of the band, in sentences.
-const BAND_WIDTH: usize = 20;
+const BAND_WIDTH: usize = 12;
 /// How far from where the lengths put a sentence its anchors are looked for, and how far a concept must
 /// be from its next occurrence to serve as one.
 const ANCHOR_WINDOW: usize = 60;
@@ -84,16 +84,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     en: &[E],
     blocks: &[(Range<usize>, Range<usize>)],
 ) -> Vec<Bead> {
-    let mut concepts = Concepts::default();
+    let mut reader = Reader::default();
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
-    let mut ar: Vec<Sentence> = ar
-        .iter()
-        .map(|s| features::arabic(s.as_ref(), &mut concepts))
-        .collect();
-    let mut en: Vec<Sentence> = en
-        .iter()
-        .map(|s| features::english(s.as_ref(), &mut concepts))
-        .collect();
+    let mut ar: Vec<Sentence> = ar.iter().map(|s| reader.arabic(s.as_ref())).collect();
+    let mut en: Vec<Sentence> = en.iter().map(|s| reader.english(s.as_ref())).collect();
+    let concepts = reader.concepts;
 
     // Pass 1: length and anchors.
     let idf = features::idf(&[&ar, &en], concepts.len());
