@@ -8,8 +8,11 @@
 //! gives for an Arabic word. Each sentence becomes a sorted sparse vector; two sentences match by the
 //! weight their vectors share, each concept weighted by its rarity (IDF) in the documents.
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 
+use crate::names::spot::Spotter;
+use crate::names::Authority;
 use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
 
 /// Interned concept ids: one table for both languages, so a shared id is a shared concept.
@@ -237,12 +240,24 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds { concept: Some(c.id(&key)), also: None, word: None }
+            TokenIds {
+                concept: Some(c.id(&key)),
+                also: None,
+                word: None,
+            }
         } else if token.chars().any(|ch| ch.is_ascii_alphabetic()) {
-            TokenIds { concept: Some(c.id(&format!("L{token}"))), also: None, word: None }
+            TokenIds {
+                concept: Some(c.id(&format!("L{token}"))),
+                also: None,
+                word: None,
+            }
         } else {
             let (_, stem) = strip_clitics(token);
-            let skeleton = if ARABIC_FUNCTION.contains(&token) { String::new() } else { arabic_skeleton(stem) };
+            let skeleton = if ARABIC_FUNCTION.contains(&token) {
+                String::new()
+            } else {
+                arabic_skeleton(stem)
+            };
             TokenIds {
                 concept: (skeleton.len() >= 3).then(|| c.id(&format!("S{skeleton}"))),
                 also: None,
@@ -259,10 +274,18 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds { concept: Some(c.id(&key)), also: None, word: None }
+            TokenIds {
+                concept: Some(c.id(&key)),
+                also: None,
+                word: None,
+            }
         } else if token.chars().any(|ch| ch.is_ascii_digit()) {
             // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds { concept: Some(c.id(&format!("L{token}"))), also: None, word: None }
+            TokenIds {
+                concept: Some(c.id(&format!("L{token}"))),
+                also: None,
+                word: None,
+            }
         } else {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
@@ -295,7 +318,11 @@ impl Reader {
                 add(&mut vector, id, 1.0);
             }
         }
-        Sentence { len: char_len(text), vector: sorted(vector), words }
+        Sentence {
+            len: char_len(text),
+            vector: sorted(vector),
+            words,
+        }
     }
 
     /// Reads an English sentence.
@@ -311,7 +338,94 @@ impl Reader {
                 add(&mut vector, id, 1.0);
             }
         }
-        Sentence { len: char_len(text), vector: sorted(vector), words }
+        Sentence {
+            len: char_len(text),
+            vector: sorted(vector),
+            words,
+        }
+    }
+}
+
+/// Counts repeated ids: a sorted vector with one weight per occurrence.
+fn counted(mut ids: Vec<u32>) -> Vector {
+    ids.sort_unstable();
+    let mut out: Vector = Vec::with_capacity(ids.len());
+    for id in ids {
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.1 += 1.0,
+            _ => out.push((id, 1.0)),
+        }
+    }
+    out
+}
+
+/// Adds the authority's names as concepts: each name spotted in an Arabic sentence (in any of its
+/// Arabic forms, with clitics), and found in an English sentence in its house spelling or a known
+/// variant (Hizbullah, Hezbollah). Multi-word names (Deir Al-Zour, Asa'ib Ahl Al-Haq) are what
+/// skeletons of single words miss.
+pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
+    authority: &Authority,
+    (ar_text, ar): (&[A], &mut [Sentence]),
+    (en_text, en): (&[E], &mut [Sentence]),
+    concepts: &mut Concepts,
+) {
+    let spotter = Spotter::new(authority);
+    let mut found: FxHashMap<usize, u32> = FxHashMap::default();
+    for (text, sentence) in ar_text.iter().zip(ar.iter_mut()) {
+        let ids: Vec<u32> = spotter
+            .spot(text.as_ref())
+            .into_iter()
+            .map(|spot| {
+                *found
+                    .entry(spot.name)
+                    .or_insert_with(|| concepts.id(&format!("N{}", spot.name)))
+            })
+            .collect();
+        if !ids.is_empty() {
+            sentence.vector = sum([&sentence.vector, &counted(ids)].into_iter());
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (&name, &id) in &found {
+        let name = &authority.names[name];
+        for form in std::iter::once(&name.english).chain(&name.variants) {
+            patterns.push(form.as_str());
+            owners.push(id);
+        }
+    }
+    let Ok(matcher) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return;
+    };
+    for (text, sentence) in en_text.iter().zip(en.iter_mut()) {
+        let text = text.as_ref();
+        let starts_word = |at: usize| {
+            text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        };
+        let ends_word = |at: usize| {
+            text[at..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+        };
+        let ids: Vec<u32> = matcher
+            .find_iter(text)
+            .filter(|m| starts_word(m.start()) && ends_word(m.end()))
+            .map(|m| owners[m.pattern().as_usize()])
+            .collect();
+        if !ids.is_empty() {
+            sentence.vector = sum([&sentence.vector, &counted(ids)].into_iter());
+        }
     }
 }
 
@@ -426,6 +540,31 @@ mod tests {
         let en = reader.english("The WHO declared the COVID-19 outbreak");
         let idf = vec![1.0; reader.concepts.len()];
         assert!(shared(&ar.vector, &en.vector, &idf) >= 2.0);
+    }
+
+    #[test]
+    fn authority_names_meet_in_any_spelling() {
+        let authority = Authority::shipped();
+        let mut reader = Reader::default();
+        let ar_text = ["قصفت طائرات مواقع لكتائب حزب الله قرب دير الزور"];
+        let en_text = ["Aircraft struck Kataib Hezbollah positions near Deir ez-Zor"];
+        let mut ar: Vec<Sentence> = ar_text.iter().map(|t| reader.arabic(t)).collect();
+        let mut en: Vec<Sentence> = en_text.iter().map(|t| reader.english(t)).collect();
+        let before = shared(
+            &ar[0].vector,
+            &en[0].vector,
+            &vec![1.0; reader.concepts.len()],
+        );
+        add_names(
+            &authority,
+            (&ar_text, &mut ar),
+            (&en_text, &mut en),
+            &mut reader.concepts,
+        );
+        let idf = vec![1.0; reader.concepts.len()];
+        // Hizbullah Brigades (a variant spelling) and Deir Al-Zour (a variant too) now meet.
+        let after = shared(&ar[0].vector, &en[0].vector, &idf);
+        assert!(after >= before + 2.0, "{before} -> {after}");
     }
 
     #[test]

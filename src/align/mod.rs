@@ -4,7 +4,7 @@
 //! (see [`dp`]). A bead's cost adds the shape's prior, Gale & Church's length cost (with the
 //! English/Arabic length ratio and its variance measured on the documents themselves) and minus the
 //! weight of what the two sides share ([`features`]): numbers, Latin-script tokens, consonant skeletons
-//! of names and loanwords, punctuation. The first pass's beads teach a word-translation table
+//! of names and loanwords, names of the authority in any known spelling, punctuation. The first pass's beads teach a word-translation table
 //! ([`lexicon`]), and the second pass adds its words to what the sides share: Moore's two-pass idea,
 //! with no dictionary from outside.
 //!
@@ -31,6 +31,8 @@ use dp::{best_path, Band, Model, Step};
 use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
+use crate::names::Authority;
+
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -53,20 +55,28 @@ const BAND_WIDTH: usize = 12;
 /// be from its next occurrence to serve as one.
 const ANCHOR_WINDOW: usize = 60;
 
+/// What the aligner may use besides the two texts.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The name authority: its names, in any spelling, anchor the sentences they occur in.
+    pub authority: Option<&'a Authority>,
+}
+
 /// Aligns two lists of sentences as one document.
 pub fn align<A: AsRef<str>, E: AsRef<str>>(ar: &[A], en: &[E]) -> Vec<Bead> {
-    align_blocks(ar, en, &[(0..ar.len(), 0..en.len())])
+    align_blocks(ar, en, &[(0..ar.len(), 0..en.len())], Options::default())
 }
 
 /// Aligns paragraphs: when both sides have the same number of paragraphs, each paragraph is aligned
 /// with its counterpart (a paragraph break is a hard boundary); otherwise the sentences are aligned as
 /// one flow. The lexicon is learned over the whole document either way. Sentence numbers in the beads
 /// count across paragraphs.
-pub fn align_paragraphs(ar: &[Vec<String>], en: &[Vec<String>]) -> Vec<Bead> {
+pub fn align_paragraphs(ar: &[Vec<String>], en: &[Vec<String>], options: Options) -> Vec<Bead> {
     let flat_ar: Vec<&str> = ar.iter().flatten().map(String::as_str).collect();
     let flat_en: Vec<&str> = en.iter().flatten().map(String::as_str).collect();
     if ar.len() != en.len() || ar.len() < 2 {
-        return align(&flat_ar, &flat_en);
+        let whole = [(0..flat_ar.len(), 0..flat_en.len())];
+        return align_blocks(&flat_ar, &flat_en, &whole, options);
     }
     let mut blocks = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -75,20 +85,29 @@ pub fn align_paragraphs(ar: &[Vec<String>], en: &[Vec<String>]) -> Vec<Bead> {
         i += pa.len();
         j += pe.len();
     }
-    align_blocks(&flat_ar, &flat_en, &blocks)
+    align_blocks(&flat_ar, &flat_en, &blocks, options)
 }
 
 /// Aligns each block (a pair of sentence ranges) on its own, sharing what is learned.
 fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
-    ar: &[A],
-    en: &[E],
+    ar_text: &[A],
+    en_text: &[E],
     blocks: &[(Range<usize>, Range<usize>)],
+    options: Options,
 ) -> Vec<Bead> {
     let mut reader = Reader::default();
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
-    let mut ar: Vec<Sentence> = ar.iter().map(|s| reader.arabic(s.as_ref())).collect();
-    let mut en: Vec<Sentence> = en.iter().map(|s| reader.english(s.as_ref())).collect();
-    let concepts = reader.concepts;
+    let mut ar: Vec<Sentence> = ar_text.iter().map(|s| reader.arabic(s.as_ref())).collect();
+    let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
+    let mut concepts = reader.concepts;
+    if let Some(authority) = options.authority {
+        features::add_names(
+            authority,
+            (ar_text, &mut ar),
+            (en_text, &mut en),
+            &mut concepts,
+        );
+    }
 
     // Pass 1: length and anchors.
     let idf = features::idf(&[&ar, &en], concepts.len());

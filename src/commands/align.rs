@@ -11,6 +11,7 @@ use super::Context;
 use crate::align::{self, Bead, REVIEW_BELOW};
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::{Format, ReadOptions};
+use crate::names::Authority;
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance};
 use crate::unit::{Annotation, Segment, Unit};
 
@@ -121,7 +122,22 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let en = Document::read(&cfg.english, cfg.segmented)?;
     let ar_sentences: Vec<&String> = ar.sentences().collect();
     let en_sentences: Vec<&String> = en.sentences().collect();
-    let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs);
+    // The user's own names too, when there is a memory; reading never creates one.
+    let authority = match ctx.db_path() {
+        Ok(db) if db.exists() => match ctx.open(OpenMode::ReadOnly).and_then(|s| Ok(s.names()?)) {
+            Ok(names) => Authority::with_user(names),
+            Err(e) if !cfg.import => {
+                eprintln!("warning: aligning without your own names: {e:#}");
+                Authority::shipped()
+            }
+            Err(e) => return Err(e),
+        },
+        _ => Authority::shipped(),
+    };
+    let options = align::Options {
+        authority: Some(&authority),
+    };
+    let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs, options);
     let text = |sentences: &[&String], range: &std::ops::Range<usize>| -> String {
         sentences[range.clone()]
             .iter()
