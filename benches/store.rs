@@ -9,32 +9,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{generate_tmx, median, repo_root, Corpus};
+use common::{generate_tmx, measure, median, repo_root, Corpus};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// Runs a command to completion and returns (seconds, peak resident memory in MiB).
-fn measure(cmd: &mut Command) -> (f64, f64) {
-    let started = Instant::now();
-    // Reaped by wait4 below: std's wait cannot report the child's peak memory.
-    #[allow(clippy::zombie_processes)]
-    let child = cmd.spawn().expect("spawn tm");
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value, and wait4 only writes into it.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waiting on our own child's pid; the pointers are to live locals.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let secs = started.elapsed().as_secs_f64();
-    assert!(
-        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "tm failed: {cmd:?}"
-    );
-    (secs, usage.ru_maxrss as f64 / 1024.0)
 }
 
 fn main() {

@@ -8,6 +8,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
 /// A deterministic pseudo-random stream (SplitMix64): benchmark data must be the same on every run.
 pub struct Rng(u64);
@@ -160,4 +162,23 @@ pub fn generate_tmx(path: &Path, units: usize, corpus: &Corpus) -> std::io::Resu
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
+}
+
+/// Runs a command to completion and returns (seconds, peak resident memory in MiB).
+pub fn measure(cmd: &mut Command) -> (f64, f64) {
+    let started = Instant::now();
+    // Reaped by wait4 below: std's wait cannot report the child's peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = cmd.spawn().expect("spawn tm");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting on our own child's pid; the pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let secs = started.elapsed().as_secs_f64();
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "tm failed: {cmd:?}"
+    );
+    (secs, usage.ru_maxrss as f64 / 1024.0)
 }

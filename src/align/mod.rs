@@ -49,11 +49,16 @@ pub const REVIEW_BELOW: f64 = 0.9;
 
 /// Up to this many cells the whole matrix is searched; beyond it, a band.
 const FULL_MATRIX_CELLS: usize = 400_000;
-/// Initial half-width of the band, in sentences.
-const BAND_WIDTH: usize = 12;
+/// Half-width of the first pass's band, in sentences: wide enough that the path seldom runs along its
+/// edge (each time it does, the pass is run again around the path).
+const BAND_WIDTH: usize = 16;
+/// Half-width of the second pass's band, around the first pass's path (which is nearly right).
+const BAND_WIDTH_2: usize = 8;
 /// How far from where the lengths put a sentence its anchors are looked for, and how far a concept must
 /// be from its next occurrence to serve as one.
 const ANCHOR_WINDOW: usize = 60;
+/// How far (in sentences) an anchor may sit from the line through its neighbours.
+const KINK: f64 = 8.0;
 
 /// What the aligner may use besides the two texts.
 #[derive(Clone, Copy, Default)]
@@ -187,7 +192,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         } else {
             let mut points = vec![(0, 0)];
             points.extend(previous.iter().map(|s| (s.i + s.a, s.j + s.b)));
-            Band::around(&points, ra.len(), re.len(), BAND_WIDTH / 2)
+            Band::around(&points, ra.len(), re.len(), BAND_WIDTH_2)
         };
         for s in best_path(&model, band, true) {
             beads.push(Bead {
@@ -250,19 +255,21 @@ fn band(model: &Model) -> Band {
     if n * m <= FULL_MATRIX_CELLS {
         return Band::full(n, m);
     }
+    // Characters before each sentence, on each side (n + 1 and m + 1 entries).
+    let starts = |side: &[Sentence]| -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain(side.iter().scan(0.0, |acc, s| {
+                *acc += s.len;
+                Some(*acc)
+            }))
+            .collect()
+    };
+    let (starts_ar, starts_en) = (starts(model.ar), starts(model.en));
     // Where lengths put each Arabic sentence on the English side.
-    let mut ends_en = Vec::with_capacity(m);
-    let mut total = 0.0;
-    for s in model.en {
-        total += s.len;
-        ends_en.push(total);
-    }
-    let mut guess = Vec::with_capacity(n);
-    let mut reached = 0.0;
-    for s in model.ar {
-        guess.push(ends_en.partition_point(|&e| e < reached * model.ratio));
-        reached += s.len;
-    }
+    let guess: Vec<usize> = starts_ar[..n]
+        .iter()
+        .map(|&c| starts_en.partition_point(|&e| e < c * model.ratio).min(m))
+        .collect();
     // Occurrences of each concept, in sentence order.
     let mut on_ar: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (i, s) in model.ar.iter().enumerate() {
@@ -298,8 +305,35 @@ fn band(model: &Model) -> Band {
     // By Arabic sentence, and within one by English sentence descending, so that two anchors of one
     // Arabic sentence never chain.
     anchors.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
-    let mut points = vec![(0, 0)];
-    points.extend(increasing_chain(&anchors));
+    let mut chain = vec![(0, 0)];
+    chain.extend(increasing_chain(&anchors));
+    chain.push((n, m));
+    // A wrong anchor can still be in order (a number repeated a few lines on): it shows as a kink, far
+    // from the line between its neighbours. Drop those.
+    let mut kept = vec![chain[0]];
+    for k in 1..chain.len() - 1 {
+        let ((i0, j0), (i, j), (i1, j1)) = (*kept.last().unwrap(), chain[k], chain[k + 1]);
+        let expected =
+            j0 as f64 + (j1 as f64 - j0 as f64) * (i - i0) as f64 / (i1 - i0).max(1) as f64;
+        if (j as f64 - expected).abs() <= KINK {
+            kept.push((i, j));
+        }
+    }
+    kept.push((n, m));
+    let chain = kept;
+    // Between two anchors, follow the lengths (with that stretch's own ratio) rather than a straight
+    // line: short dialogue lines and long paragraphs do not advance alike.
+    let mut points = Vec::with_capacity(n + 1);
+    for w in chain.windows(2) {
+        let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+        let (ca, ce) = (starts_ar[i1] - starts_ar[i0], starts_en[j1] - starts_en[j0]);
+        let ratio = if ca > 0.0 { ce / ca } else { 0.0 };
+        for i in i0..i1 {
+            let target = starts_en[j0] + (starts_ar[i] - starts_ar[i0]) * ratio;
+            let j = starts_en[j0..=j1].partition_point(|&e| e < target) + j0;
+            points.push((i, j.min(j1)));
+        }
+    }
     points.push((n, m));
     Band::around(&points, n, m, BAND_WIDTH)
 }
