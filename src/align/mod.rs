@@ -65,6 +65,9 @@ const KINK: f64 = 8.0;
 pub struct Options<'a> {
     /// The name authority: its names, in any spelling, anchor the sentences they occur in.
     pub authority: Option<&'a Authority>,
+    /// Pairs already known to be translations (Arabic, English), e.g. from the memory: the word table
+    /// learns from them as well as from the first pass, which helps most on short documents.
+    pub examples: &'a [(String, String)],
 }
 
 /// Aligns two lists of sentences as one document.
@@ -104,18 +107,13 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
     let mut ar: Vec<Sentence> = ar_text.iter().map(|s| reader.arabic(s.as_ref())).collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
-    let mut concepts = reader.concepts;
     if let Some(authority) = options.authority {
-        features::add_names(
-            authority,
-            (ar_text, &mut ar),
-            (en_text, &mut en),
-            &mut concepts,
-        );
+        let concepts = &mut reader.concepts;
+        features::add_names(authority, (ar_text, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.
-    let idf = features::idf(&[&ar, &en], concepts.len());
+    let idf = features::idf(&[&ar, &en], reader.concepts.len());
     let (ratio, variance) = (length_ratio(&ar, &en), 6.8);
     let first: Vec<Vec<Step>> = blocks
         .iter()
@@ -137,6 +135,25 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     let common = (ar.len().max(en.len()) as u32 / 10).max(20);
     let useful = |w: &u32| (2..=common).contains(&frequency[w]);
     let mut counts = lexicon::Counts::default();
+    // Known pairs teach the words the document has, even those it has once.
+    let in_document = |w: &u32| frequency.get(w).is_some_and(|&f| f <= common);
+    for (a, e) in options.examples {
+        let words_ar: Vec<u32> = reader
+            .arabic(a)
+            .words
+            .into_iter()
+            .filter(in_document)
+            .collect();
+        let words_en: Vec<u32> = reader
+            .english(e)
+            .words
+            .into_iter()
+            .filter(in_document)
+            .collect();
+        if !words_ar.is_empty() && !words_en.is_empty() {
+            counts.add(&words_ar, &words_en);
+        }
+    }
     let mut one_to_one = Vec::new();
     for ((ra, re), steps) in blocks.iter().zip(&first) {
         for s in steps.iter().filter(|s| s.a > 0 && s.b > 0) {
@@ -183,7 +200,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     }
 
     // Pass 2: everything, in a band around pass 1's path.
-    let idf = features::idf(&[&ar, &en], concepts.len());
+    let idf = features::idf(&[&ar, &en], reader.concepts.len());
     let mut beads = Vec::new();
     for ((ra, re), previous) in blocks.iter().zip(&first) {
         let model = Model::new(&ar[ra.clone()], &en[re.clone()], &idf, ratio, variance, 1.0);

@@ -122,20 +122,21 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let en = Document::read(&cfg.english, cfg.segmented)?;
     let ar_sentences: Vec<&String> = ar.sentences().collect();
     let en_sentences: Vec<&String> = en.sentences().collect();
-    // The user's own names too, when there is a memory; reading never creates one.
-    let authority = match ctx.db_path() {
-        Ok(db) if db.exists() => match ctx.open(OpenMode::ReadOnly).and_then(|s| Ok(s.names()?)) {
-            Ok(names) => Authority::with_user(names),
+    // With a memory, its names (the user's own too) and its latest pairs help; reading never creates one.
+    let (authority, examples) = match ctx.db_path() {
+        Ok(db) if db.exists() => match memory_help(ctx, &cfg) {
+            Ok(help) => help,
             Err(e) if !cfg.import => {
-                eprintln!("warning: aligning without your own names: {e:#}");
-                Authority::shipped()
+                eprintln!("warning: aligning without the memory: {e:#}");
+                (Authority::shipped(), Vec::new())
             }
             Err(e) => return Err(e),
         },
-        _ => Authority::shipped(),
+        _ => (Authority::shipped(), Vec::new()),
     };
     let options = align::Options {
         authority: Some(&authority),
+        examples: &examples,
     };
     let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs, options);
     let text = |sentences: &[&String], range: &std::ops::Range<usize>| -> String {
@@ -268,6 +269,17 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// How many of the memory's latest pairs the aligner learns words from: enough to know a newsroom's
+/// vocabulary, few enough to read in a fraction of a second.
+const MEMORY_EXAMPLES: usize = 20_000;
+
+/// The memory's authority and its latest pairs.
+fn memory_help(ctx: &Context, cfg: &AlignConfig) -> Result<(Authority, Vec<(String, String)>)> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let examples = store.recent_pairs(&cfg.src, &cfg.tgt, MEMORY_EXAMPLES)?;
+    Ok((Authority::with_user(store.names()?), examples))
 }
 
 /// A TSV field: tabs and line breaks would break the row, so they become spaces.

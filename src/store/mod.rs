@@ -368,6 +368,33 @@ impl Store {
         Ok(n)
     }
 
+    /// The texts of the `limit` most recently stored units of a language pair, newest first: examples of
+    /// translation for whoever learns from the memory (the aligner's word table).
+    pub fn recent_pairs(
+        &self,
+        src: &str,
+        tgt: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT src_lang, tgt_lang, source, target FROM units ORDER BY id DESC")
+            .map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            if out.len() == limit {
+                break;
+            }
+            let (s, t): (String, String) = (row.get(0).map_err(&err)?, row.get(1).map_err(&err)?);
+            if crate::unit::language_matches(src, &s) && crate::unit::language_matches(tgt, &t) {
+                out.push((row.get(2).map_err(&err)?, row.get(3).map_err(&err)?));
+            }
+        }
+        Ok(out)
+    }
+
     /// One unit by id.
     pub fn get(&self, id: i64) -> Result<Option<Unit>> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = ?1");

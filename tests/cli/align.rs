@@ -391,3 +391,48 @@ fn empty_and_one_sided_documents_do_not_fail() {
     ]);
     assert!(out.is_empty());
 }
+
+#[test]
+fn the_memory_teaches_the_aligner_words() {
+    // A hard document (short dialogue lines, where lengths say little), and a memory of other TICO-19
+    // pairs from the same field.
+    let sb = Sandbox::new();
+    let doc = tico_document(0, 150);
+    let ar = write_lines(&sb, "ar.txt", &doc.ar);
+    let en = write_lines(&sb, "en.txt", &doc.en);
+    let beads = |sb: &Sandbox| -> Vec<String> {
+        let out = sb.stdout(&["align", "--segmented", "--format", "beads", &ar, &en]);
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    };
+    let alone = strict_f1(&doc.gold, &beads(&sb));
+    let read = ReadOptions::new("ar", "en");
+    let others: Vec<String> = open_units(
+        &fixture("tests/fixtures/tico19/all.en-ar.tmx"),
+        Format::Tmx,
+        &read,
+    )
+    .unwrap()
+    .skip(1000)
+    .map(|u| u.unwrap())
+    .map(|u| {
+        format!(
+            "{}\t{}",
+            u.source.text.replace(['\t', '\n'], " "),
+            u.target.text.replace(['\t', '\n'], " ")
+        )
+    })
+    .collect();
+    let memory = sb.path("memory.tsv");
+    std::fs::write(&memory, others.join("\n") + "\n").unwrap();
+    sb.stdout(&["import", "--no-header", &memory.to_string_lossy()]);
+    let helped = strict_f1(&doc.gold, &beads(&sb));
+    eprintln!("strict F1 {alone:.3} alone, {helped:.3} with the memory");
+    assert!(
+        helped > alone,
+        "strict F1 {alone:.3} alone, {helped:.3} with the memory"
+    );
+}
