@@ -159,28 +159,56 @@ impl Band {
             let centre = centre.round() as usize;
             rows.push((centre.saturating_sub(width), (centre + width).min(m)));
         }
-        // Make the band connected: each row reaches at least where the previous one starts.
-        for i in 1..=n {
-            rows[i].0 = rows[i].0.max(rows[i - 1].0).min(rows[i].1);
-        }
-        for i in (0..n).rev() {
-            rows[i].1 = rows[i].1.min(rows[i + 1].1).max(rows[i].0);
-        }
-        rows[0].0 = 0;
-        rows[n].1 = m;
-        // And overlaps it, so that a deletion bead (1-0) can always step down a row.
-        for i in 1..=n {
-            rows[i].0 = rows[i].0.min(rows[i - 1].1);
-        }
-        Band { rows }
+        let mut band = Band { rows };
+        band.connect(m);
+        band
     }
 
-    /// Whether a path cell lies on an edge the band could have been wider at.
-    fn touches_edge(&self, path: &[(usize, usize)], m: usize) -> bool {
-        path.iter().any(|&(i, j)| {
-            let (lo, hi) = self.rows[i];
-            (lo > 0 && j <= lo + 1) || (hi < m && j + 1 >= hi)
-        })
+    /// Makes every cell reachable from the start: the low edge never moves back, and each row starts
+    /// where the row before reaches (a deletion bead, 1-0, steps straight down), so the first cell of a
+    /// row is reachable and the rest by 0-1 beads. A high edge may move back: cells beyond the next
+    /// row's reach are dead ends the best path never takes.
+    fn connect(&mut self, m: usize) {
+        let rows = &mut self.rows;
+        let n = rows.len() - 1;
+        rows[0].0 = 0;
+        rows[n].1 = m;
+        for i in 1..=n {
+            rows[i].0 = rows[i].0.max(rows[i - 1].0).min(rows[i - 1].1);
+            rows[i].1 = rows[i].1.max(rows[i].0);
+        }
+    }
+
+    /// The rows where a path cell lies on an edge the band could have been wider at, and on which side
+    /// (true: the high side).
+    fn touches(&self, path: &[Step], m: usize) -> Vec<(usize, bool)> {
+        path.iter()
+            .filter_map(|s| {
+                let (lo, hi) = self.rows[s.i];
+                if lo > 0 && s.j <= lo + 1 {
+                    Some((s.i, false))
+                } else if hi < m && s.j + 1 >= hi {
+                    Some((s.i, true))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Widens the band by `extra` on the touched side, over `reach` rows either side of each touch.
+    fn widen_near(&mut self, touches: &[(usize, bool)], extra: usize, reach: usize, m: usize) {
+        let n = self.rows.len() - 1;
+        for &(i, high) in touches {
+            for row in &mut self.rows[i.saturating_sub(reach)..=(i + reach).min(n)] {
+                if high {
+                    row.1 = (row.1 + extra).min(m);
+                } else {
+                    row.0 = row.0.saturating_sub(extra);
+                }
+            }
+        }
+        self.connect(m);
     }
 
     fn is_full(&self, m: usize) -> bool {
@@ -206,21 +234,20 @@ pub(crate) struct Step {
 /// there), the band is moved to follow the path, and widened if moving it twice did not help.
 pub(crate) fn best_path(model: &Model, mut band: Band, confidence: bool) -> Vec<Step> {
     let (n, m) = (model.ar.len(), model.en.len());
-    let mut width = band.rows.iter().map(|(lo, hi)| hi - lo).max().unwrap_or(0) / 2;
-    let mut tries = 0;
+    let width = band.rows.iter().map(|(lo, hi)| hi - lo).max().unwrap_or(0) / 2;
+    let mut extra = width.max(8);
     loop {
         let steps = solve(model, &band, confidence);
-        let corners: Vec<(usize, usize)> = steps.iter().map(|s| (s.i, s.j)).collect();
-        if band.is_full(m) || !band.touches_edge(&corners, m) {
+        let touches = band.touches(&steps, m);
+        if touches.is_empty() || band.is_full(m) {
             return steps;
         }
-        tries += 1;
-        if tries % 3 == 0 {
-            width = (width * 2).max(8);
-        }
+        // Follow the path, and open the band further where it was held back, more each time.
         let mut points = vec![(0, 0)];
         points.extend(steps.iter().map(|s| (s.i + s.a, s.j + s.b)));
         band = Band::around(&points, n, m, width);
+        band.widen_near(&touches, extra, 4 * extra, m);
+        extra *= 2;
     }
 }
 
@@ -421,12 +448,21 @@ mod tests {
     }
 
     #[test]
+    fn band_widens_only_near_where_the_path_was_held_back() {
+        let mut band = Band::around(&[(0, 0), (100, 100)], 100, 100, 5);
+        band.widen_near(&[(50, true)], 20, 10, 100);
+        assert_eq!(band.rows[50].1, 75);
+        assert_eq!(band.rows[90].1, 95);
+        assert_eq!(band.rows[50].0, 45);
+    }
+
+    #[test]
     fn band_is_connected_and_reaches_both_corners() {
         let band = Band::around(&[(0, 0), (50, 10), (100, 100)], 100, 100, 3);
         assert_eq!(band.rows[0].0, 0);
         assert_eq!(band.rows[100].1, 100);
         for w in band.rows.windows(2) {
-            assert!(w[1].0 >= w[0].0 && w[1].1 >= w[0].1 && w[1].0 <= w[0].1 + 1);
+            assert!(w[1].0 >= w[0].0 && w[1].0 <= w[0].1 && w[1].1 >= w[1].0);
         }
     }
 }
