@@ -6,14 +6,16 @@
 //!
 //! - Training aligns each example letter by letter with expectation-maximisation (which English
 //!   substrings each Arabic letter tends to produce), takes each example's best alignment as a graphone
-//!   sequence, and counts graphone trigrams, bigrams and unigrams.
+//!   sequence, and counts graphone n-grams up to 4-grams.
 //! - Rendering searches, left to right with a beam, the graphone sequences whose Arabic side is the input
-//!   and scores them with the interpolated trigram model; the best one's English side is the answer.
+//!   and scores them with the interpolated (Witten-Bell) 4-gram model; the best one's English side is the
+//!   answer. Loading compiles the counts into search tables: every history is a node, and each node has,
+//!   per Arabic letter, one cache line of its options' counts and the nodes they lead to, so a search
+//!   step makes no hash look-ups.
 //!
 //! The model is text (`tm/translit.model`): the counts, one n-gram per line. `tm names train` builds it
 //! from public tables of names (see BENCHMARKS.md for its data and its accuracy).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 // Deterministic hashing: training sums floats in map order, so the same data must give the same model.
@@ -162,53 +164,131 @@ fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Opti
 
 /// Order of the n-gram model (graphones of context + 1).
 const ORDER: usize = 4;
-/// Padding in n-gram keys shorter than [`ORDER`].
+/// Padding in n-gram keys shorter than [`ORDER`], and "no such history" in the search tables.
 const NONE: u32 = u32::MAX;
 
 type Key = [u32; ORDER];
+/// A history: the last ORDER - 1 graphones, oldest first, padded with [`NONE`] at the front.
+type History = [u32; ORDER - 1];
 
-/// What follows one history: total count, and (graphone, count) sorted by graphone.
-#[derive(Default)]
-struct Followers {
+/// Hypotheses kept at each letter.
+const BEAM: usize = 8;
+/// Graphones tried per letter.
+const OPTIONS: usize = 8;
+/// The best candidates of a step that are ranked; the beam is filled from them (some are duplicates).
+const WINDOW: usize = 3 * BEAM;
+
+/// The Arabic letters the model reads (U+0621..=U+064A), numbered from 0: bits of a `u64`.
+const FIRST_LETTER: u32 = 0x0621;
+const LETTER_COUNT: usize = 0x064A - 0x0621 + 1;
+
+/// The number of an Arabic letter the model reads ([`letters`]), or `None`.
+fn letter_index(c: char) -> Option<usize> {
+    let i = (c as u32).wrapping_sub(FIRST_LETTER) as usize;
+    (i < LETTER_COUNT && c != '\u{0640}').then_some(i)
+}
+
+/// What follows one history, as counted: total, distinct graphones, word edges.
+#[derive(Clone, Copy, Default)]
+struct Stats {
     total: f64,
-    next: Vec<(u32, f64)>,
+    types: f64,
+    edge: f64,
 }
 
-impl Followers {
-    /// Witten-Bell: mixes this history's counts with the lower-order probability `lower`.
-    fn mix(&self, g: u32, lower: f64) -> f64 {
-        let c = self
-            .next
-            .binary_search_by_key(&g, |x| x.0)
-            .map_or(0.0, |i| self.next[i].1);
-        let types = self.next.len() as f64;
-        (c + types * lower) / (self.total + types)
-    }
+/// One history in the search tables: its Witten-Bell statistics and where its entries are (half a
+/// cache line).
+#[derive(Clone, Copy, Default)]
+#[repr(align(32))]
+struct Node {
+    /// How many distinct graphones were seen after it; 0 for a history never seen itself (kept only
+    /// to lead to its longer ones), which the probabilities skip.
+    types: f64,
+    /// Total count of the graphones seen after it, plus `types`.
+    d: f64,
+    /// The letters it has an entry for (bit = letter number); the k-th of them is entry `base + k`.
+    mask: u64,
+    base: u32,
 }
 
-/// A search hypothesis: score, the last ORDER-1 graphones, its graphone, its parent's index.
-type Hypothesis = (f64, [u32; ORDER - 1], u32, usize);
+/// One letter's options after one history: their counts (0 when never seen) and the node of the
+/// history extended by each ([`NONE`] if the model has none), side by side so that the step that
+/// reads the counts finds the next nodes in cache.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Entry {
+    counts: [f64; OPTIONS],
+    next: [u32; OPTIONS],
+}
+
+const EMPTY: Entry = Entry {
+    counts: [0.0; OPTIONS],
+    next: [NONE; OPTIONS],
+};
+
+/// One part of an entry while the tables are built: (node, letter), option, and the option's count (`Ok`)
+/// or the node it leads to (`Err`).
+type EntryItem = ((u32, u8), u8, Result<f64, u32>);
+
+/// The graphones one Arabic letter may be written as (the [`OPTIONS`] most frequent), most frequent first.
+#[derive(Clone, Copy, Default)]
+struct LetterOptions {
+    ids: [u32; OPTIONS],
+    len: usize,
+    /// Their unigram probabilities (1 past `len`).
+    unigram: [f64; OPTIONS],
+}
+
+/// One history of a hypothesis, as the next step reads it.
+#[derive(Clone, Copy, Default)]
+struct Level {
+    /// The node's `types` (0: no such history, skipped) and `total + types`.
+    types: f64,
+    d: f64,
+    /// The node's entry for the next letter (0 when it has none).
+    entry: u32,
+}
+
+/// A search hypothesis.
+#[derive(Clone, Copy)]
+struct Hypothesis {
+    /// Probability of the path, rescaled at each step.
+    score: f64,
+    /// The last ORDER-1 graphones, oldest first; the last is this hypothesis's own graphone.
+    h: History,
+    /// Nodes of the histories of the last two and three graphones ([`NONE`] when the model has no such
+    /// history); the node of the last graphone alone is its id.
+    n2: u32,
+    n3: u32,
+    /// Index of the parent hypothesis.
+    parent: u32,
+    /// The histories of the last one, two and three graphones for the next letter, looked up when the
+    /// hypothesis is made (the look-ups of a step's hypotheses then overlap).
+    levels: [Level; ORDER - 1],
+}
 
 /// A trained model: graphone n-gram counts and, per Arabic letter, the graphones it may be written as.
 #[derive(Default)]
 pub struct Model {
     /// Graphones by id (`letter` + English piece; id 0 is the word edge).
     graphones: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     /// Counts of n-grams of every order 1..=ORDER, keys padded with NONE at the front.
     counts: rustc_hash::FxHashMap<Key, f64>,
-    /// For each history (n-gram without its last graphone): the total count after it, and the graphones
-    /// seen after it with their counts, sorted by id. Rendering looks a history up once and then scans
-    /// this short list for each candidate, instead of hashing every n-gram.
-    history: rustc_hash::FxHashMap<Key, Followers>,
-    /// The histories of one graphone, by its id: the look-up every candidate makes, kept out of the map.
-    history1: Vec<Option<Followers>>,
-    total: f64,
-    /// Unigram probability of each graphone (add-0.1 smoothed), by id: the innermost term of every
-    /// probability, so kept out of the hash map.
+    /// Unigram probability of each graphone (add-0.1 smoothed), by id.
     unigram: Vec<f64>,
-    /// Arabic letter → ids of the graphones seen for it.
-    options: rustc_hash::FxHashMap<char, Vec<u32>>,
+    /// The search tables, derived from the counts. Every history of one to ORDER-1 graphones is a node:
+    /// node `g` below `graphones.len()` is the history of graphone `g` alone, the longer ones follow.
+    nodes: Vec<Node>,
+    /// Count of the word edge after each node.
+    edges: Vec<f64>,
+    /// Per (history, letter) entries, in node order then letter order; entry 0 is [`EMPTY`]. A search
+    /// step reads one entry per history instead of searching follower lists or hashing n-grams.
+    entries: Vec<Entry>,
+    /// Options by letter number.
+    letter_options: Vec<LetterOptions>,
+    /// Nodes of the word-start histories `^ ^` and `^ ^ ^` (normally [`NONE`]).
+    start: [u32; 2],
 }
 
 /// The key of the n-gram `items` (at most ORDER long).
@@ -216,6 +296,17 @@ fn key(items: &[u32]) -> Key {
     let mut k = [NONE; ORDER];
     k[ORDER - items.len()..].copy_from_slice(items);
     k
+}
+
+/// The node of history `h`: a graphone's own id for one graphone, a new node the first time otherwise.
+fn node_id(ids: &mut FxHashMap<History, u32>, nodes: &mut Vec<Stats>, h: History) -> u32 {
+    if h[..ORDER - 2].iter().all(|&x| x == NONE) {
+        return h[ORDER - 2];
+    }
+    *ids.entry(h).or_insert_with(|| {
+        nodes.push(Stats::default());
+        (nodes.len() - 1) as u32
+    })
 }
 
 impl Model {
@@ -230,9 +321,16 @@ impl Model {
     }
 
     fn empty() -> Model {
-        let mut m = Model::default();
+        let mut m = Model::empty_tables();
         m.id(EDGE);
         m
+    }
+
+    fn empty_tables() -> Model {
+        Model {
+            start: [NONE; 2],
+            ..Model::default()
+        }
     }
 
     /// Trains on (Arabic, English, weight) examples.
@@ -282,171 +380,401 @@ impl Model {
         }
     }
 
-    /// Derives the history statistics and per-letter options from the counts.
+    /// Derives the unigram probabilities, the per-letter options (each letter's [`OPTIONS`] most frequent
+    /// graphones: the rest almost never win and cost time at every step of the search) and the search
+    /// tables from the counts.
     fn finish(&mut self) {
-        self.history.clear();
-        self.options.clear();
-        self.total = 0.0;
-        for (k, c) in &self.counts {
-            let len = k.iter().filter(|&&x| x != NONE).count();
-            if len == 1 {
-                self.total += c;
-                let g = &self.graphones[k[ORDER - 1] as usize];
-                if let Some(a) = g.chars().next().filter(|_| g != EDGE) {
-                    self.options.entry(a).or_default().push(k[ORDER - 1]);
+        let n = self.graphones.len();
+        let mut total = 0.0;
+        let mut options: FxHashMap<char, Vec<u32>> = FxHashMap::default();
+        let mut ids: FxHashMap<History, u32> = FxHashMap::default();
+        let mut stats = vec![Stats::default(); n];
+        // (history node, graphone, count) of every n-gram longer than one.
+        let mut followers: Vec<(u32, u32, f64)> = Vec::new();
+        // Sums in the map's order (deterministic), as the probabilities have always been computed.
+        for (k, &c) in &self.counts {
+            let g = k[ORDER - 1];
+            if k[ORDER - 2] == NONE {
+                total += c;
+                let s = &self.graphones[g as usize];
+                if let Some(a) = s.chars().next().filter(|_| s != EDGE) {
+                    options.entry(a).or_default().push(g);
                 }
-                let _ = c;
             } else {
-                let mut h = [NONE; ORDER];
-                h[1..].copy_from_slice(&k[..ORDER - 1]);
-                let e = self.history.entry(h).or_default();
-                e.total += c;
-                e.next.push((k[ORDER - 1], *c));
+                let mut h = [NONE; ORDER - 1];
+                h.copy_from_slice(&k[..ORDER - 1]);
+                let id = node_id(&mut ids, &mut stats, h);
+                let node = &mut stats[id as usize];
+                node.total += c;
+                node.types += 1.0;
+                if g == 0 {
+                    node.edge = c;
+                }
+                followers.push((id, g, c));
             }
         }
-        for f in self.history.values_mut() {
-            f.next.sort_unstable_by_key(|x| x.0);
-        }
-        self.history1 = (0..self.graphones.len()).map(|_| None).collect();
-        let singles: Vec<Key> = self
-            .history
-            .keys()
-            .filter(|k| k.iter().filter(|&&x| x != NONE).count() == 1)
-            .copied()
-            .collect();
-        for k in singles {
-            if let Some(f) = self.history.remove(&k) {
-                self.history1[k[ORDER - 1] as usize] = Some(f);
-            }
-        }
-        let n = self.graphones.len() as f64;
-        self.unigram = (0..self.graphones.len() as u32)
+        self.unigram = (0..n as u32)
             .map(|g| {
-                (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1) / (self.total + 0.1 * n)
+                (self.counts.get(&key(&[g])).copied().unwrap_or(0.0) + 0.1)
+                    / (total + 0.1 * n as f64)
             })
             .collect();
-        self.prune_options();
+        let count = |g: u32| self.counts.get(&key(&[g])).copied().unwrap_or(0.0);
+        self.letter_options = vec![LetterOptions::default(); LETTER_COUNT];
+        // Each graphone's (letter number, option number), when it is an option.
+        let mut option_of: Vec<Option<(u8, u8)>> = vec![None; n];
+        for (a, mut opts) in options {
+            opts.sort_by(|x, y| count(*y).total_cmp(&count(*x)));
+            opts.truncate(OPTIONS);
+            let Some(li) = letter_index(a) else { continue };
+            let lo = &mut self.letter_options[li];
+            lo.len = opts.len();
+            lo.unigram = [1.0; OPTIONS];
+            for (j, &g) in opts.iter().enumerate() {
+                lo.ids[j] = g;
+                lo.unigram[j] = self.unigram[g as usize];
+                option_of[g as usize] = Some((li as u8, j as u8));
+            }
+        }
+        // A longer history leads from its prefix: every prefix needs a node, even one never seen as a
+        // history itself (then `types` stays 0).
+        let longer: Vec<History> = ids.keys().copied().collect();
+        for h in longer {
+            let mut prefix = [NONE; ORDER - 1];
+            prefix[1..].copy_from_slice(&h[..ORDER - 2]);
+            if prefix[ORDER - 3] != NONE {
+                node_id(&mut ids, &mut stats, prefix);
+            }
+        }
+        // Entries: ((node, letter), option, count or longer node).
+        let mut items: Vec<EntryItem> = Vec::new();
+        for (id, g, c) in followers {
+            if let Some((li, j)) = option_of[g as usize] {
+                items.push(((id, li), j, Ok(c)));
+            }
+        }
+        for (h, &id) in &ids {
+            let mut prefix = [NONE; ORDER - 1];
+            prefix[1..].copy_from_slice(&h[..ORDER - 2]);
+            let from = if prefix[ORDER - 3] == NONE {
+                prefix[ORDER - 2]
+            } else {
+                ids[&prefix]
+            };
+            if let Some((li, j)) = option_of[h[ORDER - 2] as usize] {
+                items.push(((from, li), j, Err(id)));
+            }
+        }
+        items.sort_unstable_by_key(|x| x.0);
+        let mut nodes: Vec<Node> = stats
+            .iter()
+            .map(|x| Node {
+                types: x.types,
+                d: x.total + x.types,
+                ..Node::default()
+            })
+            .collect();
+        self.edges = stats.iter().map(|x| x.edge).collect();
+        self.entries = vec![EMPTY];
+        for group in items.chunk_by(|x, y| x.0 == y.0) {
+            let (id, li) = group[0].0;
+            let mut counts = [0.0; OPTIONS];
+            let mut next = [NONE; OPTIONS];
+            for &(_, j, v) in group {
+                match v {
+                    Ok(c) => counts[j as usize] = c,
+                    Err(longer) => next[j as usize] = longer,
+                }
+            }
+            let node = &mut nodes[id as usize];
+            if node.mask == 0 {
+                node.base = self.entries.len() as u32;
+            }
+            node.mask |= 1 << li;
+            self.entries.push(Entry { counts, next });
+        }
+        self.start = [
+            ids.get(&[NONE, 0, 0]).copied().unwrap_or(NONE),
+            ids.get(&[0, 0, 0]).copied().unwrap_or(NONE),
+        ];
+        self.nodes = nodes;
     }
 
-    /// Keeps, for each letter, its [`OPTIONS`] most frequent graphones: the rest almost never win and cost
-    /// time at every step of the search.
-    fn prune_options(&mut self) {
-        for opts in self.options.values_mut() {
-            opts.sort_by(|a, b| {
-                let ca = self.counts.get(&key(&[*a])).copied().unwrap_or(0.0);
-                let cb = self.counts.get(&key(&[*b])).copied().unwrap_or(0.0);
-                cb.total_cmp(&ca)
-            });
-            opts.truncate(OPTIONS);
+    /// The entry of `node` for letter `li` (the empty entry 0 when it has none).
+    #[inline]
+    fn entry(node: &Node, li: usize) -> usize {
+        let bit = 1u64 << li;
+        if node.mask & bit == 0 {
+            0
+        } else {
+            node.base as usize + (node.mask & (bit - 1)).count_ones() as usize
         }
     }
 
-    /// Interpolated (Witten-Bell) probability of graphone `g` after the history `h` (oldest first,
-    /// ORDER - 1 long).
-    fn prob(&self, h: &[u32; ORDER - 1], g: u32) -> f64 {
-        self.prob_with(&self.weights(h), g)
+    /// Interpolated (Witten-Bell) probabilities of the next letter's options after `hyp`'s history,
+    /// starting from their unigram probabilities `p`: each history, shortest first, mixes its counts
+    /// with the lower-order probability.
+    #[inline]
+    fn option_probs(&self, hyp: &Hypothesis, mut p: [f64; OPTIONS]) -> [f64; OPTIONS] {
+        for lv in &hyp.levels {
+            if lv.types == 0.0 {
+                continue;
+            }
+            let c = &self.entries[lv.entry as usize].counts;
+            for j in 0..OPTIONS {
+                p[j] = (c[j] + lv.types * p[j]) / lv.d;
+            }
+        }
+        p
+    }
+
+    /// The histories of nodes `n` (one, two and three graphones) for letter `li` (none: the edge).
+    #[inline]
+    fn levels(&self, n: [u32; ORDER - 1], li: Option<usize>) -> [Level; ORDER - 1] {
+        n.map(|n| match self.nodes.get(n as usize) {
+            Some(node) => Level {
+                types: node.types,
+                d: node.d,
+                entry: li.map_or(0, |li| Self::entry(node, li) as u32),
+            },
+            None => Level::default(),
+        })
+    }
+
+    /// The same for the word edge.
+    fn edge_prob(&self, hyp: &Hypothesis) -> f64 {
+        [hyp.h[ORDER - 2], hyp.n2, hyp.n3]
+            .iter()
+            .filter(|&&n| self.nodes.get(n as usize).is_some_and(|x| x.types > 0.0))
+            .fold(self.unigram[0], |p, &n| {
+                let node = &self.nodes[n as usize];
+                (self.edges[n as usize] + node.types * p) / node.d
+            })
     }
 
     /// The best English spelling of an Arabic word (lower case), or `None` for a letter never seen.
     pub fn render(&self, word: &str) -> Option<String> {
-        Some(
-            self.render_pieces(word)?
-                .into_iter()
-                .map(|(_, piece)| piece)
-                .collect(),
-        )
+        let mut path = Vec::new();
+        if !self.search(word, &mut path) {
+            return None;
+        }
+        let mut out = String::with_capacity(2 * path.len());
+        for &g in &path {
+            out.push_str(self.piece(g).1);
+        }
+        Some(out)
     }
 
     /// Like [`Model::render`], letter by letter: each Arabic letter with the English it became (so that a
     /// house style can mark ayn and hamza).
     pub fn render_pieces(&self, word: &str) -> Option<Vec<(char, &str)>> {
-        let ar = letters(word);
-        if ar.is_empty() {
+        let mut path = Vec::new();
+        if !self.search(word, &mut path) {
             return None;
         }
-        // All hypotheses kept, step after step: (score, last ORDER-1 graphones, graphone, index of the
-        // parent in `all`). Step i's beam is `all[starts[i]..]` up to the next start; paths are read back
-        // through the parents at the end. Scores are probabilities multiplied (no logarithms on the hot
-        // path), rescaled at each step.
-        let mut all: Vec<Hypothesis> = Vec::with_capacity((ar.len() + 1) * BEAM);
-        all.push((1.0, [0u32; ORDER - 1], 0u32, 0usize));
+        Some(path.iter().map(|&g| self.piece(g)).collect())
+    }
+
+    /// A graphone's Arabic letter and English piece.
+    fn piece(&self, g: u32) -> (char, &str) {
+        let s = &self.graphones[g as usize];
+        let letter = s.chars().next().unwrap_or(' ');
+        (letter, &s[letter.len_utf8()..])
+    }
+
+    /// Searches the best graphone sequence for `word` into `path`; false when the word has no letter or a
+    /// letter never seen.
+    fn search(&self, word: &str, path: &mut Vec<u32>) -> bool {
+        let mut letters = word.chars().filter_map(letter_index).peekable();
+        let Some(&first) = letters.peek() else {
+            return false;
+        };
+        // All hypotheses kept, step after step; step i's beam is `all[start..]` up to the next start;
+        // the path is read back through the parents at the end. Scores are probabilities multiplied (no
+        // logarithms on the hot path), rescaled at each step.
+        let mut all: Vec<Hypothesis> = Vec::with_capacity(BEAM * (word.len() / 2 + 1) + 1);
+        all.push(Hypothesis {
+            score: 1.0,
+            h: [0; ORDER - 1],
+            n2: self.start[0],
+            n3: self.start[1],
+            parent: 0,
+            levels: self.levels([0, self.start[0], self.start[1]], Some(first)),
+        });
         let mut start = 0;
-        let mut next: Vec<Hypothesis> = Vec::with_capacity(BEAM * OPTIONS);
-        for a in &ar {
-            let opts = self.options.get(a)?;
-            next.clear();
-            for (parent, (score, h, _, _)) in all.iter().enumerate().skip(start) {
-                let weights = self.weights(h);
-                for &g in opts {
-                    let s = score * self.prob_with(&weights, g);
-                    let mut h2 = [0; ORDER - 1];
-                    h2[..ORDER - 2].copy_from_slice(&h[1..]);
-                    h2[ORDER - 2] = g;
-                    next.push((s, h2, g, parent));
+        let mut scores = [0.0f64; BEAM * OPTIONS + OPTIONS];
+        while let Some(li) = letters.next() {
+            let Some(opts) = self.letter_options.get(li).filter(|o| o.len > 0) else {
+                return false;
+            };
+            let next = letters.peek().copied();
+            let k = opts.len;
+            let parents = start;
+            let beam = &all[start..];
+            let mut m = 0;
+            for hyp in beam {
+                let p = self.option_probs(hyp, opts.unigram);
+                // All OPTIONS lanes are written (the array has room), the first k count.
+                let out: &mut [f64; OPTIONS] = (&mut scores[m..m + OPTIONS]).try_into().unwrap();
+                for (o, pj) in out.iter_mut().zip(p) {
+                    *o = hyp.score * pj;
+                }
+                m += k;
+            }
+            // Candidates rank best first, ties in the order they were made (hypothesis, then option).
+            // Paths that end in the same history score the same from here on: the beam keeps the first
+            // of each among the first WINDOW candidates, up to BEAM of them. Two candidates share a
+            // history when their hypotheses share their last two graphones and they add the same one:
+            // only the first of such a group is a representative.
+            let mut live = u64::MAX >> (64 - m);
+            for q in 1..beam.len() {
+                let Some(p) = (0..q).find(|&p| beam[p].h[1..] == beam[q].h[1..]) else {
+                    continue;
+                };
+                for j in 0..k {
+                    // The representative of (p's group, j) so far is the live one among p's
+                    // group's earlier candidates for j.
+                    let r = (p..q)
+                        .map(|x| x * k + j)
+                        .find(|&x| live >> x & 1 == 1 && beam[x / k].h[1..] == beam[q].h[1..])
+                        .unwrap_or(p * k + j);
+                    let c = q * k + j;
+                    if scores[c] > scores[r] {
+                        live &= !(1 << r);
+                    } else {
+                        live &= !(1 << c);
+                    }
                 }
             }
-            // Only the best few need ordering: the beam keeps BEAM of them, some dropped as duplicates.
-            let window = (3 * BEAM).min(next.len());
-            if window < next.len() {
-                next.select_nth_unstable_by(window, |x, y| y.0.total_cmp(&x.0));
-                next.truncate(window);
+            // The BEAM best representatives, in order (taken in the order they were made, so that a tie
+            // stays behind).
+            let mut top = [0u8; BEAM];
+            let mut top_s = [0.0f64; BEAM];
+            let mut kept = 0;
+            let mut rest = live;
+            let mut floor = f64::NEG_INFINITY;
+            while rest != 0 {
+                let c = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let s = scores[c];
+                if s <= floor {
+                    continue;
+                }
+                let mut i = kept.min(BEAM - 1);
+                kept = (kept + 1).min(BEAM);
+                while i > 0 && top_s[i - 1] < s {
+                    top[i] = top[i - 1];
+                    top_s[i] = top_s[i - 1];
+                    i -= 1;
+                }
+                top[i] = c as u8;
+                top_s[i] = s;
+                if kept == BEAM {
+                    floor = top_s[BEAM - 1];
+                }
             }
-            next.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
-            // Paths that end in the same context score the same from here on: keep the best of each,
-            // rescaled so that the best is 1 (a very long word never underflows to zero).
+            // They are the beam when the last of them is among the first WINDOW candidates: the others
+            // ahead of it are duplicates.
+            let last = top[kept - 1] as usize;
+            let mut ahead = kept - 1;
+            let mut dead = !live & (u64::MAX >> (64 - m));
+            while dead != 0 {
+                let c = dead.trailing_zeros() as usize;
+                dead &= dead - 1;
+                let (s, t) = (scores[c], scores[last]);
+                ahead += usize::from(s > t || (s == t && c < last));
+            }
+            // Rescaled so that the best is 1 (a very long word never underflows to zero).
+            let best = scores[top[0] as usize].max(f64::MIN_POSITIVE);
             start = all.len();
-            let best = next.first().map_or(1.0, |x| x.0).max(f64::MIN_POSITIVE);
-            for x in &next {
-                if all.len() - start == BEAM {
-                    break;
+            if ahead < WINDOW {
+                self.fill(
+                    &mut all,
+                    &top[..kept],
+                    &scores,
+                    parents,
+                    next,
+                    opts,
+                    best,
+                    false,
+                );
+            } else {
+                // Many duplicates ahead: rank all the candidates. The key is the score's bits (scores
+                // are never negative) above the candidate's number, reversed.
+                let key = |c: usize| (u128::from(scores[c].to_bits()) << 8) | (255 - c) as u128;
+                let mut ranked = [0u128; BEAM * OPTIONS];
+                let cands = &mut ranked[..m];
+                for (c, x) in cands.iter_mut().enumerate() {
+                    *x = key(c);
                 }
-                if !all[start..].iter().any(|k| k.1 == x.1) {
-                    all.push((x.0 / best, x.1, x.2, x.3));
+                let window = WINDOW.min(m);
+                if window < m {
+                    cands.select_nth_unstable_by(window, |a, b| b.cmp(a));
                 }
+                cands[..window].sort_unstable_by(|a, b| b.cmp(a));
+                let mut order = [0u8; WINDOW];
+                for (o, x) in order.iter_mut().zip(&cands[..window]) {
+                    *o = 255 - (x & 255) as u8;
+                }
+                let order = &order[..window];
+                self.fill(&mut all, order, &scores, parents, next, opts, best, true);
             }
         }
-        let (mut at, _) = all
-            .iter()
-            .enumerate()
-            .skip(start)
-            .map(|(i, (s, h, _, _))| (i, s * self.prob(h, 0)))
-            .max_by(|x, y| x.1.total_cmp(&y.1))?;
-        let mut path = Vec::with_capacity(ar.len());
+        // The best path with the word edge after it (the last of equals).
+        let mut at = start;
+        let mut top = all[start].score * self.edge_prob(&all[start]);
+        for (i, hyp) in all.iter().enumerate().skip(start + 1) {
+            let s = hyp.score * self.edge_prob(hyp);
+            if s.total_cmp(&top).is_ge() {
+                (at, top) = (i, s);
+            }
+        }
+        path.clear();
         while at != 0 {
-            let (_, _, g, parent) = all[at];
-            path.push(g);
-            at = parent;
+            path.push(all[at].h[ORDER - 2]);
+            at = all[at].parent as usize;
         }
         path.reverse();
-        Some(
-            path.iter()
-                .map(|&g| {
-                    let s = &self.graphones[g as usize];
-                    let letter = s.chars().next().unwrap_or(' ');
-                    (letter, &s[letter.len_utf8()..])
-                })
-                .collect(),
-        )
+        true
     }
 
-    /// The followers of each suffix of a history, shortest first.
-    fn weights(&self, h: &[u32; ORDER - 1]) -> [Option<&Followers>; ORDER - 1] {
-        let mut w = [None; ORDER - 1];
-        w[0] = self
-            .history1
-            .get(h[ORDER - 2] as usize)
-            .and_then(Option::as_ref);
-        for (i, start) in (0..ORDER - 2).rev().enumerate() {
-            w[i + 1] = self.history.get(&key(&h[start..]));
+    /// Fills the beam of a step (the hypotheses after `parents`' step, from `all.len()` on) from the
+    /// candidates `ranked` (numbers into `scores`), up to [`BEAM`], skipping histories already in it
+    /// when `duplicates` may be among them.
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        &self,
+        all: &mut Vec<Hypothesis>,
+        ranked: &[u8],
+        scores: &[f64],
+        parents: usize,
+        next: Option<usize>,
+        opts: &LetterOptions,
+        best: f64,
+        duplicates: bool,
+    ) {
+        let start = all.len();
+        for &c in ranked {
+            if all.len() - start == BEAM {
+                break;
+            }
+            let (slot, j) = (c as usize / opts.len, c as usize % opts.len);
+            let parent = all[parents + slot];
+            let h = [parent.h[1], parent.h[2], opts.ids[j]];
+            if duplicates && all[start..].iter().any(|x| x.h == h) {
+                continue;
+            }
+            let n2 = self.entries[parent.levels[0].entry as usize].next[j];
+            let n3 = self.entries[parent.levels[1].entry as usize].next[j];
+            all.push(Hypothesis {
+                score: scores[c as usize] / best,
+                h,
+                n2,
+                n3,
+                parent: (parents + slot) as u32,
+                levels: self.levels([h[ORDER - 2], n2, n3], next),
+            });
         }
-        w
-    }
-
-    /// [`Model::prob`] with the history's followers looked up once.
-    fn prob_with(&self, w: &[Option<&Followers>; ORDER - 1], g: u32) -> f64 {
-        w.iter()
-            .flatten()
-            .fold(self.unigram[g as usize], |p, f| f.mix(g, p))
     }
 
     /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
@@ -495,11 +823,6 @@ impl Model {
     }
 }
 
-/// Hypotheses kept at each letter.
-const BEAM: usize = 8;
-/// Graphones tried per letter.
-const OPTIONS: usize = 8;
-
 /// Reads the training tables under `dir` (the layout of `../shared/data/translit/`): Google's
 /// Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`) and the Wikidata
 /// name tokens (`wikidata-names/wd_arabic.normalized.aligned.tokens`, `english<TAB>spaced letters<TAB>count`,
@@ -531,6 +854,131 @@ pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The search as first written, straight from the n-gram counts: every probability recomputed by
+    /// scanning the counts, all candidates sorted (stable: ties in the order they were made), the first
+    /// WINDOW scanned for BEAM distinct histories. The search tables must give exactly its answers.
+    fn reference(model: &Model, word: &str) -> Option<String> {
+        let prob = |h: &History, g: u32| -> f64 {
+            let mut p = model.unigram[g as usize];
+            for len in 1..ORDER {
+                let hist = &h[ORDER - 1 - len..];
+                let (mut total, mut types, mut c) = (0.0, 0.0, 0.0);
+                for (k, &n) in &model.counts {
+                    let pad = ORDER - 1 - len;
+                    if k[..pad].iter().all(|&x| x == NONE) && k[pad..ORDER - 1] == *hist {
+                        total += n;
+                        types += 1.0;
+                        if k[ORDER - 1] == g {
+                            c = n;
+                        }
+                    }
+                }
+                if types > 0.0 {
+                    p = (c + types * p) / (total + types);
+                }
+            }
+            p
+        };
+        // (score, history, parent)
+        let mut all: Vec<(f64, History, usize)> = vec![(1.0, [0; ORDER - 1], 0)];
+        let mut start = 0;
+        for li in word.chars().filter_map(letter_index) {
+            let opts = model.letter_options.get(li).filter(|o| o.len > 0)?;
+            let mut next = Vec::new();
+            for (parent, (score, h, _)) in all.iter().enumerate().skip(start) {
+                for &g in &opts.ids[..opts.len] {
+                    next.push((score * prob(h, g), [h[1], h[2], g], parent));
+                }
+            }
+            next.sort_by(|x, y| y.0.total_cmp(&x.0));
+            let best = next[0].0.max(f64::MIN_POSITIVE);
+            start = all.len();
+            for x in next.iter().take(WINDOW) {
+                if all.len() - start == BEAM {
+                    break;
+                }
+                if !all[start..].iter().any(|k| k.1 == x.1) {
+                    all.push((x.0 / best, x.1, x.2));
+                }
+            }
+        }
+        if all.len() == 1 {
+            return None;
+        }
+        let (mut at, _) = all
+            .iter()
+            .enumerate()
+            .skip(start)
+            .map(|(i, (s, h, _))| (i, s * prob(h, 0)))
+            .max_by(|x, y| x.1.total_cmp(&y.1))?;
+        let mut out = Vec::new();
+        while at != 0 {
+            out.push(model.piece(all[at].1[ORDER - 2]).1);
+            at = all[at].2;
+        }
+        out.reverse();
+        Some(out.concat())
+    }
+
+    #[test]
+    fn the_search_tables_give_the_reference_answers() {
+        let examples: Vec<(String, String, f64)> = [
+            ("كمال", "kamal"),
+            ("كمال", "kemal"),
+            ("جمال", "jamal"),
+            ("جمال", "gamal"),
+            ("كريم", "karim"),
+            ("كريم", "kareem"),
+            ("سمير", "samir"),
+            ("منير", "munir"),
+            ("جميل", "jamil"),
+            ("سليم", "salim"),
+            ("سليم", "selim"),
+            ("كامل", "kamil"),
+            ("عمر", "omar"),
+            ("عمر", "umar"),
+            ("علي", "ali"),
+            ("محمد", "muhammad"),
+            ("محمد", "mohamed"),
+            ("احمد", "ahmad"),
+            ("حمدي", "hamdi"),
+        ]
+        .iter()
+        .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
+        .collect();
+        let trained = Model::train(&examples);
+        // Loaded from text too, with and without the rare n-grams (histories whose prefix is gone).
+        for model in [
+            trained,
+            Model::from_text(&Model::train(&examples).to_text(0.0)),
+            Model::from_text(&Model::train(&examples).to_text(1.5)),
+        ] {
+            let letters: Vec<char> = "كمالجريسنعحدوه".chars().collect();
+            let (mut words, mut spelled) = (0, 0);
+            // Every word of 1 to 4 of these letters (a letter never seen gives None in both).
+            for n in 1..=4u32 {
+                for code in 0..letters.len().pow(n) {
+                    let mut rest = code;
+                    let word: String = (0..n)
+                        .map(|_| {
+                            let c = letters[rest % letters.len()];
+                            rest /= letters.len();
+                            c
+                        })
+                        .collect();
+                    let out = model.render(&word);
+                    assert_eq!(out, reference(&model, &word), "{word}");
+                    spelled += usize::from(out.is_some());
+                    words += 1;
+                    if words > 3000 {
+                        break;
+                    }
+                }
+            }
+            assert!(spelled > 1000, "{spelled} words spelled");
+        }
+    }
 
     #[test]
     fn a_very_long_word_is_still_spelled() {
