@@ -50,6 +50,9 @@ pub struct DelimitedReader {
     /// Lines read so far.
     line: u64,
     buf: Vec<u8>,
+    /// The line break that ended the current line (`"\r\n"`, `"\n"`, or none at the end of the file):
+    /// inside a quoted CSV field it is part of the text.
+    line_break: &'static str,
     pending: VecDeque<Result<Row, FormatError>>,
     /// Names of the columns after the first two, from the header row.
     extra_names: Vec<Option<String>>,
@@ -72,6 +75,7 @@ impl DelimitedReader {
             delimiter,
             line: 0,
             buf: Vec::with_capacity(1024),
+            line_break: "",
             pending: VecDeque::new(),
             extra_names: Vec::new(),
             src_lang: opts.src.clone(),
@@ -165,10 +169,15 @@ impl DelimitedReader {
             return Ok(false);
         }
         self.line += 1;
+        self.line_break = "";
         if self.buf.ends_with(b"\n") {
             self.buf.pop();
-        }
-        if self.buf.ends_with(b"\r") {
+            self.line_break = "\n";
+            if self.buf.ends_with(b"\r") {
+                self.buf.pop();
+                self.line_break = "\r\n";
+            }
+        } else if self.buf.ends_with(b"\r") {
             self.buf.pop();
         }
         Ok(true)
@@ -266,7 +275,8 @@ impl DelimitedReader {
                 cells.push(cell);
                 return Ok(cells);
             };
-            // A line break inside quotes belongs to the field.
+            // A line break inside quotes belongs to the field, as written (CR LF or LF).
+            let line_break = self.line_break;
             if !self.read_line()? {
                 return Err(FormatError::malformed(
                     &self.path,
@@ -277,7 +287,7 @@ impl DelimitedReader {
                     ),
                 ));
             }
-            cell.push('\n');
+            cell.push_str(line_break);
             text = self.line_text()?.to_string();
         }
     }
@@ -628,6 +638,17 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(again, units);
+    }
+
+    /// Found by the export→import property test: a CR LF inside a quoted field came back as LF.
+    #[test]
+    fn a_line_break_inside_quotes_is_kept_as_written() {
+        let units: Vec<Unit> = read("ar,en\r\n\"حزب\r\nالله\",\"a\nb\r\"\r\n", Delimiter::Comma)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(units[0].source.text, "حزب\r\nالله");
+        assert_eq!(units[0].target.text, "a\nb\r");
     }
 
     #[test]
