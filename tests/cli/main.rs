@@ -9,4 +9,5 @@ mod bad_input;
 mod import_export;
 mod matching;
 mod names;
+mod props;
 mod upkeep;
