@@ -185,6 +185,10 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path, mode: OpenMode) -> Result<Store> {
         let err = |e| sqlite_error(path, e);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        // Writers take the write lock when their transaction begins. A deferred transaction reads first
+        // and then asks for the lock, and SQLite cannot wait for it then (the reader's snapshot would be
+        // stale): a second import failed at once with "busy" instead of waiting for the first.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let found = schema::version(&conn).map_err(err)?;
         // Another program's database: never touch it (not even switch it to WAL).
         let ours = if found == 0 {
