@@ -6,6 +6,7 @@ mod support;
 
 mod align;
 mod bad_input;
+mod concurrency;
 mod import_export;
 mod matching;
 mod names;
