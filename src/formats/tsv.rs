@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::decode;
-use super::{FormatError, Position, ReadOptions, UnitReader, NOT_UTF8};
+use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +185,17 @@ impl DelimitedReader {
 
     /// The current line as text; a line that is not UTF-8 is a bad row (the rows around it are fine).
     fn line_text(&self) -> Result<&str, FormatError> {
+        let start = Position {
+            line: self.line,
+            col: 1,
+        };
+        if let Some(at) = nul_position(&self.buf, start) {
+            return Err(FormatError::malformed(
+                &self.path,
+                Some(at),
+                NUL_CHAR.into(),
+            ));
+        }
         std::str::from_utf8(&self.buf).map_err(|e| {
             let col = String::from_utf8_lossy(&self.buf[..e.valid_up_to()])
                 .chars()
