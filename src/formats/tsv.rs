@@ -91,7 +91,19 @@ impl DelimitedReader {
     fn read_header(&mut self, opts: &ReadOptions) -> Result<(), FormatError> {
         let first = match self.next_row() {
             Ok(Some(row)) => row,
-            Ok(None) => return Ok(()),
+            // Nothing at all: an empty download or the wrong file, not a table without rows (an export
+            // of an empty memory still has its header).
+            Ok(None) => {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(Position { line: 1, col: 1 }),
+                    if self.line == 0 {
+                        "the file is empty".into()
+                    } else {
+                        "the file has only blank lines".into()
+                    },
+                ))
+            }
             Err(e) if e.is_recoverable() => {
                 self.pending.push_back(Err(e));
                 return Ok(());
