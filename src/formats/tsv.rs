@@ -325,6 +325,27 @@ impl DelimitedReader {
             line: row.line,
             col: 1,
         });
+        // Spreadsheets save TSV with CSV's quotes: a field with a tab or a line break in it comes out as
+        // "a<TAB>b" or "a<LF>b", which TSV (no quoting) splits. Such a row is refused, not imported
+        // with its text cut up and shifted into the wrong columns.
+        let opens_quote = |c: &str| c.starts_with('"') && !(c.len() > 1 && c.ends_with('"'));
+        let closes_quote = |c: &str| c.ends_with('"') && !c.starts_with('"');
+        let quoted_hint = self.delimiter == Delimiter::Tab
+            && row.cells.iter().any(|c| opens_quote(c) || closes_quote(c));
+        const QUOTES: &str = "TSV has no quoting, so a quoted field with a tab or a line break in it \
+                              (as spreadsheets write them) splits the row: save the file as CSV, or \
+                              write the tab and line break as \\t and \\n";
+        if quoted_hint
+            && row.cells.len() > 2
+            && row.cells.iter().position(|c| opens_quote(c))
+                < row.cells.iter().rposition(|c| closes_quote(c))
+        {
+            return Err(FormatError::bad_unit(
+                &self.path,
+                at,
+                format!("the row looks like a quoted field with a tab in it; {QUOTES}"),
+            ));
+        }
         let mut cells = row.cells.into_iter();
         let source = cells.next().unwrap_or_default();
         let Some(target) = cells.next() else {
@@ -332,11 +353,17 @@ impl DelimitedReader {
                 Delimiter::Tab => "a tab",
                 Delimiter::Comma => "a comma",
             };
+            let hint = if quoted_hint {
+                format!(" ({QUOTES})")
+            } else {
+                String::new()
+            };
             return Err(FormatError::bad_unit(
                 &self.path,
                 at,
                 format!(
-                    "the row has one column; a source and a target separated by {sep} are needed"
+                    "the row has one column; a source and a target separated by {sep} are \
+                     needed{hint}"
                 ),
             ));
         };
