@@ -182,7 +182,12 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
         match Store::setup(conn, path, mode) {
             Err(Error::HotJournal { .. }) if mode == OpenMode::ReadOnly => {
-                Store::roll_back_hot_journal(path)?;
+                Store::roll_back_hot_journal(path).map_err(|e| match e {
+                    Error::Busy { .. } => e,
+                    _ => Error::HotJournal {
+                        path: path.to_path_buf(),
+                    },
+                })?;
                 let conn =
                     Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
                 Store::setup(conn, path, mode)

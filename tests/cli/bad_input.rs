@@ -4,6 +4,8 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::support::{fixture_str, Sandbox};
+#[cfg(unix)]
+use crate::support::{give_to_nobody, tm_unprivileged};
 
 /// A sandbox whose memory already holds the sample, to show that failures leave it as it was.
 fn with_sample() -> Sandbox {
@@ -586,41 +588,20 @@ fn a_locked_memory_is_waited_for_then_reported_busy() {
 }
 
 /// A memory the user may read but not write: reading works, writing says so, and nothing changes.
-/// (Root ignores file permissions, so as root the commands run as `nobody` through setpriv.)
 #[cfg(unix)]
 #[test]
 fn a_read_only_memory_can_be_read_and_says_it_cannot_be_written() {
     use std::os::unix::fs::PermissionsExt;
     let s = with_sample();
-    let as_root = unsafe { libc::geteuid() } == 0;
-    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    if as_root && setpriv.is_none() {
+    let db = s.db();
+    if tm_unprivileged(&db).is_none() {
         eprintln!("skipped: running as root without setpriv to drop the privilege");
         return;
     }
-    let db = s.db();
-    if as_root {
-        for p in [s.dir.path().to_path_buf(), db.clone()] {
-            std::os::unix::fs::chown(&p, Some(65534), Some(65534)).unwrap();
-        }
-    }
+    give_to_nobody(&[s.dir.path(), &db]);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&db).unwrap();
-    let run = |args: &[&str]| {
-        let mut cmd = match setpriv.filter(|_| as_root) {
-            Some(setpriv) => {
-                let mut c = std::process::Command::new(setpriv);
-                c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                    .arg(env!("CARGO_BIN_EXE_tm"));
-                c
-            }
-            None => std::process::Command::new(env!("CARGO_BIN_EXE_tm")),
-        };
-        cmd.env_remove("TM_DB").arg("--db").arg(&db).args(args);
-        cmd.output().unwrap()
-    };
+    let run = |args: &[&str]| tm_unprivileged(&db).unwrap().args(args).output().unwrap();
     let stats = run(&["stats", "--json"]);
     assert!(
         stats.status.success(),

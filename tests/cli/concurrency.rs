@@ -298,11 +298,14 @@ fn a_memory_left_mid_write_under_a_rollback_journal_reads_as_before() {
     )
     .unwrap();
     let crashed = s.path("crashed");
-    std::fs::create_dir(&crashed).unwrap();
     let journal = s.path("memory.db-journal");
     assert!(journal.exists(), "the transaction did not spill");
-    std::fs::copy(s.db(), crashed.join("memory.db")).unwrap();
-    std::fs::copy(&journal, crashed.join("memory.db-journal")).unwrap();
+    let locked = s.path("locked");
+    for dir in [&crashed, &locked] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::copy(s.db(), dir.join("memory.db")).unwrap();
+        std::fs::copy(&journal, dir.join("memory.db-journal")).unwrap();
+    }
     drop(conn);
 
     let db = crashed.join("memory.db");
@@ -314,4 +317,25 @@ fn a_memory_left_mid_write_under_a_rollback_journal_reads_as_before() {
     assert_eq!(check(&db).0, "ok");
     let found = run(&db, &["lookup", "--json", "حزب الله"]);
     assert!(found.status.success(), "{}", stderr(&found));
+
+    // The same image in a folder the user may not write: the memory cannot be restored, and the message
+    // says what to do.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let db = locked.join("memory.db");
+        if let Some(mut cmd) = crate::support::tm_unprivileged(&db) {
+            crate::support::give_to_nobody(&[s.dir.path(), &locked, &db]);
+            for (p, mode) in [(&db, 0o444), (&locked, 0o555)] {
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+            let out = cmd.args(["stats"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            assert!(
+                stderr(&out).contains("was left mid-write by a process that stopped"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
 }
