@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")"
 seconds=${1:-480}
 shift || true
-targets=${*:-tmx delimited normalize sentences translit}
+targets=${*:-tmx delimited normalize sentences translit align}
 mkdir -p logs
 for t in $targets; do
   case $t in

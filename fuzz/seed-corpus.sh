@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 root=..
 shared=${SHARED_DATA:-$root/../shared/data}
 out=corpus
-mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit}
+mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align}
 
 piece() { # piece FILE DIR: the file, or its first 64 KiB and a 16 KiB piece from its middle
   local f=$1 dir=$2 name
@@ -70,6 +70,16 @@ if [ -f "$shared/translit/google-ar2en/ar2en-eval.txt" ]; then
 fi
 { printf '\001'; cat "$root/tm/style.txt"; printf '\001عبد الله بن محمد'; } >"$out/translit/style"
 
-for t in tmx delimited normalize sentences translit; do
+# Alignment: a few NTREX documents' Arabic lines, U+0001, their English lines (some dropped or merged).
+if [ -f "$shared/parallel/ntrex/newstest2019-ref.arb.txt" ]; then
+  for start in 1 40 200 600; do
+    { sed -n "${start},$((start + 15))p" "$shared/parallel/ntrex/newstest2019-ref.arb.txt"; printf '\001'
+      sed -n "${start},$((start + 15))p" "$shared/parallel/ntrex/newstest2019-src.eng.txt" | sed '3d;7{N;s/\n/ /}'
+    } >"$out/align/ntrex-$start"
+  done
+fi
+printf 'قال ترامب إن 17 شاحنة دخلت.\nثم عادت.\nوصلت قافلة إلى البوكمال في 2019.\001Trump said 17 trucks entered, then returned.\nA convoy reached Al-Bukamal in 2019.' >"$out/align/doc"
+
+for t in tmx delimited normalize sentences translit align; do
   printf '%-10s %4d seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
