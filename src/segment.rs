@@ -192,4 +192,41 @@ mod tests {
         );
         assert_eq!(sentences("wait... and then"), ["wait... and then"]);
     }
+
+    use proptest::prelude::*;
+
+    fn non_space(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// Text made of what the splitter looks at: terminals, closers, abbreviations, initials, numbers,
+    /// line breaks and blank lines, between Arabic and English words.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let pieces = vec![
+            "قال", "د.", "م.", "أحمد", "3.5", "1,000", "Mr.", "U.S.", "Gen.", "J.", "smith",
+            "Smith", ".", "!", "?", "؟", "…", "۔", "...", "?!", "»", "«", "\"", "”", "’", ")", "(",
+            "]", " ", " ", "  ", "\t", "\n", "\r\n", "\n\n", "\r\n\r\n", "\u{2028}", "\u{00A0}",
+            "\u{200F}", "\u{0651}", "👍🏽", "e.g.", "approx.", "ـ",
+        ];
+        prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Splitting only cuts at whitespace and trims it: every other character is kept, in order.
+        #[test]
+        fn prop_no_text_is_lost(text in tricky_text()) {
+            let out = sentences(&text);
+            prop_assert_eq!(non_space(&out.concat()), non_space(&text));
+            for s in &out {
+                prop_assert!(!s.is_empty() && s.trim() == s);
+            }
+        }
+
+        #[test]
+        fn prop_no_text_is_lost_from_any_string(text in any::<String>()) {
+            prop_assert_eq!(non_space(&sentences(&text).concat()), non_space(&text));
+        }
+    }
 }

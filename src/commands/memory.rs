@@ -62,24 +62,22 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
         skip_invalid: cfg.skip_invalid,
     };
     let db = ctx.db_path()?;
-    let existed = db.exists();
-    let mut store = Store::open(&db, OpenMode::ReadWrite)?;
     let bar = progress_bar(total_bytes, "importing");
-    let report = store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes));
-    bar.finish_and_clear();
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => {
-            // A failed first import leaves no empty memory behind.
-            drop(store);
-            if !existed {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-                }
-            }
-            return Err(e.into());
-        }
+    let import =
+        |store: &mut Store| store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes));
+    // A first import builds the memory beside its place and moves it in when it has succeeded, so a
+    // failed or killed one leaves no memory behind (see Store::create_new).
+    let created = if db.exists() {
+        None
+    } else {
+        Store::create_new(&db, import)?
     };
+    let report = match created {
+        Some(report) => report,
+        // The memory existed, or another process created it meanwhile.
+        None => import(&mut Store::open(&db, OpenMode::ReadWrite)?)?,
+    };
+    bar.finish_and_clear();
 
     for s in report
         .skipped_units
@@ -105,7 +103,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
         report.units,
         report.files.len(),
         if report.files.len() == 1 { "" } else { "s" },
-        store.path().display(),
+        db.display(),
         report.added,
         report.merged,
         if report.skipped > 0 {

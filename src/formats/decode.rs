@@ -28,8 +28,8 @@ pub struct DecodedFile {
 
 /// Opens `path` and returns a UTF-8 byte stream of its text.
 ///
-/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; plain text files only get the BOM and
-/// a NUL-byte pattern check for UTF-16.
+/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16
+/// byte-pattern check.
 pub fn open(
     path: &Path,
     forced: Option<&'static Encoding>,
@@ -80,16 +80,8 @@ fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usiz
     if head.starts_with(&[0, b'<', 0, b'?']) {
         return Ok((UTF_16BE, 0));
     }
-    if !xml && head.len() >= 4 {
-        let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
-        let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
-        let half = head.len() / 2;
-        if odd_nuls * 2 > half && even_nuls == 0 {
-            return Ok((UTF_16LE, 0));
-        }
-        if even_nuls * 2 > half && odd_nuls == 0 {
-            return Ok((UTF_16BE, 0));
-        }
+    if let Some(enc) = utf16_by_pattern(head) {
+        return Ok((enc, 0));
     }
     if xml {
         if let Some(label) = declared_encoding(head) {
@@ -110,6 +102,29 @@ fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usiz
         }
     }
     Ok((UTF_8, 0))
+}
+
+/// UTF-16 without a byte-order mark, recognised by its high bytes: in text of one script they take one
+/// or two values below 0x20 (0x00 for Latin, 0x06 for Arabic), which UTF-8 and legacy text never have in
+/// every other byte. Tabs and line breaks, which are such bytes in ordinary text, do not count.
+///
+/// XML files too: a UTF-16 TMX file without BOM or declaration was read as UTF-8 and refused as "not a
+/// TMX file: the root element is < t m x >".
+fn utf16_by_pattern(head: &[u8]) -> Option<&'static Encoding> {
+    if head.len() < 4 {
+        return None;
+    }
+    let control = |b: &&u8| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r');
+    let even = head.iter().step_by(2).filter(control).count();
+    let odd = head.iter().skip(1).step_by(2).filter(control).count();
+    let half = head.len() / 2;
+    if odd * 2 > half && even * 8 < half {
+        Some(UTF_16LE)
+    } else if even * 2 > half && odd * 8 < half {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
 }
 
 fn bom_length(head: &[u8], enc: &'static Encoding) -> usize {
@@ -355,6 +370,27 @@ mod tests {
         let text = "حزب الله\tHizbullah\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         assert_eq!(decode_bytes(&le, false), (text.to_string(), UTF_16LE));
+    }
+
+    /// Arabic alone has no NUL bytes in UTF-16 (its high byte is 0x06), and XML without BOM or
+    /// declaration used to be read as UTF-8.
+    #[test]
+    fn utf16_without_bom_is_recognised_in_arabic_text_and_in_xml() {
+        let cases = [
+            ("حزب الله\tالمقاومة الإسلامية\nكتائب\tالبوكمال\n", false),
+            (
+                "<tmx version=\"1.4\"><header/><body><tu><tuv xml:lang=\"ar\"><seg>حزب</seg>",
+                true,
+            ),
+        ];
+        for (text, xml) in cases {
+            let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+            assert_eq!(decode_bytes(&le, xml), (text.to_string(), UTF_16LE));
+            assert_eq!(decode_bytes(&be, xml), (text.to_string(), UTF_16BE));
+            // And UTF-8 stays UTF-8.
+            assert_eq!(decode_bytes(text.as_bytes(), xml).1, UTF_8);
+        }
     }
 
     #[test]

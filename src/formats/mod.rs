@@ -27,6 +27,29 @@ pub(crate) const NOT_UTF8: &str =
     "not valid UTF-8 (if this is a legacy Arabic file, pass --encoding \
      windows-1256 or convert it with iconv)";
 
+/// What every reader says of a NUL character: text files never hold one, so the file is binary or in an
+/// encoding read wrongly. (Stored, it would be dropped from TMX exports and cut C strings short.)
+pub(crate) const NUL_CHAR: &str =
+    "a NUL character (U+0000): this is not a text file, or it is UTF-16 without a byte-order \
+     mark (pass --encoding utf-16le or utf-16be)";
+
+/// The position of the first NUL in `bytes`, which start at `at`: lines and characters counted on.
+pub(crate) fn nul_position(bytes: &[u8], at: Position) -> Option<Position> {
+    let i = bytes.iter().position(|&b| b == 0)?;
+    let before = &bytes[..i];
+    let chars = |b: &[u8]| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+    Some(match before.iter().rposition(|&b| b == b'\n') {
+        Some(nl) => Position {
+            line: at.line + before.iter().filter(|&&b| b == b'\n').count() as u64,
+            col: chars(&before[nl + 1..]) + 1,
+        },
+        None => Position {
+            line: at.line,
+            col: at.col + chars(before),
+        },
+    })
+}
+
 /// The interchange formats `tm` reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

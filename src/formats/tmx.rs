@@ -28,7 +28,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::decode;
-use super::{FormatError, Position, ReadOptions, UnitReader, NOT_UTF8};
+use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
@@ -155,8 +155,24 @@ impl TmxReader {
     /// Reads the next event into `self.buf`, turning parser errors into located errors.
     fn next_event(&mut self) -> Result<Event<'static>, FormatError> {
         self.buf.clear();
+        let at = self.here();
         match self.xml.read_event_into(&mut self.buf) {
-            Ok(ev) => Ok(ev.into_owned()),
+            Ok(ev) => {
+                let ev = ev.into_owned();
+                // XML has no NUL, not even as a reference; quick-xml passes it through.
+                if let Some(mut nul) = nul_position(&self.buf, at) {
+                    // The buffer of a tag starts after its `<`.
+                    if !matches!(ev, Event::Text(_)) && nul.line == at.line {
+                        nul.col += 1;
+                    }
+                    return Err(FormatError::malformed(
+                        &self.path,
+                        Some(nul),
+                        NUL_CHAR.into(),
+                    ));
+                }
+                Ok(ev)
+            }
             Err(e) => Err(self.xml_error(e)),
         }
     }

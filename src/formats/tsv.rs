@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::decode;
-use super::{FormatError, Position, ReadOptions, UnitReader, NOT_UTF8};
+use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +50,9 @@ pub struct DelimitedReader {
     /// Lines read so far.
     line: u64,
     buf: Vec<u8>,
+    /// The line break that ended the current line (`"\r\n"`, `"\n"`, or none at the end of the file):
+    /// inside a quoted CSV field it is part of the text.
+    line_break: &'static str,
     pending: VecDeque<Result<Row, FormatError>>,
     /// Names of the columns after the first two, from the header row.
     extra_names: Vec<Option<String>>,
@@ -72,6 +75,7 @@ impl DelimitedReader {
             delimiter,
             line: 0,
             buf: Vec::with_capacity(1024),
+            line_break: "",
             pending: VecDeque::new(),
             extra_names: Vec::new(),
             src_lang: opts.src.clone(),
@@ -87,7 +91,19 @@ impl DelimitedReader {
     fn read_header(&mut self, opts: &ReadOptions) -> Result<(), FormatError> {
         let first = match self.next_row() {
             Ok(Some(row)) => row,
-            Ok(None) => return Ok(()),
+            // Nothing at all: an empty download or the wrong file, not a table without rows (an export
+            // of an empty memory still has its header).
+            Ok(None) => {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(Position { line: 1, col: 1 }),
+                    if self.line == 0 {
+                        "the file is empty".into()
+                    } else {
+                        "the file has only blank lines".into()
+                    },
+                ))
+            }
             Err(e) if e.is_recoverable() => {
                 self.pending.push_back(Err(e));
                 return Ok(());
@@ -165,10 +181,15 @@ impl DelimitedReader {
             return Ok(false);
         }
         self.line += 1;
+        self.line_break = "";
         if self.buf.ends_with(b"\n") {
             self.buf.pop();
-        }
-        if self.buf.ends_with(b"\r") {
+            self.line_break = "\n";
+            if self.buf.ends_with(b"\r") {
+                self.buf.pop();
+                self.line_break = "\r\n";
+            }
+        } else if self.buf.ends_with(b"\r") {
             self.buf.pop();
         }
         Ok(true)
@@ -176,6 +197,17 @@ impl DelimitedReader {
 
     /// The current line as text; a line that is not UTF-8 is a bad row (the rows around it are fine).
     fn line_text(&self) -> Result<&str, FormatError> {
+        let start = Position {
+            line: self.line,
+            col: 1,
+        };
+        if let Some(at) = nul_position(&self.buf, start) {
+            return Err(FormatError::malformed(
+                &self.path,
+                Some(at),
+                NUL_CHAR.into(),
+            ));
+        }
         std::str::from_utf8(&self.buf).map_err(|e| {
             let col = String::from_utf8_lossy(&self.buf[..e.valid_up_to()])
                 .chars()
@@ -266,7 +298,8 @@ impl DelimitedReader {
                 cells.push(cell);
                 return Ok(cells);
             };
-            // A line break inside quotes belongs to the field.
+            // A line break inside quotes belongs to the field, as written (CR LF or LF).
+            let line_break = self.line_break;
             if !self.read_line()? {
                 return Err(FormatError::malformed(
                     &self.path,
@@ -277,7 +310,7 @@ impl DelimitedReader {
                     ),
                 ));
             }
-            cell.push('\n');
+            cell.push_str(line_break);
             text = self.line_text()?.to_string();
         }
     }
@@ -292,6 +325,27 @@ impl DelimitedReader {
             line: row.line,
             col: 1,
         });
+        // Spreadsheets save TSV with CSV's quotes: a field with a tab or a line break in it comes out as
+        // "a<TAB>b" or "a<LF>b", which TSV (no quoting) splits. Such a row is refused, not imported
+        // with its text cut up and shifted into the wrong columns.
+        let opens_quote = |c: &str| c.starts_with('"') && !(c.len() > 1 && c.ends_with('"'));
+        let closes_quote = |c: &str| c.ends_with('"') && !c.starts_with('"');
+        let quoted_hint = self.delimiter == Delimiter::Tab
+            && row.cells.iter().any(|c| opens_quote(c) || closes_quote(c));
+        const QUOTES: &str = "TSV has no quoting, so a quoted field with a tab or a line break in it \
+                              (as spreadsheets write them) splits the row: save the file as CSV, or \
+                              write the tab and line break as \\t and \\n";
+        if quoted_hint
+            && row.cells.len() > 2
+            && row.cells.iter().position(|c| opens_quote(c))
+                < row.cells.iter().rposition(|c| closes_quote(c))
+        {
+            return Err(FormatError::bad_unit(
+                &self.path,
+                at,
+                format!("the row looks like a quoted field with a tab in it; {QUOTES}"),
+            ));
+        }
         let mut cells = row.cells.into_iter();
         let source = cells.next().unwrap_or_default();
         let Some(target) = cells.next() else {
@@ -299,11 +353,17 @@ impl DelimitedReader {
                 Delimiter::Tab => "a tab",
                 Delimiter::Comma => "a comma",
             };
+            let hint = if quoted_hint {
+                format!(" ({QUOTES})")
+            } else {
+                String::new()
+            };
             return Err(FormatError::bad_unit(
                 &self.path,
                 at,
                 format!(
-                    "the row has one column; a source and a target separated by {sep} are needed"
+                    "the row has one column; a source and a target separated by {sep} are \
+                     needed{hint}"
                 ),
             ));
         };
@@ -628,6 +688,17 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(again, units);
+    }
+
+    /// Found by the export→import property test: a CR LF inside a quoted field came back as LF.
+    #[test]
+    fn a_line_break_inside_quotes_is_kept_as_written() {
+        let units: Vec<Unit> = read("ar,en\r\n\"حزب\r\nالله\",\"a\nb\r\"\r\n", Delimiter::Comma)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(units[0].source.text, "حزب\r\nالله");
+        assert_eq!(units[0].target.text, "a\nb\r");
     }
 
     #[test]

@@ -169,7 +169,15 @@ impl<'s> Matcher<'s> {
             &query.keys,
             &query.tokens,
         )?;
-        let (_, edits) = align(&query.keys, &source_keys);
+        // Identical word for word (the only way a very long pair gets here, see search::MAX_CELLS):
+        // the alignment is the diagonal, without a table of n × m cells.
+        let edits = if source_keys == query.keys {
+            (0..source_keys.len())
+                .map(|i| Edit::Same { q: i, s: i })
+                .collect()
+        } else {
+            align(&query.keys, &source_keys).1
+        };
         let suggestion = suggest::suggest(&query.tokens, &source_tokens, &edits, &s.target);
         let mut score = s.score;
         let kind = if s.source == query.text {
@@ -215,10 +223,15 @@ fn keys_of(
     query_tokens: &[tokens::Token],
 ) -> rusqlite::Result<Vec<WordKey>> {
     let reader = store::index::IndexReader::new(conn);
+    let shared: std::collections::HashMap<&str, WordKey> = query_tokens
+        .iter()
+        .zip(query_keys)
+        .map(|(t, &k)| (t.norm.as_str(), k))
+        .collect();
     let mut out = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
-        if let Some(j) = query_tokens.iter().position(|q| q.norm == t.norm) {
-            out.push(query_keys[j]);
+        if let Some(&key) = shared.get(t.norm.as_str()) {
+            out.push(key);
             continue;
         }
         // Unknown to the index (only possible if the index is stale): a key of its own.

@@ -201,4 +201,65 @@ mod tests {
         assert_eq!(distance(&a, &b, u32::MAX), Some(d));
         assert_eq!(distance(&b, &a, u32::MAX), Some(d));
     }
+
+    use proptest::prelude::*;
+
+    /// Words from a small vocabulary so that segments share words and stems; a word's stem is a function
+    /// of the word, as in the index (word 7 and word 8 share stem 2: a clitic variant).
+    fn segment() -> impl Strategy<Value = Vec<WordKey>> {
+        prop::collection::vec(0u32..12, 0..14).prop_map(|words| {
+            words
+                .into_iter()
+                .map(|word| WordKey {
+                    word,
+                    stem: word / 3,
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The costs are symmetric, so the distance is: a query scores against a stored segment what
+        /// that segment would score against the query.
+        #[test]
+        fn prop_distance_is_symmetric_and_align_agrees(a in segment(), b in segment()) {
+            let d = distance(&a, &b, u32::MAX).expect("no limit");
+            prop_assert_eq!(distance(&b, &a, u32::MAX), Some(d));
+            prop_assert_eq!(align(&a, &b).0, d);
+            prop_assert_eq!(align(&b, &a).0, d);
+            prop_assert!(d <= 2 * a.len().max(b.len()) as u32);
+            prop_assert_eq!(d == 0, a == b);
+        }
+
+        /// With a limit, the distance is given exactly when it is within it.
+        #[test]
+        fn prop_limit_cuts_exactly(a in segment(), b in segment(), limit in 0u32..30) {
+            let d = distance(&a, &b, u32::MAX).expect("no limit");
+            prop_assert_eq!(distance(&a, &b, limit), (d <= limit).then_some(d));
+        }
+
+        /// The score is in 0..=100, symmetric in the two lengths, 100 only for distance 0, and never
+        /// rises with the distance.
+        #[test]
+        fn prop_score_in_range_and_symmetric(d in 0u32..2000, n in 0usize..500, m in 0usize..500) {
+            let s = score(d, n, m);
+            prop_assert!(s <= 100);
+            prop_assert_eq!(s, score(d, m, n));
+            if n.max(m) > 0 && 2 * n.max(m) as u32 >= d {
+                prop_assert_eq!(s == 100, d == 0);
+            }
+            prop_assert!(score(d + 1, n, m) <= s);
+        }
+
+        /// The score of two real segments, through the distance, stays in range and is symmetric.
+        #[test]
+        fn prop_segment_scores_are_symmetric(a in segment(), b in segment()) {
+            let ab = score(distance(&a, &b, u32::MAX).unwrap(), a.len(), b.len());
+            let ba = score(distance(&b, &a, u32::MAX).unwrap(), b.len(), a.len());
+            prop_assert_eq!(ab, ba);
+            prop_assert!(ab <= 100);
+        }
+    }
 }

@@ -24,6 +24,12 @@ use crate::unit::language_matches;
 /// Postings larger than this (bytes) are not read just to tighten bounds.
 const TIGHTEN_LIMIT: u64 = 256 * 1024;
 
+/// The largest word-by-word comparison (query words × stored words) scored exactly. Sentences are far
+/// below it (2,000 words against 2,000); a pair of whole documents pasted as segments is above, and is
+/// found only when identical word for word, which costs a linear comparison. Without the cap, a 10 MB
+/// query against a 10 MB segment was a dynamic programme of 10¹² cells.
+pub const MAX_CELLS: usize = 4_000_000;
+
 /// A query, resolved against the index once.
 pub struct Query {
     pub text: String,
@@ -135,12 +141,17 @@ pub fn search(
     let reader = IndexReader::new(conn);
     let min = opts.min.max(1);
     // Query words per stem, and each known stem's rarity.
+    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
     let mut per_stem: Vec<(u32, usize, u64)> = Vec::new();
     for k in &query.keys {
-        match per_stem.iter_mut().find(|s| s.0 == k.stem) {
-            Some(s) => s.1 += 1,
-            None => per_stem.push((k.stem, 1, 0)),
+        let count = counts.entry(k.stem).or_insert(0);
+        if *count == 0 {
+            per_stem.push((k.stem, 0, 0));
         }
+        *count += 1;
+    }
+    for s in per_stem.iter_mut() {
+        s.1 = counts[&s.0];
     }
     for s in per_stem.iter_mut() {
         s.2 = reader.postings_size(s.0)?;
@@ -190,7 +201,13 @@ pub fn search(
     let mut ranked: Vec<(u8, i64, u8)> = candidates
         .into_iter()
         .filter_map(|(unit, (shared, len))| {
-            let m = usize::from(len);
+            // A length of 255 means "255 words or more": the bound takes the length that favours the
+            // candidate most. (Taken as 255, a segment of more than ~365 words could never match, not
+            // even itself.)
+            let m = match usize::from(len) {
+                255 => n.max(255),
+                m => m,
+            };
             let longer = n.max(m);
             let shared = (shared + unread).min(n.min(m));
             let best = score::score(2 * (longer - shared) as u32, n, m);
@@ -240,9 +257,16 @@ pub fn search(
         let Some(keys) = words.as_deref().and_then(decode_words) else {
             continue;
         };
-        let limit = max_distance(min, n, keys.len());
-        let Some(d) = distance(&query.keys, &keys, limit) else {
+        let d = if keys == query.keys {
+            0
+        } else if n.saturating_mul(keys.len()) > MAX_CELLS {
             continue;
+        } else {
+            let limit = max_distance(min, n, keys.len());
+            let Some(d) = distance(&query.keys, &keys, limit) else {
+                continue;
+            };
+            d
         };
         found.push(Scored {
             id: unit,

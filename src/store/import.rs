@@ -245,17 +245,18 @@ impl Store {
         let now = now();
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
-        // Into an empty memory, write pages once: a rollback journal records only pages that existed
+        // Into a new memory, write pages once: a rollback journal records only pages that existed
         // before, so appending costs no journal at all, while WAL writes every page twice (to the log,
         // then to the file). Still one atomic transaction; the switch back to WAL follows the commit.
-        // The switch needs the file to itself, so it is only tried when the memory is empty and simply
-        // does not happen (WAL stays) when another process has it open.
+        // Only in a memory that no other process can see yet (Store::create_new): a process killed
+        // mid-import leaves a rollback journal that read-only commands cannot roll back, and under a
+        // rollback journal lookups would wait for the whole import.
         let empty: bool = self
             .conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM units)", [], |r| r.get(0))
             .map_err(err)?;
         let direct = empty
-            && self.path != Path::new(":memory:")
+            && self.scratch
             && self
                 .conn
                 .query_row("PRAGMA journal_mode = DELETE", [], |r| {

@@ -151,8 +151,16 @@ impl SegmentBuilder {
     pub fn add(&mut self, unit: i64, keys: &[WordKey]) {
         self.units += 1;
         let len = keys.len().min(MAX_LEN) as u8;
+        // Each stem once. Sentences are short and a scan of the words before is cheapest; a segment of
+        // a whole document (a 10 MB segment has a million words) needs a set, or this is quadratic.
+        let mut seen = rustc_hash::FxHashSet::default();
         for (i, k) in keys.iter().enumerate() {
-            if keys[..i].iter().any(|p| p.stem == k.stem) {
+            let repeated = if keys.len() <= 64 {
+                keys[..i].iter().any(|p| p.stem == k.stem)
+            } else {
+                !seen.insert(k.stem)
+            };
+            if repeated {
                 continue;
             }
             let (last, bytes) = self.lists.entry(k.stem).or_insert((0, Vec::new()));

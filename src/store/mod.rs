@@ -69,6 +69,12 @@ pub enum Error {
     },
     #[error("the memory {path} is busy: another tm process is writing to it; try again")]
     Busy { path: PathBuf },
+    #[error(
+        "the memory {path} was left mid-write by a process that stopped, and cannot be restored \
+         without write access: run a writing command on it (tm dedupe --dry-run) as a user who may \
+         write it"
+    )]
+    HotJournal { path: PathBuf },
     #[error("the memory {path} cannot be written: {reason}")]
     ReadOnly { path: PathBuf, reason: String },
     #[error("{path}: the disk is full; the memory was left as it was")]
@@ -104,6 +110,8 @@ pub enum OpenMode {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// A memory being built by [`Store::create_new`], which no other process can see yet.
+    scratch: bool,
 }
 
 /// Who and when, for units that arrive without them.
@@ -172,7 +180,103 @@ impl Store {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
-        Store::setup(conn, path, mode)
+        match Store::setup(conn, path, mode) {
+            Err(Error::HotJournal { .. }) if mode == OpenMode::ReadOnly => {
+                Store::roll_back_hot_journal(path).map_err(|e| match e {
+                    Error::Busy { .. } => e,
+                    _ => Error::HotJournal {
+                        path: path.to_path_buf(),
+                    },
+                })?;
+                let conn =
+                    Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
+                Store::setup(conn, path, mode)
+            }
+            result => result,
+        }
+    }
+
+    /// Rolls back what a writer killed mid-transaction left in a rollback journal, so that a read-only
+    /// command can read the memory as it was before. SQLite does this on the first read of any
+    /// connection that may write, and refuses a read-only one; this only restores the last committed
+    /// state, it changes nothing that was committed.
+    fn roll_back_hot_journal(path: &Path) -> Result<()> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sqlite_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| sqlite_error(path, e))?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|e| sqlite_error(path, e))?;
+        Ok(())
+    }
+
+    /// Creates the memory at `path` and fills it with `fill`, all or nothing.
+    ///
+    /// The memory is built in a scratch file beside `path` (`memory.db.importing-XXXXXX`) and moved into
+    /// place, without replacing anything, only once `fill` has succeeded. So a first import that fails
+    /// or is killed leaves no memory behind, and nothing is ever removed under the memory's name: the
+    /// earlier way, removing the new file after a failure, could remove a memory that another process
+    /// had created and was filling meanwhile. Returns `Ok(None)` when a memory appeared at `path` in the
+    /// meantime; the caller then works on that one.
+    pub fn create_new<T>(
+        path: &Path,
+        fill: impl FnOnce(&mut Store) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let name = path
+            .file_name()
+            .map_or("memory".into(), |n| n.to_string_lossy());
+        let prefix = format!("{name}.importing-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // The permissions SQLite gives a new database (less the umask), not a scratch file's 0600: a
+        // memory in a shared folder stays readable by the team.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let scratch = builder.tempfile_in(dir).map_err(io(dir))?.into_temp_path();
+        let filled = Store::open(&scratch, OpenMode::ReadWrite).and_then(|mut store| {
+            // Messages name the memory, not the scratch file.
+            store.path = path.to_path_buf();
+            store.scratch = true;
+            let value = fill(&mut store)?;
+            // Fold the write-ahead log into the file: what moves into place must be the whole memory.
+            store
+                .conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .map_err(store.err())?;
+            store.conn.close().map_err(|(_, e)| sqlite_error(path, e))?;
+            Ok(value)
+        });
+        let value = match filled {
+            Ok(value) => value,
+            Err(e) => {
+                for suffix in ["-journal", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+                }
+                return Err(e);
+            }
+        };
+        match scratch.persist_noclobber(path) {
+            Ok(()) => Ok(Some(value)),
+            // Dropping the error's path removes the scratch file.
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+            Err(e) => Err(io(path)(e.error)),
+        }
     }
 
     /// A memory that lives only as long as the value (tests, lookups in a file given with `--memory`).
@@ -185,6 +289,10 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path, mode: OpenMode) -> Result<Store> {
         let err = |e| sqlite_error(path, e);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        // Writers take the write lock when their transaction begins. A deferred transaction reads first
+        // and then asks for the lock, and SQLite cannot wait for it then (the reader's snapshot would be
+        // stale): a second import failed at once with "busy" instead of waiting for the first.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let found = schema::version(&conn).map_err(err)?;
         // Another program's database: never touch it (not even switch it to WAL).
         let ours = if found == 0 {
@@ -240,6 +348,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            scratch: false,
         })
     }
 
@@ -490,6 +599,9 @@ pub fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {
         match f.code {
             ErrorCode::NotADatabase => return Error::NotAMemory { path },
+            ErrorCode::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK => {
+                return Error::HotJournal { path }
+            }
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy { path },
             ErrorCode::DiskFull => return Error::DiskFull { path },
             ErrorCode::ReadOnly | ErrorCode::PermissionDenied => {

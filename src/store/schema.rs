@@ -87,8 +87,17 @@ pub fn has_tables(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// Applies the migrations a database lacks, all in one transaction.
+///
+/// `from` is the version seen before the transaction; it is read again inside it, so that two processes
+/// opening a new (or old) memory at once migrate it once: the second waits for the first's write lock,
+/// then finds nothing to do. (It used to fail with "table units already exists".)
 pub fn migrate(conn: &mut Connection, from: u32) -> rusqlite::Result<()> {
-    let tx: Transaction = conn.transaction()?;
+    let tx: Transaction =
+        conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let from = from.max(version(&tx)?);
+    if from >= VERSION {
+        return Ok(());
+    }
     if from == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     }

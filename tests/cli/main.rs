@@ -6,7 +6,10 @@ mod support;
 
 mod align;
 mod bad_input;
+mod concurrency;
+mod disk_full;
 mod import_export;
 mod matching;
 mod names;
+mod props;
 mod upkeep;

@@ -81,3 +81,34 @@ pub fn fixture(rel: &str) -> PathBuf {
 pub fn fixture_str(rel: &str) -> String {
     fixture(rel).to_string_lossy().into_owned()
 }
+
+/// `tm --db DB` as a user without privileges, so that file permissions apply: directly when the tests
+/// run as an ordinary user, through `setpriv` as `nobody` when they run as root (root ignores
+/// permissions). `None` as root without setpriv. Files the command must reach have to be readable by
+/// that user (`give_to_nobody`).
+#[cfg(unix)]
+pub fn tm_unprivileged(db: &Path) -> Option<std::process::Command> {
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())?;
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_tm"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tm"))
+    };
+    cmd.env_remove("TM_DB").arg("--db").arg(db);
+    Some(cmd)
+}
+
+/// When running as root, hands `paths` to `nobody` (see [`tm_unprivileged`]).
+#[cfg(unix)]
+pub fn give_to_nobody(paths: &[&Path]) {
+    if unsafe { libc::geteuid() } == 0 {
+        for p in paths {
+            std::os::unix::fs::chown(p, Some(65534), Some(65534)).unwrap();
+        }
+    }
+}
