@@ -233,6 +233,16 @@ pub(crate) struct Reader {
     english: FxHashMap<String, TokenIds>,
 }
 
+impl TokenIds {
+    fn concept(id: u32) -> TokenIds {
+        TokenIds {
+            concept: Some(id),
+            also: None,
+            word: None,
+        }
+    }
+}
+
 impl Reader {
     fn arabic_token(&mut self, token: &str) -> TokenIds {
         if let Some(ids) = self.arabic.get(token) {
@@ -240,17 +250,9 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds {
-                concept: Some(c.id(&key)),
-                also: None,
-                word: None,
-            }
+            TokenIds::concept(c.id(&key))
         } else if token.chars().any(|ch| ch.is_ascii_alphabetic()) {
-            TokenIds {
-                concept: Some(c.id(&format!("L{token}"))),
-                also: None,
-                word: None,
-            }
+            TokenIds::concept(c.id(&format!("L{token}")))
         } else {
             let (_, stem) = strip_clitics(token);
             let skeleton = if ARABIC_FUNCTION.contains(&token) {
@@ -274,18 +276,10 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds {
-                concept: Some(c.id(&key)),
-                also: None,
-                word: None,
-            }
+            TokenIds::concept(c.id(&key))
         } else if token.chars().any(|ch| ch.is_ascii_digit()) {
             // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds {
-                concept: Some(c.id(&format!("L{token}"))),
-                also: None,
-                word: None,
-            }
+            TokenIds::concept(c.id(&format!("L{token}")))
         } else {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
@@ -307,32 +301,25 @@ impl Reader {
 
     /// Reads an Arabic sentence. Read every Arabic sentence before the English ones.
     pub(crate) fn arabic(&mut self, text: &str) -> Sentence {
-        let normalized = normalize(text);
-        let mut vector = FxHashMap::default();
-        let mut words = Vec::new();
-        punctuation(text, &mut self.concepts, &mut vector);
-        for token in tokens(&normalized) {
-            let ids = self.arabic_token(token);
-            words.extend(ids.word);
-            for id in ids.concept.into_iter().chain(ids.also) {
-                add(&mut vector, id, 1.0);
-            }
-        }
-        Sentence {
-            len: char_len(text),
-            vector: sorted(vector),
-            words,
-        }
+        self.read(text, &normalize(text), Reader::arabic_token)
     }
 
     /// Reads an English sentence.
     pub(crate) fn english(&mut self, text: &str) -> Sentence {
-        let folded = fold_english(text);
+        self.read(text, &fold_english(text), Reader::english_token)
+    }
+
+    fn read(
+        &mut self,
+        text: &str,
+        folded: &str,
+        ids_of: fn(&mut Reader, &str) -> TokenIds,
+    ) -> Sentence {
         let mut vector = FxHashMap::default();
         let mut words = Vec::new();
         punctuation(text, &mut self.concepts, &mut vector);
-        for token in tokens(&folded) {
-            let ids = self.english_token(token);
+        for token in tokens(folded) {
+            let ids = ids_of(self, token);
             words.extend(ids.word);
             for id in ids.concept.into_iter().chain(ids.also) {
                 add(&mut vector, id, 1.0);
