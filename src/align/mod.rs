@@ -48,7 +48,7 @@ pub struct Bead {
 pub const REVIEW_BELOW: f64 = 0.9;
 
 /// Up to this many cells the whole matrix is searched; beyond it, a band.
-const FULL_MATRIX_CELLS: usize = 10_000;
+const FULL_MATRIX_CELLS: usize = 2_500;
 /// Half-width of the first pass's band, in sentences: wide enough that the path seldom runs along its
 /// edge (each time it does, the pass is run again around the path).
 const BAND_WIDTH: usize = 16;
