@@ -68,6 +68,9 @@ pub struct Options<'a> {
     /// Pairs already known to be translations (Arabic, English), e.g. from the memory: the word table
     /// learns from them as well as from the first pass, which helps most on short documents.
     pub examples: &'a [(String, String)],
+    /// Skip the confidence of each bead (a backward pass over the band, a third of the work); every
+    /// score is then 0. For callers that only want the beads.
+    pub without_scores: bool,
 }
 
 /// Aligns two lists of sentences as one document.
@@ -211,7 +214,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
             points.extend(previous.iter().map(|s| (s.i + s.a, s.j + s.b)));
             Band::around(&points, ra.len(), re.len(), BAND_WIDTH_2)
         };
-        for s in best_path(&model, band, true) {
+        for s in best_path(&model, band, !options.without_scores) {
             beads.push(Bead {
                 ar: ra.start + s.i..ra.start + s.i + s.a,
                 en: re.start + s.j..re.start + s.j + s.b,

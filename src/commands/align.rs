@@ -134,9 +134,12 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         },
         _ => (Authority::shipped(), Vec::new()),
     };
+    // Beads without --json print no score, and without --min-score none is needed.
+    let without_scores = cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none();
     let options = align::Options {
         authority: Some(&authority),
         examples: &examples,
+        without_scores,
     };
     let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs, options);
     let text = |sentences: &[&String], range: &std::ops::Range<usize>| -> String {
@@ -255,15 +258,22 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
             .iter()
             .filter(|b| !b.ar.is_empty() && !b.en.is_empty())
             .count();
+        let review = if without_scores {
+            String::new()
+        } else {
+            format!(", {review} marked for review (score below {REVIEW_BELOW})")
+        };
         eprintln!(
-            "aligned {} Arabic and {} English sentences: {} pairs, {} unmatched, {} marked for review (score below {REVIEW_BELOW}){}",
+            "aligned {} Arabic and {} English sentences: {} pairs, {} unmatched{review}{}",
             ar_sentences.len(),
             en_sentences.len(),
             pairs,
             kept.len() - pairs,
-            review,
             match cfg.min_score {
-                Some(min) => format!(", {} below --min-score {min} left out", beads.len() - kept.len()),
+                Some(min) => format!(
+                    ", {} below --min-score {min} left out",
+                    beads.len() - kept.len()
+                ),
                 None => String::new(),
             }
         );
