@@ -334,7 +334,7 @@ impl Reader {
 }
 
 /// Counts repeated ids: a sorted vector with one weight per occurrence.
-fn counted(mut ids: Vec<u32>) -> Vector {
+pub(crate) fn counted(mut ids: Vec<u32>) -> Vector {
     ids.sort_unstable();
     let mut out: Vector = Vec::with_capacity(ids.len());
     for id in ids {

@@ -126,7 +126,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         })
         .collect();
 
-    // What pass 1 teaches: the length ratio and its spread on confident 1-1 beads, and a lexicon.
+    // What pass 1 teaches: the length ratio and its spread on its 1-1 beads, and a lexicon.
     // Words seen once cannot be linked (a link needs two sightings), and the commonest words (the, في)
     // link to everything and weigh nothing: counting pairs is the dear part of learning, so skip both.
     let mut frequency: FxHashMap<u32, u32> = FxHashMap::default();
@@ -190,15 +190,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         s.vector = features::sum([&s.vector, &merge_max(extra)].into_iter());
     }
     for s in &mut en {
-        let mut ids = s.words.clone();
-        ids.sort_unstable();
-        let mut words: Vector = Vec::new();
-        for id in ids {
-            match words.last_mut() {
-                Some(last) if last.0 == id => last.1 += 1.0,
-                _ => words.push((id, 1.0)),
-            }
-        }
+        let words = features::counted(s.words.clone());
         s.vector = features::sum([&s.vector, &words].into_iter());
     }
 
