@@ -134,8 +134,9 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         },
         _ => (Authority::shipped(), Vec::new()),
     };
-    // Beads without --json print no score, and without --min-score none is needed.
-    let without_scores = cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none();
+    // Beads without --json print no score; without --min-score or --import none is needed.
+    let without_scores =
+        cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none() && !cfg.import;
     let options = align::Options {
         authority: Some(&authority),
         examples: &examples,
