@@ -291,12 +291,29 @@ fn import_puts_pairs_in_the_memory_with_the_files_as_origin() {
     let doc = tico_document(1500, 30);
     let ar = write_lines(&sb, "article-ar.txt", &doc.ar);
     let en = write_lines(&sb, "article-en.txt", &doc.en);
-    sb.tm(&["align", "--segmented", "--import", &ar, &en])
-        .assert()
-        .success()
-        .stdout("");
+    // --format beads is not printed with --import alone, and must not cost the pairs their scores.
+    sb.tm(&[
+        "align",
+        "--segmented",
+        "--format",
+        "beads",
+        "--import",
+        &ar,
+        &en,
+    ])
+    .assert()
+    .success()
+    .stdout("");
     let units = sb.units();
     assert!(units.len() >= 20);
+    let scores: Vec<f64> = units
+        .iter()
+        .flat_map(|u| &u.meta.annotations)
+        .filter(|a| a.attrs.iter().any(|(_, v)| v == "x-align-score"))
+        .map(|a| a.text.parse().unwrap())
+        .collect();
+    assert_eq!(scores.len(), units.len());
+    assert!(scores.iter().filter(|&&s| s >= 0.9).count() > units.len() / 2);
     for u in &units {
         assert_eq!(u.origin.as_deref(), Some("article-ar.txt + article-en.txt"));
         assert_eq!(u.src_lang, "ar");
