@@ -65,13 +65,14 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
 }
 
 /// The text of an HTML page, paragraphs (p, div, li, headings, br) separated by blank lines, scripts,
-/// styles and markup gone, entities decoded. Malformed HTML is read the way browsers read it.
-pub fn html_text(html: &str) -> String {
+/// styles and markup gone, entities decoded. Malformed HTML is read the way browsers read it; the error
+/// is html2text's, for a page it cannot lay out at all.
+pub fn html_text(html: &str) -> Result<String, String> {
     // A wide page: lines are only broken where the document breaks them.
     html2text::config::plain_no_decorate()
         .raw_mode(true)
         .string_from_read(html.as_bytes(), 1 << 20)
-        .unwrap_or_default()
+        .map_err(|e| e.to_string())
 }
 
 /// The sentences of `text`, trimmed, in order; empty ones are dropped.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Context;
 use crate::align::{self, Bead, REVIEW_BELOW};
 use crate::formats::tmx::{Header, TmxWriter};
+use crate::formats::tsv::escape_field;
 use crate::formats::{Format, ReadOptions};
 use crate::names::Authority;
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance};
@@ -54,7 +55,9 @@ impl Document {
             vec![text.lines().map(|l| l.trim().to_string()).collect()]
         } else {
             let text = if is_html(path, &text) {
-                crate::segment::html_text(&text)
+                crate::segment::html_text(&text).map_err(|e| {
+                    anyhow::anyhow!("{}: cannot read it as HTML: {e}", path.display())
+                })?
             } else {
                 text
             };
@@ -221,8 +224,8 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
                     writeln!(
                         out,
                         "{}\t{}\t{:.3}\t{}",
-                        tsv_field(&text(&ar_sentences, &b.ar)),
-                        tsv_field(&text(&en_sentences, &b.en)),
+                        escape_field(&text(&ar_sentences, &b.ar)),
+                        escape_field(&text(&en_sentences, &b.en)),
                         b.score,
                         if b.score < REVIEW_BELOW { "review" } else { "" }
                     )
@@ -291,11 +294,6 @@ fn memory_help(ctx: &Context, cfg: &AlignConfig) -> Result<(Authority, Vec<(Stri
     let store = ctx.open(OpenMode::ReadOnly)?;
     let examples = store.recent_pairs(&cfg.src, &cfg.tgt, MEMORY_EXAMPLES)?;
     Ok((Authority::with_user(store.names()?), examples))
-}
-
-/// A TSV field: tabs and line breaks would break the row, so they become spaces.
-fn tsv_field(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
 }
 
 fn bead_unit(cfg: &AlignConfig, b: &Bead, ar: &str, en: &str) -> Unit {
