@@ -178,6 +178,16 @@ def run_timed(cmd, cwd, stdout_path, stderr_path, timeout=None):
             "max_rss_kb": ru.ru_maxrss, "timed_out": bool(timed_out)}
 
 
+def run_result(r, err, timeout):
+    """An aligner's result from a run_timed() record: times, memory, and the error if it failed."""
+    res = {"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"], "max_rss_kb": r["max_rss_kb"],
+           "beads": None, "error": None}
+    if r["error"] or r["rc"] != 0 or r["timed_out"]:
+        res["error"] = r["error"] or ("timed out after %ss" % timeout if r["timed_out"] else
+                                      "exit %s: %s" % (r["rc"], tail(err, 300)))
+    return res
+
+
 def tail(path, n=400):
     try:
         with open(path, "rb") as f:
@@ -220,11 +230,8 @@ class Hunalign:
         out, err = os.path.join(tmp, "out.ladder"), os.path.join(tmp, "err.txt")
         # cwd=tmp: hunalign writes a translate.txt into its working directory.
         r = run_timed(cmd, tmp, out, err, self.timeout)
-        res = {"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"], "max_rss_kb": r["max_rss_kb"],
-               "beads": None, "error": None}
-        if r["error"] or r["rc"] != 0 or r["timed_out"]:
-            res["error"] = r["error"] or ("timed out after %ss" % self.timeout if r["timed_out"] else
-                                          "exit %s: %s" % (r["rc"], tail(err, 300)))
+        res = run_result(r, err, self.timeout)
+        if res["error"]:
             return res
         rungs = []
         with open(out, encoding="utf-8", errors="replace") as f:
@@ -301,11 +308,8 @@ class TmAlign:
         cmd = [self.binary, "align", "--segmented", "--format", "beads", src, tgt]
         out, err = os.path.join(tmp, "out.beads"), os.path.join(tmp, "err.txt")
         r = run_timed(cmd, tmp, out, err, self.timeout)
-        res = {"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"], "max_rss_kb": r["max_rss_kb"],
-               "beads": None, "error": None}
-        if r["error"] or r["rc"] != 0 or r["timed_out"]:
-            res["error"] = r["error"] or ("timed out after %ss" % self.timeout if r["timed_out"] else
-                                          "exit %s: %s" % (r["rc"], tail(err, 300)))
+        res = run_result(r, err, self.timeout)
+        if res["error"]:
             return res
         try:
             with open(out, encoding="utf-8") as f:
