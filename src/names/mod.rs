@@ -40,17 +40,23 @@ pub enum Kind {
 impl FromStr for Kind {
     type Err = String;
     fn from_str(s: &str) -> Result<Kind, String> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "person" => Kind::Person,
-            "organisation" | "organization" => Kind::Organisation,
-            "place" => Kind::Place,
-            "media" => Kind::Media,
-            "other" | "" => Kind::Other,
-            other => {
-                return Err(format!(
-                    "unknown kind {other:?}: person, organisation, place, media or other"
-                ))
-            }
+        let s = s.trim();
+        let is = |word: &str| s.eq_ignore_ascii_case(word);
+        Ok(if is("person") {
+            Kind::Person
+        } else if is("organisation") || is("organization") {
+            Kind::Organisation
+        } else if is("place") {
+            Kind::Place
+        } else if is("media") {
+            Kind::Media
+        } else if is("other") || s.is_empty() {
+            Kind::Other
+        } else {
+            return Err(format!(
+                "unknown kind {:?}: person, organisation, place, media or other",
+                s.to_ascii_lowercase()
+            ));
         })
     }
 }
@@ -98,39 +104,38 @@ fn list(cell: &str) -> Vec<String> {
 }
 
 /// Parses the names TSV format (tab-separated arabic, english, kind, variants, note; header first).
+///
+/// Every `tm align` parses the shipped list before it aligns anything, so this allocates only what a
+/// [`Name`] keeps.
 pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
-    let mut names = Vec::new();
+    let mut names = Vec::with_capacity(text.len() / 100);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {
             continue;
         }
-        let cells: Vec<&str> = line.split('\t').collect();
         let err = |message: String| NamesError {
             file: file.to_string(),
             line: i + 1,
             message,
         };
-        if cells.len() < 2 {
+        let mut cells = line.split('\t');
+        let (arabic, Some(english)) = (cells.next().unwrap_or(""), cells.next()) else {
             return Err(err(
                 "a name needs at least the Arabic and the English, separated by a tab".into(),
             ));
-        }
-        let arabic = list(cells[0]);
-        let english = cells[1].trim().to_string();
+        };
+        let (arabic, english) = (list(arabic), english.trim());
         if arabic.is_empty() || english.is_empty() {
             return Err(err("empty Arabic or English".into()));
         }
-        let kind = cells.get(2).copied().unwrap_or("").parse().map_err(err)?;
+        let kind = cells.next().unwrap_or("").parse().map_err(err)?;
         names.push(Name {
             arabic,
-            english,
+            english: english.to_string(),
             kind,
-            variants: cells.get(3).map(|c| list(c)).unwrap_or_default(),
-            note: cells
-                .get(4)
-                .map(|c| c.trim().to_string())
-                .unwrap_or_default(),
+            variants: cells.next().map(list).unwrap_or_default(),
+            note: cells.next().unwrap_or("").trim().to_string(),
             source,
         });
     }

@@ -5,11 +5,12 @@
 //! the others must match as they are. At each position the longest name wins, so كتائب حزب الله is the
 //! Hizbullah Brigades and not Hizbullah.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::Authority;
-use crate::fuzzy::tokens::tokenize;
+use crate::fuzzy::tokens::{tokenize, Token};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,14 +24,39 @@ pub struct Spot {
 /// An index of an authority's Arabic forms by their first word.
 pub struct Spotter {
     /// First word → (all words of the form, name index), longest forms first.
-    by_first: HashMap<String, Vec<(Vec<String>, usize)>>,
+    by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl Spotter {
     pub fn new(authority: &Authority) -> Spotter {
-        let mut by_first: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        Spotter::indexing(authority, |_| true)
+    }
+
+    /// A spotter for these texts only: it indexes just the forms whose first word the texts have (with
+    /// or without clitics). `tm align` builds one per document; indexing all the authority's forms
+    /// cost more than aligning a short document.
+    pub fn for_texts<'t>(
+        authority: &Authority,
+        texts: impl IntoIterator<Item = &'t [Token]>,
+    ) -> Spotter {
+        let mut words: FxHashSet<String> = FxHashSet::default();
+        for token in texts.into_iter().flatten() {
+            words.extend(bare_forms(&token.norm));
+        }
+        Spotter::indexing(authority, |first| words.contains(first))
+    }
+
+    /// Indexes the forms whose first word (in matching form) `wanted` accepts.
+    fn indexing(authority: &Authority, wanted: impl Fn(&str) -> bool) -> Spotter {
+        let mut by_first: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
         for (i, name) in authority.names.iter().enumerate() {
             for form in &name.arabic {
+                // Whitespace always ends a word, so the form's first word is its first raw word's
+                // (read alone: it is cheaper than reading the whole form, and most forms are not wanted).
+                let head = form.split_whitespace().next().unwrap_or("");
+                if tokenize(head).first().is_some_and(|t| !wanted(&t.norm)) {
+                    continue;
+                }
                 let words: Vec<String> = tokenize(form).into_iter().map(|t| t.norm).collect();
                 if let Some(first) = words.first() {
                     by_first.entry(first.clone()).or_default().push((words, i));
@@ -45,7 +71,11 @@ impl Spotter {
 
     /// The names in `text`, in order, not overlapping.
     pub fn spot(&self, text: &str) -> Vec<Spot> {
-        let tokens = tokenize(text);
+        self.spot_tokens(&tokenize(text))
+    }
+
+    /// The names in a text already split into [`tokenize`]'s words.
+    pub fn spot_tokens(&self, tokens: &[Token]) -> Vec<Spot> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
