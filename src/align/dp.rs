@@ -97,8 +97,13 @@ impl<'a> Model<'a> {
             return prior;
         }
         let (ra, re) = (&self.ar_runs[a - 1][i], &self.en_runs[b - 1][j]);
+        let most_shared = self.lexical_weight * ra.mass.min(re.mass) as f64;
+        // The length cost is never negative: a dear shape is dropped before it is worked out.
+        if prior - most_shared >= budget {
+            return f64::INFINITY;
+        }
         let fixed = prior + self.length_cost(ra.len, re.len);
-        if fixed - self.lexical_weight * ra.mass.min(re.mass) as f64 >= budget {
+        if fixed - most_shared >= budget {
             return f64::INFINITY;
         }
         let common: f32 = re
@@ -123,7 +128,8 @@ fn neg_ln_erfc(x: f64) -> f64 {
                         + t * (0.278_868_07
                             + t * (-1.135_203_98
                                 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    -(t.ln() + poly)
+    // The fit is 3e-8 below zero at 0, where −ln erfc is exactly 0; the cost bound needs it never negative.
+    (-(t.ln() + poly)).max(0.0)
 }
 
 /// For each Arabic prefix length `i` (0..=n), the English prefix lengths `lo..=hi` the path may use.

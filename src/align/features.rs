@@ -11,28 +11,36 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 
+use crate::fuzzy::tokens::{tokenize, Token};
 use crate::names::spot::Spotter;
 use crate::names::Authority;
 use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
 
-/// Interned concept ids: one table for both languages, so a shared id is a shared concept.
+/// Interned concept ids: one table for both languages, so a shared id is a shared concept. A concept's
+/// key is a one-letter kind (`#` number, `L` Latin token, `S` skeleton, `A`/`E` Arabic/English word, `N`
+/// name, `P` punctuation) and its text.
 #[derive(Default)]
 pub(crate) struct Concepts {
     ids: FxHashMap<String, u32>,
+    /// The key being looked up: reading a document looks up a few keys per word, and most are known.
+    key: String,
 }
 
 impl Concepts {
-    pub(crate) fn id(&mut self, key: &str) -> u32 {
-        if let Some(&id) = self.ids.get(key) {
+    pub(crate) fn id(&mut self, kind: char, text: &str) -> u32 {
+        if let Some(id) = self.get(kind, text) {
             return id;
         }
         let id = self.ids.len() as u32;
-        self.ids.insert(key.to_string(), id);
+        self.ids.insert(self.key.clone(), id);
         id
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<u32> {
-        self.ids.get(key).copied()
+    pub(crate) fn get(&mut self, kind: char, text: &str) -> Option<u32> {
+        self.key.clear();
+        self.key.push(kind);
+        self.key.push_str(text);
+        self.ids.get(&self.key).copied()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -166,17 +174,17 @@ fn number_key(token: &str) -> Option<String> {
         .take_while(|c| c.is_ascii_digit() || *c == '.')
         .collect();
     let digits = digits.trim_end_matches('.');
-    (!digits.is_empty()).then(|| format!("#{digits}"))
+    (!digits.is_empty()).then(|| digits.to_string())
 }
 
 /// Punctuation that a translation nearly always keeps, folded across scripts.
 fn punctuation_key(c: char) -> Option<&'static str> {
     match c {
-        '?' | '؟' => Some("P?"),
-        '!' => Some("P!"),
-        '(' | ')' => Some("P()"),
-        '"' | '«' | '»' | '“' | '”' => Some("P\""),
-        ':' => Some("P:"),
+        '?' | '؟' => Some("?"),
+        '!' => Some("!"),
+        '(' | ')' => Some("()"),
+        '"' | '«' | '»' | '“' | '”' => Some("\""),
+        ':' => Some(":"),
         _ => None,
     }
 }
@@ -208,7 +216,7 @@ fn char_len(text: &str) -> f64 {
 fn punctuation(text: &str, concepts: &mut Concepts, vector: &mut FxHashMap<u32, f32>) {
     for c in text.chars() {
         if let Some(key) = punctuation_key(c) {
-            add(vector, concepts.id(key), 1.0);
+            add(vector, concepts.id('P', key), 1.0);
         }
     }
 }
@@ -250,9 +258,9 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id(&key))
+            TokenIds::concept(c.id('#', &key))
         } else if token.chars().any(|ch| ch.is_ascii_alphabetic()) {
-            TokenIds::concept(c.id(&format!("L{token}")))
+            TokenIds::concept(c.id('L', token))
         } else {
             let (_, stem) = strip_clitics(token);
             let skeleton = if ARABIC_FUNCTION.contains(&token) {
@@ -261,9 +269,9 @@ impl Reader {
                 arabic_skeleton(stem)
             };
             TokenIds {
-                concept: (skeleton.len() >= 3).then(|| c.id(&format!("S{skeleton}"))),
+                concept: (skeleton.len() >= 3).then(|| c.id('S', &skeleton)),
                 also: None,
-                word: Some(c.id(&format!("A{stem}"))),
+                word: Some(c.id('A', stem)),
             }
         };
         self.arabic.insert(token.to_string(), ids);
@@ -276,14 +284,14 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id(&key))
+            TokenIds::concept(c.id('#', &key))
         } else if token.chars().any(|ch| ch.is_ascii_digit()) {
             // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds::concept(c.id(&format!("L{token}")))
+            TokenIds::concept(c.id('L', token))
         } else {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
-            let latin = c.get(&format!("L{token}"));
+            let latin = c.get('L', token);
             let skeleton = if ENGLISH_FUNCTION.contains(&token) {
                 String::new()
             } else {
@@ -291,8 +299,8 @@ impl Reader {
             };
             TokenIds {
                 concept: latin,
-                also: (skeleton.len() >= 3).then(|| c.id(&format!("S{skeleton}"))),
-                word: Some(c.id(&format!("E{}", english_stem(token)))),
+                also: (skeleton.len() >= 3).then(|| c.id('S', &skeleton)),
+                word: Some(c.id('E', english_stem(token))),
             }
         };
         self.english.insert(token.to_string(), ids);
@@ -356,16 +364,17 @@ pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
     (en_text, en): (&[E], &mut [Sentence]),
     concepts: &mut Concepts,
 ) {
-    let spotter = Spotter::new(authority);
+    let tokens: Vec<Vec<Token>> = ar_text.iter().map(|t| tokenize(t.as_ref())).collect();
+    let spotter = Spotter::for_texts(authority, tokens.iter().map(Vec::as_slice));
     let mut found: FxHashMap<usize, u32> = FxHashMap::default();
-    for (text, sentence) in ar_text.iter().zip(ar.iter_mut()) {
+    for (tokens, sentence) in tokens.iter().zip(ar.iter_mut()) {
         let ids: Vec<u32> = spotter
-            .spot(text.as_ref())
+            .spot_tokens(tokens)
             .into_iter()
             .map(|spot| {
                 *found
                     .entry(spot.name)
-                    .or_insert_with(|| concepts.id(&format!("N{}", spot.name)))
+                    .or_insert_with(|| concepts.id('N', &spot.name.to_string()))
             })
             .collect();
         if !ids.is_empty() {
