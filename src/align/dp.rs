@@ -1,7 +1,7 @@
 //! The dynamic programme: the cheapest monotone path of beads through the two sentence lists, inside a
 //! band around a first guess so that long documents take linear time and memory.
 
-use super::features::{mass, sum, Sentence, Vector};
+use super::features::{sum, Sentence, Vector};
 
 /// Arabic sentences, English sentences, prior cost.
 type Shape = (usize, usize, f64);
@@ -37,8 +37,10 @@ pub(crate) struct Model<'a> {
 
 /// Consecutive sentences of one side taken together: what a bead's cost needs of them, computed once.
 struct Run {
+    /// The sentences' concepts, each weight already multiplied by the concept's IDF (which is never
+    /// negative, so the smaller of two weighted weights is the weighted smaller one).
     vector: Vector,
-    /// The IDF-weighted mass of the vector: an upper bound of what it can share.
+    /// The sum of the weighted vector: an upper bound of what it can share.
     mass: f32,
     len: f64,
 }
@@ -48,9 +50,12 @@ fn runs(sentences: &[Sentence], idf: &[f32]) -> [Vec<Run>; 3] {
         (0..sentences.len())
             .map(|i| {
                 let end = (i + k).min(sentences.len());
-                let vector = sum(sentences[i..end].iter().map(|s| &s.vector));
+                let mut vector = sum(sentences[i..end].iter().map(|s| &s.vector));
+                for (id, w) in &mut vector {
+                    *w *= idf[*id as usize];
+                }
                 Run {
-                    mass: mass(&vector, idf),
+                    mass: vector.iter().map(|(_, w)| w).sum(),
                     len: sentences[i..end].iter().map(|s| s.len).sum(),
                     vector,
                 }
@@ -109,7 +114,7 @@ impl<'a> Model<'a> {
         let common: f32 = re
             .vector
             .iter()
-            .map(|&(id, w)| dense[id as usize].min(w) * self.idf[id as usize])
+            .map(|&(id, w)| dense[id as usize].min(w))
             .sum();
         fixed - self.lexical_weight * common as f64
     }

@@ -444,9 +444,21 @@ pub(crate) fn shared(a: &[(u32, f32)], b: &[(u32, f32)], idf: &[f32]) -> f32 {
     sum
 }
 
-/// The IDF-weighted mass of a vector.
-pub(crate) fn mass(a: &[(u32, f32)], idf: &[f32]) -> f32 {
-    a.iter().map(|(id, w)| w * idf[*id as usize]).sum()
+/// Drops from every vector the concepts that only one side has: they never add to what a bead shares,
+/// and the aligner would walk past them in each of the millions of beads it weighs (in the second pass
+/// most English words are such, having no Arabic word the lexicon links to them).
+pub(crate) fn drop_one_sided(ar: &mut [Sentence], en: &mut [Sentence], concepts: usize) {
+    let mut sides = vec![0u8; concepts];
+    for (side, bit) in [(&*ar, 1u8), (&*en, 2u8)] {
+        for s in side {
+            for (id, _) in &s.vector {
+                sides[*id as usize] |= bit;
+            }
+        }
+    }
+    for s in ar.iter_mut().chain(en.iter_mut()) {
+        s.vector.retain(|(id, _)| sides[*id as usize] == 3);
+    }
 }
 
 /// The sum of several vectors (the sentences of one side of a bead).

@@ -116,6 +116,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     }
 
     // Pass 1: length and anchors.
+    features::drop_one_sided(&mut ar, &mut en, reader.concepts.len());
     let idf = features::idf(&[&ar, &en], reader.concepts.len());
     let (ratio, variance) = (length_ratio(&ar, &en), 6.8);
     let first: Vec<Vec<Step>> = blocks
@@ -195,6 +196,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     }
 
     // Pass 2: everything, in a band around pass 1's path.
+    features::drop_one_sided(&mut ar, &mut en, reader.concepts.len());
     let idf = features::idf(&[&ar, &en], reader.concepts.len());
     let mut beads = Vec::new();
     for ((ra, re), previous) in blocks.iter().zip(&first) {
