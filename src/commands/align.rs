@@ -126,16 +126,17 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let ar_sentences: Vec<&String> = ar.sentences().collect();
     let en_sentences: Vec<&String> = en.sentences().collect();
     // With a memory, its names (the user's own too) and its latest pairs help; reading never creates one.
+    // Without, the shipped names the Arabic may hold.
     let (authority, examples) = match ctx.db_path() {
         Ok(db) if db.exists() => match memory_help(ctx, &cfg) {
             Ok(help) => help,
             Err(e) if !cfg.import => {
                 eprintln!("warning: aligning without the memory: {e:#}");
-                (Authority::shipped(), Vec::new())
+                (Authority::shipped_for(&ar_sentences), Vec::new())
             }
             Err(e) => return Err(e),
         },
-        _ => (Authority::shipped(), Vec::new()),
+        _ => (Authority::shipped_for(&ar_sentences), Vec::new()),
     };
     // Beads without --json print no score; without --min-score or --import none is needed.
     let without_scores =

@@ -21,6 +21,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::fuzzy::tokens::tokenize;
+
 pub use spot::{Spot, Spotter};
 
 /// The shipped authority, compiled in so that the tool needs nothing at run time.
@@ -108,10 +110,23 @@ fn list(cell: &str) -> Vec<String> {
 /// Every `tm align` parses the shipped list before it aligns anything, so this allocates only what a
 /// [`Name`] keeps.
 pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
+    parse_lines(text, file, source, |_| true)
+}
+
+/// [`parse_tsv`] of the lines whose Arabic cell `wanted` accepts (the others are not checked).
+fn parse_lines(
+    text: &str,
+    file: &str,
+    source: &'static str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<Name>, NamesError> {
     let mut names = Vec::with_capacity(text.len() / 100);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {
+            continue;
+        }
+        if !wanted(line.split('\t').next().unwrap_or("")) {
             continue;
         }
         let err = |message: String| NamesError {
@@ -174,6 +189,18 @@ impl Authority {
         }
     }
 
+    /// The shipped names that may occur in these Arabic texts: those with a form whose first word the
+    /// texts have (with or without clitics). Aligning a short document needs a handful of the list,
+    /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
+    pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
+        let tokens: Vec<_> = texts.iter().map(|t| tokenize(t.as_ref())).collect();
+        let words = spot::FirstWords::of(tokens.iter().map(Vec::as_slice));
+        let wanted = |cell: &str| cell.split('|').any(|form| words.admit(form.trim()));
+        Authority {
+            names: parse_lines(SHIPPED, "tm/names.tsv", "shipped", wanted).unwrap_or_default(),
+        }
+    }
+
     /// The shipped list with the user's entries on top.
     pub fn with_user(user: Vec<Name>) -> Authority {
         let shipped = Authority::shipped().names;
@@ -217,6 +244,33 @@ mod tests {
                 n.english
             );
         }
+    }
+
+    #[test]
+    fn the_names_a_text_may_hold_are_all_it_holds() {
+        let text =
+            "وقالت كتائب حزب الله إن قافلة وصلت إلى البوكمال قرب دير الزور، ولحركة النجباء رأي.";
+        let few = Authority::shipped_for(&[text]);
+        let all = Authority::shipped();
+        assert!(few.names.len() < 20, "{} names", few.names.len());
+        let spotted = |a: &Authority| -> Vec<String> {
+            Spotter::new(a)
+                .spot(text)
+                .iter()
+                .map(|s| a.names[s.name].english.clone())
+                .collect()
+        };
+        assert_eq!(spotted(&few), spotted(&all));
+        assert_eq!(
+            spotted(&few),
+            [
+                "Hizbullah Brigades",
+                "Al-Bukamal",
+                "Deir Al-Zour",
+                "Al-Nujaba Movement"
+            ]
+        );
+        assert!(Authority::shipped_for(&["لا أسماء هنا"]).names.is_empty());
     }
 
     #[test]

@@ -39,11 +39,8 @@ impl Spotter {
         authority: &Authority,
         texts: impl IntoIterator<Item = &'t [Token]>,
     ) -> Spotter {
-        let mut words: FxHashSet<String> = FxHashSet::default();
-        for token in texts.into_iter().flatten() {
-            words.extend(bare_forms(&token.norm));
-        }
-        Spotter::indexing(authority, |first| words.contains(first))
+        let words = FirstWords::of(texts);
+        Spotter::indexing(authority, |first| words.has(first))
     }
 
     /// Indexes the forms whose first word (in matching form) `wanted` accepts.
@@ -51,10 +48,7 @@ impl Spotter {
         let mut by_first: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
         for (i, name) in authority.names.iter().enumerate() {
             for form in &name.arabic {
-                // Whitespace always ends a word, so the form's first word is its first raw word's
-                // (read alone: it is cheaper than reading the whole form, and most forms are not wanted).
-                let head = form.split_whitespace().next().unwrap_or("");
-                if tokenize(head).first().is_some_and(|t| !wanted(&t.norm)) {
+                if !may_start(form, &wanted) {
                     continue;
                 }
                 let words: Vec<String> = tokenize(form).into_iter().map(|t| t.norm).collect();
@@ -102,6 +96,37 @@ impl Spotter {
         }
         out
     }
+}
+
+/// The words of some texts, each also without its clitics: what a form's first word must be for the
+/// form to occur in them.
+pub(crate) struct FirstWords(FxHashSet<String>);
+
+impl FirstWords {
+    pub(crate) fn of<'t>(texts: impl IntoIterator<Item = &'t [Token]>) -> FirstWords {
+        let mut words = FxHashSet::default();
+        for token in texts.into_iter().flatten() {
+            words.extend(bare_forms(&token.norm));
+        }
+        FirstWords(words)
+    }
+
+    pub(crate) fn has(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+
+    /// Whether `form` (Arabic, as written in a names list) may occur in the texts.
+    pub(crate) fn admit(&self, form: &str) -> bool {
+        may_start(form, |first| self.has(first))
+    }
+}
+
+/// Whether `form`'s first word, in matching form, is one `wanted` accepts. Whitespace always ends a
+/// word, so that is the first word of the form's first raw word, read alone: cheaper than reading the
+/// whole form, and most forms are not wanted. A form that starts with no word at all is kept.
+fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
+    let head = form.split_whitespace().next().unwrap_or("");
+    tokenize(head).first().is_none_or(|t| wanted(&t.norm))
 }
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
