@@ -317,6 +317,41 @@ impl Reader {
         self.read(text, &fold_english(text), Reader::english_token)
     }
 
+    /// The word keys of an Arabic text that are known already (the document's, read first), without
+    /// interning the others: an example pair from the memory teaches only the document's words, and
+    /// the aligner reads thousands of them.
+    pub(crate) fn known_arabic_words<'t>(
+        &'t mut self,
+        text: &str,
+    ) -> impl Iterator<Item = u32> + 't {
+        let folded = normalize(text);
+        let words: Vec<u32> = tokens(&folded)
+            .filter_map(|token| match self.arabic.get(token) {
+                Some(ids) => ids.word,
+                None if number_key(token).is_some() => None,
+                None if token.chars().any(|ch| ch.is_ascii_alphabetic()) => None,
+                None => self.concepts.get('A', strip_clitics(token).1),
+            })
+            .collect();
+        words.into_iter()
+    }
+
+    /// [`Reader::known_arabic_words`] for English.
+    pub(crate) fn known_english_words<'t>(
+        &'t mut self,
+        text: &str,
+    ) -> impl Iterator<Item = u32> + 't {
+        let folded = fold_english(text);
+        let words: Vec<u32> = tokens(&folded)
+            .filter_map(|token| match self.english.get(token) {
+                Some(ids) => ids.word,
+                None if token.chars().any(|ch| ch.is_ascii_digit()) => None,
+                None => self.concepts.get('E', english_stem(token)),
+            })
+            .collect();
+        words.into_iter()
+    }
+
     fn read(
         &mut self,
         text: &str,
@@ -516,6 +551,24 @@ pub(crate) fn idf(sentences: &[&[Sentence]], concepts: usize) -> Vec<f32> {
 mod tests {
     use super::*;
     use crate::names::skeleton::skeleton;
+
+    #[test]
+    fn examples_yield_only_the_documents_words() {
+        let mut reader = Reader::default();
+        let doc_ar = reader.arabic("وصلت القافلة إلى البوكمال");
+        let doc_en = reader.english("The convoy reached Al-Bukamal");
+        let known = reader.concepts.len();
+        let ar: Vec<u32> = reader
+            .known_arabic_words("وللقافلة طريق آخر إلى الحدود في 2019")
+            .collect();
+        let en: Vec<u32> = reader
+            .known_english_words("The convoys took another road in 2019")
+            .collect();
+        assert_eq!(reader.concepts.len(), known, "nothing new is interned");
+        // قافلة (through و + ل + ال) and إلى; the, convoy (plural s off).
+        assert_eq!(ar, [doc_ar.words[1], doc_ar.words[2]]);
+        assert_eq!(en, [doc_en.words[0], doc_en.words[1]]);
+    }
 
     #[test]
     fn arabic_and_english_skeletons_meet_on_names_and_cognates() {

@@ -142,18 +142,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     // Known pairs teach the words the document has, even those it has once.
     let in_document = |w: &u32| frequency.get(w).is_some_and(|&f| f <= common);
     for (a, e) in options.examples {
-        let words_ar: Vec<u32> = reader
-            .arabic(a)
-            .words
-            .into_iter()
-            .filter(in_document)
-            .collect();
-        let words_en: Vec<u32> = reader
-            .english(e)
-            .words
-            .into_iter()
-            .filter(in_document)
-            .collect();
+        let words_ar: Vec<u32> = reader.known_arabic_words(a).filter(in_document).collect();
+        if words_ar.is_empty() {
+            continue;
+        }
+        let words_en: Vec<u32> = reader.known_english_words(e).filter(in_document).collect();
         if !words_ar.is_empty() && !words_en.is_empty() {
             counts.add(&words_ar, &words_en);
         }

@@ -128,7 +128,7 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     // With a memory, its names (the user's own too) and its latest pairs help; reading never creates one.
     // Without, the shipped names the Arabic may hold.
     let (authority, examples) = match ctx.db_path() {
-        Ok(db) if db.exists() => match memory_help(ctx, &cfg) {
+        Ok(db) if db.exists() => match memory_help(ctx, &cfg, &ar_sentences) {
             Ok(help) => help,
             Err(e) if !cfg.import => {
                 eprintln!("warning: aligning without the memory: {e:#}");
@@ -286,14 +286,34 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     Ok(())
 }
 
-/// How many of the memory's latest pairs the aligner learns words from: enough to know a newsroom's
-/// vocabulary, few enough to read in a fraction of a second.
+/// How many of the memory's pairs the aligner learns a document's words from: for each word of the
+/// document the newest pairs that have it, up to this many. On the evaluation sets 10 taught as much as
+/// every pair sharing a word (strict F1 0.984 / 0.947 / 0.991 against 0.985 / 0.945 / 0.991) in a
+/// fifth of the time.
+const MEMORY_EXAMPLES_PER_WORD: usize = 10;
+
+/// And at most this many pairs in all.
 const MEMORY_EXAMPLES: usize = 20_000;
 
-/// The memory's authority and its latest pairs.
-fn memory_help(ctx: &Context, cfg: &AlignConfig) -> Result<(Authority, Vec<(String, String)>)> {
+/// The memory's authority and the pairs that share words with the Arabic document.
+fn memory_help(
+    ctx: &Context,
+    cfg: &AlignConfig,
+    arabic: &[&String],
+) -> Result<(Authority, Vec<(String, String)>)> {
     let store = ctx.open(OpenMode::ReadOnly)?;
-    let examples = store.recent_pairs(&cfg.src, &cfg.tgt, MEMORY_EXAMPLES)?;
+    let text = arabic
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let examples = store.pairs_sharing(
+        &cfg.src,
+        &cfg.tgt,
+        &text,
+        MEMORY_EXAMPLES_PER_WORD,
+        MEMORY_EXAMPLES,
+    )?;
     Ok((Authority::with_user(store.names()?), examples))
 }
 

@@ -477,28 +477,78 @@ impl Store {
         Ok(n)
     }
 
-    /// The texts of the `limit` most recently stored units of a language pair, newest first: examples of
-    /// translation for whoever learns from the memory (the aligner's word table).
-    pub fn recent_pairs(
+    /// Pairs of a language pair whose source shares words with `text` (in the source language): for
+    /// each word of `text`, the `per_word` newest pairs that have it (as a stem, clitics and article
+    /// off), at most `limit` in all, those sharing the most words first. What an aligner can learn the
+    /// words of `text` from. Found through the word index, so the cost follows the text and how rare
+    /// its words are, not the size of the memory; words filed under more than
+    /// [`COMMON_WORD_POSTINGS`] bytes of postings (في, the) are too common to choose by.
+    pub fn pairs_sharing(
         &self,
         src: &str,
         tgt: &str,
+        text: &str,
+        per_word: usize,
         limit: usize,
     ) -> Result<Vec<(String, String)>> {
         let err = self.err();
+        // One read transaction: each statement alone would take and drop the file's shared lock.
+        let _reading = self.conn.unchecked_transaction().map_err(&err)?;
+        let reader = index::IndexReader::new(&self.conn);
+        let mut stems = rustc_hash::FxHashSet::default();
+        for token in crate::fuzzy::tokens::tokenize(text) {
+            if token.number().is_none() {
+                if let Some(key) = reader.word(&token.norm).map_err(&err)? {
+                    stems.insert(key.stem);
+                }
+            }
+        }
+        let mut shared: rustc_hash::FxHashMap<i64, u32> = Default::default();
+        for stem in stems {
+            let size = reader.postings_size(stem).map_err(&err)?;
+            if size == 0 || size > COMMON_WORD_POSTINGS {
+                continue;
+            }
+            let mut units: Vec<i64> = reader
+                .postings(stem)
+                .map_err(&err)?
+                .into_iter()
+                .map(|(unit, _)| unit)
+                .collect();
+            units.sort_unstable_by(|a, b| b.cmp(a));
+            units.dedup();
+            for unit in units.into_iter().take(per_word) {
+                *shared.entry(unit).or_insert(0) += 1;
+            }
+        }
+        let mut ranked: Vec<(i64, u32)> = shared.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         let mut stmt = self
             .conn
-            .prepare("SELECT src_lang, tgt_lang, source, target FROM units ORDER BY id DESC")
+            .prepare_cached("SELECT src_lang, tgt_lang, source, target FROM units WHERE id = ?1")
             .map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
         let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
+        for (id, _) in ranked {
             if out.len() == limit {
                 break;
             }
-            let (s, t): (String, String) = (row.get(0).map_err(&err)?, row.get(1).map_err(&err)?);
-            if crate::unit::language_matches(src, &s) && crate::unit::language_matches(tgt, &t) {
-                out.push((row.get(2).map_err(&err)?, row.get(3).map_err(&err)?));
+            // A deleted unit stays in the postings until its segment is merged.
+            let row = stmt
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                })
+                .optional()
+                .map_err(&err)?;
+            if let Some((s, t, source, target)) = row {
+                if crate::unit::language_matches(src, &s) && crate::unit::language_matches(tgt, &t)
+                {
+                    out.push((source, target));
+                }
             }
         }
         Ok(out)
@@ -513,6 +563,9 @@ impl Store {
             .map_err(self.err())
     }
 }
+
+/// Postings larger than this (about 20,000 units) belong to words too common to pick examples by.
+pub const COMMON_WORD_POSTINGS: u64 = 64 * 1024;
 
 /// Columns read back into a [`Unit`], in the order [`unit_from_row`] expects.
 const UNIT_COLUMNS: &str = "id, src_lang, tgt_lang, source, target, source_markup, target_markup, \
@@ -614,4 +667,69 @@ pub fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
         }
     }
     Error::Sqlite { path, source: e }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(store: &mut Store, (src, tgt): (&str, &str), ar: &str, en: &str) {
+        let unit = Unit::new(src, tgt, Segment::plain(ar), Segment::plain(en));
+        store.add(unit, &Provenance::default()).unwrap();
+    }
+
+    #[test]
+    fn pairs_sharing_a_texts_words_newest_first_capped_per_word() {
+        let mut store = Store::in_memory().unwrap();
+        let ar_en = ("ar", "en");
+        add(
+            &mut store,
+            ar_en,
+            "وصلت قافلة إلى البوكمال",
+            "A convoy reached Al-Bukamal",
+        );
+        add(
+            &mut store,
+            ar_en,
+            "قصف في البوكمال",
+            "Shelling in Al-Bukamal",
+        );
+        add(
+            &mut store,
+            ar_en,
+            "الحدود مع العراق",
+            "The border with Iraq",
+        );
+        add(
+            &mut store,
+            ("ar-IQ", "en-GB"),
+            "القافلة في البوكمال",
+            "The convoy in Al-Bukamal",
+        );
+        add(&mut store, ("en", "ar"), "Al-Bukamal", "البوكمال");
+        let text = "دخلت القافلة مدينة البوكمال";
+        let english = |per_word, limit| -> Vec<String> {
+            let pairs = store
+                .pairs_sharing("ar", "en", text, per_word, limit)
+                .unwrap();
+            pairs.into_iter().map(|(_, en)| en).collect()
+        };
+        // Sharing two words (قافلة and البوكمال, the article and clitics off) before sharing one; the
+        // other direction and the unit sharing nothing are left out; regional tags match a bare one.
+        assert_eq!(
+            english(10, 100),
+            [
+                "The convoy in Al-Bukamal",
+                "A convoy reached Al-Bukamal",
+                "Shelling in Al-Bukamal"
+            ]
+        );
+        // One newest pair per word: the newest has both words.
+        assert_eq!(english(1, 100), ["The convoy in Al-Bukamal"]);
+        assert_eq!(english(10, 2).len(), 2);
+        assert!(store
+            .pairs_sharing("ar", "en", "كلمات لم تخزن", 10, 100)
+            .unwrap()
+            .is_empty());
+    }
 }
