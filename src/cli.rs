@@ -80,11 +80,17 @@ enum Command {
 #[derive(Args, Debug)]
 struct AlignArgs {
     /// The Arabic document: plain UTF-8 text (paragraphs separated by blank lines) or HTML.
-    #[arg(value_name = "AR_FILE")]
-    arabic: PathBuf,
+    #[arg(value_name = "AR_FILE", required_unless_present = "batch")]
+    arabic: Option<PathBuf>,
     /// Its English translation.
-    #[arg(value_name = "EN_FILE")]
-    english: PathBuf,
+    #[arg(value_name = "EN_FILE", required_unless_present = "batch")]
+    english: Option<PathBuf>,
+    /// Align many document pairs in one run: LIST has one pair a line, AR_FILE<TAB>EN_FILE<TAB>OUT
+    /// (OUT may be left out with --import; paths relative to LIST's folder; # starts a comment). A pair
+    /// that fails is reported with its line and the others go on; with --import nothing is imported
+    /// unless every pair aligned.
+    #[arg(long, value_name = "LIST", conflicts_with_all = ["arabic", "english", "output"])]
+    batch: Option<PathBuf>,
     /// Output: tsv (arabic, english, score, review), tmx (the score as a prop), or beads (line
     /// numbers in the evaluation format: `0,1:0`, `5:`, `:7`).
     #[arg(long, value_enum, default_value = "tsv")]
@@ -441,24 +447,7 @@ pub fn run() -> i32 {
     let ctx = Context::new(cli.db, cli.json, cli.bidi);
     let result = match cli.command {
         Command::Import(a) => commands::import(&ctx, import_config(a)),
-        Command::Align(a) => commands::align(
-            &ctx,
-            commands::AlignConfig {
-                arabic: a.arabic,
-                english: a.english,
-                format: match a.format {
-                    AlignFormatArg::Tsv => commands::AlignFormat::Tsv,
-                    AlignFormatArg::Tmx => commands::AlignFormat::Tmx,
-                    AlignFormatArg::Beads => commands::AlignFormat::Beads,
-                },
-                output: a.output,
-                import: a.import,
-                segmented: a.segmented,
-                min_score: a.min_score,
-                src: a.langs.src,
-                tgt: a.langs.tgt,
-            },
-        ),
+        Command::Align(a) => align_config(a).and_then(|cfg| commands::align(&ctx, cfg)),
         Command::Export(a) => {
             let format = a
                 .format
@@ -575,6 +564,32 @@ pub fn run() -> i32 {
         },
     };
     commands::exit_code(result)
+}
+
+fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
+    let documents = match (a.batch, a.arabic, a.english) {
+        (Some(list), _, _) => commands::Documents::Batch(list),
+        (None, Some(arabic), Some(english)) => commands::Documents::Pair(commands::DocumentPair {
+            arabic,
+            english,
+            output: a.output,
+        }),
+        // clap asks for both files unless --batch is given.
+        _ => anyhow::bail!("tm align needs AR_FILE and EN_FILE, or --batch LIST"),
+    };
+    Ok(commands::AlignConfig {
+        documents,
+        format: match a.format {
+            AlignFormatArg::Tsv => commands::AlignFormat::Tsv,
+            AlignFormatArg::Tmx => commands::AlignFormat::Tmx,
+            AlignFormatArg::Beads => commands::AlignFormat::Beads,
+        },
+        import: a.import,
+        segmented: a.segmented,
+        min_score: a.min_score,
+        src: a.langs.src,
+        tgt: a.langs.tgt,
+    })
 }
 
 fn import_config(a: ImportArgs) -> ImportConfig {

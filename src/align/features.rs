@@ -394,13 +394,20 @@ pub(crate) fn counted(mut ids: Vec<u32>) -> Vector {
 /// variant (Hizbullah, Hezbollah). Multi-word names (Deir Al-Zour, Asa'ib Ahl Al-Haq) are what
 /// skeletons of single words miss.
 pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
-    authority: &Authority,
+    (authority, spotter): (&Authority, Option<&Spotter>),
     (ar_text, ar): (&[A], &mut [Sentence]),
     (en_text, en): (&[E], &mut [Sentence]),
     concepts: &mut Concepts,
 ) {
     let tokens: Vec<Vec<Token>> = ar_text.iter().map(|t| tokenize(t.as_ref())).collect();
-    let spotter = Spotter::for_texts(authority, tokens.iter().map(Vec::as_slice));
+    let for_texts;
+    let spotter = match spotter {
+        Some(spotter) => spotter,
+        None => {
+            for_texts = Spotter::for_texts(authority, tokens.iter().map(Vec::as_slice));
+            &for_texts
+        }
+    };
     let mut found: FxHashMap<usize, u32> = FxHashMap::default();
     for (tokens, sentence) in tokens.iter().zip(ar.iter_mut()) {
         let ids: Vec<u32> = spotter
@@ -617,7 +624,7 @@ mod tests {
             &vec![1.0; reader.concepts.len()],
         );
         add_names(
-            &authority,
+            (&authority, None),
             (&ar_text, &mut ar),
             (&en_text, &mut en),
             &mut reader.concepts,

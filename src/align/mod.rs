@@ -31,7 +31,7 @@ use dp::{best_path, Band, Model, Step};
 use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
-use crate::names::Authority;
+use crate::names::{Authority, Spotter};
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
@@ -65,6 +65,9 @@ const KINK: f64 = 8.0;
 pub struct Options<'a> {
     /// The name authority: its names, in any spelling, anchor the sentences they occur in.
     pub authority: Option<&'a Authority>,
+    /// The authority's spotter, built once for many documents; without it each document builds one
+    /// for the names it may hold.
+    pub spotter: Option<&'a Spotter>,
     /// Pairs already known to be translations (Arabic, English), e.g. from the memory: the word table
     /// learns from them as well as from the first pass, which helps most on short documents.
     pub examples: &'a [(String, String)],
@@ -112,7 +115,8 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
     if let Some(authority) = options.authority {
         let concepts = &mut reader.concepts;
-        features::add_names(authority, (ar_text, &mut ar), (en_text, &mut en), concepts);
+        let names = (authority, options.spotter);
+        features::add_names(names, (ar_text, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.

@@ -12,7 +12,7 @@ use crate::align::{self, Bead, REVIEW_BELOW};
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::escape_field;
 use crate::formats::{Format, ReadOptions};
-use crate::names::Authority;
+use crate::names::{Authority, Spotter};
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance};
 use crate::unit::{Annotation, Segment, Unit};
 
@@ -29,10 +29,8 @@ pub enum AlignFormat {
 
 /// `tm align`, mapped from its flags.
 pub struct AlignConfig {
-    pub arabic: PathBuf,
-    pub english: PathBuf,
+    pub documents: Documents,
     pub format: AlignFormat,
-    pub output: Option<PathBuf>,
     pub import: bool,
     /// The files hold one segment per line already.
     pub segmented: bool,
@@ -40,6 +38,24 @@ pub struct AlignConfig {
     pub min_score: Option<f64>,
     pub src: String,
     pub tgt: String,
+}
+
+/// Which documents to align.
+pub enum Documents {
+    /// `AR_FILE EN_FILE [-o OUT]`: without OUT, standard output.
+    Pair(DocumentPair),
+    /// `--batch LIST`: a text file of pairs, one a line, `AR_FILE<TAB>EN_FILE<TAB>OUT` (OUT may be left
+    /// out with `--import`), paths relative to the list's folder. One process for a whole archive: the
+    /// memory is opened and the names read once.
+    Batch(PathBuf),
+}
+
+/// An Arabic document, its English translation, and where their beads go.
+#[derive(Clone, Debug)]
+pub struct DocumentPair {
+    pub arabic: PathBuf,
+    pub english: PathBuf,
+    pub output: Option<PathBuf>,
 }
 
 /// A document read for alignment: its sentences, by paragraph.
@@ -121,28 +137,258 @@ struct JsonBead {
 }
 
 pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
-    let ar = Document::read(&cfg.arabic, cfg.segmented)?;
-    let en = Document::read(&cfg.english, cfg.segmented)?;
+    let (pairs, list) = match &cfg.documents {
+        Documents::Pair(pair) => (vec![(0, pair.clone())], None),
+        Documents::Batch(list) => (read_list(list, cfg.import)?, Some(list.as_path())),
+    };
+    let help = Help::open(ctx, &cfg, list.is_some())?;
+    let mut units = Vec::new();
+    let mut failed = Vec::new();
+    let mut total = Totals::default();
+    for (line, pair) in &pairs {
+        let at = match list {
+            Some(list) => format!("{}:{line}: ", list.display()),
+            None => String::new(),
+        };
+        match align_pair(ctx, &cfg, &help, pair) {
+            Ok(aligned) => {
+                if list.is_none() && !ctx.json {
+                    eprintln!("aligned {}", aligned.totals.describe(&cfg));
+                }
+                total.add(&aligned.totals);
+                units.extend(aligned.units);
+            }
+            // One pair alone fails with its own error; a batch goes on and says which lines failed.
+            Err(e) if list.is_none() => return Err(e),
+            Err(e) => {
+                eprintln!("{at}{e:#}");
+                failed.push(*line);
+            }
+        }
+    }
+    if let Some(list) = list {
+        if !ctx.json {
+            eprintln!(
+                "aligned {} of {} document pairs: {}",
+                pairs.len() - failed.len(),
+                pairs.len(),
+                total.describe(&cfg)
+            );
+        }
+        if !failed.is_empty() {
+            let lines: Vec<String> = failed.iter().map(|l| l.to_string()).collect();
+            bail!(
+                "{}: the pairs on line{} {} failed{}",
+                list.display(),
+                if failed.len() == 1 { "" } else { "s" },
+                lines.join(", "),
+                if cfg.import {
+                    "; nothing was imported"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    if cfg.import {
+        drop(help); // the read-only handle on the memory, before writing to it
+        import(ctx, &cfg, &units, &pairs)?;
+    }
+    Ok(())
+}
+
+/// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
+/// skipped), paths relative to the list's folder. Every line is checked before anything is aligned.
+fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
+    let text = read_text(list)?;
+    let base = list.parent().unwrap_or(Path::new(""));
+    let mut pairs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let path = |cell: &str| base.join(cell);
+        let pair = match cells.as_slice() {
+            [ar, en] if import && !ar.is_empty() && !en.is_empty() => DocumentPair {
+                arabic: path(ar),
+                english: path(en),
+                output: None,
+            },
+            [ar, en, out] if !ar.is_empty() && !en.is_empty() && !out.is_empty() => DocumentPair {
+                arabic: path(ar),
+                english: path(en),
+                output: Some(path(out)),
+            },
+            _ => bail!(
+                "{}:{line_no}: expected AR_FILE<TAB>EN_FILE<TAB>OUT{}",
+                list.display(),
+                if import {
+                    " (OUT may be left out with --import)"
+                } else {
+                    ""
+                }
+            ),
+        };
+        pairs.push((line_no, pair));
+    }
+    if pairs.is_empty() {
+        bail!("{}: no document pairs in the list", list.display());
+    }
+    Ok(pairs)
+}
+
+/// What the aligner may use besides the documents.
+struct Help {
+    /// The memory, when there is one: its pairs teach the aligner words.
+    store: Option<store::Store>,
+    /// Its names (the user's own on top of the shipped list); without a memory the shipped list, read
+    /// once for a batch. `None`: read the shipped names each document may hold, as one pair needs.
+    authority: Option<Authority>,
+    /// The authority's spotter, for a batch.
+    spotter: Option<Spotter>,
+}
+
+impl Help {
+    /// Opens the memory if there is one; reading never creates one. A memory that cannot be read only
+    /// warns, unless the pairs are to go into it.
+    fn open(ctx: &Context, cfg: &AlignConfig, batch: bool) -> Result<Help> {
+        let shipped = || {
+            let authority = batch.then(Authority::shipped);
+            Help {
+                spotter: authority.as_ref().map(Spotter::new),
+                store: None,
+                authority,
+            }
+        };
+        let db = match ctx.db_path() {
+            Ok(db) if db.exists() => db,
+            _ => return Ok(shipped()),
+        };
+        let opened = ctx.open(OpenMode::ReadOnly).and_then(|store| {
+            let authority = Authority::with_user(store.names()?);
+            Ok((store, authority))
+        });
+        match opened {
+            Ok((store, authority)) => Ok(Help {
+                store: Some(store),
+                spotter: batch.then(|| Spotter::new(&authority)),
+                authority: Some(authority),
+            }),
+            Err(e) if !cfg.import => {
+                eprintln!(
+                    "warning: aligning without the memory {}: {e:#}",
+                    db.display()
+                );
+                Ok(shipped())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// How many of the memory's pairs the aligner learns a document's words from: for each word of the
+/// document the newest pairs that have it, up to this many. On the evaluation sets 10 taught as much as
+/// every pair sharing a word (strict F1 0.984 / 0.947 / 0.991 against 0.985 / 0.945 / 0.991) in a
+/// fifth of the time.
+const MEMORY_EXAMPLES_PER_WORD: usize = 10;
+
+/// And at most this many pairs in all.
+const MEMORY_EXAMPLES: usize = 20_000;
+
+/// Counts of what was aligned, for the summary on standard error.
+#[derive(Default)]
+struct Totals {
+    arabic: usize,
+    english: usize,
+    pairs: usize,
+    unmatched: usize,
+    review: usize,
+    dropped: usize,
+    scored: bool,
+}
+
+impl Totals {
+    fn add(&mut self, other: &Totals) {
+        self.arabic += other.arabic;
+        self.english += other.english;
+        self.pairs += other.pairs;
+        self.unmatched += other.unmatched;
+        self.review += other.review;
+        self.dropped += other.dropped;
+        self.scored = other.scored;
+    }
+
+    fn describe(&self, cfg: &AlignConfig) -> String {
+        let review = if self.scored {
+            format!(
+                ", {} marked for review (score below {REVIEW_BELOW})",
+                self.review
+            )
+        } else {
+            String::new()
+        };
+        let dropped = match cfg.min_score {
+            Some(min) => format!(", {} below --min-score {min} left out", self.dropped),
+            None => String::new(),
+        };
+        format!(
+            "{} Arabic and {} English sentences: {} pairs, {} unmatched{review}{dropped}",
+            self.arabic, self.english, self.pairs, self.unmatched
+        )
+    }
+}
+
+/// One document pair aligned and written: its counts, and its pairs as units when they are to be
+/// imported.
+struct Aligned {
+    totals: Totals,
+    units: Vec<Unit>,
+}
+
+fn align_pair(
+    ctx: &Context,
+    cfg: &AlignConfig,
+    help: &Help,
+    pair: &DocumentPair,
+) -> Result<Aligned> {
+    let ar = Document::read(&pair.arabic, cfg.segmented)?;
+    let en = Document::read(&pair.english, cfg.segmented)?;
     let ar_sentences: Vec<&String> = ar.sentences().collect();
     let en_sentences: Vec<&String> = en.sentences().collect();
-    // With a memory, its names (the user's own too) and its latest pairs help; reading never creates one.
-    // Without, the shipped names the Arabic may hold.
-    let (authority, examples) = match ctx.db_path() {
-        Ok(db) if db.exists() => match memory_help(ctx, &cfg, &ar_sentences) {
-            Ok(help) => help,
-            Err(e) if !cfg.import => {
-                eprintln!("warning: aligning without the memory: {e:#}");
-                (Authority::shipped_for(&ar_sentences), Vec::new())
-            }
-            Err(e) => return Err(e),
-        },
-        _ => (Authority::shipped_for(&ar_sentences), Vec::new()),
+    let examples = match &help.store {
+        Some(store) => {
+            let text = ar_sentences
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            store.pairs_sharing(
+                &cfg.src,
+                &cfg.tgt,
+                &text,
+                MEMORY_EXAMPLES_PER_WORD,
+                MEMORY_EXAMPLES,
+            )?
+        }
+        None => Vec::new(),
+    };
+    let shipped_for_document;
+    let authority = match &help.authority {
+        Some(authority) => authority,
+        None => {
+            shipped_for_document = Authority::shipped_for(&ar_sentences);
+            &shipped_for_document
+        }
     };
     // Beads without --json print no score; without --min-score or --import none is needed.
     let without_scores =
         cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none() && !cfg.import;
     let options = align::Options {
-        authority: Some(&authority),
+        authority: Some(authority),
+        spotter: help.spotter.as_ref(),
         examples: &examples,
         without_scores,
     };
@@ -159,16 +405,40 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         .iter()
         .filter(|b| cfg.min_score.is_none_or(|min| b.score >= min))
         .collect();
-    let review = kept.iter().filter(|b| b.score < REVIEW_BELOW).count();
-
-    if cfg.import {
-        import(ctx, &cfg, &kept, &ar_sentences, &en_sentences, text)?;
+    let is_pair = |b: &&&Bead| !b.ar.is_empty() && !b.en.is_empty();
+    let pairs = kept.iter().filter(is_pair).count();
+    let totals = Totals {
+        arabic: ar_sentences.len(),
+        english: en_sentences.len(),
+        pairs,
+        unmatched: kept.len() - pairs,
+        review: kept.iter().filter(|b| b.score < REVIEW_BELOW).count(),
+        dropped: beads.len() - kept.len(),
+        scored: !without_scores,
+    };
+    let units = if cfg.import {
+        let origin = format!("{} + {}", file_name(&pair.arabic), file_name(&pair.english));
+        kept.iter()
+            .filter(is_pair)
+            .map(|b| {
+                let mut unit = bead_unit(
+                    cfg,
+                    b,
+                    &text(&ar_sentences, &b.ar),
+                    &text(&en_sentences, &b.en),
+                );
+                unit.origin = Some(origin.clone());
+                unit
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if cfg.import && pair.output.is_none() {
+        return Ok(Aligned { totals, units });
     }
-    if cfg.import && cfg.output.is_none() {
-        return Ok(());
-    }
 
-    let (out, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &cfg.output {
+    let (out, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &pair.output {
         None => (Box::new(BufWriter::new(io::stdout().lock())), None),
         Some(path) if path.as_os_str() == "-" => {
             (Box::new(BufWriter::new(io::stdout().lock())), None)
@@ -187,7 +457,7 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         }
     };
     let mut out = out;
-    let name = cfg
+    let name = pair
         .output
         .as_deref()
         .unwrap_or(Path::new("standard output"))
@@ -239,9 +509,9 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
                     creation_date: store::now(),
                 };
                 let mut w = TmxWriter::new(out, &header).map_err(write_err)?;
-                for b in kept.iter().filter(|b| !b.ar.is_empty() && !b.en.is_empty()) {
+                for b in kept.iter().filter(is_pair) {
                     let unit = bead_unit(
-                        &cfg,
+                        cfg,
                         b,
                         &text(&ar_sentences, &b.ar),
                         &text(&en_sentences, &b.en),
@@ -254,67 +524,11 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     }
     out.flush().map_err(write_err)?;
     drop(out);
-    if let (Some(tmp), Some(path)) = (tmp, &cfg.output) {
+    if let (Some(tmp), Some(path)) = (tmp, &pair.output) {
         tmp.persist(path)
             .with_context(|| format!("{}: cannot move the output into place", path.display()))?;
     }
-    if !ctx.json {
-        let pairs = kept
-            .iter()
-            .filter(|b| !b.ar.is_empty() && !b.en.is_empty())
-            .count();
-        let review = if without_scores {
-            String::new()
-        } else {
-            format!(", {review} marked for review (score below {REVIEW_BELOW})")
-        };
-        eprintln!(
-            "aligned {} Arabic and {} English sentences: {} pairs, {} unmatched{review}{}",
-            ar_sentences.len(),
-            en_sentences.len(),
-            pairs,
-            kept.len() - pairs,
-            match cfg.min_score {
-                Some(min) => format!(
-                    ", {} below --min-score {min} left out",
-                    beads.len() - kept.len()
-                ),
-                None => String::new(),
-            }
-        );
-    }
-    Ok(())
-}
-
-/// How many of the memory's pairs the aligner learns a document's words from: for each word of the
-/// document the newest pairs that have it, up to this many. On the evaluation sets 10 taught as much as
-/// every pair sharing a word (strict F1 0.984 / 0.947 / 0.991 against 0.985 / 0.945 / 0.991) in a
-/// fifth of the time.
-const MEMORY_EXAMPLES_PER_WORD: usize = 10;
-
-/// And at most this many pairs in all.
-const MEMORY_EXAMPLES: usize = 20_000;
-
-/// The memory's authority and the pairs that share words with the Arabic document.
-fn memory_help(
-    ctx: &Context,
-    cfg: &AlignConfig,
-    arabic: &[&String],
-) -> Result<(Authority, Vec<(String, String)>)> {
-    let store = ctx.open(OpenMode::ReadOnly)?;
-    let text = arabic
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let examples = store.pairs_sharing(
-        &cfg.src,
-        &cfg.tgt,
-        &text,
-        MEMORY_EXAMPLES_PER_WORD,
-        MEMORY_EXAMPLES,
-    )?;
-    Ok((Authority::with_user(store.names()?), examples))
+    Ok(Aligned { totals, units })
 }
 
 fn bead_unit(cfg: &AlignConfig, b: &Bead, ar: &str, en: &str) -> Unit {
@@ -330,15 +544,13 @@ fn bead_unit(cfg: &AlignConfig, b: &Bead, ar: &str, en: &str) -> Unit {
     unit
 }
 
-/// Puts the pairs into the memory in one transaction (through a TMX file, the import every other
-/// file takes), with the two files as origin.
+/// Puts the pairs of every document into the memory in one transaction (through a TMX file, the import
+/// every other file takes), each with its two files as origin.
 fn import(
     ctx: &Context,
     cfg: &AlignConfig,
-    beads: &[&Bead],
-    ar: &[&String],
-    en: &[&String],
-    text: impl Fn(&[&String], &std::ops::Range<usize>) -> String,
+    units: &[Unit],
+    pairs: &[(usize, DocumentPair)],
 ) -> Result<()> {
     let tmp = tempfile::Builder::new()
         .suffix(".tmx")
@@ -349,24 +561,18 @@ fn import(
         creation_date: store::now(),
     };
     let mut w = TmxWriter::new(BufWriter::new(tmp.reopen()?), &header)?;
-    for b in beads
-        .iter()
-        .filter(|b| !b.ar.is_empty() && !b.en.is_empty())
-    {
-        w.write_unit(&bead_unit(cfg, b, &text(ar, &b.ar), &text(en, &b.en)))?;
+    for unit in units {
+        w.write_unit(unit)?;
     }
     w.finish()?.flush()?;
-    let origin = format!("{} + {}", file_name(&cfg.arabic), file_name(&cfg.english));
     let mut store = ctx.open(OpenMode::ReadWrite)?;
     let files = [ImportFile {
         path: tmp.path().to_path_buf(),
         format: Format::Tmx,
     }];
+    // Each unit carries its own origin (written as an x-origin prop).
     let opts = ImportOptions {
-        provenance: Provenance {
-            user: None,
-            origin: Some(origin.clone()),
-        },
+        provenance: Provenance::default(),
         skip_invalid: false,
     };
     let report = store.import(
@@ -376,8 +582,16 @@ fn import(
         &|_| {},
     )?;
     if !ctx.json {
+        let from = match pairs {
+            [(_, pair)] => format!(
+                "origin \"{} + {}\"",
+                file_name(&pair.arabic),
+                file_name(&pair.english)
+            ),
+            _ => format!("{} document pairs, each its own origin", pairs.len()),
+        };
         eprintln!(
-            "imported {} pairs into {} (origin \"{origin}\"): {} new, {} identical to stored units",
+            "imported {} pairs into {} ({from}): {} new, {} identical to stored units",
             report.units,
             store.path().display(),
             report.added,

@@ -19,7 +19,7 @@ mod matching;
 mod memory;
 mod names;
 
-pub use align::{align, check_min_score, AlignConfig, AlignFormat};
+pub use align::{align, check_min_score, AlignConfig, AlignFormat, DocumentPair, Documents};
 pub use matching::{
     analyze, concordance, lookup, pretranslate, LookupConfig, PretranslateConfig,
     PretranslateFormat,

@@ -453,3 +453,116 @@ fn the_memory_teaches_the_aligner_words() {
         "strict F1 {alone:.3} alone, {helped:.3} with the memory"
     );
 }
+
+/// Three TICO-19 documents and a `--batch` list of them in a folder `docs/` of the sandbox.
+fn batch_of_three(sb: &Sandbox, with_outputs: bool) -> (Vec<Doc>, String) {
+    std::fs::create_dir_all(sb.path("docs/out")).unwrap();
+    let docs: Vec<Doc> = (0..3).map(|k| tico_document(300 + 60 * k, 40)).collect();
+    let mut list = String::from("# Arabic\tEnglish\tbeads\n\n");
+    for (k, doc) in docs.iter().enumerate() {
+        write_lines(sb, &format!("docs/{k}-ar.txt"), &doc.ar);
+        write_lines(sb, &format!("docs/{k}-en.txt"), &doc.en);
+        // Paths are relative to the list's folder, whatever the working folder is.
+        list.push_str(&format!("{k}-ar.txt\t{k}-en.txt"));
+        if with_outputs {
+            list.push_str(&format!("\tout/{k}.beads"));
+        }
+        list.push('\n');
+    }
+    std::fs::write(sb.path("docs/list.tsv"), list).unwrap();
+    (
+        docs,
+        sb.path("docs/list.tsv").to_string_lossy().into_owned(),
+    )
+}
+
+#[test]
+fn batch_aligns_every_pair_of_the_list_into_its_own_file() {
+    let sb = Sandbox::new();
+    let (docs, list) = batch_of_three(&sb, true);
+    sb.tm(&[
+        "align",
+        "--batch",
+        &list,
+        "--segmented",
+        "--format",
+        "beads",
+    ])
+    .assert()
+    .success()
+    .stdout("")
+    .stderr(predicates::str::contains("aligned 3 of 3 document pairs"));
+    for (k, doc) in docs.iter().enumerate() {
+        let beads = std::fs::read_to_string(sb.path(&format!("docs/out/{k}.beads"))).unwrap();
+        let predicted: Vec<String> = beads.lines().map(String::from).collect();
+        // The same beads as aligning the pair alone.
+        let alone = sb.stdout(&[
+            "align",
+            "--segmented",
+            "--format",
+            "beads",
+            &sb.path(&format!("docs/{k}-ar.txt")).to_string_lossy(),
+            &sb.path(&format!("docs/{k}-en.txt")).to_string_lossy(),
+        ]);
+        assert_eq!(beads, String::from_utf8(alone).unwrap(), "document {k}");
+        let f1 = strict_f1(&doc.gold, &predicted);
+        assert!(f1 >= 0.9, "document {k}: strict F1 {f1:.3}");
+    }
+}
+
+#[test]
+fn batch_import_is_all_or_nothing_and_names_the_failed_line() {
+    let sb = Sandbox::new();
+    let (_, list) = batch_of_three(&sb, false);
+    // The second pair's English file is missing: the others align, nothing is imported.
+    std::fs::remove_file(sb.path("docs/1-en.txt")).unwrap();
+    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("list.tsv:4: "))
+        .stderr(predicates::str::contains("1-en.txt"))
+        .stderr(predicates::str::contains("aligned 2 of 3 document pairs"))
+        .stderr(predicates::str::contains(
+            "list.tsv: the pairs on line 4 failed; nothing was imported",
+        ));
+    assert!(!sb.db().exists(), "no memory was created");
+    // With every file there, every pair goes in, each with its own two files as origin.
+    let doc = tico_document(360, 40);
+    write_lines(&sb, "docs/1-en.txt", &doc.en);
+    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "3 document pairs, each its own origin",
+        ));
+    let origins: HashSet<String> = sb.units().into_iter().filter_map(|u| u.origin).collect();
+    let expected: HashSet<String> = (0..3).map(|k| format!("{k}-ar.txt + {k}-en.txt")).collect();
+    assert_eq!(origins, expected);
+}
+
+#[test]
+fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
+    let sb = Sandbox::new();
+    let (_, list) = batch_of_three(&sb, true);
+    let mut text = std::fs::read_to_string(&list).unwrap();
+    text.push_str("only-one-file.txt\n");
+    std::fs::write(&list, text).unwrap();
+    sb.tm(&["align", "--batch", &list, "--segmented"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "list.tsv:6: expected AR_FILE<TAB>EN_FILE<TAB>OUT",
+        ));
+    assert!(!sb.path("docs/out/0.beads").exists());
+    // Without --import each line needs its output file.
+    let (_, list) = batch_of_three(&sb, false);
+    sb.tm(&["align", "--batch", &list])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("list.tsv:3: expected"));
+    // A list and a pair of files at once is a usage error.
+    sb.tm(&["align", "--batch", &list, "a.txt", "b.txt"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("cannot be used with"));
+}
