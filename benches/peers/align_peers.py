@@ -7,7 +7,7 @@ this repository (hunalign is LGPL-3.0+: build it outside the repository, see ben
 
   align_peers.py [--data DIR] [--work DIR] [--sets ntrex,tico19,ntrex-hard]
                  [--aligners hunalign,hunalign-tok,hunalign+dict,hunalign+dict-tok,tm]
-                 [--whole] [--json OUT] [--keep-pred DIR]
+                 [--whole | --batch] [--json OUT] [--keep-pred DIR]
   align_peers.py --stress 50000 [--aligners ...] [--json OUT]
   align_peers.py --make-hunalign-dict dict-freedict-ara-eng_*.deb --out ar-en.dic [--dict-case both|lower]
 
@@ -23,8 +23,9 @@ Aligners (--aligners, comma list):
                          done by the harness before the process starts, not timed
   tm                     `tm align --segmented --format beads AR EN` (skipped if it fails on a probe)
 
-Each aligner runs once per document (lines sliced by docs.tsv, written to temporary files), or once
-on the whole set with --whole. Bead line numbers are mapped back to the set's global numbers and the
+Each aligner runs once per document (lines sliced by docs.tsv, written to temporary files), once
+on the whole set with --whole, or once per set in its own batch mode with --batch (every document still
+aligned on its own: hunalign -batch DICT JOBS, tm align --batch LIST). Bead line numbers are mapped back to the set's global numbers and the
 concatenated beads are scored with score.py. Only the aligner processes are timed (wall clock,
 time.perf_counter around each process); Arabic lines/s = Arabic lines / that time. `total_s` is the
 wall time of the whole run of that aligner on that set (slicing, writing files, parsing, included).
@@ -233,18 +234,44 @@ class Hunalign:
         res = run_result(r, err, self.timeout)
         if res["error"]:
             return res
-        rungs = []
-        with open(out, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                parts = line.split("\t")
-                if len(parts) >= 2:
-                    rungs.append((int(parts[0]), int(parts[1])))
+        rungs = read_ladder(out)
         if not rungs:
             # e.g. "Sizes differing too much. Ignoring files to avoid a rare loop bug." (> 5x line ratio)
             res["error"] = "no ladder output: %s" % tail(err, 200).splitlines()[-1:]
             return res
         res["beads"] = ladder_to_beads(rungs, n_src, n_tgt)
         return res
+
+
+    def run_batch(self, jobs, tmp):
+        """jobs: [(src, tgt, n_src, n_tgt)] -> one hunalign -batch process; beads per job (None if its
+        ladder is missing)."""
+        batch = os.path.join(tmp, "jobs.txt")
+        with open(batch, "w", encoding="utf-8") as f:
+            for k, (src, tgt, _, _) in enumerate(jobs):
+                if self.tokenize:
+                    src, tgt = hunalign_tokens(src, tmp), hunalign_tokens(tgt, tmp)
+                f.write("%s\t%s\t%s\n" % (src, tgt, os.path.join(tmp, "%d.ladder" % k)))
+        cmd = [self.binary] + (["-realign"] if self.realign else []) + ["-batch", self.dictionary, batch]
+        out, err = os.path.join(tmp, "out.txt"), os.path.join(tmp, "err.txt")
+        res = run_result(run_timed(cmd, tmp, out, err, self.timeout), err, self.timeout)
+        res["beads"] = []
+        for k, (_, _, n_src, n_tgt) in enumerate(jobs):
+            path = os.path.join(tmp, "%d.ladder" % k)
+            rungs = read_ladder(path) if os.path.exists(path) else []
+            res["beads"].append(ladder_to_beads(rungs, n_src, n_tgt) if rungs else None)
+        return res
+
+
+def read_ladder(path):
+    """hunalign's output: rungs "i<TAB>j<TAB>score", one a line."""
+    rungs = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                rungs.append((int(parts[0]), int(parts[1])))
+    return rungs
 
 
 def hunalign_tokens(path, tmp):
@@ -319,6 +346,25 @@ class TmAlign:
         return res
 
 
+    def run_batch(self, jobs, tmp):
+        """jobs: [(src, tgt, n_src, n_tgt)] -> one `tm align --batch` process; beads per job."""
+        listing = os.path.join(tmp, "list.tsv")
+        with open(listing, "w", encoding="utf-8") as f:
+            for k, (src, tgt, _, _) in enumerate(jobs):
+                f.write("%s\t%s\t%d.beads\n" % (src, tgt, k))
+        cmd = [self.binary, "align", "--batch", listing, "--segmented", "--format", "beads"]
+        out, err = os.path.join(tmp, "out.txt"), os.path.join(tmp, "err.txt")
+        res = run_result(run_timed(cmd, tmp, out, err, self.timeout), err, self.timeout)
+        res["beads"] = []
+        for k in range(len(jobs)):
+            try:
+                with open(os.path.join(tmp, "%d.beads" % k), encoding="utf-8") as f:
+                    res["beads"].append(parse_beads(f.read()))
+            except (OSError, ValueError):
+                res["beads"].append(None)
+        return res
+
+
 def make_aligners(a, tmp):
     aligners, skipped = [], {}
     for name in a.aligners.split(","):
@@ -362,38 +408,58 @@ def score(data, gold_path, pred_path, python):
     return json.loads(r.stdout)
 
 
-def run_set(al, set_dir, whole, tmp):
-    """Run one aligner over one set -> (beads with global numbers, stats)."""
+def run_set(al, set_dir, mode, tmp):
+    """Run one aligner over one set (mode: per-document, whole or batch) -> (beads with global
+    numbers, stats)."""
     t_start = time.perf_counter()
     src, tgt = read_lines(os.path.join(set_dir, "source.txt")), read_lines(os.path.join(set_dir, "target.txt"))
-    if whole:
+    if mode == "whole":
         docs = [("(whole)", 0, len(src), 0, len(tgt))]
     else:
         docs = read_docs(os.path.join(set_dir, "docs.tsv"))
     beads, seconds, cpu, max_rss, runs, failures = [], 0.0, 0.0, 0, 0, []
     bad = rep = missing = 0
-    for doc_id, s0, s1, t0, t1 in docs:
+
+    def take(doc, r_beads, error):
+        nonlocal beads, bad, rep, missing
+        doc_id, s0, s1, t0, t1 = doc
+        ns, nt = s1 - s0, t1 - t0
+        if error:
+            failures.append({"doc": doc_id, "src_lines": ns, "tgt_lines": nt, "error": error})
+            return
+        b1, r1, m1 = check_beads(r_beads, ns, nt)
+        bad, rep, missing = bad + b1, rep + r1, missing + m1
+        beads += [(tuple(i + s0 for i in s), tuple(j + t0 for j in t)) for s, t in r_beads
+                  if all(0 <= i < ns for i in s) and all(0 <= j < nt for j in t)]
+
+    d = os.path.join(tmp, "doc")
+    jobs = []  # batch mode: (doc, src path, tgt path)
+    for doc in docs:
+        doc_id, s0, s1, t0, t1 = doc
         ns, nt = s1 - s0, t1 - t0
         if ns == 0 or nt == 0:
             beads += [((i,), ()) for i in range(s0, s1)] + [((), (j,)) for j in range(t0, t1)]
             continue
-        d = os.path.join(tmp, "doc")
         os.makedirs(d, exist_ok=True)
-        sp, tp = os.path.join(d, "doc.ar"), os.path.join(d, "doc.en")
+        name = "%d" % len(jobs) if mode == "batch" else "doc"
+        sp, tp = os.path.join(d, name + ".ar"), os.path.join(d, name + ".en")
         write_lines(sp, src[s0:s1])
         write_lines(tp, tgt[t0:t1])
+        if mode == "batch":
+            jobs.append((doc, sp, tp))
+            continue
         r = al.run(sp, tp, ns, nt, d)
         runs += 1
         seconds += r["seconds"]
         cpu += r["cpu_seconds"]
         max_rss = max(max_rss, r["max_rss_kb"])
-        if r["error"]:
-            failures.append({"doc": doc_id, "src_lines": ns, "tgt_lines": nt, "error": r["error"]})
-            continue
-        b1, r1, m1 = check_beads(r["beads"], ns, nt)
-        bad, rep, missing = bad + b1, rep + r1, missing + m1
-        beads += [(tuple(i + s0 for i in s), tuple(j + t0 for j in t)) for s, t in r["beads"]
-                  if all(0 <= i < ns for i in s) and all(0 <= j < nt for j in t)]
+        take(doc, r["beads"], r["error"])
+        shutil.rmtree(d, ignore_errors=True)
+    if jobs:
+        r = al.run_batch([(sp, tp, doc[2] - doc[1], doc[4] - doc[3]) for doc, sp, tp in jobs], d)
+        runs, seconds, cpu, max_rss = 1, r["seconds"], r["cpu_seconds"], r["max_rss_kb"]
+        for (doc, _, _), job_beads in zip(jobs, r["beads"]):
+            take(doc, job_beads, r["error"] or (None if job_beads is not None else "no output"))
         shutil.rmtree(d, ignore_errors=True)
     stats = {"documents": len(docs), "processes": runs, "aligner_s": seconds, "aligner_cpu_s": cpu,
              "total_s": time.perf_counter() - t_start, "src_lines": len(src), "tgt_lines": len(tgt),
@@ -409,13 +475,13 @@ def evaluate(a, aligners, sets, tmp, python):
     results = {}
     for set_name, set_dir in sets:
         for al in aligners:
-            log("%s on %s%s ..." % (al.name, set_name, " (whole)" if a.whole else ""))
-            beads, st = run_set(al, set_dir, a.whole, tmp)
+            log("%s on %s%s ..." % (al.name, set_name, "" if a.mode == "per-document" else " (%s)" % a.mode))
+            beads, st = run_set(al, set_dir, a.mode, tmp)
             if a.runs > 1:
                 # Scores come from the first run; the time reported is the median over all runs.
                 times, cpus, totals, same = [st["aligner_s"]], [st["aligner_cpu_s"]], [st["total_s"]], True
                 for _ in range(a.runs - 1):
-                    b2, st2 = run_set(al, set_dir, a.whole, tmp)
+                    b2, st2 = run_set(al, set_dir, a.mode, tmp)
                     times.append(st2["aligner_s"])
                     cpus.append(st2["aligner_cpu_s"])
                     totals.append(st2["total_s"])
@@ -436,7 +502,7 @@ def evaluate(a, aligners, sets, tmp, python):
             else:
                 sc = score(a.data, os.path.join(set_dir, "gold.txt"), pred, python)
             st.update({"set": set_name, "aligner": al.name, "call": al.call, "version": al.version,
-                       "mode": "whole" if a.whole else "per-document"})
+                       "mode": a.mode})
             if sc:
                 st["score"] = {k: sc[k] for k in ("strict", "lax", "pairs", "links", "gold_beads", "pred_beads",
                                                     "gold_recall_by_type", "pred_types")}
@@ -658,6 +724,8 @@ def main():
                     % DEFAULT_DICT)
     ap.add_argument("--tm", default=DEFAULT_TM, help="tm binary (default %(default)s)")
     ap.add_argument("--whole", action="store_true", help="one aligner run on the whole set, not per document")
+    ap.add_argument("--batch", action="store_true",
+                    help="one aligner process per set in its batch mode, each document aligned on its own")
     ap.add_argument("--stress", type=int, metavar="N", help="align one document of N Arabic lines instead")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per aligner process (default none; "
                     "3600 with --stress)")
@@ -699,7 +767,10 @@ def main():
             make_stress(a.data, d, a.stress, python)
             sets.append(("stress-%d" % a.stress, d))
             a.whole = True
-        else:
+        a.mode = "whole" if a.whole else "batch" if a.batch else "per-document"
+        if a.whole and a.batch:
+            raise SystemExit("--whole and --batch exclude each other")
+        if not a.stress:
             for nm in a.sets.split(","):
                 if nm not in SETS:
                     raise SystemExit("unknown set %r (have %s)" % (nm, ", ".join(SETS)))
@@ -709,7 +780,7 @@ def main():
         results = evaluate(a, aligners, sets, tmp, python)
         print_table(results, skipped, stress=bool(a.stress))
         if a.json:
-            meta = {"mode": "whole" if a.whole else "per-document", "stress": a.stress,
+            meta = {"mode": a.mode, "stress": a.stress,
                     "sets": {n: json.load(open(os.path.join(d, "stats.json"))) if os.path.exists(
                         os.path.join(d, "stats.json")) else None for n, d in sets},
                     "skipped": skipped, "cpu_count": os.cpu_count()}
