@@ -344,9 +344,10 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
     if confidence {
         let to_end = backward(model, band, &offsets);
         let mut through: Vec<f64> = cost.iter().zip(&to_end).map(|(f, b)| f + b).collect();
-        // Cells of the best path are not rivals of its beads.
-        for s in &steps {
-            if let Some(at) = index(s.i, s.j) {
+        // Cells of the best path are not rivals of its beads: each bead's start, and the end.
+        let corners = steps.iter().map(|s| (s.i, s.j));
+        for (i, j) in corners.chain([(n, model.en.len())]) {
+            if let Some(at) = index(i, j) {
                 through[at] = f64::INFINITY;
             }
         }

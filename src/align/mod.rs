@@ -380,6 +380,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_clear_last_bead_is_as_sure_as_the_others() {
+        // The end of the path was once counted as its own rival: every document's (and paragraph's)
+        // last bead scored 0 and was marked for review.
+        let ar = [
+            "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال.",
+            "وقال مصدر محلي إن القافلة تابعة لكتائب حزب الله.",
+            "وأضاف المصدر أن الشاحنات توجهت لاحقا إلى دير الزور.",
+        ];
+        let en = [
+            "A convoy of 17 trucks loaded with weapons entered the city of Al-Bukamal.",
+            "A local source said the convoy belongs to the Hizbullah Brigades.",
+            "The source added that the trucks later headed to Deir Al-Zour.",
+        ];
+        let beads = align(&ar, &en);
+        assert_eq!(beads.len(), 3);
+        for b in &beads {
+            assert!(b.score >= REVIEW_BELOW, "{b:?}");
+        }
+        let paragraphs = |side: &[&str]| {
+            vec![
+                side[..2].iter().map(|s| s.to_string()).collect(),
+                vec![side[2].to_string()],
+            ]
+        };
+        let beads = align_paragraphs(&paragraphs(&ar), &paragraphs(&en), Options::default());
+        assert!(beads.iter().all(|b| b.score >= REVIEW_BELOW), "{beads:?}");
+    }
+
+    #[test]
     fn chain_keeps_the_longest_monotone_run() {
         let anchors = [(0, 0), (1, 5), (2, 1), (3, 3), (3, 2), (4, 3)];
         assert_eq!(
