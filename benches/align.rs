@@ -2,7 +2,9 @@
 //! the gold beads of the document the benchmark makes.
 //!
 //! `cargo bench --bench align` (a 50,000-line document; `TM_BENCH_LINES=N` for another size,
-//! `TM_BENCH_RUNS` for the number of timed runs). The document is built from real pairs: NTREX-128
+//! `TM_BENCH_RUNS` for the number of timed runs). Then an archive of short documents (200 of 15
+//! Arabic lines, the size of an NTREX-128 article): the library in process, `tm align --batch` on all
+//! of them, and one `tm align` process per document, where start-up counts. The document is built from real pairs: NTREX-128
 //! from `../shared/data/parallel/ntrex` and TICO-19 from `tests/fixtures/tico19` (CC0, in the
 //! repository), repeated in order until long enough, with sentences merged (6% on each side, 1% three
 //! at a time) and dropped (2% on each side) as make_eval.py does, so the right beads are known. Without
@@ -163,6 +165,8 @@ fn main() {
         sub_ar.len()
     );
 
+    short_documents(&pairs, runs);
+
     // The binary on the whole document, as a user runs it: time, peak memory, F1.
     let dir = tempfile::tempdir().unwrap();
     let (ar_path, en_path, out) = (
@@ -191,5 +195,87 @@ fn main() {
         "binary, one document of {} lines: {s:.2} s, {:.0} Arabic lines/s, peak {mb:.0} MiB, strict P {p:.4} R {r:.4} F1 {f:.4}",
         ar.len(),
         ar.len() as f64 / s
+    );
+}
+
+/// An archive of short documents: what a translator's folder of articles looks like.
+fn short_documents(pairs: &[(String, String)], runs: usize) {
+    const DOCUMENTS: usize = 200;
+    const LINES: usize = 15;
+    let mut rng = Rng::new(7);
+    let docs: Vec<(Vec<String>, Vec<String>)> = (0..DOCUMENTS)
+        .map(|k| {
+            let (ar, en, _) = document(&pairs[(k * 37) % pairs.len()..], LINES, &mut rng);
+            (ar, en)
+        })
+        .collect();
+    let lines: usize = docs.iter().map(|d| d.0.len()).sum();
+    let authority = tm::names::Authority::shipped();
+    let spotter = tm::names::Spotter::new(&authority);
+    let options = tm::align::Options {
+        authority: Some(&authority),
+        spotter: Some(&spotter),
+        examples: &[],
+        without_scores: true,
+    };
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        for (ar, en) in &docs {
+            let (ar, en) = (std::slice::from_ref(ar), std::slice::from_ref(en));
+            std::hint::black_box(tm::align::align_paragraphs(ar, en, options));
+        }
+        times.push(started.elapsed().as_secs_f64());
+    }
+    let m = median(times);
+    println!(
+        "library, {DOCUMENTS} documents of {LINES} lines: median {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
+        m * 1e3,
+        m * 1e6 / DOCUMENTS as f64,
+        lines as f64 / m
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = String::new();
+    for (k, (ar, en)) in docs.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{k}.ar")), ar.join("\n") + "\n").unwrap();
+        std::fs::write(dir.path().join(format!("{k}.en")), en.join("\n") + "\n").unwrap();
+        list.push_str(&format!("{k}.ar\t{k}.en\t{k}.beads\n"));
+    }
+    let list_path = dir.path().join("list.tsv");
+    std::fs::write(&list_path, list).unwrap();
+    let tm = env!("CARGO_BIN_EXE_tm");
+    let times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let mut cmd = Command::new(tm);
+            cmd.args(["align", "--segmented", "--format", "beads", "--batch"])
+                .arg(&list_path)
+                .stderr(std::process::Stdio::null());
+            measure(&mut cmd).0
+        })
+        .collect();
+    let m = median(times);
+    println!(
+        "binary, --batch of the {DOCUMENTS} documents: median {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
+        m * 1e3,
+        m * 1e6 / DOCUMENTS as f64,
+        lines as f64 / m
+    );
+    let started = Instant::now();
+    for k in 0..DOCUMENTS {
+        let mut cmd = Command::new(tm);
+        cmd.args(["align", "--segmented", "--format", "beads", "-o"])
+            .arg(dir.path().join(format!("{k}.beads")))
+            .arg(dir.path().join(format!("{k}.ar")))
+            .arg(dir.path().join(format!("{k}.en")))
+            .stderr(std::process::Stdio::null());
+        measure(&mut cmd);
+    }
+    let s = started.elapsed().as_secs_f64();
+    println!(
+        "binary, one process a document: {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
+        s * 1e3,
+        s * 1e6 / DOCUMENTS as f64,
+        lines as f64 / s
     );
 }

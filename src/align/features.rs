@@ -8,7 +8,7 @@
 //! gives for an Arabic word. Each sentence becomes a sorted sparse vector; two sentences match by the
 //! weight their vectors share, each concept weighted by its rarity (IDF) in the documents.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::fuzzy::tokens::{tokenize, Token};
@@ -199,24 +199,14 @@ pub(crate) fn english_stem(word: &str) -> &str {
     }
 }
 
-fn add(vector: &mut FxHashMap<u32, f32>, id: u32, weight: f32) {
-    *vector.entry(id).or_insert(0.0) += weight;
-}
-
-fn sorted(vector: FxHashMap<u32, f32>) -> Vector {
-    let mut v: Vector = vector.into_iter().collect();
-    v.sort_unstable_by_key(|p| p.0);
-    v
-}
-
 fn char_len(text: &str) -> f64 {
     text.chars().filter(|c| !c.is_whitespace()).count() as f64
 }
 
-fn punctuation(text: &str, concepts: &mut Concepts, vector: &mut FxHashMap<u32, f32>) {
+fn punctuation(text: &str, concepts: &mut Concepts, ids: &mut Vec<u32>) {
     for c in text.chars() {
         if let Some(key) = punctuation_key(c) {
-            add(vector, concepts.id('P', key), 1.0);
+            ids.push(concepts.id('P', key));
         }
     }
 }
@@ -358,19 +348,17 @@ impl Reader {
         folded: &str,
         ids_of: fn(&mut Reader, &str) -> TokenIds,
     ) -> Sentence {
-        let mut vector = FxHashMap::default();
+        let mut concepts = Vec::new();
         let mut words = Vec::new();
-        punctuation(text, &mut self.concepts, &mut vector);
+        punctuation(text, &mut self.concepts, &mut concepts);
         for token in tokens(folded) {
             let ids = ids_of(self, token);
             words.extend(ids.word);
-            for id in ids.concept.into_iter().chain(ids.also) {
-                add(&mut vector, id, 1.0);
-            }
+            concepts.extend(ids.concept.into_iter().chain(ids.also));
         }
         Sentence {
             len: char_len(text),
-            vector: sorted(vector),
+            vector: counted(concepts),
             words,
         }
     }
@@ -435,9 +423,11 @@ pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
             owners.push(id);
         }
     }
+    // A few patterns over a few sentences: the NFA alone, as building a DFA cost more than the search.
     let Ok(matcher) = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
         .build(&patterns)
     else {
         return;

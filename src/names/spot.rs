@@ -5,6 +5,7 @@
 //! the others must match as they are. At each position the longest name wins, so كتائب حزب الله is the
 //! Hizbullah Brigades and not Hizbullah.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -74,13 +75,16 @@ impl Spotter {
         let mut i = 0;
         while i < tokens.len() {
             let found = bare_forms(&tokens[i].norm).iter().find_map(|first| {
-                self.by_first.get(first)?.iter().find(|(words, _)| {
-                    words.len() <= tokens.len() - i
-                        && words[1..]
-                            .iter()
-                            .zip(&tokens[i + 1..])
-                            .all(|(w, t)| *w == t.norm)
-                })
+                self.by_first
+                    .get(first.as_ref())?
+                    .iter()
+                    .find(|(words, _)| {
+                        words.len() <= tokens.len() - i
+                            && words[1..]
+                                .iter()
+                                .zip(&tokens[i + 1..])
+                                .all(|(w, t)| *w == t.norm)
+                    })
             });
             match found {
                 Some((words, name)) => {
@@ -106,7 +110,7 @@ impl FirstWords {
     pub(crate) fn of<'t>(texts: impl IntoIterator<Item = &'t [Token]>) -> FirstWords {
         let mut words = FxHashSet::default();
         for token in texts.into_iter().flatten() {
-            words.extend(bare_forms(&token.norm));
+            words.extend(bare_forms(&token.norm).into_iter().map(Cow::into_owned));
         }
         FirstWords(words)
     }
@@ -131,21 +135,21 @@ fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
 /// the article is written لل, so للX is also read as ال + X.
-fn bare_forms(word: &str) -> Vec<String> {
+fn bare_forms(word: &str) -> Vec<Cow<'_, str>> {
     let long_enough = |s: &str| s.chars().count() >= 2;
-    let mut out = vec![word.to_string()];
+    let mut out = vec![Cow::Borrowed(word)];
     let mut rest = word;
     if let Some(r) = rest.strip_prefix(['و', 'ف']).filter(|r| long_enough(r)) {
-        out.push(r.to_string());
+        out.push(Cow::Borrowed(r));
         rest = r;
     }
     if let Some(r) = rest
         .strip_prefix(['ب', 'ك', 'ل'])
         .filter(|r| long_enough(r))
     {
-        out.push(r.to_string());
+        out.push(Cow::Borrowed(r));
         if rest.starts_with('ل') && r.starts_with('ل') {
-            out.push(format!("ا{r}"));
+            out.push(Cow::Owned(format!("ا{r}")));
         }
     }
     out
