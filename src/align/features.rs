@@ -18,29 +18,29 @@ use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
 
 /// Interned concept ids: one table for both languages, so a shared id is a shared concept. A concept's
 /// key is a one-letter kind (`#` number, `L` Latin token, `S` skeleton, `A`/`E` Arabic/English word, `N`
-/// name, `P` punctuation) and its text.
+/// name, `P` punctuation) and its text, kept as their 64-bit xxh3 fingerprint: reading a document looks
+/// up a few keys for each of its words, and most of a short document's words are new. (Two keys of a
+/// document share a fingerprint with odds of about 1 in 10^10; they would then count as one concept.)
 #[derive(Default)]
 pub(crate) struct Concepts {
-    ids: FxHashMap<String, u32>,
-    /// The key being looked up: reading a document looks up a few keys per word, and most are known.
-    key: String,
+    ids: FxHashMap<u64, u32>,
+}
+
+/// The fingerprint of a concept key or a token. The kind is mixed in after hashing: as xxh3's seed it
+/// is added before the final mixing, and for inputs of three bytes or fewer two kinds then collide
+/// (`S`+`thk` with `E`+`the`).
+fn fingerprint(kind: char, text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes()) ^ (kind as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl Concepts {
     pub(crate) fn id(&mut self, kind: char, text: &str) -> u32 {
-        if let Some(id) = self.get(kind, text) {
-            return id;
-        }
-        let id = self.ids.len() as u32;
-        self.ids.insert(self.key.clone(), id);
-        id
+        let next = self.ids.len() as u32;
+        *self.ids.entry(fingerprint(kind, text)).or_insert(next)
     }
 
-    pub(crate) fn get(&mut self, kind: char, text: &str) -> Option<u32> {
-        self.key.clear();
-        self.key.push(kind);
-        self.key.push_str(text);
-        self.ids.get(&self.key).copied()
+    pub(crate) fn get(&self, kind: char, text: &str) -> Option<u32> {
+        self.ids.get(&fingerprint(kind, text)).copied()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -227,8 +227,9 @@ struct TokenIds {
 #[derive(Default)]
 pub(crate) struct Reader {
     pub(crate) concepts: Concepts,
-    arabic: FxHashMap<String, TokenIds>,
-    english: FxHashMap<String, TokenIds>,
+    /// By the token's fingerprint.
+    arabic: FxHashMap<u64, TokenIds>,
+    english: FxHashMap<u64, TokenIds>,
 }
 
 impl TokenIds {
@@ -243,7 +244,8 @@ impl TokenIds {
 
 impl Reader {
     fn arabic_token(&mut self, token: &str) -> TokenIds {
-        if let Some(ids) = self.arabic.get(token) {
+        let key = fingerprint('a', token);
+        if let Some(ids) = self.arabic.get(&key) {
             return *ids;
         }
         let c = &mut self.concepts;
@@ -264,12 +266,13 @@ impl Reader {
                 word: Some(c.id('A', stem)),
             }
         };
-        self.arabic.insert(token.to_string(), ids);
+        self.arabic.insert(key, ids);
         ids
     }
 
     fn english_token(&mut self, token: &str) -> TokenIds {
-        if let Some(ids) = self.english.get(token) {
+        let key = fingerprint('e', token);
+        if let Some(ids) = self.english.get(&key) {
             return *ids;
         }
         let c = &mut self.concepts;
@@ -293,7 +296,7 @@ impl Reader {
                 word: Some(c.id('E', english_stem(token))),
             }
         };
-        self.english.insert(token.to_string(), ids);
+        self.english.insert(key, ids);
         ids
     }
 
@@ -316,7 +319,7 @@ impl Reader {
     ) -> impl Iterator<Item = u32> + 't {
         let folded = normalize(text);
         let words: Vec<u32> = tokens(&folded)
-            .filter_map(|token| match self.arabic.get(token) {
+            .filter_map(|token| match self.arabic.get(&fingerprint('a', token)) {
                 Some(ids) => ids.word,
                 None if number_key(token).is_some() => None,
                 None if token.chars().any(|ch| ch.is_ascii_alphabetic()) => None,
@@ -333,7 +336,7 @@ impl Reader {
     ) -> impl Iterator<Item = u32> + 't {
         let folded = fold_english(text);
         let words: Vec<u32> = tokens(&folded)
-            .filter_map(|token| match self.english.get(token) {
+            .filter_map(|token| match self.english.get(&fingerprint('e', token)) {
                 Some(ids) => ids.word,
                 None if token.chars().any(|ch| ch.is_ascii_digit()) => None,
                 None => self.concepts.get('E', english_stem(token)),
@@ -548,6 +551,25 @@ pub(crate) fn idf(sentences: &[&[Sentence]], concepts: usize) -> Vec<f32> {
 mod tests {
     use super::*;
     use crate::names::skeleton::skeleton;
+
+    #[test]
+    fn concepts_of_different_kinds_stay_apart() {
+        // xxh3 with the kind as seed gave these two one fingerprint.
+        let mut concepts = Concepts::default();
+        assert_ne!(concepts.id('S', "thk"), concepts.id('E', "the"));
+        assert_ne!(concepts.id('S', "srg"), concepts.id('E', "sri"));
+        // And short keys of every kind, pairwise.
+        let texts = [
+            "", "a", "b", "ab", "ba", "the", "thk", "1", "10", "01", "trmb",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for kind in ['#', 'L', 'S', 'A', 'E', 'N', 'P'] {
+            for t in texts {
+                assert!(seen.insert(fingerprint(kind, t)), "{kind}{t}");
+            }
+        }
+        assert_eq!(concepts.get('S', "thk"), Some(0));
+    }
 
     #[test]
     fn examples_yield_only_the_documents_words() {
