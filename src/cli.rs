@@ -99,7 +99,7 @@ struct AlignArgs {
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// Put the pairs into the memory, with the two file names as origin (nothing is printed unless
-    /// -o is given too).
+    /// -o, or in a --batch list an OUT, is given too).
     #[arg(long)]
     import: bool,
     /// The files hold one segment per line already (as hunalign and evaluation sets have them).

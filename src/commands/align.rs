@@ -161,7 +161,7 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
             // One pair alone fails with its own error; a batch goes on and says which lines failed.
             Err(e) if list.is_none() => return Err(e),
             Err(e) => {
-                eprintln!("{at}{e:#}");
+                eprintln!("{at}{}", super::describe(&e));
                 failed.push(*line);
             }
         }
@@ -198,7 +198,8 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
 }
 
 /// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
-/// skipped), paths relative to the list's folder. Every line is checked before anything is aligned.
+/// skipped), paths relative to the list's folder. The form of every line is checked before anything is
+/// aligned, and so is that no output would overwrite another pair's output, an input or the list.
 fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
     let text = read_text(list)?;
     let base = list.parent().unwrap_or(Path::new(""));
@@ -210,34 +211,87 @@ fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
             continue;
         }
         let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-        let path = |cell: &str| base.join(cell);
-        let pair = match cells.as_slice() {
-            [ar, en] if import && !ar.is_empty() && !en.is_empty() => DocumentPair {
-                arabic: path(ar),
-                english: path(en),
-                output: None,
-            },
-            [ar, en, out] if !ar.is_empty() && !en.is_empty() && !out.is_empty() => DocumentPair {
-                arabic: path(ar),
-                english: path(en),
-                output: Some(path(out)),
-            },
-            _ => bail!(
-                "{}:{line_no}: expected AR_FILE<TAB>EN_FILE<TAB>OUT{}",
-                list.display(),
+        let bad = |what: &str| anyhow::anyhow!("{}:{line_no}: {what}", list.display());
+        let (ar, en, out) = match cells.as_slice() {
+            [ar, en] => (*ar, *en, ""),
+            [ar, en, out] => (*ar, *en, *out),
+            _ => ("", "", ""),
+        };
+        if ar.is_empty() || en.is_empty() || (out.is_empty() && !import) {
+            return Err(bad(&format!(
+                "expected AR_FILE<TAB>EN_FILE<TAB>OUT{}",
                 if import {
                     " (OUT may be left out with --import)"
                 } else {
                     ""
                 }
-            ),
-        };
-        pairs.push((line_no, pair));
+            )));
+        }
+        if out == "-" {
+            return Err(bad(
+                "OUT is -: a batch writes each pair to its own file (standard output would run them together)",
+            ));
+        }
+        pairs.push((
+            line_no,
+            DocumentPair {
+                arabic: base.join(ar),
+                english: base.join(en),
+                output: (!out.is_empty()).then(|| base.join(out)),
+            },
+        ));
     }
     if pairs.is_empty() {
         bail!("{}: no document pairs in the list", list.display());
     }
+    check_outputs(list, &pairs)?;
     Ok(pairs)
+}
+
+/// Refuses a list where an output is another pair's output, an input of any pair, or the list itself.
+fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
+    // The same file however it is written (./a, a, dir/../a, through a link): an output that does not
+    // exist yet is its folder's real path and its name.
+    let key = |path: &Path| -> PathBuf {
+        if let Ok(real) = std::fs::canonicalize(path) {
+            return real;
+        }
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let folder = std::fs::canonicalize(folder.unwrap_or(Path::new(".")));
+        match (folder, path.file_name()) {
+            (Ok(folder), Some(name)) => folder.join(name),
+            _ => path.to_path_buf(),
+        }
+    };
+    let mut inputs: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
+    inputs.insert(key(list), "the list itself".to_string());
+    for (line, pair) in pairs {
+        for input in [&pair.arabic, &pair.english] {
+            inputs
+                .entry(key(input))
+                .or_insert_with(|| format!("an input on line {line}"));
+        }
+    }
+    let mut outputs: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (line, pair) in pairs {
+        let Some(out) = &pair.output else { continue };
+        let k = key(out);
+        if let Some(what) = inputs.get(&k) {
+            bail!(
+                "{}:{line}: OUT {} is {what}: it would be overwritten",
+                list.display(),
+                out.display()
+            );
+        }
+        if let Some(first) = outputs.insert(k, *line) {
+            bail!(
+                "{}:{line}: OUT {} is also the output of line {first}",
+                list.display(),
+                out.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// What the aligner may use besides the documents.
@@ -443,11 +497,27 @@ fn align_pair(
         Some(path) if path.as_os_str() == "-" => {
             (Box::new(BufWriter::new(io::stdout().lock())), None)
         }
+        // A device or a pipe (/dev/null, a FIFO) is written as it is: renaming over it would replace it.
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            (Box::new(BufWriter::new(file)), None)
+        }
+        // A file is written whole or not at all: a temporary file beside it, renamed at the end.
         Some(path) => {
             let dir = path
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
+            if !dir.is_dir() {
+                bail!(
+                    "{}: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                );
+            }
             let tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("{}: cannot write in this folder", path.display()))?;
             let file = tmp

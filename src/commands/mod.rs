@@ -110,16 +110,21 @@ pub fn exit_code(result: Result<()>) -> i32 {
             }) {
                 return 0;
             }
-            let mut msg = e.to_string();
-            for cause in e.chain().skip(1) {
-                let cause = cause.to_string();
-                if !msg.contains(&cause) {
-                    msg.push_str(": ");
-                    msg.push_str(&cause);
-                }
-            }
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", describe(&e));
             2
         }
     }
+}
+
+/// An error and its causes on one line, each cause once (an I/O error often repeats in its context).
+pub(crate) fn describe(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !msg.contains(&cause) {
+            msg.push_str(": ");
+            msg.push_str(&cause);
+        }
+    }
+    msg
 }

@@ -399,6 +399,19 @@ fn empty_and_one_sided_documents_do_not_fail() {
         &en,
     ]);
     assert_eq!(String::from_utf8(out).unwrap(), ":0\n:1\n");
+    // With nothing on one side there is no other alignment: the unmatched beads are certain.
+    let json = sb.stdout(&[
+        "--json",
+        "align",
+        "--segmented",
+        &empty.to_string_lossy(),
+        &en,
+    ]);
+    for line in String::from_utf8(json).unwrap().lines() {
+        let bead: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(bead["score"], 1.0, "{line}");
+        assert_eq!(bead["review"], false, "{line}");
+    }
     let out = sb.stdout(&[
         "align",
         "--format",
@@ -560,9 +573,75 @@ fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("list.tsv:3: expected"));
+    // No output may overwrite another's, an input, or the list; standard output is not a batch's.
+    let (_, list) = batch_of_three(&sb, true);
+    let refused = |line: &str, says: &str| {
+        let mut text = std::fs::read_to_string(&list).unwrap();
+        text.push_str(line);
+        let bad = sb.path("docs/bad-list.tsv");
+        std::fs::write(&bad, text).unwrap();
+        sb.tm(&["align", "--batch", &bad.to_string_lossy(), "--segmented"])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(says));
+    };
+    refused(
+        "1-ar.txt\t1-en.txt\tout/0.beads\n",
+        "is also the output of line 3",
+    );
+    refused(
+        "0-ar.txt\t0-en.txt\tout/../2-en.txt\n",
+        "bad-list.tsv:6: OUT",
+    );
+    refused(
+        "0-ar.txt\t0-en.txt\tout/../2-en.txt\n",
+        "is an input on line 5",
+    );
+    refused("0-ar.txt\t0-en.txt\t./bad-list.tsv\n", "is the list itself");
+    refused("0-ar.txt\t0-en.txt\t-\n", "OUT is -");
+    for k in 0..3 {
+        assert!(std::fs::read_to_string(sb.path(&format!("docs/{k}-ar.txt"))).is_ok());
+        assert!(!sb.path(&format!("docs/out/{k}.beads")).exists());
+    }
+    // With --import a trailing tab is no output.
+    let (_, list) = batch_of_three(&sb, false);
+    let text = std::fs::read_to_string(&list)
+        .unwrap()
+        .replace(".txt\n", ".txt\t\n");
+    std::fs::write(&list, text).unwrap();
+    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
+        .assert()
+        .success();
     // A list and a pair of files at once is a usage error.
     sb.tm(&["align", "--batch", &list, "a.txt", "b.txt"])
         .assert()
         .failure()
         .stderr(predicates::str::contains("cannot be used with"));
+}
+
+#[test]
+fn output_to_a_device_is_written_not_replaced_and_a_missing_folder_is_named() {
+    use std::os::unix::fs::FileTypeExt;
+    let sb = Sandbox::new();
+    let doc = tico_document(300, 10);
+    let ar = write_lines(&sb, "ar.txt", &doc.ar);
+    let en = write_lines(&sb, "en.txt", &doc.en);
+    // Renaming a temporary file over /dev/null (as root) would have replaced the device.
+    sb.tm(&["align", "--segmented", "-o", "/dev/null", &ar, &en])
+        .assert()
+        .success();
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(null.file_type().is_char_device());
+    let missing = sb.path("nope/out.tsv");
+    sb.tm(&[
+        "align",
+        "--segmented",
+        "-o",
+        &missing.to_string_lossy(),
+        &ar,
+        &en,
+    ])
+    .assert()
+    .failure()
+    .stderr(predicates::str::contains("nope does not exist"));
 }
