@@ -26,7 +26,8 @@ pub(crate) struct Model<'a> {
     /// Runs of 1, 2 and 3 sentences starting at each index.
     ar_runs: [Vec<Run>; 3],
     en_runs: [Vec<Run>; 3],
-    pub(crate) idf: &'a [f32],
+    /// How many concept ids there are: the length of a vector scattered by id.
+    concepts: usize,
     /// English characters per Arabic character.
     pub(crate) ratio: f64,
     /// Variance of the English length per unit of length (Gale & Church's s²).
@@ -79,7 +80,7 @@ impl<'a> Model<'a> {
             en,
             ar_runs: runs(ar, idf),
             en_runs: runs(en, idf),
-            idf,
+            concepts: idf.len(),
             ratio,
             variance,
             lexical_weight,
@@ -283,7 +284,7 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
     cost[0] = 0.0;
     // The Arabic runs ending at row i, scattered by concept id: a bead's shared weight is then one look-up
     // per English concept instead of a merge of two lists.
-    let mut dense = [(); 3].map(|_| vec![0f32; model.idf.len()]);
+    let mut dense = [(); 3].map(|_| vec![0f32; model.concepts]);
     for (i, &(lo, hi)) in band.rows.iter().enumerate() {
         for a in 1..=3.min(i) {
             for &(id, w) in &model.ar_runs[a - 1][i - a].vector {
@@ -374,7 +375,7 @@ fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
     let mut to_end = vec![f64::INFINITY; band.cells()];
     let last = index(n, m).expect("the band ends at the last cell");
     to_end[last] = 0.0;
-    let mut dense = [(); 3].map(|_| vec![0f32; model.idf.len()]);
+    let mut dense = [(); 3].map(|_| vec![0f32; model.concepts]);
     for i in (0..=n).rev() {
         let (lo, hi) = band.rows[i];
         for a in 1..=3.min(n - i) {

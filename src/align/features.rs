@@ -313,36 +313,28 @@ impl Reader {
     /// The word keys of an Arabic text that are known already (the document's, read first), without
     /// interning the others: an example pair from the memory teaches only the document's words, and
     /// the aligner reads thousands of them.
-    pub(crate) fn known_arabic_words<'t>(
-        &'t mut self,
-        text: &str,
-    ) -> impl Iterator<Item = u32> + 't {
+    pub(crate) fn known_arabic_words(&self, text: &str) -> Vec<u32> {
         let folded = normalize(text);
-        let words: Vec<u32> = tokens(&folded)
+        tokens(&folded)
             .filter_map(|token| match self.arabic.get(&fingerprint('a', token)) {
                 Some(ids) => ids.word,
                 None if number_key(token).is_some() => None,
                 None if token.chars().any(|ch| ch.is_ascii_alphabetic()) => None,
                 None => self.concepts.get('A', strip_clitics(token).1),
             })
-            .collect();
-        words.into_iter()
+            .collect()
     }
 
     /// [`Reader::known_arabic_words`] for English.
-    pub(crate) fn known_english_words<'t>(
-        &'t mut self,
-        text: &str,
-    ) -> impl Iterator<Item = u32> + 't {
+    pub(crate) fn known_english_words(&self, text: &str) -> Vec<u32> {
         let folded = fold_english(text);
-        let words: Vec<u32> = tokens(&folded)
+        tokens(&folded)
             .filter_map(|token| match self.english.get(&fingerprint('e', token)) {
                 Some(ids) => ids.word,
                 None if token.chars().any(|ch| ch.is_ascii_digit()) => None,
                 None => self.concepts.get('E', english_stem(token)),
             })
-            .collect();
-        words.into_iter()
+            .collect()
     }
 
     fn read(
@@ -404,6 +396,7 @@ pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
         let ids: Vec<u32> = spotter
             .spot_tokens(tokens)
             .into_iter()
+            .filter(|spot| spot.name < authority.names.len())
             .map(|spot| {
                 *found
                     .entry(spot.name)
@@ -577,12 +570,8 @@ mod tests {
         let doc_ar = reader.arabic("وصلت القافلة إلى البوكمال");
         let doc_en = reader.english("The convoy reached Al-Bukamal");
         let known = reader.concepts.len();
-        let ar: Vec<u32> = reader
-            .known_arabic_words("وللقافلة طريق آخر إلى الحدود في 2019")
-            .collect();
-        let en: Vec<u32> = reader
-            .known_english_words("The convoys took another road in 2019")
-            .collect();
+        let ar = reader.known_arabic_words("وللقافلة طريق آخر إلى الحدود في 2019");
+        let en = reader.known_english_words("The convoys took another road in 2019");
         assert_eq!(reader.concepts.len(), known, "nothing new is interned");
         // قافلة (through و + ل + ال) and إلى; the, convoy (plural s off).
         assert_eq!(ar, [doc_ar.words[1], doc_ar.words[2]]);

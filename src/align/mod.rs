@@ -65,8 +65,9 @@ const KINK: f64 = 8.0;
 pub struct Options<'a> {
     /// The name authority: its names, in any spelling, anchor the sentences they occur in.
     pub authority: Option<&'a Authority>,
-    /// The authority's spotter, built once for many documents; without it each document builds one
-    /// for the names it may hold.
+    /// A spotter built from `authority` (with [`Spotter::new`]) once for many documents; without it
+    /// each document builds one for the names it may hold. (A spotter of another authority finds names
+    /// this one does not have: those are ignored.)
     pub spotter: Option<&'a Spotter>,
     /// Pairs already known to be translations (Arabic, English), e.g. from the memory: the word table
     /// learns from them as well as from the first pass, which helps most on short documents.
@@ -146,11 +147,13 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     // Known pairs teach the words the document has, even those it has once.
     let in_document = |w: &u32| frequency.get(w).is_some_and(|&f| f <= common);
     for (a, e) in options.examples {
-        let words_ar: Vec<u32> = reader.known_arabic_words(a).filter(in_document).collect();
+        let mut words_ar = reader.known_arabic_words(a);
+        words_ar.retain(in_document);
         if words_ar.is_empty() {
             continue;
         }
-        let words_en: Vec<u32> = reader.known_english_words(e).filter(in_document).collect();
+        let mut words_en = reader.known_english_words(e);
+        words_en.retain(in_document);
         if !words_ar.is_empty() && !words_en.is_empty() {
             counts.add(&words_ar, &words_en);
         }

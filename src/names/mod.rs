@@ -106,9 +106,8 @@ fn list(cell: &str) -> Vec<String> {
 }
 
 /// Parses the names TSV format (tab-separated arabic, english, kind, variants, note; header first).
-///
-/// Every `tm align` parses the shipped list before it aligns anything, so this allocates only what a
-/// [`Name`] keeps.
+/// It allocates only what a [`Name`] keeps: every `tm` command that checks or spots names parses the
+/// shipped list first.
 pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
     parse_lines(text, file, source, |_| true)
 }
@@ -120,7 +119,7 @@ fn parse_lines(
     source: &'static str,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<Name>, NamesError> {
-    let mut names = Vec::with_capacity(text.len() / 100);
+    let mut names = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {

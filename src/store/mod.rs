@@ -478,8 +478,9 @@ impl Store {
     }
 
     /// Pairs of a language pair whose source shares words with `text` (in the source language): for
-    /// each word of `text`, the `per_word` newest pairs that have it (as a stem, clitics and article
-    /// off), at most `limit` in all, those sharing the most words first. What an aligner can learn the
+    /// each word of `text`, the `per_word` newest units that have it (as a stem, clitics and article
+    /// off; units of other language pairs among them are then left out), at most `limit` pairs in all,
+    /// those sharing the most words first. What an aligner can learn the
     /// words of `text` from. Found through the word index, so the cost follows the text and how rare
     /// its words are, not the size of the memory; words filed under more than
     /// [`COMMON_WORD_POSTINGS`] bytes of postings (في, the) are too common to choose by.
@@ -706,7 +707,12 @@ mod tests {
             "القافلة في البوكمال",
             "The convoy in Al-Bukamal",
         );
-        add(&mut store, ("en", "ar"), "Al-Bukamal", "البوكمال");
+        add(
+            &mut store,
+            ("ar", "fr"),
+            "قافلة إلى البوكمال",
+            "Un convoi vers Al-Boukamal",
+        );
         let text = "دخلت القافلة مدينة البوكمال";
         let english = |per_word, limit| -> Vec<String> {
             let pairs = store
@@ -715,7 +721,7 @@ mod tests {
             pairs.into_iter().map(|(_, en)| en).collect()
         };
         // Sharing two words (قافلة and البوكمال, the article and clitics off) before sharing one; the
-        // other direction and the unit sharing nothing are left out; regional tags match a bare one.
+        // French pair and the unit sharing nothing are left out; regional tags match a bare one.
         assert_eq!(
             english(10, 100),
             [
@@ -724,8 +730,9 @@ mod tests {
                 "Shelling in Al-Bukamal"
             ]
         );
-        // One newest pair per word: the newest has both words.
-        assert_eq!(english(1, 100), ["The convoy in Al-Bukamal"]);
+        // The newest unit for each word is the French one (it has both words): it is dropped.
+        assert!(english(1, 100).is_empty());
+        assert_eq!(english(2, 100), ["The convoy in Al-Bukamal"]);
         assert_eq!(english(10, 2).len(), 2);
         assert!(store
             .pairs_sharing("ar", "en", "كلمات لم تخزن", 10, 100)
