@@ -307,6 +307,10 @@ def ladder_to_beads(rungs, n_src, n_tgt):
     return beads
 
 
+# tm runs with a memory that does not exist: a user's own memory would teach it and change the figures.
+NO_MEMORY = "no-memory.db"
+
+
 class TmAlign:
     def __init__(self, binary, timeout):
         self.name, self.binary, self.timeout = "tm", binary, timeout
@@ -332,7 +336,8 @@ class TmAlign:
         return None
 
     def run(self, src, tgt, n_src, n_tgt, tmp):
-        cmd = [self.binary, "align", "--segmented", "--format", "beads", src, tgt]
+        cmd = [self.binary, "--db", os.path.join(tmp, NO_MEMORY), "align", "--segmented", "--format", "beads",
+               src, tgt]
         out, err = os.path.join(tmp, "out.beads"), os.path.join(tmp, "err.txt")
         r = run_timed(cmd, tmp, out, err, self.timeout)
         res = run_result(r, err, self.timeout)
@@ -352,7 +357,8 @@ class TmAlign:
         with open(listing, "w", encoding="utf-8") as f:
             for k, (src, tgt, _, _) in enumerate(jobs):
                 f.write("%s\t%s\t%d.beads\n" % (src, tgt, k))
-        cmd = [self.binary, "align", "--batch", listing, "--segmented", "--format", "beads"]
+        cmd = [self.binary, "--db", os.path.join(tmp, NO_MEMORY), "align", "--batch", listing, "--segmented",
+               "--format", "beads"]
         out, err = os.path.join(tmp, "out.txt"), os.path.join(tmp, "err.txt")
         res = run_result(run_timed(cmd, tmp, out, err, self.timeout), err, self.timeout)
         res["beads"] = []
@@ -458,8 +464,9 @@ def run_set(al, set_dir, mode, tmp):
     if jobs:
         r = al.run_batch([(sp, tp, doc[2] - doc[1], doc[4] - doc[3]) for doc, sp, tp in jobs], d)
         runs, seconds, cpu, max_rss = 1, r["seconds"], r["cpu_seconds"], r["max_rss_kb"]
+        # A batch that fails on some documents (tm exits 2 then) still wrote the others' beads.
         for (doc, _, _), job_beads in zip(jobs, r["beads"]):
-            take(doc, job_beads, r["error"] or (None if job_beads is not None else "no output"))
+            take(doc, job_beads, None if job_beads is not None else r["error"] or "no output")
         shutil.rmtree(d, ignore_errors=True)
     stats = {"documents": len(docs), "processes": runs, "aligner_s": seconds, "aligner_cpu_s": cpu,
              "total_s": time.perf_counter() - t_start, "src_lines": len(src), "tgt_lines": len(tgt),
