@@ -228,12 +228,17 @@ fn short_documents(pairs: &[(String, String)], runs: usize) {
         }
         times.push(started.elapsed().as_secs_f64());
     }
-    let m = median(times);
-    println!(
-        "library, {DOCUMENTS} documents of {LINES} lines: median {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
-        m * 1e3,
-        m * 1e6 / DOCUMENTS as f64,
-        lines as f64 / m
+    let report = |what: &str, s: f64| {
+        println!(
+            "{what}: {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
+            s * 1e3,
+            s * 1e6 / DOCUMENTS as f64,
+            lines as f64 / s
+        )
+    };
+    report(
+        &format!("library, {DOCUMENTS} documents of {LINES} lines, median"),
+        median(times),
     );
 
     let dir = tempfile::tempdir().unwrap();
@@ -258,12 +263,9 @@ fn short_documents(pairs: &[(String, String)], runs: usize) {
             measure(&mut cmd).0
         })
         .collect();
-    let m = median(times);
-    println!(
-        "binary, --batch of the {DOCUMENTS} documents: median {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
-        m * 1e3,
-        m * 1e6 / DOCUMENTS as f64,
-        lines as f64 / m
+    report(
+        &format!("binary, --batch of the {DOCUMENTS} documents, median"),
+        median(times),
     );
     let started = Instant::now();
     for k in 0..DOCUMENTS {
@@ -276,11 +278,8 @@ fn short_documents(pairs: &[(String, String)], runs: usize) {
             .stderr(std::process::Stdio::null());
         measure(&mut cmd);
     }
-    let s = started.elapsed().as_secs_f64();
-    println!(
-        "binary, one process a document: {:.1} ms, {:.0} µs a document, {:.0} Arabic lines/s",
-        s * 1e3,
-        s * 1e6 / DOCUMENTS as f64,
-        lines as f64 / s
+    report(
+        "binary, one process a document",
+        started.elapsed().as_secs_f64(),
     );
 }
