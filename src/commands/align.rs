@@ -145,6 +145,15 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let mut units = Vec::new();
     let mut failed = Vec::new();
     let mut total = Totals::default();
+    // An archive takes a while: a bar on a terminal for a batch.
+    let bar = super::progress_bar(
+        if list.is_some() {
+            pairs.len() as u64
+        } else {
+            0
+        },
+        "aligning",
+    );
     for (line, pair) in &pairs {
         let at = match list {
             Some(list) => format!("{}:{line}: ", list.display()),
@@ -161,11 +170,13 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
             // One pair alone fails with its own error; a batch goes on and says which lines failed.
             Err(e) if list.is_none() => return Err(e),
             Err(e) => {
-                eprintln!("{at}{}", super::describe(&e));
+                bar.suspend(|| eprintln!("{at}{}", super::describe(&e)));
                 failed.push(*line);
             }
         }
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     if let Some(list) = list {
         if !ctx.json {
             eprintln!(
