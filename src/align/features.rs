@@ -199,6 +199,18 @@ pub(crate) fn english_stem(word: &str) -> &str {
     }
 }
 
+/// The stem an Arabic token is learned under, unless it is a number or a Latin-script token (those are
+/// concepts, written alike on both sides).
+fn arabic_stem(token: &str) -> Option<&str> {
+    let other = number_key(token).is_some() || token.chars().any(|ch| ch.is_ascii_alphabetic());
+    (!other).then(|| strip_clitics(token).1)
+}
+
+/// The stem an English token is learned under, unless it holds a digit (a number, COVID-19).
+fn english_word(token: &str) -> Option<&str> {
+    (!token.chars().any(|ch| ch.is_ascii_digit())).then(|| english_stem(token))
+}
+
 fn char_len(text: &str) -> f64 {
     text.chars().filter(|c| !c.is_whitespace()).count() as f64
 }
@@ -249,12 +261,7 @@ impl Reader {
             return *ids;
         }
         let c = &mut self.concepts;
-        let ids = if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
-        } else if token.chars().any(|ch| ch.is_ascii_alphabetic()) {
-            TokenIds::concept(c.id('L', token))
-        } else {
-            let (_, stem) = strip_clitics(token);
+        let ids = if let Some(stem) = arabic_stem(token) {
             let skeleton = if ARABIC_FUNCTION.contains(&token) {
                 String::new()
             } else {
@@ -265,6 +272,10 @@ impl Reader {
                 also: None,
                 word: Some(c.id('A', stem)),
             }
+        } else if let Some(key) = number_key(token) {
+            TokenIds::concept(c.id('#', &key))
+        } else {
+            TokenIds::concept(c.id('L', token))
         };
         self.arabic.insert(key, ids);
         ids
@@ -276,12 +287,7 @@ impl Reader {
             return *ids;
         }
         let c = &mut self.concepts;
-        let ids = if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
-        } else if token.chars().any(|ch| ch.is_ascii_digit()) {
-            // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds::concept(c.id('L', token))
-        } else {
+        let ids = if let Some(stem) = english_word(token) {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
             let latin = c.get('L', token);
@@ -293,8 +299,13 @@ impl Reader {
             TokenIds {
                 concept: latin,
                 also: (skeleton.len() >= 3).then(|| c.id('S', &skeleton)),
-                word: Some(c.id('E', english_stem(token))),
+                word: Some(c.id('E', stem)),
             }
+        } else if let Some(key) = number_key(token) {
+            TokenIds::concept(c.id('#', &key))
+        } else {
+            // COVID-19 style tokens are written alike in Arabic text.
+            TokenIds::concept(c.id('L', token))
         };
         self.english.insert(key, ids);
         ids
@@ -318,9 +329,7 @@ impl Reader {
         tokens(&folded)
             .filter_map(|token| match self.arabic.get(&fingerprint('a', token)) {
                 Some(ids) => ids.word,
-                None if number_key(token).is_some() => None,
-                None if token.chars().any(|ch| ch.is_ascii_alphabetic()) => None,
-                None => self.concepts.get('A', strip_clitics(token).1),
+                None => self.concepts.get('A', arabic_stem(token)?),
             })
             .collect()
     }
@@ -331,8 +340,7 @@ impl Reader {
         tokens(&folded)
             .filter_map(|token| match self.english.get(&fingerprint('e', token)) {
                 Some(ids) => ids.word,
-                None if token.chars().any(|ch| ch.is_ascii_digit()) => None,
-                None => self.concepts.get('E', english_stem(token)),
+                None => self.concepts.get('E', english_word(token)?),
             })
             .collect()
     }

@@ -440,12 +440,16 @@ fn align_pair(
         }
         None => Vec::new(),
     };
+    // Without a memory, one pair reads just the shipped names its Arabic may hold: few enough to
+    // index them all (the spotter would otherwise read the document's words again to choose).
     let shipped_for_document;
-    let authority = match &help.authority {
-        Some(authority) => authority,
+    let own_spotter;
+    let (authority, spotter) = match &help.authority {
+        Some(authority) => (authority, help.spotter.as_ref()),
         None => {
             shipped_for_document = Authority::shipped_for(&ar_sentences);
-            &shipped_for_document
+            own_spotter = Spotter::new(&shipped_for_document);
+            (&shipped_for_document, Some(&own_spotter))
         }
     };
     // Beads without --json print no score; without --min-score or --import none is needed.
@@ -453,7 +457,7 @@ fn align_pair(
         cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none() && !cfg.import;
     let options = align::Options {
         authority: Some(authority),
-        spotter: help.spotter.as_ref(),
+        spotter,
         examples: &examples,
         without_scores,
     };
