@@ -155,10 +155,6 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         "aligning",
     );
     for (line, pair) in &pairs {
-        let at = match list {
-            Some(list) => format!("{}:{line}: ", list.display()),
-            None => String::new(),
-        };
         match align_pair(ctx, &cfg, &help, pair) {
             Ok(aligned) => {
                 if list.is_none() && !ctx.json {
@@ -168,11 +164,14 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
                 units.extend(aligned.units);
             }
             // One pair alone fails with its own error; a batch goes on and says which lines failed.
-            Err(e) if list.is_none() => return Err(e),
-            Err(e) => {
-                bar.suspend(|| eprintln!("{at}{}", super::describe(&e)));
-                failed.push(*line);
-            }
+            Err(e) => match list {
+                None => return Err(e),
+                Some(list) => {
+                    let at = list.display();
+                    bar.suspend(|| eprintln!("{at}:{line}: {}", super::describe(&e)));
+                    failed.push(*line);
+                }
+            },
         }
         bar.inc(1);
     }
