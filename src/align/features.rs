@@ -12,6 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::fuzzy::tokens::{tokenize, Token};
+use crate::names::skeleton::skeleton_into;
 use crate::names::spot::Spotter;
 use crate::names::Authority;
 use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
@@ -62,82 +63,138 @@ pub(crate) struct Sentence {
 }
 
 /// Arabic words too common to be names or cognates (their skeletons collide with English words).
-const ARABIC_FUNCTION: &[&str] = &[
-    "من",
-    "في",
-    "علي",
-    "الي",
-    "عن",
-    "مع",
-    "ان",
-    "او",
-    "ثم",
-    "التي",
-    "الذي",
-    "الذين",
-    "هذا",
-    "هذه",
-    "ذلك",
-    "تلك",
-    "كان",
-    "كانت",
-    "قد",
-    "لقد",
-    "لم",
-    "لن",
-    "ما",
-    "لا",
-    "هو",
-    "هي",
-    "هم",
-    "بين",
-    "بعد",
-    "قبل",
-    "حتي",
-    "عند",
-    "كل",
-    "منذ",
-    "خلال",
-    "ضد",
-    "حول",
-    "لدي",
-    "غير",
-    "ايضا",
-    "اذا",
-    "كما",
-    "وقد",
-    "بان",
-    "لان",
-    "انه",
-    "انها",
-    "قال",
-    "قالت",
-    "يكون",
-    "تكون",
-    "عام",
-    "اكثر",
-];
+fn is_arabic_function(word: &str) -> bool {
+    matches!(
+        word,
+        "من" | "في"
+            | "علي"
+            | "الي"
+            | "عن"
+            | "مع"
+            | "ان"
+            | "او"
+            | "ثم"
+            | "التي"
+            | "الذي"
+            | "الذين"
+            | "هذا"
+            | "هذه"
+            | "ذلك"
+            | "تلك"
+            | "كان"
+            | "كانت"
+            | "قد"
+            | "لقد"
+            | "لم"
+            | "لن"
+            | "ما"
+            | "لا"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "بين"
+            | "بعد"
+            | "قبل"
+            | "حتي"
+            | "عند"
+            | "كل"
+            | "منذ"
+            | "خلال"
+            | "ضد"
+            | "حول"
+            | "لدي"
+            | "غير"
+            | "ايضا"
+            | "اذا"
+            | "كما"
+            | "وقد"
+            | "بان"
+            | "لان"
+            | "انه"
+            | "انها"
+            | "قال"
+            | "قالت"
+            | "يكون"
+            | "تكون"
+            | "عام"
+            | "اكثر"
+    )
+}
 
 /// English words too common to carry a skeleton (the, said, with...).
-const ENGLISH_FUNCTION: &[&str] = &[
-    "the", "and", "that", "this", "with", "from", "have", "has", "had", "was", "were", "which",
-    "their", "they", "there", "these", "those", "said", "would", "could", "should", "been",
-    "being", "other", "after", "before", "more", "most", "than", "then", "them", "when", "where",
-    "while", "will", "what", "also", "about", "into", "over", "under", "such", "some", "many",
-    "much", "very", "just", "only",
-];
+fn is_english_function(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "and"
+            | "that"
+            | "this"
+            | "with"
+            | "from"
+            | "have"
+            | "has"
+            | "had"
+            | "was"
+            | "were"
+            | "which"
+            | "their"
+            | "they"
+            | "there"
+            | "these"
+            | "those"
+            | "said"
+            | "would"
+            | "could"
+            | "should"
+            | "been"
+            | "being"
+            | "other"
+            | "after"
+            | "before"
+            | "more"
+            | "most"
+            | "than"
+            | "then"
+            | "them"
+            | "when"
+            | "where"
+            | "while"
+            | "will"
+            | "what"
+            | "also"
+            | "about"
+            | "into"
+            | "over"
+            | "under"
+            | "such"
+            | "some"
+            | "many"
+            | "much"
+            | "very"
+            | "just"
+            | "only"
+    )
+}
 
 /// The consonant skeleton of a normalized Arabic word, in the classes of
 /// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
 /// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
+#[cfg(test)]
 pub(crate) fn arabic_skeleton(word: &str) -> String {
+    let mut out = String::new();
+    arabic_skeleton_into(word, &mut out);
+    out
+}
+
+/// [`arabic_skeleton`] into a buffer the reader reuses for every word.
+fn arabic_skeleton_into(word: &str, out: &mut String) {
+    out.clear();
     let word = word
         .strip_prefix("ال")
-        .filter(|w| w.chars().count() >= 2)
+        .filter(|w| w.chars().nth(1).is_some())
         .unwrap_or(word);
-    let chars: Vec<char> = word.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
         let latin = match c {
             'ب' | 'پ' => 'b',
             'ت' | 'ط' => 't',
@@ -145,7 +202,7 @@ pub(crate) fn arabic_skeleton(word: &str) -> String {
             'ج' | 'غ' | 'گ' => 'g',
             'ح' | 'خ' => 'h',
             // Final ه is nearly always ta marbuta (normalize folds ة to ه), which English drops.
-            'ه' if i + 1 < chars.len() => 'h',
+            'ه' if chars.peek().is_some() => 'h',
             'د' | 'ض' => 'd',
             'ذ' | 'ز' | 'ظ' => 'z',
             'ر' => 'r',
@@ -160,7 +217,6 @@ pub(crate) fn arabic_skeleton(word: &str) -> String {
             out.push(latin);
         }
     }
-    out
 }
 
 /// A number token in one canonical form: digits with thousands separators dropped.
@@ -242,6 +298,9 @@ pub(crate) struct Reader {
     /// By the token's fingerprint.
     arabic: FxHashMap<u64, TokenIds>,
     english: FxHashMap<u64, TokenIds>,
+    /// Buffers for a token's skeleton, reused: most tokens of a document are read once.
+    skeleton: String,
+    scratch: Vec<u8>,
 }
 
 impl TokenIds {
@@ -262,13 +321,13 @@ impl Reader {
         }
         let c = &mut self.concepts;
         let ids = if let Some(stem) = arabic_stem(token) {
-            let skeleton = if ARABIC_FUNCTION.contains(&token) {
-                String::new()
-            } else {
-                arabic_skeleton(stem)
-            };
+            let skeleton = &mut self.skeleton;
+            skeleton.clear();
+            if !is_arabic_function(token) {
+                arabic_skeleton_into(stem, skeleton);
+            }
             TokenIds {
-                concept: (skeleton.len() >= 3).then(|| c.id('S', &skeleton)),
+                concept: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
                 also: None,
                 word: Some(c.id('A', stem)),
             }
@@ -291,14 +350,14 @@ impl Reader {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
             let latin = c.get('L', token);
-            let skeleton = if ENGLISH_FUNCTION.contains(&token) {
-                String::new()
-            } else {
-                crate::names::skeleton::skeleton(token)
-            };
+            let skeleton = &mut self.skeleton;
+            skeleton.clear();
+            if !is_english_function(token) {
+                skeleton_into(token, skeleton, &mut self.scratch);
+            }
             TokenIds {
                 concept: latin,
-                also: (skeleton.len() >= 3).then(|| c.id('S', &skeleton)),
+                also: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
                 word: Some(c.id('E', stem)),
             }
         } else if let Some(key) = number_key(token) {

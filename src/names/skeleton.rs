@@ -34,6 +34,15 @@ const DIGRAPHS: [(&[u8; 2], u8); 7] = [
 /// The skeleton of a Latin-script name: lower-case consonants, articles, vowels, semivowels, apostrophes
 /// and doubled letters removed, consonant spellings folded.
 pub fn skeleton(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    skeleton_into(name, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`skeleton`] written into `out` (cleared first), with `word` as scratch space: the aligner takes the
+/// skeleton of every English word it reads, and reuses both buffers.
+pub(crate) fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
+    out.clear();
     let lower;
     let name = if name.chars().any(char::is_uppercase) {
         lower = name.to_lowercase();
@@ -41,9 +50,6 @@ pub fn skeleton(name: &str) -> String {
     } else {
         name
     };
-    let mut out = String::with_capacity(name.len());
-    // The aligner takes the skeleton of every English word it reads: one buffer, folded in place.
-    let mut word = Vec::new();
     for w in name.split(|c: char| c.is_whitespace() || c == '-') {
         if w.is_empty() || ARTICLES.contains(&w) {
             continue;
@@ -51,10 +57,10 @@ pub fn skeleton(name: &str) -> String {
         word.clear();
         word.extend_from_slice(w.as_bytes());
         for (pair, letter) in DIGRAPHS {
-            fold_digraph(&mut word, pair, letter);
+            fold_digraph(word, pair, letter);
         }
         // ASCII bytes only: the letters kept are ASCII, and a UTF-8 sequence has no ASCII byte.
-        for &b in &word {
+        for &b in word.iter() {
             let c = match b {
                 b'q' | b'c' => b'k',
                 b'v' => b'f',
@@ -72,7 +78,6 @@ pub fn skeleton(name: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// Replaces each `pair` in `word`, left to right and not overlapping, by `letter` (what `str::replace`
