@@ -11,7 +11,6 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use crate::fuzzy::tokens::{tokenize, Token};
 use crate::names::skeleton::skeleton_into;
 use crate::names::spot::Spotter;
 use crate::names::Authority;
@@ -371,8 +370,14 @@ impl Reader {
     }
 
     /// Reads an Arabic sentence. Read every Arabic sentence before the English ones.
+    #[cfg(test)]
     pub(crate) fn arabic(&mut self, text: &str) -> Sentence {
-        self.read(text, &normalize(text), Reader::arabic_token)
+        self.arabic_normalized(text, &normalize(text))
+    }
+
+    /// Reads an Arabic sentence, given with its [`normalize`]d form.
+    pub(crate) fn arabic_normalized(&mut self, text: &str, folded: &str) -> Sentence {
+        self.read(text, folded, Reader::arabic_token)
     }
 
     /// Reads an English sentence.
@@ -443,31 +448,31 @@ pub(crate) fn counted(mut ids: Vec<u32>) -> Vector {
 /// Arabic forms, with clitics), and found in an English sentence in its house spelling or a known
 /// variant (Hizbullah, Hezbollah). Multi-word names (Deir Al-Zour, Asa'ib Ahl Al-Haq) are what
 /// skeletons of single words miss.
-pub(crate) fn add_names<A: AsRef<str>, E: AsRef<str>>(
+pub(crate) fn add_names<E: AsRef<str>>(
     (authority, spotter): (&Authority, Option<&Spotter>),
-    (ar_text, ar): (&[A], &mut [Sentence]),
+    (ar_folded, ar): (&[String], &mut [Sentence]),
     (en_text, en): (&[E], &mut [Sentence]),
     concepts: &mut Concepts,
 ) {
-    let tokens: Vec<Vec<Token>> = ar_text.iter().map(|t| tokenize(t.as_ref())).collect();
+    let words: Vec<Vec<&str>> = ar_folded.iter().map(|t| tokens(t).collect()).collect();
     let for_texts;
     let spotter = match spotter {
         Some(spotter) => spotter,
         None => {
-            for_texts = Spotter::for_texts(authority, tokens.iter().map(Vec::as_slice));
+            for_texts = Spotter::for_texts(authority, words.iter().flatten().copied());
             &for_texts
         }
     };
     let mut found: FxHashMap<usize, u32> = FxHashMap::default();
-    for (tokens, sentence) in tokens.iter().zip(ar.iter_mut()) {
+    for (words, sentence) in words.iter().zip(ar.iter_mut()) {
         let ids: Vec<u32> = spotter
-            .spot_tokens(tokens)
+            .spot_words(words)
             .into_iter()
-            .filter(|spot| spot.name < authority.names.len())
-            .map(|spot| {
+            .filter(|&(_, name)| name < authority.names.len())
+            .map(|(_, name)| {
                 *found
-                    .entry(spot.name)
-                    .or_insert_with(|| concepts.id('N', &spot.name.to_string()))
+                    .entry(name)
+                    .or_insert_with(|| concepts.id('N', &name.to_string()))
             })
             .collect();
         if !ids.is_empty() {
@@ -691,9 +696,10 @@ mod tests {
             &en[0].vector,
             &vec![1.0; reader.concepts.len()],
         );
+        let ar_folded: Vec<String> = ar_text.iter().map(|t| normalize(t)).collect();
         add_names(
             (&authority, None),
-            (&ar_text, &mut ar),
+            (&ar_folded, &mut ar),
             (&en_text, &mut en),
             &mut reader.concepts,
         );

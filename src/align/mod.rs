@@ -32,6 +32,7 @@ use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
 use crate::names::{Authority, Spotter};
+use crate::normalize::normalize;
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
@@ -112,12 +113,15 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
 ) -> Vec<Bead> {
     let mut reader = Reader::default();
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
-    let mut ar: Vec<Sentence> = ar_text.iter().map(|s| reader.arabic(s.as_ref())).collect();
+    let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
+    let mut ar: Vec<Sentence> = (ar_text.iter().zip(&ar_folded))
+        .map(|(s, folded)| reader.arabic_normalized(s.as_ref(), folded))
+        .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
     if let Some(authority) = options.authority {
         let concepts = &mut reader.concepts;
         let names = (authority, options.spotter);
-        features::add_names(names, (ar_text, &mut ar), (en_text, &mut en), concepts);
+        features::add_names(names, (&ar_folded, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.

@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::fuzzy::tokens::tokenize;
+use crate::normalize::{normalize, tokens};
 
 pub use spot::{Spot, Spotter};
 
@@ -192,8 +192,8 @@ impl Authority {
     /// texts have (with or without clitics). Aligning a short document needs a handful of the list,
     /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
-        let tokens: Vec<_> = texts.iter().map(|t| tokenize(t.as_ref())).collect();
-        let words = spot::FirstWords::of(tokens.iter().map(Vec::as_slice));
+        let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
+        let words = spot::FirstWords::of(folded.iter().flat_map(|t| tokens(t)));
         let wanted = |cell: &str| cell.split('|').any(|form| words.admit(form.trim()));
         Authority {
             names: parse_lines(SHIPPED, "tm/names.tsv", "shipped", wanted).unwrap_or_default(),

@@ -33,14 +33,14 @@ impl Spotter {
         Spotter::indexing(authority, |_| true)
     }
 
-    /// A spotter for these texts only: it indexes just the forms whose first word the texts have (with
-    /// or without clitics). `tm align` builds one per document; indexing all the authority's forms
+    /// A spotter for these texts only (given as their words in matching form): it indexes just the
+    /// forms whose first word the texts have (with or without clitics). `tm align` builds one per document; indexing all the authority's forms
     /// cost more than aligning a short document.
     pub fn for_texts<'t>(
         authority: &Authority,
-        texts: impl IntoIterator<Item = &'t [Token]>,
+        words: impl IntoIterator<Item = &'t str>,
     ) -> Spotter {
-        let words = FirstWords::of(texts);
+        let words = FirstWords::of(words);
         Spotter::indexing(authority, |first| words.has(first))
     }
 
@@ -71,29 +71,38 @@ impl Spotter {
 
     /// The names in a text already split into [`tokenize`]'s words.
     pub fn spot_tokens(&self, tokens: &[Token]) -> Vec<Spot> {
+        self.spot_by(tokens, |t| &t.norm)
+            .into_iter()
+            .map(|(words, name)| Spot {
+                name,
+                span: tokens[words.start].span.start..tokens[words.end - 1].span.end,
+            })
+            .collect()
+    }
+
+    /// The names in a text's words in matching form (those of [`crate::normalize::tokens`] over the
+    /// normalized text, as the aligner reads it): each as the range of words it covers and its index.
+    pub fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
+        self.spot_by(words, |w| w)
+    }
+
+    fn spot_by<T>(&self, words: &[T], norm: impl Fn(&T) -> &str) -> Vec<(Range<usize>, usize)> {
         let mut out = Vec::new();
         let mut i = 0;
-        while i < tokens.len() {
-            let found = bare_forms(&tokens[i].norm).iter().find_map(|first| {
-                self.by_first
-                    .get(first.as_ref())?
-                    .iter()
-                    .find(|(words, _)| {
-                        words.len() <= tokens.len() - i
-                            && words[1..]
-                                .iter()
-                                .zip(&tokens[i + 1..])
-                                .all(|(w, t)| *w == t.norm)
-                    })
+        while i < words.len() {
+            let found = bare_forms(norm(&words[i])).iter().find_map(|first| {
+                self.by_first.get(first.as_ref())?.iter().find(|(form, _)| {
+                    form.len() <= words.len() - i
+                        && form[1..]
+                            .iter()
+                            .zip(&words[i + 1..])
+                            .all(|(f, w)| f == norm(w))
+                })
             });
             match found {
-                Some((words, name)) => {
-                    let last = &tokens[i + words.len() - 1];
-                    out.push(Spot {
-                        name: *name,
-                        span: tokens[i].span.start..last.span.end,
-                    });
-                    i += words.len();
+                Some((form, name)) => {
+                    out.push((i..i + form.len(), *name));
+                    i += form.len();
                 }
                 None => i += 1,
             }
@@ -107,12 +116,12 @@ impl Spotter {
 pub(crate) struct FirstWords(FxHashSet<String>);
 
 impl FirstWords {
-    pub(crate) fn of<'t>(texts: impl IntoIterator<Item = &'t [Token]>) -> FirstWords {
-        let mut words = FxHashSet::default();
-        for token in texts.into_iter().flatten() {
-            words.extend(bare_forms(&token.norm).into_iter().map(Cow::into_owned));
+    pub(crate) fn of<'t>(words: impl IntoIterator<Item = &'t str>) -> FirstWords {
+        let mut set = FxHashSet::default();
+        for word in words {
+            set.extend(bare_forms(word).into_iter().map(Cow::into_owned));
         }
-        FirstWords(words)
+        FirstWords(set)
     }
 
     pub(crate) fn has(&self, word: &str) -> bool {
@@ -203,5 +212,23 @@ mod tests {
         let text = "دعم لكتائب حزب الله";
         let spot = &Spotter::new(&a).spot(text)[0];
         assert_eq!(&text[spot.span.clone()], "لكتائب حزب الله");
+    }
+
+    #[test]
+    fn words_of_the_normalized_text_find_the_same_names() {
+        let a = authority();
+        let spotter = Spotter::new(&a);
+        let text = "قصفت طائرات مواقع لكتائب حزب الله وحزبِ الله قرب دير الزّور";
+        let folded = crate::normalize::normalize(text);
+        let words: Vec<&str> = crate::normalize::tokens(&folded).collect();
+        let found = spotter.spot_words(&words);
+        let names: Vec<usize> = found.iter().map(|(_, name)| *name).collect();
+        let by_text: Vec<usize> = spotter.spot(text).iter().map(|s| s.name).collect();
+        assert_eq!(names, by_text);
+        assert_eq!(names.len(), 3);
+        assert_eq!(words[found[0].0.clone()], ["لكتايب", "حزب", "الله"]);
+        // A spotter for these words alone indexes what they need.
+        let narrow = Spotter::for_texts(&a, words.iter().copied());
+        assert_eq!(narrow.spot_words(&words), found);
     }
 }
