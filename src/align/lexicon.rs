@@ -16,13 +16,23 @@ pub(crate) struct Lexicon {
 }
 
 /// Counts of words and word pairs over aligned (Arabic words, English words) pairs.
-#[derive(Default)]
 pub(crate) struct Counts {
-    single: FxHashMap<u32, u32>,
-    pairs: FxHashMap<(u32, u32), u32>,
+    /// Pairs each word is in, by word id (ids are dense: the document's concept ids).
+    single: Vec<u32>,
+    /// Every (Arabic, English) pair of every aligned pair, as `a << 32 | e`: counted by sorting once
+    /// at the end, which is cheaper than a hash table when most pairs occur once.
+    pairs: Vec<u64>,
 }
 
 impl Counts {
+    /// Counts for word ids below `ids`.
+    pub(crate) fn new(ids: usize) -> Counts {
+        Counts {
+            single: vec![0; ids],
+            pairs: Vec::new(),
+        }
+    }
+
     /// Adds one aligned pair; each word counts once per pair.
     pub(crate) fn add(&mut self, ar: &[u32], en: &[u32]) {
         let mut ar = ar.to_vec();
@@ -32,24 +42,28 @@ impl Counts {
         en.sort_unstable();
         en.dedup();
         for &w in ar.iter().chain(&en) {
-            *self.single.entry(w).or_insert(0) += 1;
+            self.single[w as usize] += 1;
         }
+        self.pairs.reserve(ar.len() * en.len());
         for &a in &ar {
-            for &e in &en {
-                *self.pairs.entry((a, e)).or_insert(0) += 1;
-            }
+            self.pairs
+                .extend(en.iter().map(|&e| (a as u64) << 32 | e as u64));
         }
     }
 
     /// The table: pairs seen together at least `min_count` times with Dice ≥ `min_dice`, at most `keep`
     /// English words per Arabic word.
-    pub(crate) fn lexicon(&self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
+    pub(crate) fn lexicon(mut self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
         let mut translations: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
-        for (&(a, e), &together) in &self.pairs {
+        self.pairs.sort_unstable();
+        for run in self.pairs.chunk_by(|x, y| x == y) {
+            let together = run.len() as u32;
             if together < min_count {
                 continue;
             }
-            let dice = 2.0 * together as f32 / (self.single[&a] + self.single[&e]) as f32;
+            let (a, e) = ((run[0] >> 32) as u32, run[0] as u32);
+            let dice =
+                2.0 * together as f32 / (self.single[a as usize] + self.single[e as usize]) as f32;
             if dice >= min_dice {
                 translations.entry(a).or_default().push((e, dice));
             }
@@ -68,7 +82,7 @@ mod tests {
 
     #[test]
     fn words_that_travel_together_are_linked() {
-        let mut counts = Counts::default();
+        let mut counts = Counts::new(13);
         // Arabic 1 always comes with English 10; 2 and 3 with 11 and 12 once each.
         counts.add(&[1, 2], &[10, 11]);
         counts.add(&[1, 3], &[10, 12]);

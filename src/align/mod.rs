@@ -142,17 +142,17 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     // What pass 1 teaches: the length ratio and its spread on its 1-1 beads, and a lexicon.
     // Words seen once cannot be linked (a link needs two sightings), and the commonest words (the, في)
     // link to everything and weigh nothing: counting pairs is the dear part of learning, so skip both.
-    let mut frequency: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut frequency = vec![0u32; reader.concepts.len()];
     for s in ar.iter().chain(&en) {
         for w in &s.words {
-            *frequency.entry(*w).or_insert(0) += 1;
+            frequency[*w as usize] += 1;
         }
     }
     let common = (ar.len().max(en.len()) as u32 / 10).max(20);
-    let useful = |w: &u32| (2..=common).contains(&frequency[w]);
-    let mut counts = lexicon::Counts::default();
+    let useful = |w: &u32| (2..=common).contains(&frequency[*w as usize]);
+    let mut counts = lexicon::Counts::new(reader.concepts.len());
     // Known pairs teach the words the document has, even those it has once.
-    let in_document = |w: &u32| frequency.get(w).is_some_and(|&f| f <= common);
+    let in_document = |w: &u32| (1..=common).contains(&frequency[*w as usize]);
     for (a, e) in options.examples {
         let mut words_ar = reader.known_arabic_words(a);
         words_ar.retain(in_document);
