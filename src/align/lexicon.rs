@@ -19,9 +19,10 @@ pub(crate) struct Lexicon {
 pub(crate) struct Counts {
     /// Pairs each word is in, by word id (ids are dense: the document's concept ids).
     single: Vec<u32>,
-    /// Every (Arabic, English) pair of every aligned pair, as `a << 32 | e`: counted by sorting once
-    /// at the end, which is cheaper than a hash table when most pairs occur once.
-    pairs: Vec<u64>,
+    /// The aligned pairs, each side's words sorted and once each. Word pairs are counted at the end,
+    /// only for words in at least two aligned pairs: most words are in one, and a pair of words seen
+    /// together once is never kept.
+    aligned: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 impl Counts {
@@ -29,7 +30,7 @@ impl Counts {
     pub(crate) fn new(ids: usize) -> Counts {
         Counts {
             single: vec![0; ids],
-            pairs: Vec::new(),
+            aligned: Vec::new(),
         }
     }
 
@@ -44,33 +45,50 @@ impl Counts {
         for &w in ar.iter().chain(&en) {
             self.single[w as usize] += 1;
         }
-        self.pairs.reserve(ar.len() * en.len());
-        for &a in &ar {
-            self.pairs
-                .extend(en.iter().map(|&e| (a as u64) << 32 | e as u64));
-        }
+        self.aligned.push((ar, en));
     }
 
     /// The table: pairs seen together at least `min_count` times with Dice ≥ `min_dice`, at most `keep`
     /// English words per Arabic word.
-    pub(crate) fn lexicon(mut self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
-        let mut translations: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
-        self.pairs.sort_unstable();
-        for run in self.pairs.chunk_by(|x, y| x == y) {
-            let together = run.len() as u32;
-            if together < min_count {
-                continue;
-            }
-            let (a, e) = ((run[0] >> 32) as u32, run[0] as u32);
-            let dice =
-                2.0 * together as f32 / (self.single[a as usize] + self.single[e as usize]) as f32;
-            if dice >= min_dice {
-                translations.entry(a).or_default().push((e, dice));
+    pub(crate) fn lexicon(&self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
+        let often = |w: &u32| self.single[*w as usize] >= min_count;
+        // The aligned pairs each Arabic word seen often enough is in.
+        let mut pairs_of: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (k, (ar, _)) in self.aligned.iter().enumerate() {
+            for a in ar.iter().filter(|w| often(w)) {
+                pairs_of.entry(*a).or_default().push(k as u32);
             }
         }
-        for list in translations.values_mut() {
-            list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            list.truncate(keep);
+        let mut translations: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
+        // How often each English word came with the Arabic word at hand, and which did.
+        let mut together = vec![0u32; self.single.len()];
+        let mut seen: Vec<u32> = Vec::new();
+        for (&a, ks) in &pairs_of {
+            for &k in ks {
+                for e in self.aligned[k as usize].1.iter().filter(|w| often(w)) {
+                    if together[*e as usize] == 0 {
+                        seen.push(*e);
+                    }
+                    together[*e as usize] += 1;
+                }
+            }
+            let mut list: Vec<(u32, f32)> = Vec::new();
+            for e in seen.drain(..) {
+                let count = std::mem::take(&mut together[e as usize]);
+                if count < min_count {
+                    continue;
+                }
+                let dice =
+                    2.0 * count as f32 / (self.single[a as usize] + self.single[e as usize]) as f32;
+                if dice >= min_dice {
+                    list.push((e, dice));
+                }
+            }
+            if !list.is_empty() {
+                list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                list.truncate(keep);
+                translations.insert(a, list);
+            }
         }
         Lexicon { translations }
     }
