@@ -1,6 +1,7 @@
 //! `tm align`: an Arabic document and its English translation into segment pairs, written as TSV, TMX
 //! or evaluation beads, or imported into the memory.
 
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -260,20 +261,30 @@ fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
 
 /// Refuses a list where an output is another pair's output, an input of any pair, or the list itself.
 fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
-    // The same file however it is written (./a, a, dir/../a, through a link): an output that does not
-    // exist yet is its folder's real path and its name.
-    let key = |path: &Path| -> PathBuf {
-        if let Ok(real) = std::fs::canonicalize(path) {
-            return real;
+    // The same file however it is written (./a, a, dir/../a, through a link): a file that exists is its
+    // device and inode; one that does not is its folder's real path and its name. (One look-up a path,
+    // and one a folder: canonicalizing every path walked each of them link by link.)
+    let mut folders: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut key = |path: &Path| -> FileKey {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if let Some(id) = file_id(&meta) {
+                return FileKey::Existing(id);
+            }
+            if let Ok(real) = std::fs::canonicalize(path) {
+                return FileKey::New(real);
+            }
         }
         let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let folder = std::fs::canonicalize(folder.unwrap_or(Path::new(".")));
-        match (folder, path.file_name()) {
-            (Ok(folder), Some(name)) => folder.join(name),
-            _ => path.to_path_buf(),
+        let folder = folder.unwrap_or(Path::new(".")).to_path_buf();
+        let real = folders
+            .entry(folder)
+            .or_insert_with_key(|folder| std::fs::canonicalize(folder).ok());
+        match (real, path.file_name()) {
+            (Some(real), Some(name)) => FileKey::New(real.join(name)),
+            _ => FileKey::New(path.to_path_buf()),
         }
     };
-    let mut inputs: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
+    let mut inputs: HashMap<FileKey, String> = HashMap::new();
     inputs.insert(key(list), "the list itself".to_string());
     for (line, pair) in pairs {
         for input in [&pair.arabic, &pair.english] {
@@ -282,7 +293,7 @@ fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
                 .or_insert_with(|| format!("an input on line {line}"));
         }
     }
-    let mut outputs: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut outputs: HashMap<FileKey, usize> = HashMap::new();
     for (line, pair) in pairs {
         let Some(out) = &pair.output else { continue };
         let k = key(out);
@@ -302,6 +313,24 @@ fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Which file a path names, for [`check_outputs`]: an existing file's identity, or a real path.
+#[derive(PartialEq, Eq, Hash)]
+enum FileKey {
+    Existing((u64, u64)),
+    New(PathBuf),
+}
+
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// What the aligner may use besides the documents.
@@ -525,17 +554,20 @@ fn align_pair(
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            if !dir.is_dir() {
-                bail!(
+            let tmp = match tempfile::NamedTempFile::new_in(dir) {
+                Ok(tmp) => tmp,
+                Err(_) if !dir.is_dir() => bail!(
                     "{}: the folder {} does not exist",
                     path.display(),
                     dir.display()
-                );
-            }
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("{}: cannot write in this folder", path.display()))?;
+                ),
+                Err(e) => Err(e)
+                    .with_context(|| format!("{}: cannot write in this folder", path.display()))?,
+            };
+            // A second handle (dup, not a second open by path): `tmp` is kept to be renamed.
             let file = tmp
-                .reopen()
+                .as_file()
+                .try_clone()
                 .with_context(|| format!("{}", path.display()))?;
             (Box::new(BufWriter::new(file)), Some(tmp))
         }

@@ -590,6 +590,10 @@ fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
         "is also the output of line 3",
     );
     refused(
+        "1-ar.txt\t1-en.txt\tout/../out/0.beads\n",
+        "is also the output of line 3",
+    );
+    refused(
         "0-ar.txt\t0-en.txt\tout/../2-en.txt\n",
         "bad-list.tsv:6: OUT",
     );
