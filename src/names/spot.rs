@@ -90,7 +90,7 @@ impl Spotter {
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = bare_forms(norm(&words[i])).iter().find_map(|first| {
+            let found = bare_forms(norm(&words[i])).find_map(|first| {
                 self.by_first.get(first.as_ref())?.iter().find(|(form, _)| {
                     form.len() <= words.len() - i
                         && form[1..]
@@ -119,7 +119,7 @@ impl FirstWords {
     pub(crate) fn of<'t>(words: impl IntoIterator<Item = &'t str>) -> FirstWords {
         let mut set = FxHashSet::default();
         for word in words {
-            set.extend(bare_forms(word).into_iter().map(Cow::into_owned));
+            set.extend(bare_forms(word).map(Cow::into_owned));
         }
         FirstWords(set)
     }
@@ -144,24 +144,26 @@ fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
 /// the article is written لل, so للX is also read as ال + X.
-fn bare_forms(word: &str) -> Vec<Cow<'_, str>> {
-    let long_enough = |s: &str| s.chars().count() >= 2;
-    let mut out = vec![Cow::Borrowed(word)];
+fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let long_enough = |s: &str| s.chars().nth(1).is_some();
+    // Spotting looks at every word of a text: the forms stay on the stack, but for the rare لل.
+    let mut forms: [Option<&str>; 3] = [Some(word), None, None];
+    let mut article = None;
     let mut rest = word;
     if let Some(r) = rest.strip_prefix(['و', 'ف']).filter(|r| long_enough(r)) {
-        out.push(Cow::Borrowed(r));
+        forms[1] = Some(r);
         rest = r;
     }
     if let Some(r) = rest
         .strip_prefix(['ب', 'ك', 'ل'])
         .filter(|r| long_enough(r))
     {
-        out.push(Cow::Borrowed(r));
+        forms[2] = Some(r);
         if rest.starts_with('ل') && r.starts_with('ل') {
-            out.push(Cow::Owned(format!("ا{r}")));
+            article = Some(format!("ا{r}"));
         }
     }
-    out
+    (forms.into_iter().flatten().map(Cow::Borrowed)).chain(article.map(Cow::Owned))
 }
 
 #[cfg(test)]
