@@ -313,6 +313,22 @@ impl TokenIds {
 }
 
 impl Reader {
+    /// A reader for texts of about `bytes` bytes in all: its tables are made large enough at once
+    /// (growing them was a twentieth of reading a short document).
+    pub(crate) fn for_bytes(bytes: usize) -> Reader {
+        // About one distinct token in 12 bytes of either language, and two concepts a token; a long
+        // document repeats its words, and its tables grow from there.
+        let tokens = (bytes / 12).min(1 << 16);
+        Reader {
+            concepts: Concepts {
+                ids: FxHashMap::with_capacity_and_hasher(2 * tokens, Default::default()),
+            },
+            arabic: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
+            english: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
+            ..Reader::default()
+        }
+    }
+
     fn arabic_token(&mut self, token: &str) -> TokenIds {
         let key = fingerprint('a', token);
         if let Some(ids) = self.arabic.get(&key) {

@@ -114,7 +114,9 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     blocks: &[(Range<usize>, Range<usize>)],
     options: Options,
 ) -> Vec<Bead> {
-    let mut reader = Reader::default();
+    let bytes = ar_text.iter().map(|s| s.as_ref().len()).sum::<usize>()
+        + en_text.iter().map(|s| s.as_ref().len()).sum::<usize>();
+    let mut reader = Reader::for_bytes(bytes);
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
     let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
     let mut ar: Vec<Sentence> = (ar_text.iter().zip(&ar_folded))
