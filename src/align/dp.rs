@@ -1,7 +1,7 @@
 //! The dynamic programme: the cheapest monotone path of beads through the two sentence lists, inside a
 //! band around a first guess so that long documents take linear time and memory.
 
-use super::features::{sum, Sentence, Vector};
+use super::features::{Sentence, Vector};
 
 /// Arabic sentences, English sentences, prior cost.
 type Shape = (usize, usize, f64);
@@ -24,8 +24,8 @@ pub(crate) struct Model<'a> {
     pub(crate) ar: &'a [Sentence],
     pub(crate) en: &'a [Sentence],
     /// Runs of 1, 2 and 3 sentences starting at each index.
-    ar_runs: [Vec<Run>; 3],
-    en_runs: [Vec<Run>; 3],
+    ar_runs: [Runs; 3],
+    en_runs: [Runs; 3],
     /// How many concept ids there are: the length of a vector scattered by id.
     concepts: usize,
     /// English characters per Arabic character.
@@ -38,32 +38,89 @@ pub(crate) struct Model<'a> {
 
 /// Consecutive sentences of one side taken together: what a bead's cost needs of them, computed once.
 struct Run {
-    /// The sentences' concepts, each weight already multiplied by the concept's IDF (which is never
-    /// negative, so the smaller of two weighted weights is the weighted smaller one).
-    vector: Vector,
+    /// Where the run's concepts are in [`Runs::concepts`]: each weight already multiplied by the
+    /// concept's IDF (which is never negative, so the smaller of two weighted weights is the weighted
+    /// smaller one).
+    start: u32,
+    end: u32,
     /// The sum of the weighted vector: an upper bound of what it can share.
     mass: f32,
     len: f64,
 }
 
-fn runs(sentences: &[Sentence], idf: &[f32]) -> [Vec<Run>; 3] {
-    let window = |k: usize| -> Vec<Run> {
-        (0..sentences.len())
-            .map(|i| {
-                let end = (i + k).min(sentences.len());
-                let mut vector = sum(sentences[i..end].iter().map(|s| &s.vector));
-                for (id, w) in &mut vector {
-                    *w *= idf[*id as usize];
+/// The runs of one length starting at each sentence of one side, their vectors in one buffer.
+struct Runs {
+    runs: Vec<Run>,
+    concepts: Vec<(u32, f32)>,
+}
+
+impl Runs {
+    fn vector(&self, i: usize) -> &[(u32, f32)] {
+        let run = &self.runs[i];
+        &self.concepts[run.start as usize..run.end as usize]
+    }
+}
+
+/// Runs of 1, 2 and 3 sentences; a run of k is the run of k − 1 from the same sentence merged with
+/// one more sentence.
+fn runs(sentences: &[Sentence], idf: &[f32]) -> [Runs; 3] {
+    let n = sentences.len();
+    let mut out: [Runs; 3] = std::array::from_fn(|_| Runs {
+        runs: Vec::with_capacity(n),
+        concepts: Vec::new(),
+    });
+    let mut merged: Vector = Vec::new();
+    for k in 0..3 {
+        for i in 0..n {
+            let end = (i + k + 1).min(n);
+            merged.clear();
+            if k == 0 {
+                merged.extend(
+                    sentences[i]
+                        .vector
+                        .iter()
+                        .map(|&(id, w)| (id, w * idf[id as usize])),
+                );
+            } else {
+                let shorter = out[k - 1].vector(i);
+                match sentences.get(i + k) {
+                    Some(next) => merge_weighted(shorter, &next.vector, idf, &mut merged),
+                    None => merged.extend_from_slice(shorter),
                 }
-                Run {
-                    mass: vector.iter().map(|(_, w)| w).sum(),
-                    len: sentences[i..end].iter().map(|s| s.len).sum(),
-                    vector,
-                }
-            })
-            .collect()
-    };
-    [window(1), window(2), window(3)]
+            }
+            let runs = &mut out[k];
+            let start = runs.concepts.len() as u32;
+            runs.concepts.extend_from_slice(&merged);
+            runs.runs.push(Run {
+                start,
+                end: runs.concepts.len() as u32,
+                mass: merged.iter().map(|(_, w)| w).sum(),
+                len: sentences[i..end].iter().map(|s| s.len).sum(),
+            });
+        }
+    }
+    out
+}
+
+/// `weighted` (weights already times IDF) plus `plain` times IDF, into `out`; both sorted by id.
+fn merge_weighted(weighted: &[(u32, f32)], plain: &[(u32, f32)], idf: &[f32], out: &mut Vector) {
+    let (mut i, mut j) = (0, 0);
+    while i < weighted.len() || j < plain.len() {
+        if j == plain.len() || (i < weighted.len() && weighted[i].0 < plain[j].0) {
+            out.push(weighted[i]);
+            i += 1;
+        } else {
+            let (id, w) = plain[j];
+            let w = w * idf[id as usize];
+            if i < weighted.len() && weighted[i].0 == id {
+                out.push((id, weighted[i].1 + w));
+                i += 1;
+            } else {
+                out.push((id, w));
+            }
+            j += 1;
+        }
+    }
 }
 
 impl<'a> Model<'a> {
@@ -102,7 +159,7 @@ impl<'a> Model<'a> {
         if a == 0 || b == 0 {
             return prior;
         }
-        let (ra, re) = (&self.ar_runs[a - 1][i], &self.en_runs[b - 1][j]);
+        let (ra, re) = (&self.ar_runs[a - 1].runs[i], &self.en_runs[b - 1].runs[j]);
         let most_shared = self.lexical_weight * ra.mass.min(re.mass) as f64;
         // The length cost is never negative: a dear shape is dropped before it is worked out.
         if prior - most_shared >= budget {
@@ -112,8 +169,8 @@ impl<'a> Model<'a> {
         if fixed - most_shared >= budget {
             return f64::INFINITY;
         }
-        let common: f32 = re
-            .vector
+        let common: f32 = self.en_runs[b - 1]
+            .vector(j)
             .iter()
             .map(|&(id, w)| dense[id as usize].min(w))
             .sum();
@@ -287,7 +344,7 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
     let mut dense = [(); 3].map(|_| vec![0f32; model.concepts]);
     for (i, &(lo, hi)) in band.rows.iter().enumerate() {
         for a in 1..=3.min(i) {
-            for &(id, w) in &model.ar_runs[a - 1][i - a].vector {
+            for &(id, w) in model.ar_runs[a - 1].vector(i - a) {
                 dense[a - 1][id as usize] = w;
             }
         }
@@ -321,7 +378,7 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
             back[here] = best_shape;
         }
         for a in 1..=3.min(i) {
-            for &(id, _) in &model.ar_runs[a - 1][i - a].vector {
+            for &(id, _) in model.ar_runs[a - 1].vector(i - a) {
                 dense[a - 1][id as usize] = 0.0;
             }
         }
@@ -379,7 +436,7 @@ fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
     for i in (0..=n).rev() {
         let (lo, hi) = band.rows[i];
         for a in 1..=3.min(n - i) {
-            for &(id, w) in &model.ar_runs[a - 1][i].vector {
+            for &(id, w) in model.ar_runs[a - 1].vector(i) {
                 dense[a - 1][id as usize] = w;
             }
         }
@@ -406,7 +463,7 @@ fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
             to_end[offsets[i] + j - lo] = best;
         }
         for a in 1..=3.min(n - i) {
-            for &(id, _) in &model.ar_runs[a - 1][i].vector {
+            for &(id, _) in model.ar_runs[a - 1].vector(i) {
                 dense[a - 1][id as usize] = 0.0;
             }
         }
