@@ -388,17 +388,19 @@ impl Reader {
     /// Reads an Arabic sentence. Read every Arabic sentence before the English ones.
     #[cfg(test)]
     pub(crate) fn arabic(&mut self, text: &str) -> Sentence {
-        self.arabic_normalized(text, &normalize(text))
+        let folded = normalize(text);
+        let words: Vec<&str> = tokens(&folded).collect();
+        self.arabic_words(text, &words)
     }
 
-    /// Reads an Arabic sentence, given with its [`normalize`]d form.
-    pub(crate) fn arabic_normalized(&mut self, text: &str, folded: &str) -> Sentence {
-        self.read(text, folded, Reader::arabic_token)
+    /// Reads an Arabic sentence, given with the [`tokens`] of its [`normalize`]d form.
+    pub(crate) fn arabic_words(&mut self, text: &str, words: &[&str]) -> Sentence {
+        self.read(text, words.iter().copied(), Reader::arabic_token)
     }
 
     /// Reads an English sentence.
     pub(crate) fn english(&mut self, text: &str) -> Sentence {
-        self.read(text, &fold_english(text), Reader::english_token)
+        self.read(text, tokens(&fold_english(text)), Reader::english_token)
     }
 
     /// The word keys of an Arabic text that are known already (the document's, read first), without
@@ -425,16 +427,16 @@ impl Reader {
             .collect()
     }
 
-    fn read(
+    fn read<'t>(
         &mut self,
         text: &str,
-        folded: &str,
+        tokens: impl Iterator<Item = &'t str>,
         ids_of: fn(&mut Reader, &str) -> TokenIds,
     ) -> Sentence {
         let mut concepts = Vec::new();
         let mut words = Vec::new();
         punctuation(text, &mut self.concepts, &mut concepts);
-        for token in tokens(folded) {
+        for token in tokens {
             let ids = ids_of(self, token);
             words.extend(ids.word);
             concepts.extend(ids.concept.into_iter().chain(ids.also));
@@ -466,11 +468,10 @@ pub(crate) fn counted(mut ids: Vec<u32>) -> Vector {
 /// skeletons of single words miss.
 pub(crate) fn add_names<E: AsRef<str>>(
     (authority, spotter): (&Authority, Option<&Spotter>),
-    (ar_folded, ar): (&[String], &mut [Sentence]),
+    (words, ar): (&[Vec<&str>], &mut [Sentence]),
     (en_text, en): (&[E], &mut [Sentence]),
     concepts: &mut Concepts,
 ) {
-    let words: Vec<Vec<&str>> = ar_folded.iter().map(|t| tokens(t).collect()).collect();
     let for_texts;
     let spotter = match spotter {
         Some(spotter) => spotter,
@@ -713,9 +714,10 @@ mod tests {
             &vec![1.0; reader.concepts.len()],
         );
         let ar_folded: Vec<String> = ar_text.iter().map(|t| normalize(t)).collect();
+        let ar_words: Vec<Vec<&str>> = ar_folded.iter().map(|t| tokens(t).collect()).collect();
         add_names(
             (&authority, None),
-            (&ar_folded, &mut ar),
+            (&ar_words, &mut ar),
             (&en_text, &mut en),
             &mut reader.concepts,
         );

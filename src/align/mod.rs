@@ -32,7 +32,7 @@ use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
 use crate::names::{Authority, Spotter};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, tokens};
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
@@ -118,15 +118,17 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         + en_text.iter().map(|s| s.as_ref().len()).sum::<usize>();
     let mut reader = Reader::for_bytes(bytes);
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
+    // The Arabic words are read twice, for concepts and for names.
     let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
-    let mut ar: Vec<Sentence> = (ar_text.iter().zip(&ar_folded))
-        .map(|(s, folded)| reader.arabic_normalized(s.as_ref(), folded))
+    let ar_words: Vec<Vec<&str>> = ar_folded.iter().map(|s| tokens(s).collect()).collect();
+    let mut ar: Vec<Sentence> = (ar_text.iter().zip(&ar_words))
+        .map(|(s, words)| reader.arabic_words(s.as_ref(), words))
         .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
     if let Some(authority) = options.authority {
         let concepts = &mut reader.concepts;
         let names = (authority, options.spotter);
-        features::add_names(names, (&ar_folded, &mut ar), (en_text, &mut en), concepts);
+        features::add_names(names, (&ar_words, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.
