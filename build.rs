@@ -1,15 +1,53 @@
-//! Links the `tm` binary as a position-dependent executable on Linux.
+//! Two things done once at build time rather than at every start of `tm`.
 //!
 //! Aligning a folder of articles runs `tm align` once per document pair, so a process's start-up is
-//! part of the alignment speed. A position-independent `tm` spends about a quarter of a millisecond of
-//! every start relocating some 19,000 pointers (SQLite's, encoding_rs's and Rust's tables) and copying
-//! the pages they sit in: a fifth of `tm --version`, and as much as aligning a short document takes
-//! (BENCHMARKS.md, "Start-up"). The objects stay position-independent code; only the executable is
-//! placed at a fixed address. Shared libraries, heap and stack are still randomised; tm reads local
-//! files and opens no sockets.
+//! part of the alignment speed (BENCHMARKS.md, "Start-up").
+//!
+//! - The `tm` binary is linked as a position-dependent executable on Linux. A position-independent
+//!   `tm` spends about a quarter of a millisecond of every start relocating some 19,000 pointers
+//!   (SQLite's, encoding_rs's and Rust's tables) and copying the pages they sit in. The objects stay
+//!   position-independent code; only the executable is placed at a fixed address. Shared libraries,
+//!   heap and stack are still randomised; tm reads local files and opens no sockets.
+//! - The first word of every Arabic form of the shipped names (`tm/names.tsv`), in matching form, is
+//!   written out as a table: one `tm align` reads only the names whose first word its document has,
+//!   and normalizing the 600 forms to find out took as long as aligning a short document.
+
+// The same normalization as at run time: the module needs nothing but its two Unicode crates.
+#[allow(dead_code)]
+#[path = "src/normalize.rs"]
+mod normalize;
+
+use std::fmt::Write as _;
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/normalize.rs");
+    println!("cargo:rerun-if-changed=tm/names.tsv");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
+    shipped_first_words();
+}
+
+/// `$OUT_DIR/shipped_first_words.rs`: for each line of `tm/names.tsv` (as `str::lines` counts them),
+/// the first word of each form of its Arabic cell, `None` for a form with no word.
+fn shipped_first_words() {
+    let names = std::fs::read_to_string("tm/names.tsv").expect("tm/names.tsv is readable");
+    let mut table = String::from("&[\n");
+    for line in names.lines() {
+        let arabic = line.split('\t').next().unwrap_or("");
+        table.push_str("    &[");
+        for form in arabic.split('|') {
+            let head = normalize::normalize(form.split_whitespace().next().unwrap_or(""));
+            match normalize::tokens(&head).next() {
+                Some(word) => write!(table, "Some({word:?}), ").unwrap(),
+                None => table.push_str("None, "),
+            }
+        }
+        table.push_str("],\n");
+    }
+    table.push_str("]\n");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("shipped_first_words.rs");
+    std::fs::write(out, table).expect("OUT_DIR is writable");
 }

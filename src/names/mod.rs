@@ -28,6 +28,11 @@ pub use spot::{Spot, Spotter};
 /// The shipped authority, compiled in so that the tool needs nothing at run time.
 const SHIPPED: &str = include_str!("../../tm/names.tsv");
 
+/// For each line of [`SHIPPED`], the first word of each of its Arabic forms in matching form (`None`:
+/// a form with no word), worked out by build.rs.
+static SHIPPED_FIRST_WORDS: &[&[Option<&str>]] =
+    include!(concat!(env!("OUT_DIR"), "/shipped_first_words.rs"));
+
 /// What a name names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -112,12 +117,13 @@ pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Nam
     parse_lines(text, file, source, |_| true)
 }
 
-/// [`parse_tsv`] of the lines whose Arabic cell `wanted` accepts (the others are not checked).
+/// [`parse_tsv`] of the lines whose index (from 0, as `str::lines` counts) `wanted` accepts (the others
+/// are not checked).
 fn parse_lines(
     text: &str,
     file: &str,
     source: &'static str,
-    wanted: impl Fn(&str) -> bool,
+    wanted: impl Fn(usize) -> bool,
 ) -> Result<Vec<Name>, NamesError> {
     let mut names = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -125,7 +131,7 @@ fn parse_lines(
         if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {
             continue;
         }
-        if !wanted(line.split('\t').next().unwrap_or("")) {
+        if !wanted(i) {
             continue;
         }
         let err = |message: String| NamesError {
@@ -194,7 +200,12 @@ impl Authority {
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
         let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
         let words = spot::FirstWords::of(folded.iter().flat_map(|t| tokens(t)));
-        let wanted = |cell: &str| cell.split('|').any(|form| words.admit(form.trim()));
+        let wanted = |line: usize| {
+            let firsts = SHIPPED_FIRST_WORDS.get(line).copied().unwrap_or_default();
+            firsts
+                .iter()
+                .any(|first| first.is_none_or(|w| words.has(w)))
+        };
         Authority {
             names: parse_lines(SHIPPED, "tm/names.tsv", "shipped", wanted).unwrap_or_default(),
         }
@@ -270,6 +281,30 @@ mod tests {
             ]
         );
         assert!(Authority::shipped_for(&["لا أسماء هنا"]).names.is_empty());
+    }
+
+    #[test]
+    fn the_first_words_table_is_the_names_files() {
+        // build.rs wrote it; worked out again here at run time, with the same rule as the spotter.
+        let lines: Vec<&str> = SHIPPED.lines().collect();
+        assert_eq!(SHIPPED_FIRST_WORDS.len(), lines.len());
+        for (line, table) in lines.iter().zip(SHIPPED_FIRST_WORDS) {
+            let arabic = line.split('\t').next().unwrap();
+            let firsts: Vec<Option<String>> = arabic
+                .split('|')
+                .map(|form| {
+                    let head = normalize(form.split_whitespace().next().unwrap_or(""));
+                    tokens(&head).next().map(str::to_string)
+                })
+                .collect();
+            let table: Vec<Option<String>> = table.iter().map(|w| w.map(str::to_string)).collect();
+            assert_eq!(table, firsts, "{line}");
+        }
+        let hizbullah = lines
+            .iter()
+            .position(|l| l.starts_with("حزب الله\t"))
+            .unwrap();
+        assert_eq!(SHIPPED_FIRST_WORDS[hizbullah][0], Some("حزب"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::fuzzy::tokens::{tokenize, Token};
+use crate::normalize::{normalize, tokens};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,13 +114,13 @@ impl Spotter {
 
 /// The words of some texts, each also without its clitics: what a form's first word must be for the
 /// form to occur in them.
-pub(crate) struct FirstWords(FxHashSet<String>);
+pub(crate) struct FirstWords<'t>(FxHashSet<Cow<'t, str>>);
 
-impl FirstWords {
-    pub(crate) fn of<'t>(words: impl IntoIterator<Item = &'t str>) -> FirstWords {
+impl<'t> FirstWords<'t> {
+    pub(crate) fn of(words: impl IntoIterator<Item = &'t str>) -> FirstWords<'t> {
         let mut set = FxHashSet::default();
         for word in words {
-            set.extend(bare_forms(word).map(Cow::into_owned));
+            set.extend(bare_forms(word));
         }
         FirstWords(set)
     }
@@ -127,19 +128,14 @@ impl FirstWords {
     pub(crate) fn has(&self, word: &str) -> bool {
         self.0.contains(word)
     }
-
-    /// Whether `form` (Arabic, as written in a names list) may occur in the texts.
-    pub(crate) fn admit(&self, form: &str) -> bool {
-        may_start(form, |first| self.has(first))
-    }
 }
 
 /// Whether `form`'s first word, in matching form, is one `wanted` accepts. Whitespace always ends a
 /// word, so that is the first word of the form's first raw word, read alone: cheaper than reading the
 /// whole form, and most forms are not wanted. A form that starts with no word at all is kept.
 fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
-    let head = form.split_whitespace().next().unwrap_or("");
-    tokenize(head).first().is_none_or(|t| wanted(&t.norm))
+    let head = normalize(form.split_whitespace().next().unwrap_or(""));
+    tokens(&head).next().is_none_or(wanted)
 }
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
