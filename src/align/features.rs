@@ -232,16 +232,49 @@ fn number_key(token: &str) -> Option<String> {
     (!digits.is_empty()).then(|| digits.to_string())
 }
 
-/// Punctuation that a translation nearly always keeps, folded across scripts.
-fn punctuation_key(c: char) -> Option<&'static str> {
+/// Punctuation that a translation nearly always keeps, folded across scripts: the keys, and which key a
+/// character has.
+const PUNCTUATION: [&str; 5] = ["?", "!", "()", "\"", ":"];
+
+fn punctuation_key(c: char) -> Option<usize> {
     match c {
-        '?' | '؟' => Some("?"),
-        '!' => Some("!"),
-        '(' | ')' => Some("()"),
-        '"' | '«' | '»' | '“' | '”' => Some("\""),
-        ':' => Some(":"),
+        '?' | '؟' => Some(0),
+        '!' => Some(1),
+        '(' | ')' => Some(2),
+        '"' | '«' | '»' | '“' | '”' => Some(3),
+        ':' => Some(4),
         _ => None,
     }
+}
+
+/// A sentence's length in characters, whitespace excluded (Gale & Church's unit), calling `mark` with
+/// the key of each punctuation mark on the way: one pass for both, ASCII without decoding, and the
+/// Arabic block known to hold no whitespace without a table look-up.
+fn length_and_punctuation(text: &str, mut mark: impl FnMut(usize)) -> f64 {
+    let mut length = 0usize;
+    let mut rest = text;
+    while let Some(&b) = rest.as_bytes().first() {
+        let c = if b.is_ascii() {
+            rest = &rest[1..];
+            b as char
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            rest = &rest[c.len_utf8()..];
+            c
+        };
+        let space = if c.is_ascii() {
+            c.is_ascii_whitespace() || c == '\x0B'
+        } else {
+            !('\u{0600}'..='\u{06FF}').contains(&c) && c.is_whitespace()
+        };
+        if !space {
+            length += 1;
+        }
+        if let Some(key) = punctuation_key(c) {
+            mark(key);
+        }
+    }
+    length as f64
 }
 
 /// A crude English stem for the lexicon: lower case, possessive and plural `s` dropped.
@@ -266,18 +299,6 @@ fn english_word(token: &str) -> Option<&str> {
     (!token.chars().any(|ch| ch.is_ascii_digit())).then(|| english_stem(token))
 }
 
-fn char_len(text: &str) -> f64 {
-    text.chars().filter(|c| !c.is_whitespace()).count() as f64
-}
-
-fn punctuation(text: &str, concepts: &mut Concepts, ids: &mut Vec<u32>) {
-    for c in text.chars() {
-        if let Some(key) = punctuation_key(c) {
-            ids.push(concepts.id('P', key));
-        }
-    }
-}
-
 /// What one token contributes, worked out once per distinct token of a document.
 #[derive(Clone, Copy)]
 struct TokenIds {
@@ -297,6 +318,8 @@ pub(crate) struct Reader {
     /// By the token's fingerprint.
     arabic: FxHashMap<u64, TokenIds>,
     english: FxHashMap<u64, TokenIds>,
+    /// The concept ids of the punctuation keys, once seen.
+    punctuation: [Option<u32>; PUNCTUATION.len()],
     /// Buffers for a token's skeleton, reused: most tokens of a document are read once.
     skeleton: String,
     scratch: Vec<u8>,
@@ -435,14 +458,18 @@ impl Reader {
     ) -> Sentence {
         let mut concepts = Vec::new();
         let mut words = Vec::new();
-        punctuation(text, &mut self.concepts, &mut concepts);
+        let marks = &mut self.punctuation;
+        let len = length_and_punctuation(text, |key| {
+            let id = marks[key].get_or_insert_with(|| self.concepts.id('P', PUNCTUATION[key]));
+            concepts.push(*id);
+        });
         for token in tokens {
             let ids = ids_of(self, token);
             words.extend(ids.word);
             concepts.extend(ids.concept.into_iter().chain(ids.also));
         }
         Sentence {
-            len: char_len(text),
+            len,
             vector: counted(concepts),
             words,
         }
@@ -633,6 +660,34 @@ pub(crate) fn idf(sentences: &[&[Sentence]], concepts: usize) -> Vec<f32> {
 mod tests {
     use super::*;
     use crate::names::skeleton::skeleton;
+    use proptest::prelude::*;
+
+    /// The definitions the one-pass scan replaced.
+    fn length_and_marks(text: &str) -> (f64, Vec<usize>) {
+        let mut marks = Vec::new();
+        let length = length_and_punctuation(text, |key| marks.push(key));
+        (length, marks)
+    }
+
+    fn by_chars(text: &str) -> (f64, Vec<usize>) {
+        let length = text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        (length, text.chars().filter_map(punctuation_key).collect())
+    }
+
+    #[test]
+    fn length_and_punctuation_in_one_pass() {
+        let text = "قال «ترامب»: هل دخلت ١٧ شاحنة؟\u{00A0}(نعم)\t“yes”!\u{2009}\u{000B}";
+        assert_eq!(length_and_marks(text), by_chars(text));
+        assert_eq!(length_and_marks(text).1, [3, 3, 4, 0, 2, 2, 3, 3, 1]);
+        assert_eq!(length_and_marks(" \u{3000}").0, 0.0);
+    }
+
+    proptest! {
+        #[test]
+        fn prop_length_and_punctuation_as_by_chars(text in any::<String>()) {
+            prop_assert_eq!(length_and_marks(&text), by_chars(&text));
+        }
+    }
 
     #[test]
     fn concepts_of_different_kinds_stay_apart() {
