@@ -456,8 +456,9 @@ impl Reader {
         tokens: impl Iterator<Item = &'t str>,
         ids_of: fn(&mut Reader, &str) -> TokenIds,
     ) -> Sentence {
-        let mut concepts = Vec::new();
-        let mut words = Vec::new();
+        // About a word in 8 bytes of Arabic or 6 of English; a concept or two a word.
+        let mut concepts = Vec::with_capacity(text.len() / 3);
+        let mut words = Vec::with_capacity(text.len() / 5);
         let marks = &mut self.punctuation;
         let len = length_and_punctuation(text, |key| {
             let id = marks[key].get_or_insert_with(|| self.concepts.id('P', PUNCTUATION[key]));

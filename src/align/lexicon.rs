@@ -35,11 +35,9 @@ impl Counts {
     }
 
     /// Adds one aligned pair; each word counts once per pair.
-    pub(crate) fn add(&mut self, ar: &[u32], en: &[u32]) {
-        let mut ar = ar.to_vec();
+    pub(crate) fn add(&mut self, mut ar: Vec<u32>, mut en: Vec<u32>) {
         ar.sort_unstable();
         ar.dedup();
-        let mut en = en.to_vec();
         en.sort_unstable();
         en.dedup();
         for &w in ar.iter().chain(&en) {
@@ -52,19 +50,20 @@ impl Counts {
     /// English words per Arabic word.
     pub(crate) fn lexicon(&self, min_count: u32, min_dice: f32, keep: usize) -> Lexicon {
         let often = |w: &u32| self.single[*w as usize] >= min_count;
-        // The aligned pairs each Arabic word seen often enough is in.
-        let mut pairs_of: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        // The aligned pairs each Arabic word seen often enough is in: (word, pair) sorted by word.
+        let mut pairs_of: Vec<(u32, u32)> = Vec::new();
         for (k, (ar, _)) in self.aligned.iter().enumerate() {
-            for a in ar.iter().filter(|w| often(w)) {
-                pairs_of.entry(*a).or_default().push(k as u32);
-            }
+            pairs_of.extend(ar.iter().filter(|w| often(w)).map(|&a| (a, k as u32)));
         }
+        pairs_of.sort_unstable();
         let mut translations: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
         // How often each English word came with the Arabic word at hand, and which did.
         let mut together = vec![0u32; self.single.len()];
         let mut seen: Vec<u32> = Vec::new();
-        for (&a, ks) in &pairs_of {
-            for &k in ks {
+        let mut list: Vec<(u32, f32)> = Vec::new();
+        for run in pairs_of.chunk_by(|x, y| x.0 == y.0) {
+            let a = run[0].0;
+            for &(_, k) in run {
                 for e in self.aligned[k as usize].1.iter().filter(|w| often(w)) {
                     if together[*e as usize] == 0 {
                         seen.push(*e);
@@ -72,7 +71,7 @@ impl Counts {
                     together[*e as usize] += 1;
                 }
             }
-            let mut list: Vec<(u32, f32)> = Vec::new();
+            list.clear();
             for e in seen.drain(..) {
                 let count = std::mem::take(&mut together[e as usize]);
                 if count < min_count {
@@ -87,7 +86,7 @@ impl Counts {
             if !list.is_empty() {
                 list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
                 list.truncate(keep);
-                translations.insert(a, list);
+                translations.insert(a, list.clone());
             }
         }
         Lexicon { translations }
@@ -102,9 +101,9 @@ mod tests {
     fn words_that_travel_together_are_linked() {
         let mut counts = Counts::new(13);
         // Arabic 1 always comes with English 10; 2 and 3 with 11 and 12 once each.
-        counts.add(&[1, 2], &[10, 11]);
-        counts.add(&[1, 3], &[10, 12]);
-        counts.add(&[1], &[10]);
+        counts.add(vec![1, 2], vec![10, 11]);
+        counts.add(vec![1, 3], vec![10, 12]);
+        counts.add(vec![1], vec![10]);
         let lexicon = counts.lexicon(2, 0.3, 3);
         assert_eq!(lexicon.translations[&1], vec![(10, 1.0)]);
         assert!(!lexicon.translations.contains_key(&2));

@@ -120,7 +120,13 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
     // The Arabic words are read twice, for concepts and for names.
     let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
-    let ar_words: Vec<Vec<&str>> = ar_folded.iter().map(|s| tokens(s).collect()).collect();
+    let ar_words: Vec<Vec<&str>> = (ar_folded.iter())
+        .map(|s| {
+            let mut words = Vec::with_capacity(s.len() / 8);
+            words.extend(tokens(s));
+            words
+        })
+        .collect();
     let mut ar: Vec<Sentence> = (ar_text.iter().zip(&ar_words))
         .map(|(s, words)| reader.arabic_words(s.as_ref(), words))
         .collect();
@@ -166,7 +172,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         let mut words_en = reader.known_english_words(e);
         words_en.retain(in_document);
         if !words_ar.is_empty() && !words_en.is_empty() {
-            counts.add(&words_ar, &words_en);
+            counts.add(words_ar, words_en);
         }
     }
     let mut one_to_one = Vec::new();
@@ -183,7 +189,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
                 .flat_map(|x| x.words.iter().copied())
                 .filter(useful)
                 .collect();
-            counts.add(&words_ar, &words_en);
+            counts.add(words_ar, words_en);
             if s.a == 1 && s.b == 1 {
                 one_to_one.push((ar[i].len, en[j].len));
             }
@@ -191,15 +197,20 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     }
     let (ratio, variance) = length_model(&one_to_one).unwrap_or((ratio, variance));
     let lexicon = counts.lexicon(2, 0.3, 3);
+    let mut extra: Vector = Vec::new();
     for s in &mut ar {
-        let mut extra: Vector = Vec::new();
+        extra.clear();
         for w in &s.words {
             if let Some(list) = lexicon.translations.get(w) {
                 extra.extend(list.iter().copied());
             }
         }
+        if extra.is_empty() {
+            continue;
+        }
         extra.sort_unstable_by_key(|p| p.0);
-        s.vector = features::sum([&s.vector, &merge_max(extra)].into_iter());
+        merge_max(&mut extra);
+        s.vector = features::sum([&s.vector, &extra].into_iter());
     }
     for s in &mut en {
         let words = features::counted(s.words.clone());
@@ -226,17 +237,16 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     beads
 }
 
-/// A vector with repeated ids collapsed to their largest weight (an English word two Arabic words both
-/// translate to counts once).
-fn merge_max(v: Vector) -> Vector {
-    let mut out: Vector = Vec::with_capacity(v.len());
-    for (id, w) in v {
-        match out.last_mut() {
-            Some(last) if last.0 == id => last.1 = last.1.max(w),
-            _ => out.push((id, w)),
+/// Collapses repeated ids of a sorted vector to their largest weight (an English word two Arabic words
+/// both translate to counts once).
+fn merge_max(v: &mut Vector) {
+    v.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 = kept.1.max(next.1);
         }
-    }
-    out
+        same
+    });
 }
 
 /// English characters per Arabic character over the whole text.
