@@ -9,8 +9,9 @@
 //!   position-independent code; only the executable is placed at a fixed address. Shared libraries,
 //!   heap and stack are still randomised; tm reads local files and opens no sockets.
 //! - The first word of every Arabic form of the shipped names (`tm/names.tsv`), in matching form, is
-//!   written out as a table: one `tm align` reads only the names whose first word its document has,
-//!   and normalizing the 600 forms to find out took as long as aligning a short document.
+//!   written out as a table with each line's place in the file: one `tm align` reads only the names
+//!   whose first word its document has, and normalizing the 600 forms to find out took as long as
+//!   aligning a short document.
 
 // The same normalization as at run time: the module needs nothing but its two Unicode crates.
 #[allow(dead_code)]
@@ -29,14 +30,17 @@ fn main() {
     shipped_first_words();
 }
 
-/// `$OUT_DIR/shipped_first_words.rs`: for each line of `tm/names.tsv` (as `str::lines` counts them),
-/// the first word of each form of its Arabic cell, `None` for a form with no word.
+/// `$OUT_DIR/shipped_first_words.rs`: for each line of `tm/names.tsv` (as `str::lines` cuts them), its
+/// byte range and the first word of each form of its Arabic cell, `None` for a form with no word.
 fn shipped_first_words() {
     let names = std::fs::read_to_string("tm/names.tsv").expect("tm/names.tsv is readable");
     let mut table = String::from("&[\n");
-    for line in names.lines() {
+    let mut start = 0;
+    for piece in names.split_inclusive('\n') {
+        let line = piece.strip_suffix('\n').unwrap_or(piece);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let arabic = line.split('\t').next().unwrap_or("");
-        table.push_str("    &[");
+        write!(table, "    ({start}, {}, &[", start + line.len()).unwrap();
         for form in arabic.split('|') {
             let head = normalize::normalize(form.split_whitespace().next().unwrap_or(""));
             match normalize::tokens(&head).next() {
@@ -44,7 +48,8 @@ fn shipped_first_words() {
                 None => table.push_str("None, "),
             }
         }
-        table.push_str("],\n");
+        table.push_str("]),\n");
+        start += piece.len();
     }
     table.push_str("]\n");
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))

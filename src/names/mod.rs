@@ -28,9 +28,9 @@ pub use spot::{Spot, Spotter};
 /// The shipped authority, compiled in so that the tool needs nothing at run time.
 const SHIPPED: &str = include_str!("../../tm/names.tsv");
 
-/// For each line of [`SHIPPED`], the first word of each of its Arabic forms in matching form (`None`:
-/// a form with no word), worked out by build.rs.
-static SHIPPED_FIRST_WORDS: &[&[Option<&str>]] =
+/// For each line of [`SHIPPED`], its byte range and the first word of each of its Arabic forms in
+/// matching form (`None`: a form with no word), worked out by build.rs.
+static SHIPPED_LINES: &[(usize, usize, &[Option<&str>])] =
     include!(concat!(env!("OUT_DIR"), "/shipped_first_words.rs"));
 
 /// What a name names.
@@ -114,24 +114,19 @@ fn list(cell: &str) -> Vec<String> {
 /// It allocates only what a [`Name`] keeps: every `tm` command that checks or spots names parses the
 /// shipped list first.
 pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
-    parse_lines(text, file, source, |_| true)
+    parse_lines(text.lines().enumerate(), file, source)
 }
 
-/// [`parse_tsv`] of the lines whose index (from 0, as `str::lines` counts) `wanted` accepts (the others
-/// are not checked).
-fn parse_lines(
-    text: &str,
+/// [`parse_tsv`] of some lines of a file, each with its index (from 0, as `str::lines` counts).
+fn parse_lines<'t>(
+    lines: impl Iterator<Item = (usize, &'t str)>,
     file: &str,
     source: &'static str,
-    wanted: impl Fn(usize) -> bool,
 ) -> Result<Vec<Name>, NamesError> {
     let mut names = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || (i == 0 && line.starts_with("arabic\t")) {
-            continue;
-        }
-        if !wanted(i) {
             continue;
         }
         let err = |message: String| NamesError {
@@ -200,14 +195,11 @@ impl Authority {
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
         let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
         let words = spot::FirstWords::of(folded.iter().flat_map(|t| tokens(t)));
-        let wanted = |line: usize| {
-            let firsts = SHIPPED_FIRST_WORDS.get(line).copied().unwrap_or_default();
-            firsts
-                .iter()
-                .any(|first| first.is_none_or(|w| words.has(w)))
-        };
+        let lines = (SHIPPED_LINES.iter().enumerate())
+            .filter(|(_, (_, _, firsts))| firsts.iter().any(|w| w.is_none_or(|w| words.has(w))))
+            .map(|(i, &(start, end, _))| (i, &SHIPPED[start..end]));
         Authority {
-            names: parse_lines(SHIPPED, "tm/names.tsv", "shipped", wanted).unwrap_or_default(),
+            names: parse_lines(lines, "tm/names.tsv", "shipped").unwrap_or_default(),
         }
     }
 
@@ -284,11 +276,12 @@ mod tests {
     }
 
     #[test]
-    fn the_first_words_table_is_the_names_files() {
+    fn the_shipped_lines_table_is_the_names_files() {
         // build.rs wrote it; worked out again here at run time, with the same rule as the spotter.
         let lines: Vec<&str> = SHIPPED.lines().collect();
-        assert_eq!(SHIPPED_FIRST_WORDS.len(), lines.len());
-        for (line, table) in lines.iter().zip(SHIPPED_FIRST_WORDS) {
+        assert_eq!(SHIPPED_LINES.len(), lines.len());
+        for (line, &(start, end, table)) in lines.iter().zip(SHIPPED_LINES) {
+            assert_eq!(&SHIPPED[start..end], *line);
             let arabic = line.split('\t').next().unwrap();
             let firsts: Vec<Option<String>> = arabic
                 .split('|')
@@ -304,7 +297,7 @@ mod tests {
             .iter()
             .position(|l| l.starts_with("حزب الله\t"))
             .unwrap();
-        assert_eq!(SHIPPED_FIRST_WORDS[hizbullah][0], Some("حزب"));
+        assert_eq!(SHIPPED_LINES[hizbullah].2[0], Some("حزب"));
     }
 
     #[test]
