@@ -216,8 +216,8 @@ fn short_documents(pairs: &[(String, String)], runs: usize) {
     let options = tm::align::Options {
         authority: Some(&authority),
         spotter: Some(&spotter),
-        examples: &[],
         without_scores: true,
+        ..Default::default()
     };
     let mut times = Vec::new();
     for _ in 0..runs {

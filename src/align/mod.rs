@@ -79,6 +79,10 @@ pub struct Options<'a> {
     /// Skip the confidence of each bead (a backward pass over the band, a third of the work); every
     /// score is then 0. For callers that only want the beads.
     pub without_scores: bool,
+    /// Without an `authority`, use the names `tm` ships, reading just those the Arabic may hold (as
+    /// [`Authority::shipped_for`]): for one short document, parsing and indexing all of them would cost
+    /// more than aligning it.
+    pub shipped_names: bool,
 }
 
 /// Aligns two lists of sentences as one document.
@@ -131,9 +135,19 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         .map(|(s, words)| reader.arabic_words(s.as_ref(), words))
         .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
-    if let Some(authority) = options.authority {
+    let (shipped, own_spotter);
+    let names = match options.authority {
+        Some(authority) => Some((authority, options.spotter)),
+        None if options.shipped_names => {
+            shipped = Authority::shipped_for_words(ar_words.iter().flatten().copied());
+            // Few enough to index them all.
+            own_spotter = Spotter::new(&shipped);
+            Some((&shipped, Some(&own_spotter)))
+        }
+        None => None,
+    };
+    if let Some(names) = names {
         let concepts = &mut reader.concepts;
-        let names = (authority, options.spotter);
         features::add_names(names, (&ar_words, &mut ar), (en_text, &mut en), concepts);
     }
 

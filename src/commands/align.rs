@@ -468,26 +468,17 @@ fn align_pair(
         }
         None => Vec::new(),
     };
-    // Without a memory, one pair reads just the shipped names its Arabic may hold: few enough to
-    // index them all (the spotter would otherwise read the document's words again to choose).
-    let shipped_for_document;
-    let own_spotter;
-    let (authority, spotter) = match &help.authority {
-        Some(authority) => (authority, help.spotter.as_ref()),
-        None => {
-            shipped_for_document = Authority::shipped_for(&ar_sentences);
-            own_spotter = Spotter::new(&shipped_for_document);
-            (&shipped_for_document, Some(&own_spotter))
-        }
-    };
     // Beads without --json print no score; without --min-score or --import none is needed.
     let without_scores =
         cfg.format == AlignFormat::Beads && !ctx.json && cfg.min_score.is_none() && !cfg.import;
+    // Without a memory (and outside a batch), the aligner reads just the shipped names the Arabic may
+    // hold.
     let options = align::Options {
-        authority: Some(authority),
-        spotter,
+        authority: help.authority.as_ref(),
+        spotter: help.spotter.as_ref(),
         examples: &examples,
         without_scores,
+        shipped_names: true,
     };
     let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs, options);
     let text = |sentences: &[&String], range: &std::ops::Range<usize>| -> String {

@@ -194,7 +194,13 @@ impl Authority {
     /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
         let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
-        let words = spot::FirstWords::of(folded.iter().flat_map(|t| tokens(t)));
+        Authority::shipped_for_words(folded.iter().flat_map(|t| tokens(t)))
+    }
+
+    /// [`Authority::shipped_for`] texts given as their words in matching form ([`tokens`] of the
+    /// [`normalize`]d text), as the aligner has them.
+    pub fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
+        let words = spot::FirstWords::of(words);
         let lines = (SHIPPED_LINES.iter().enumerate())
             .filter(|(_, (_, _, firsts))| firsts.iter().any(|w| w.is_none_or(|w| words.has(w))))
             .map(|(i, &(start, end, _))| (i, &SHIPPED[start..end]));
