@@ -144,11 +144,17 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Gale & Church's length cost, −ln P(|δ| this large), of `la` Arabic and `le` English characters.
-    fn length_cost(&self, la: f64, le: f64) -> f64 {
-        let delta =
-            (le - self.ratio * la) / (self.variance * (self.ratio * la + le).max(1.0) / 2.0).sqrt();
-        neg_ln_erfc(delta.abs() / std::f64::consts::SQRT_2)
+    /// Gale & Church's length cost, −ln P(|δ| this large), of `la` Arabic and `le` English characters,
+    /// or infinity when it is sure to reach `budget`.
+    fn length_cost(&self, la: f64, le: f64, budget: f64) -> f64 {
+        // x² for x = |δ|/√2. Since erfc(x) ≤ exp(−x²)/(x√π), −ln erfc(x) ≥ x² wherever x√π ≥ 1: a bound
+        // without the square root, logarithm and polynomial, which settles most far-fetched beads.
+        let gap = le - self.ratio * la;
+        let x2 = gap * gap / (self.variance * (self.ratio * la + le).max(1.0));
+        if x2 >= 1.0 / std::f64::consts::PI && x2 - 1e-6 >= budget {
+            return f64::INFINITY;
+        }
+        neg_ln_erfc(x2.sqrt())
     }
 
     /// The cost of the bead of shape `(a, b, prior)` with Arabic sentences from `i` and English from
@@ -165,7 +171,7 @@ impl<'a> Model<'a> {
         if prior - most_shared >= budget {
             return f64::INFINITY;
         }
-        let fixed = prior + self.length_cost(ra.len, re.len);
+        let fixed = prior + self.length_cost(ra.len, re.len, budget - prior + most_shared);
         if fixed - most_shared >= budget {
             return f64::INFINITY;
         }
