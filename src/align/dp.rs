@@ -208,13 +208,6 @@ pub(crate) struct Band {
 }
 
 impl Band {
-    /// Every cell: for short documents.
-    pub(crate) fn full(n: usize, m: usize) -> Band {
-        Band {
-            rows: vec![(0, m); n + 1],
-        }
-    }
-
     /// Cells within `width` of a monotone centre line through `points` (which start at (0,0) and end at
     /// (n,m)), interpolated linearly between points.
     pub(crate) fn around(points: &[(usize, usize)], n: usize, m: usize, width: usize) -> Band {

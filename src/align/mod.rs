@@ -48,11 +48,12 @@ pub struct Bead {
 /// about 3. On the evaluation sets 1-2% of the beads at or above it were wrong, a third of those below.
 pub const REVIEW_BELOW: f64 = 0.9;
 
-/// Up to this many cells the first pass searches the whole matrix; beyond it, a band.
-const FULL_MATRIX_CELLS: usize = 2_500;
 /// Half-width of the first pass's band, in sentences: wide enough that the path seldom runs along its
-/// edge (each time it does, the pass is run again around the path).
-const BAND_WIDTH: usize = 16;
+/// edge (each time it does, the pass is run again around the path). Short documents searched the whole
+/// matrix, and long ones a half-width of 16, until 8 for every document gave the same strict F1 on the
+/// three evaluation sets, per document and whole, and on the 10,000 and 50,000-line documents of
+/// `cargo bench --bench align` (6 too, per document).
+const BAND_WIDTH: usize = 8;
 /// Half-width of the second pass's band, around the first pass's path, for documents of any length: that
 /// path is nearly right, and what the lexicon moves, it moves by a sentence or two. On the evaluation
 /// sets a half-width of 2 gave the same beads and scores as the whole matrix for short documents and as
@@ -290,16 +291,12 @@ fn length_model(pairs: &[(f64, f64)]) -> Option<(f64, f64)> {
     Some((ratio, variance.clamp(2.0, 40.0)))
 }
 
-/// The first pass's search space: everything for short documents, else a band around a chain of
-/// anchors: concepts (a number, a name) found once on each side within a window around where the
-/// lengths put a sentence. Lengths alone drift as the length ratio changes from one part of a text to
+/// The first pass's search space: a band around a chain of anchors, concepts (a number, a name) found
+/// once on each side within a window around where the lengths put a sentence. Lengths alone drift as the length ratio changes from one part of a text to
 /// the next; anchors pin the band to the text, and being unique only locally they are found in long
 /// documents that repeat their numbers and names.
 fn band(model: &Model) -> Band {
     let (n, m) = (model.ar.len(), model.en.len());
-    if n * m <= FULL_MATRIX_CELLS {
-        return Band::full(n, m);
-    }
     // Characters before each sentence, on each side (n + 1 and m + 1 entries).
     let starts = |side: &[Sentence]| -> Vec<f64> {
         std::iter::once(0.0)
