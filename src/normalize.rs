@@ -526,7 +526,6 @@ fn next_plain_word<'a>(rest: &mut &'a str) -> Option<&'a str> {
     use WordClass::*;
     let text: &'a str = rest;
     let bytes = text.as_bytes();
-    let class_at = |at: usize| (at < bytes.len()).then(|| plain_char_at(bytes, at));
     let mut at = 0;
     while at < bytes.len() {
         let start = at;
@@ -536,27 +535,32 @@ fn next_plain_word<'a>(rest: &mut &'a str) -> Option<&'a str> {
             continue;
         }
         let (mut last, mut has_alphanumeric) = (first, first != Connector);
-        while let Some((len, class)) = class_at(at) {
+        while at < bytes.len() {
+            let (len, class) = plain_char_at(bytes, at);
             match class {
-                Letter | Digit | Connector => at += len,
+                Letter | Digit | Connector => {
+                    at += len;
+                    last = class;
+                    has_alphanumeric |= class != Connector;
+                }
                 MidLetter | MidNum | MidNumLet => {
                     let joins = match last {
                         Letter => class != MidNum,
                         Digit => class != MidLetter,
                         _ => false,
                     };
-                    match class_at(at + len) {
-                        Some((after_len, after)) if joins && after == last => {
-                            at += len + after_len;
-                            continue;
-                        }
-                        _ => break,
+                    let after = at + len;
+                    if !joins || after == bytes.len() {
+                        break;
                     }
+                    let (after_len, after_class) = plain_char_at(bytes, after);
+                    if after_class != last {
+                        break;
+                    }
+                    at = after + after_len;
                 }
                 Other => break,
             }
-            last = class;
-            has_alphanumeric |= class != Connector;
         }
         if has_alphanumeric {
             *rest = &text[at..];
@@ -600,6 +604,11 @@ fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
+        // Every ASCII character is plain.
+        if bytes[at].is_ascii() {
+            at += 1;
+            continue;
+        }
         match short_char_at(bytes, at) {
             Some((c, len)) if c < PLAIN_LIMIT && PLAIN_CLASSES[c].is_some() => at += len,
             _ => return false,
@@ -608,8 +617,25 @@ fn is_plain(text: &str) -> bool {
     true
 }
 
+/// [`word_class`] of the ASCII characters, for the common case of [`plain_char_at`].
+static ASCII_CLASSES: [WordClass; 0x80] = {
+    let mut table = [WordClass::Other; 0x80];
+    let mut i = 0;
+    while i < 0x80 {
+        if let Some(class) = PLAIN_CLASSES[i] {
+            table[i] = class;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// The length and class of the character at `at` of plain text.
+#[inline]
 fn plain_char_at(bytes: &[u8], at: usize) -> (usize, WordClass) {
+    if let Some(&b) = bytes.get(at).filter(|b| b.is_ascii()) {
+        return (1, ASCII_CLASSES[b as usize]);
+    }
     match short_char_at(bytes, at) {
         Some((c, len)) if c < PLAIN_LIMIT => (len, PLAIN_CLASSES[c].unwrap_or(WordClass::Other)),
         // Not in plain text; a whole character all the same.
