@@ -8,6 +8,8 @@
 //! gives for an Arabic word. Each sentence becomes a sorted sparse vector; two sentences match by the
 //! weight their vectors share, each concept weighted by its rarity (IDF) in the documents.
 
+use std::cell::RefCell;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
@@ -41,6 +43,12 @@ impl Concepts {
 
     pub(crate) fn get(&self, kind: char, text: &str) -> Option<u32> {
         self.ids.get(&fingerprint(kind, text)).copied()
+    }
+
+    /// [`Concepts::id`] of a key given as its [`fingerprint`].
+    fn id_of(&mut self, key: u64) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(key).or_insert(next)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -310,14 +318,104 @@ struct TokenIds {
     word: Option<u32>,
 }
 
+/// The concept keys of a token as [`fingerprint`]s: what reading a token works out (its stem, skeleton,
+/// number), before the ids, which are each document's own.
+#[derive(Clone, Copy, Default)]
+struct TokenKeys {
+    /// A Latin token of the Arabic side this English token may name: looked up, not added.
+    named: Option<u64>,
+    concept: Option<u64>,
+    also: Option<u64>,
+    word: Option<u64>,
+}
+
+impl TokenKeys {
+    fn concept(key: u64) -> TokenKeys {
+        TokenKeys {
+            concept: Some(key),
+            ..TokenKeys::default()
+        }
+    }
+
+    /// The document's ids of these keys, added in the order the reader always added them.
+    fn ids(self, c: &mut Concepts) -> TokenIds {
+        let named = self.named.and_then(|key| c.ids.get(&key).copied());
+        TokenIds {
+            concept: named.or_else(|| self.concept.map(|key| c.id_of(key))),
+            also: self.also.map(|key| c.id_of(key)),
+            word: self.word.map(|key| c.id_of(key)),
+        }
+    }
+}
+
+/// The keys of an Arabic token; `skeleton` is a buffer.
+fn arabic_keys(token: &str, skeleton: &mut String) -> TokenKeys {
+    if let Some(stem) = arabic_stem(token) {
+        skeleton.clear();
+        if !is_arabic_function(token) {
+            arabic_skeleton_into(stem, skeleton);
+        }
+        TokenKeys {
+            concept: (skeleton.len() >= 3).then(|| fingerprint('S', skeleton)),
+            word: Some(fingerprint('A', stem)),
+            ..TokenKeys::default()
+        }
+    } else if let Some(key) = number_key(token) {
+        TokenKeys::concept(fingerprint('#', &key))
+    } else {
+        TokenKeys::concept(fingerprint('L', token))
+    }
+}
+
+/// The keys of an English token; `skeleton` and `scratch` are buffers.
+fn english_keys(token: &str, skeleton: &mut String, scratch: &mut Vec<u8>) -> TokenKeys {
+    if let Some(stem) = english_word(token) {
+        skeleton.clear();
+        if !is_english_function(token) {
+            skeleton_into(token, skeleton, scratch);
+        }
+        TokenKeys {
+            // A Latin token the Arabic side carries as is (WHO, Twitter) is known by the time the
+            // English is read.
+            named: Some(fingerprint('L', token)),
+            also: (skeleton.len() >= 3).then(|| fingerprint('S', skeleton)),
+            word: Some(fingerprint('E', stem)),
+            ..TokenKeys::default()
+        }
+    } else if let Some(key) = number_key(token) {
+        TokenKeys::concept(fingerprint('#', &key))
+    } else {
+        // COVID-19 style tokens are written alike in Arabic text.
+        TokenKeys::concept(fingerprint('L', token))
+    }
+}
+
+/// The keys of the tokens read so far, kept across the documents of a batch: working out every word's
+/// stem and skeleton again for each document was a large part of reading it. It grows with the
+/// vocabulary of the batch (some 50 bytes a distinct word).
+#[derive(Default)]
+pub struct WordCache {
+    arabic: RefCell<FxHashMap<u64, TokenKeys>>,
+    english: RefCell<FxHashMap<u64, TokenKeys>>,
+}
+
+impl WordCache {
+    /// How many distinct words it has the keys of.
+    pub fn words(&self) -> usize {
+        self.arabic.borrow().len() + self.english.borrow().len()
+    }
+}
+
 /// Interns tokens into concept and word ids, caching per distinct token (a document repeats its
 /// words; the skeletons and keys are the dear part of reading it).
 #[derive(Default)]
-pub(crate) struct Reader {
+pub(crate) struct Reader<'c> {
     pub(crate) concepts: Concepts,
     /// By the token's fingerprint.
     arabic: FxHashMap<u64, TokenIds>,
     english: FxHashMap<u64, TokenIds>,
+    /// The keys of tokens other documents had, for a batch.
+    cache: Option<&'c WordCache>,
     /// The concept ids of the punctuation keys, once seen.
     punctuation: [Option<u32>; PUNCTUATION.len()],
     /// Buffers for a token's skeleton, reused: most tokens of a document are read once.
@@ -325,20 +423,10 @@ pub(crate) struct Reader {
     scratch: Vec<u8>,
 }
 
-impl TokenIds {
-    fn concept(id: u32) -> TokenIds {
-        TokenIds {
-            concept: Some(id),
-            also: None,
-            word: None,
-        }
-    }
-}
-
-impl Reader {
+impl<'c> Reader<'c> {
     /// A reader for texts of about `bytes` bytes in all: its tables are made large enough at once
     /// (growing them was a twentieth of reading a short document).
-    pub(crate) fn for_bytes(bytes: usize) -> Reader {
+    pub(crate) fn for_bytes(bytes: usize, cache: Option<&'c WordCache>) -> Reader<'c> {
         // About one distinct token in 12 bytes of either language, and two concepts a token; a long
         // document repeats its words, and its tables grow from there.
         let tokens = (bytes / 12).min(1 << 16);
@@ -348,6 +436,7 @@ impl Reader {
             },
             arabic: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
             english: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
+            cache,
             ..Reader::default()
         }
     }
@@ -357,23 +446,14 @@ impl Reader {
         if let Some(ids) = self.arabic.get(&key) {
             return *ids;
         }
-        let c = &mut self.concepts;
-        let ids = if let Some(stem) = arabic_stem(token) {
-            let skeleton = &mut self.skeleton;
-            skeleton.clear();
-            if !is_arabic_function(token) {
-                arabic_skeleton_into(stem, skeleton);
-            }
-            TokenIds {
-                concept: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
-                also: None,
-                word: Some(c.id('A', stem)),
-            }
-        } else if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
-        } else {
-            TokenIds::concept(c.id('L', token))
+        let skeleton = &mut self.skeleton;
+        let keys = match self.cache {
+            Some(cache) => *(cache.arabic.borrow_mut())
+                .entry(key)
+                .or_insert_with(|| arabic_keys(token, skeleton)),
+            None => arabic_keys(token, skeleton),
         };
+        let ids = keys.ids(&mut self.concepts);
         self.arabic.insert(key, ids);
         ids
     }
@@ -383,27 +463,14 @@ impl Reader {
         if let Some(ids) = self.english.get(&key) {
             return *ids;
         }
-        let c = &mut self.concepts;
-        let ids = if let Some(stem) = english_word(token) {
-            // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
-            // side is read first.
-            let latin = c.get('L', token);
-            let skeleton = &mut self.skeleton;
-            skeleton.clear();
-            if !is_english_function(token) {
-                skeleton_into(token, skeleton, &mut self.scratch);
-            }
-            TokenIds {
-                concept: latin,
-                also: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
-                word: Some(c.id('E', stem)),
-            }
-        } else if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
-        } else {
-            // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds::concept(c.id('L', token))
+        let (skeleton, scratch) = (&mut self.skeleton, &mut self.scratch);
+        let keys = match self.cache {
+            Some(cache) => *(cache.english.borrow_mut())
+                .entry(key)
+                .or_insert_with(|| english_keys(token, skeleton, scratch)),
+            None => english_keys(token, skeleton, scratch),
         };
+        let ids = keys.ids(&mut self.concepts);
         self.english.insert(key, ids);
         ids
     }
@@ -454,7 +521,7 @@ impl Reader {
         &mut self,
         text: &str,
         tokens: impl Iterator<Item = &'t str>,
-        ids_of: fn(&mut Reader, &str) -> TokenIds,
+        ids_of: fn(&mut Reader<'c>, &str) -> TokenIds,
     ) -> Sentence {
         // About a word in 8 bytes of Arabic or 6 of English; a concept or two a word.
         let mut concepts = Vec::with_capacity(text.len() / 3);
