@@ -43,7 +43,8 @@ fn shipped_first_words() {
         write!(table, "    ({start}, {}, &[", start + line.len()).unwrap();
         for form in arabic.split('|') {
             let head = normalize::normalize(form.split_whitespace().next().unwrap_or(""));
-            match normalize::tokens(&head).next() {
+            let first = normalize::matching_words(&head).next();
+            match first {
                 Some(word) => write!(table, "Some({word:?}), ").unwrap(),
                 None => table.push_str("None, "),
             }

@@ -561,9 +561,9 @@ pub(crate) fn counted(mut ids: Vec<u32>) -> Vector {
 /// Arabic forms, with clitics), and found in an English sentence in its house spelling or a known
 /// variant (Hizbullah, Hezbollah). Multi-word names (Deir Al-Zour, Asa'ib Ahl Al-Haq) are what
 /// skeletons of single words miss.
-pub(crate) fn add_names<E: AsRef<str>>(
+pub(crate) fn add_names<'t, W: AsRef<[&'t str]>, E: AsRef<str>>(
     (authority, spotter): (&Authority, Option<&Spotter>),
-    (words, ar): (&[Vec<&str>], &mut [Sentence]),
+    (words, ar): (&[W], &mut [Sentence]),
     (en_text, en): (&[E], &mut [Sentence]),
     concepts: &mut Concepts,
 ) {
@@ -571,14 +571,15 @@ pub(crate) fn add_names<E: AsRef<str>>(
     let spotter = match spotter {
         Some(spotter) => spotter,
         None => {
-            for_texts = Spotter::for_texts(authority, words.iter().flatten().copied());
+            let all = words.iter().flat_map(|w| w.as_ref().iter().copied());
+            for_texts = Spotter::for_texts(authority, all);
             &for_texts
         }
     };
     let mut found: FxHashMap<usize, u32> = FxHashMap::default();
     for (words, sentence) in words.iter().zip(ar.iter_mut()) {
         let ids: Vec<u32> = spotter
-            .spot_words(words)
+            .spot_words(words.as_ref())
             .into_iter()
             .filter(|&(_, name)| name < authority.names.len())
             .map(|(_, name)| {

@@ -21,6 +21,7 @@
 //! assert_eq!((beads[1].ar.clone(), beads[1].en.clone()), (2..3, 1..2));
 //! ```
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 mod dp;
@@ -33,7 +34,7 @@ use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
 use crate::names::{Authority, Spotter};
-use crate::normalize::{normalize, tokens};
+use crate::normalize::{matching_pieces, may_cut, normalize, tokens};
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
@@ -128,7 +129,6 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         + en_text.iter().map(|s| s.as_ref().len()).sum::<usize>();
     let mut reader = Reader::for_bytes(bytes, options.cache);
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
-    // The Arabic words are read twice, for concepts and for names.
     let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
     let ar_words: Vec<Vec<&str>> = (ar_folded.iter())
         .map(|s| {
@@ -141,11 +141,13 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         .map(|(s, words)| reader.arabic_words(s.as_ref(), words))
         .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
-    let (shipped, own_spotter);
+    let (shipped, own_spotter, name_words);
     let names = match options.authority {
         Some(authority) => Some((authority, options.spotter)),
         None if options.shipped_names => {
-            shipped = Authority::shipped_for_words(ar_words.iter().flatten().copied());
+            shipped = Authority::shipped_for_words(
+                ar_words.iter().flatten().flat_map(|w| matching_pieces(w)),
+            );
             // Few enough to index them all.
             own_spotter = Spotter::new(&shipped);
             Some((&shipped, Some(&own_spotter)))
@@ -153,8 +155,16 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         None => None,
     };
     if let Some(names) = names {
+        // Names are spotted in the words as the matching tokenizer cuts them (most sentences have no
+        // word it cuts).
+        name_words = (ar_words.iter())
+            .map(|words| match words.iter().any(|w| may_cut(w)) {
+                true => Cow::Owned(words.iter().flat_map(|w| matching_pieces(w)).collect()),
+                false => Cow::Borrowed(words.as_slice()),
+            })
+            .collect::<Vec<Cow<[&str]>>>();
         let concepts = &mut reader.concepts;
-        features::add_names(names, (&ar_words, &mut ar), (en_text, &mut en), concepts);
+        features::add_names(names, (&name_words, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.

@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::normalize::{normalize, tokens};
+use crate::normalize::{matching_words, normalize};
 
 pub use spot::{Spot, Spotter};
 
@@ -194,10 +194,10 @@ impl Authority {
     /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
         let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
-        Authority::shipped_for_words(folded.iter().flat_map(|t| tokens(t)))
+        Authority::shipped_for_words(folded.iter().flat_map(|t| matching_words(t)))
     }
 
-    /// [`Authority::shipped_for`] texts given as their words in matching form ([`tokens`] of the
+    /// [`Authority::shipped_for`] texts given as their words in matching form ([`matching_words`] of the
     /// [`normalize`]d text), as the aligner has them.
     pub fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
         let words = spot::FirstWords::of(words);
@@ -293,7 +293,8 @@ mod tests {
                 .split('|')
                 .map(|form| {
                     let head = normalize(form.split_whitespace().next().unwrap_or(""));
-                    tokens(&head).next().map(str::to_string)
+                    let first = matching_words(&head).next().map(str::to_string);
+                    first
                 })
                 .collect();
             let table: Vec<Option<String>> = table.iter().map(|w| w.map(str::to_string)).collect();

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::{normalize, tokens};
+use crate::normalize::{matching_words, normalize};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,8 +81,8 @@ impl Spotter {
             .collect()
     }
 
-    /// The names in a text's words in matching form (those of [`crate::normalize::tokens`] over the
-    /// normalized text, as the aligner reads it): each as the range of words it covers and its index.
+    /// The names in a text's words in matching form ([`matching_words`] of the normalized text, as the
+    /// aligner has them): each as the range of words it covers and its index.
     pub fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
         self.spot_by(words, |w| w)
     }
@@ -135,7 +135,8 @@ impl<'t> FirstWords<'t> {
 /// whole form, and most forms are not wanted. A form that starts with no word at all is kept.
 fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
     let head = normalize(form.split_whitespace().next().unwrap_or(""));
-    tokens(&head).next().is_none_or(wanted)
+    let first = matching_words(&head).next();
+    first.is_none_or(wanted)
 }
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
@@ -218,7 +219,7 @@ mod tests {
         let spotter = Spotter::new(&a);
         let text = "قصفت طائرات مواقع لكتائب حزب الله وحزبِ الله قرب دير الزّور";
         let folded = crate::normalize::normalize(text);
-        let words: Vec<&str> = crate::normalize::tokens(&folded).collect();
+        let words: Vec<&str> = matching_words(&folded).collect();
         let found = spotter.spot_words(&words);
         let names: Vec<usize> = found.iter().map(|(_, name)| *name).collect();
         let by_text: Vec<usize> = spotter.spot(text).iter().map(|s| s.name).collect();
@@ -228,5 +229,47 @@ mod tests {
         // A spotter for these words alone indexes what they need.
         let narrow = Spotter::for_texts(&a, words.iter().copied());
         assert_eq!(narrow.spot_words(&words), found);
+    }
+
+    /// The names `spot` finds in a text, and those `spot_words` finds in its matching words.
+    fn both_ways(spotter: &Spotter, text: &str) -> (Vec<usize>, Vec<usize>) {
+        let folded = crate::normalize::normalize(text);
+        let words: Vec<&str> = matching_words(&folded).collect();
+        let by_words = spotter.spot_words(&words).iter().map(|s| s.1).collect();
+        (
+            spotter.spot(text).iter().map(|s| s.name).collect(),
+            by_words,
+        )
+    }
+
+    #[test]
+    fn names_glued_to_punctuation_are_found_in_words() {
+        let a = authority();
+        let spotter = Spotter::new(&a);
+        for text in [
+            "قال حزب الله.وأضاف البيان",
+            "وسم #حزب_الله انتشر",
+            "أعلنت كتائب حزب الله:إن القافلة وصلت",
+            "في دير الزور،حيث",
+        ] {
+            let (by_text, by_words) = both_ways(&spotter, text);
+            assert_eq!(by_words, by_text, "{text}");
+            assert!(!by_text.is_empty(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_words_find_what_the_text_has(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "حزب", "الله", "لحزب", "وكتائب", "كتائب", "دير", "الزور", "المقاومة", "الإسلامية", "في",
+                "العراق", "قال", "3", "5", ".", ":", "_", "،", ",", ";", "'", " ", " ", " ", "-", "#",
+            ]),
+            0..24,
+        )) {
+            let text: String = parts.concat();
+            let (by_text, by_words) = both_ways(&Spotter::new(&authority()), &text);
+            proptest::prop_assert_eq!(by_words, by_text, "{}", text);
+        }
     }
 }
