@@ -589,7 +589,7 @@ pub(crate) fn add_names<'t, W: AsRef<[&'t str]>, E: AsRef<str>>(
             })
             .collect();
         if !ids.is_empty() {
-            sentence.vector = sum([&sentence.vector, &counted(ids)].into_iter());
+            sentence.vector = sum(&sentence.vector, &counted(ids));
         }
     }
     if found.is_empty() {
@@ -633,7 +633,7 @@ pub(crate) fn add_names<'t, W: AsRef<[&'t str]>, E: AsRef<str>>(
             .map(|m| owners[m.pattern().as_usize()])
             .collect();
         if !ids.is_empty() {
-            sentence.vector = sum([&sentence.vector, &counted(ids)].into_iter());
+            sentence.vector = sum(&sentence.vector, &counted(ids));
         }
     }
 }
@@ -674,30 +674,22 @@ pub(crate) fn drop_one_sided(ar: &mut [Sentence], en: &mut [Sentence], concepts:
     }
 }
 
-/// The sum of several vectors (the sentences of one side of a bead).
-pub(crate) fn sum<'a>(vectors: impl Iterator<Item = &'a Vector>) -> Vector {
-    let mut out: Vector = Vec::new();
-    for v in vectors {
-        if out.is_empty() {
-            out.extend_from_slice(v);
-            continue;
+/// The sum of two vectors (`a`'s weight first where both have a concept), both sorted by id.
+pub(crate) fn sum(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else if i == a.len() || b[j].0 < a[i].0 {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
         }
-        let mut merged = Vec::with_capacity(out.len() + v.len());
-        let (mut i, mut j) = (0, 0);
-        while i < out.len() || j < v.len() {
-            if j == v.len() || (i < out.len() && out[i].0 < v[j].0) {
-                merged.push(out[i]);
-                i += 1;
-            } else if i == out.len() || v[j].0 < out[i].0 {
-                merged.push(v[j]);
-                j += 1;
-            } else {
-                merged.push((out[i].0, out[i].1 + v[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-        out = merged;
     }
     out
 }
@@ -855,9 +847,6 @@ mod tests {
     fn sums_add_weights_of_common_concepts() {
         let a = vec![(1, 1.0), (3, 2.0)];
         let b = vec![(2, 1.0), (3, 1.0)];
-        assert_eq!(
-            sum([&a, &b].into_iter()),
-            vec![(1, 1.0), (2, 1.0), (3, 3.0)]
-        );
+        assert_eq!(sum(&a, &b), vec![(1, 1.0), (2, 1.0), (3, 3.0)]);
     }
 }

@@ -240,11 +240,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         }
         extra.sort_unstable_by_key(|p| p.0);
         merge_max(&mut extra);
-        s.vector = features::sum([&s.vector, &extra].into_iter());
+        s.vector = features::sum(&s.vector, &extra);
     }
     for s in &mut en {
         let words = features::counted(s.words.clone());
-        s.vector = features::sum([&s.vector, &words].into_iter());
+        s.vector = features::sum(&s.vector, &words);
     }
 
     // Pass 2: everything, in a band around pass 1's path.
