@@ -446,13 +446,14 @@ struct DedupeArgs {
 }
 
 /// Parses the arguments and runs the command. Returns the process exit code.
+/// Called once a process (`main`): the command definitions it builds are not freed.
 pub fn run() -> i32 {
     // What Cli::parse does, but the definitions of every command and flag are not freed: a process
     // runs one command, and freeing them was a tenth of a short `tm align`'s start-up.
-    let mut definitions = Cli::command();
-    let matches = definitions.get_matches_mut();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut definitions).exit());
-    std::mem::forget(definitions);
+    let mut definitions = std::mem::ManuallyDrop::new(Cli::command());
+    let mut matches = definitions.get_matches_mut();
+    let cli = Cli::from_arg_matches_mut(&mut matches)
+        .unwrap_or_else(|e| e.format(&mut definitions).exit());
     let ctx = Context::new(cli.db, cli.json, cli.bidi);
     let result = match cli.command {
         Command::Import(a) => commands::import(&ctx, import_config(a)),
@@ -626,4 +627,16 @@ fn user(flag: Option<String>) -> Option<String> {
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks a command's definitions when it is built; with `defer` a run builds only its own
+    /// command, so this builds and checks them all.
+    #[test]
+    fn every_command_is_well_defined() {
+        Cli::command().debug_assert();
+    }
 }

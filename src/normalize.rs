@@ -449,11 +449,11 @@ pub fn fold_english(text: &str) -> String {
 /// assert_eq!(words, ["ارتفع", "بنسبه", "3.5", "اي", "1,000", "دولار"]);
 /// ```
 pub fn tokens(normalized: &str) -> Tokens<'_> {
-    if is_plain(normalized) {
-        Tokens::Plain { rest: normalized }
+    Tokens(if is_plain(normalized) {
+        Words::Plain { rest: normalized }
     } else {
-        Tokens::Unicode(normalized.unicode_words())
-    }
+        Words::Unicode(normalized.unicode_words())
+    })
 }
 
 /// The words of a [`normalize`]d text as the matching tokenizer (`fuzzy::tokens::tokenize`, which names
@@ -545,7 +545,9 @@ fn is_cut(c: char) -> bool {
 /// [`normalize`] (nearly all news text) is split by the few word-boundary rules such text can meet,
 /// cheaper than the general rules by a tenth of the aligner's reading; any other text goes through
 /// `unicode_words`. A property test holds the two to the same words.
-pub enum Tokens<'a> {
+pub struct Tokens<'a>(Words<'a>);
+
+enum Words<'a> {
     Plain { rest: &'a str },
     Unicode(unicode_segmentation::UnicodeWords<'a>),
 }
@@ -554,11 +556,11 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        match self {
-            Tokens::Plain { rest } => next_plain_word(rest),
+        match &mut self.0 {
+            Words::Plain { rest } => next_plain_word(rest),
             // UAX #29 attaches a combining mark to a preceding space (WB4), so an orphan mark such as
             // NFKC's " \u{0308}" for ¨ would give a "word" starting with a space: trim it.
-            Tokens::Unicode(words) => words.map(str::trim).find(|w| !w.is_empty()),
+            Words::Unicode(words) => words.map(str::trim).find(|w| !w.is_empty()),
         }
     }
 }
@@ -684,6 +686,16 @@ fn short_char_at(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     }
 }
 
+/// The length of the UTF-8 character that starts with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// Whether every character of `text` has a [`word_class`].
 fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -723,12 +735,8 @@ fn plain_char_at(bytes: &[u8], at: usize) -> (usize, WordClass) {
     }
     match short_char_at(bytes, at) {
         Some((c, len)) if c < PLAIN_LIMIT => (len, PLAIN_CLASSES[c].unwrap_or(WordClass::Other)),
-        // Not in plain text; a whole character all the same.
-        _ => (
-            std::str::from_utf8(&bytes[at..])
-                .map_or(1, |s| s.chars().next().map_or(1, char::len_utf8)),
-            WordClass::Other,
-        ),
+        // Not in plain text (`tokens` checked it is): a whole character all the same.
+        _ => (utf8_len(bytes[at]), WordClass::Other),
     }
 }
 

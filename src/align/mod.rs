@@ -88,7 +88,7 @@ pub struct Options<'a> {
     pub shipped_names: bool,
     /// What the words of earlier documents gave, for a batch of documents aligned one after another
     /// (`tm align --batch`): their stems and skeletons are not worked out again. The beads are the same
-    /// with or without it.
+    /// with or without it. (It is a `RefCell`: options holding one stay on one thread.)
     pub cache: Option<&'a WordCache>,
 }
 
@@ -307,9 +307,9 @@ fn length_model(pairs: &[(f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// The first pass's search space: a band around a chain of anchors, concepts (a number, a name) found
-/// once on each side within a window around where the lengths put a sentence. Lengths alone drift as the length ratio changes from one part of a text to
-/// the next; anchors pin the band to the text, and being unique only locally they are found in long
-/// documents that repeat their numbers and names.
+/// once on each side within a window around where the lengths put a sentence. Lengths alone drift as
+/// the length ratio changes from one part of a text to the next; anchors pin the band to the text, and
+/// being unique only locally they are found in long documents that repeat their numbers and names.
 fn band(model: &Model) -> Band {
     let (n, m) = (model.ar.len(), model.en.len());
     // Characters before each sentence, on each side (n + 1 and m + 1 entries).

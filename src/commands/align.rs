@@ -261,8 +261,8 @@ fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
 
 /// Refuses a list where an output is another pair's output, an input of any pair, or the list itself.
 fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
-    // The same file however it is written (./a, a, dir/../a, through a link): a file that exists is its
-    // device and inode; one that does not is its folder's real path and its name. (One look-up a path,
+    // The same file however it is written (./a, a, dir/../a, through a link, a hard link too): a file
+    // that exists is its device and inode; one that does not is its folder's real path and its name. (One look-up a path,
     // and one a folder: canonicalizing every path walked each of them link by link.)
     let mut folders: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut key = |path: &Path| -> FileKey {
@@ -322,10 +322,12 @@ enum FileKey {
     New(PathBuf),
 }
 
+/// A file's device and inode; none where the file system gives no inode (some FUSE and network
+/// mounts give 0), whose paths are then compared.
 #[cfg(unix)]
 fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    Some((meta.dev(), meta.ino()))
+    (meta.ino() != 0).then(|| (meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]

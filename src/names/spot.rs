@@ -34,9 +34,10 @@ impl Spotter {
         Spotter::indexing(authority, |_| true)
     }
 
-    /// A spotter for these texts only (given as their words in matching form): it indexes just the
-    /// forms whose first word the texts have (with or without clitics). `tm align` builds one per document; indexing all the authority's forms
-    /// cost more than aligning a short document.
+    /// A spotter for these texts only (given as their [`matching_words`]): it indexes just the forms
+    /// whose first word the texts have (with or without clitics). The aligner builds one for a
+    /// document when it has no spotter: indexing all the authority's forms cost more than aligning a
+    /// short document.
     pub fn for_texts<'t>(
         authority: &Authority,
         words: impl IntoIterator<Item = &'t str>,
