@@ -1,7 +1,7 @@
 //! The dynamic programme: the cheapest monotone path of beads through the two sentence lists, inside a
 //! band around a first guess so that long documents take linear time and memory.
 
-use super::features::{Sentence, Vector};
+use super::features::{sum_into, Sentence, Vector};
 
 /// Arabic sentences, English sentences, prior cost.
 type Shape = (usize, usize, f64);
@@ -74,25 +74,20 @@ fn runs(sentences: &[Sentence], idf: &[f32]) -> [Runs; 3] {
     let mut merged: Vector = Vec::new();
     for k in 0..3 {
         for i in 0..n {
-            let end = (i + k + 1).min(n);
             merged.clear();
             if k == 0 {
-                merged.extend(
-                    sentences[i]
-                        .vector
-                        .iter()
-                        .map(|&(id, w)| (id, w * idf[id as usize])),
-                );
+                let weighted = sentences[i].vector.iter();
+                merged.extend(weighted.map(|&(id, w)| (id, w * idf[id as usize])));
+            } else if i + k < n {
+                // The next sentence's weighted vector is its run of 1.
+                sum_into(out[k - 1].vector(i), out[0].vector(i + k), &mut merged);
             } else {
-                let shorter = out[k - 1].vector(i);
-                match sentences.get(i + k) {
-                    Some(next) => merge_weighted(shorter, &next.vector, idf, &mut merged),
-                    None => merged.extend_from_slice(shorter),
-                }
+                merged.extend_from_slice(out[k - 1].vector(i));
             }
             let runs = &mut out[k];
             let start = runs.concepts.len() as u32;
             runs.concepts.extend_from_slice(&merged);
+            let end = (i + k + 1).min(n);
             runs.runs.push(Run {
                 start,
                 end: runs.concepts.len() as u32,
@@ -102,27 +97,6 @@ fn runs(sentences: &[Sentence], idf: &[f32]) -> [Runs; 3] {
         }
     }
     out
-}
-
-/// `weighted` (weights already times IDF) plus `plain` times IDF, into `out`; both sorted by id.
-fn merge_weighted(weighted: &[(u32, f32)], plain: &[(u32, f32)], idf: &[f32], out: &mut Vector) {
-    let (mut i, mut j) = (0, 0);
-    while i < weighted.len() || j < plain.len() {
-        if j == plain.len() || (i < weighted.len() && weighted[i].0 < plain[j].0) {
-            out.push(weighted[i]);
-            i += 1;
-        } else {
-            let (id, w) = plain[j];
-            let w = w * idf[id as usize];
-            if i < weighted.len() && weighted[i].0 == id {
-                out.push((id, weighted[i].1 + w));
-                i += 1;
-            } else {
-                out.push((id, w));
-            }
-            j += 1;
-        }
-    }
 }
 
 impl<'a> Model<'a> {

@@ -37,8 +37,7 @@ fn fingerprint(kind: char, text: &str) -> u64 {
 
 impl Concepts {
     pub(crate) fn id(&mut self, kind: char, text: &str) -> u32 {
-        let next = self.ids.len() as u32;
-        *self.ids.entry(fingerprint(kind, text)).or_insert(next)
+        self.id_of(fingerprint(kind, text))
     }
 
     pub(crate) fn get(&self, kind: char, text: &str) -> Option<u32> {
@@ -256,26 +255,12 @@ fn punctuation_key(c: char) -> Option<usize> {
 }
 
 /// A sentence's length in characters, whitespace excluded (Gale & Church's unit), calling `mark` with
-/// the key of each punctuation mark on the way: one pass for both, ASCII without decoding, and the
-/// Arabic block known to hold no whitespace without a table look-up.
+/// the key of each punctuation mark on the way: one pass for both, and the Arabic block known to hold no
+/// whitespace without a table look-up.
 fn length_and_punctuation(text: &str, mut mark: impl FnMut(usize)) -> f64 {
     let mut length = 0usize;
-    let mut rest = text;
-    while let Some(&b) = rest.as_bytes().first() {
-        let c = if b.is_ascii() {
-            rest = &rest[1..];
-            b as char
-        } else {
-            let c = rest.chars().next().unwrap_or_default();
-            rest = &rest[c.len_utf8()..];
-            c
-        };
-        let space = if c.is_ascii() {
-            c.is_ascii_whitespace() || c == '\x0B'
-        } else {
-            !('\u{0600}'..='\u{06FF}').contains(&c) && c.is_whitespace()
-        };
-        if !space {
+    for c in text.chars() {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) || !c.is_whitespace() {
             length += 1;
         }
         if let Some(key) = punctuation_key(c) {
@@ -677,6 +662,12 @@ pub(crate) fn drop_one_sided(ar: &mut [Sentence], en: &mut [Sentence], concepts:
 /// The sum of two vectors (`a`'s weight first where both have a concept), both sorted by id.
 pub(crate) fn sum(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
     let mut out = Vec::with_capacity(a.len() + b.len());
+    sum_into(a, b, &mut out);
+    out
+}
+
+/// [`sum`] appended to `out`.
+pub(crate) fn sum_into(a: &[(u32, f32)], b: &[(u32, f32)], out: &mut Vector) {
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
@@ -691,7 +682,6 @@ pub(crate) fn sum(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
             j += 1;
         }
     }
-    out
 }
 
 /// IDF of every concept over all sentences of both sides: rare concepts are strong evidence.
