@@ -475,27 +475,9 @@ pub fn matching_pieces(word: &str) -> impl Iterator<Item = &str> {
     std::iter::from_fn(move || whole.take().or_else(|| next_piece(&mut rest)))
 }
 
-/// Whether `word` has a character [`matching_pieces`] may cut at: ASCII punctuation, general
-/// punctuation (U+2010–U+205E, all behind the lead byte E2) or Arabic punctuation. When it has none, it
-/// is one piece.
+/// Whether `word` has a character [`matching_pieces`] may cut at; when it has none, it is one piece.
 pub fn may_cut(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii() {
-            if b.is_ascii_punctuation() {
-                return true;
-            }
-        } else if b == 0xE2
-            || (i > 0
-                && matches!(
-                    (bytes[i - 1], b),
-                    (0xD8, 0x8C | 0x9B | 0x9F) | (0xD9, 0xAA..=0xAD) | (0xDB, 0x94)
-                ))
-        {
-            return true;
-        }
-    }
-    false
+    word.chars().any(is_cut)
 }
 
 /// The next piece of `rest` (see [`matching_pieces`]).
