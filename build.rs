@@ -42,9 +42,7 @@ fn shipped_first_words() {
         let arabic = line.split('\t').next().unwrap_or("");
         write!(table, "    ({start}, {}, &[", start + line.len()).unwrap();
         for form in arabic.split('|') {
-            let head = normalize::normalize(form.split_whitespace().next().unwrap_or(""));
-            let first = normalize::matching_words(&head).next();
-            match first {
+            match normalize::first_matching_word(form) {
                 Some(word) => write!(table, "Some({word:?}), ").unwrap(),
                 None => table.push_str("None, "),
             }

@@ -464,6 +464,15 @@ pub fn matching_words(normalized: &str) -> impl Iterator<Item = &str> {
     tokens(normalized).flat_map(matching_pieces)
 }
 
+/// The first matching word of a form as a names list writes it: the first raw word (whitespace always
+/// ends a word), normalized and cut as [`matching_words`] cuts. A document must have it (with or without
+/// clitics) for the form to occur there; `None` for a form that starts with no word.
+pub fn first_matching_word(form: &str) -> Option<String> {
+    let head = normalize(form.split_whitespace().next().unwrap_or(""));
+    let first = matching_words(&head).next().map(str::to_string);
+    first
+}
+
 /// One word of [`tokens`] cut where the matching tokenizer cuts: at punctuation, except `.` or `,`
 /// between digits and an apostrophe between letters. Most words have no punctuation at all.
 pub fn matching_pieces(word: &str) -> impl Iterator<Item = &str> {

@@ -182,9 +182,7 @@ fn is_english_function(word: &str) -> bool {
     )
 }
 
-/// The consonant skeleton of a normalized Arabic word, in the classes of
-/// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
-/// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
+/// [`arabic_skeleton_into`] as a new string.
 #[cfg(test)]
 pub(crate) fn arabic_skeleton(word: &str) -> String {
     let mut out = String::new();
@@ -192,7 +190,10 @@ pub(crate) fn arabic_skeleton(word: &str) -> String {
     out
 }
 
-/// [`arabic_skeleton`] into a buffer the reader reuses for every word.
+/// The consonant skeleton of a normalized Arabic word, in the classes of
+/// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
+/// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
+/// Written into `out` (cleared first), a buffer the reader reuses for every word.
 fn arabic_skeleton_into(word: &str, out: &mut String) {
     out.clear();
     let word = word

@@ -262,8 +262,8 @@ fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
 /// Refuses a list where an output is another pair's output, an input of any pair, or the list itself.
 fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
     // The same file however it is written (./a, a, dir/../a, through a link, a hard link too): a file
-    // that exists is its device and inode; one that does not is its folder's real path and its name. (One look-up a path,
-    // and one a folder: canonicalizing every path walked each of them link by link.)
+    // that exists is its device and inode; one that does not is its folder's real path and its name.
+    // (One look-up a path, and one a folder: canonicalizing every path walked each link by link.)
     let mut folders: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut key = |path: &Path| -> FileKey {
         if let Ok(meta) = std::fs::metadata(path) {

@@ -291,11 +291,7 @@ mod tests {
             let arabic = line.split('\t').next().unwrap();
             let firsts: Vec<Option<String>> = arabic
                 .split('|')
-                .map(|form| {
-                    let head = normalize(form.split_whitespace().next().unwrap_or(""));
-                    let first = matching_words(&head).next().map(str::to_string);
-                    first
-                })
+                .map(crate::normalize::first_matching_word)
                 .collect();
             let table: Vec<Option<String>> = table.iter().map(|w| w.map(str::to_string)).collect();
             assert_eq!(table, firsts, "{line}");

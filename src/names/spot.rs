@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::{matching_words, normalize};
+use crate::normalize::first_matching_word;
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Spotter {
         Spotter::indexing(authority, |_| true)
     }
 
-    /// A spotter for these texts only (given as their [`matching_words`]): it indexes just the forms
+    /// A spotter for these texts only (given as their [`matching_words`](crate::normalize::matching_words)): it indexes just the forms
     /// whose first word the texts have (with or without clitics). The aligner builds one for a
     /// document when it has no spotter: indexing all the authority's forms cost more than aligning a
     /// short document.
@@ -82,7 +82,7 @@ impl Spotter {
             .collect()
     }
 
-    /// The names in a text's words in matching form ([`matching_words`] of the normalized text, as the
+    /// The names in a text's words in matching form ([`crate::normalize::matching_words`] of the normalized text, as the
     /// aligner has them): each as the range of words it covers and its index.
     pub fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
         self.spot_by(words, |w| w)
@@ -131,13 +131,10 @@ impl<'t> FirstWords<'t> {
     }
 }
 
-/// Whether `form`'s first word, in matching form, is one `wanted` accepts. Whitespace always ends a
-/// word, so that is the first word of the form's first raw word, read alone: cheaper than reading the
-/// whole form, and most forms are not wanted. A form that starts with no word at all is kept.
+/// Whether `form`'s [`first_matching_word`] is one `wanted` accepts (read alone, that is cheaper than
+/// reading the whole form, and most forms are not wanted). A form that starts with no word is kept.
 fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
-    let head = normalize(form.split_whitespace().next().unwrap_or(""));
-    let first = matching_words(&head).next();
-    first.is_none_or(wanted)
+    first_matching_word(form).is_none_or(|w| wanted(&w))
 }
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
@@ -168,6 +165,7 @@ fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
 mod tests {
     use super::*;
     use crate::names::parse_tsv;
+    use crate::normalize::matching_words;
 
     fn authority() -> Authority {
         Authority {
