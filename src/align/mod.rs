@@ -141,28 +141,26 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         .map(|(s, words)| reader.arabic_words(s.as_ref(), words))
         .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
-    let (shipped, own_spotter, name_words);
-    let names = match options.authority {
-        Some(authority) => Some((authority, options.spotter)),
-        None if options.shipped_names => {
-            shipped = Authority::shipped_for_words(
-                ar_words.iter().flatten().flat_map(|w| matching_pieces(w)),
-            );
-            // Few enough to index them all.
-            own_spotter = Spotter::new(&shipped);
-            Some((&shipped, Some(&own_spotter)))
-        }
-        None => None,
-    };
-    if let Some(names) = names {
+    if options.authority.is_some() || options.shipped_names {
         // Names are spotted in the words as the matching tokenizer cuts them (most sentences have no
         // word it cuts).
-        name_words = (ar_words.iter())
+        let name_words: Vec<Cow<[&str]>> = (ar_words.iter())
             .map(|words| match words.iter().any(|w| may_cut(w)) {
                 true => Cow::Owned(words.iter().flat_map(|w| matching_pieces(w)).collect()),
                 false => Cow::Borrowed(words.as_slice()),
             })
-            .collect::<Vec<Cow<[&str]>>>();
+            .collect();
+        let (shipped, own_spotter);
+        let names = match options.authority {
+            Some(authority) => (authority, options.spotter),
+            None => {
+                let all = name_words.iter().flat_map(|w| w.iter().copied());
+                shipped = Authority::shipped_for_words(all);
+                // Few enough to index them all.
+                own_spotter = Spotter::new(&shipped);
+                (&shipped, Some(&own_spotter))
+            }
+        };
         let concepts = &mut reader.concepts;
         features::add_names(names, (&name_words, &mut ar), (en_text, &mut en), concepts);
     }
