@@ -8,8 +8,6 @@
 //! gives for an Arabic word. Each sentence becomes a sorted sparse vector; two sentences match by the
 //! weight their vectors share, each concept weighted by its rarity (IDF) in the documents.
 
-use std::cell::RefCell;
-
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
@@ -376,32 +374,14 @@ fn english_keys(token: &str, skeleton: &mut String, scratch: &mut Vec<u8>) -> To
     }
 }
 
-/// The keys of the tokens read so far, kept across the documents of a batch: working out every word's
-/// stem and skeleton again for each document was a large part of reading it. It grows with the
-/// vocabulary of the batch (some 50 bytes a distinct word).
-#[derive(Default)]
-pub struct WordCache {
-    arabic: RefCell<FxHashMap<u64, TokenKeys>>,
-    english: RefCell<FxHashMap<u64, TokenKeys>>,
-}
-
-impl WordCache {
-    /// How many distinct words it has the keys of.
-    pub fn words(&self) -> usize {
-        self.arabic.borrow().len() + self.english.borrow().len()
-    }
-}
-
 /// Interns tokens into concept and word ids, caching per distinct token (a document repeats its
 /// words; the skeletons and keys are the dear part of reading it).
 #[derive(Default)]
-pub(crate) struct Reader<'c> {
+pub(crate) struct Reader {
     pub(crate) concepts: Concepts,
     /// By the token's fingerprint.
     arabic: FxHashMap<u64, TokenIds>,
     english: FxHashMap<u64, TokenIds>,
-    /// The keys of tokens other documents had, for a batch.
-    cache: Option<&'c WordCache>,
     /// The concept ids of the punctuation keys, once seen.
     punctuation: [Option<u32>; PUNCTUATION.len()],
     /// Buffers for a token's skeleton, reused: most tokens of a document are read once.
@@ -409,10 +389,10 @@ pub(crate) struct Reader<'c> {
     scratch: Vec<u8>,
 }
 
-impl<'c> Reader<'c> {
+impl Reader {
     /// A reader for texts of about `bytes` bytes in all: its tables are made large enough at once
     /// (growing them was a twentieth of reading a short document).
-    pub(crate) fn for_bytes(bytes: usize, cache: Option<&'c WordCache>) -> Reader<'c> {
+    pub(crate) fn for_bytes(bytes: usize) -> Reader {
         // About one distinct token in 12 bytes of either language, and two concepts a token; a long
         // document repeats its words, and its tables grow from there.
         let tokens = (bytes / 12).min(1 << 16);
@@ -422,7 +402,6 @@ impl<'c> Reader<'c> {
             },
             arabic: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
             english: FxHashMap::with_capacity_and_hasher(tokens / 2, Default::default()),
-            cache,
             ..Reader::default()
         }
     }
@@ -432,14 +411,7 @@ impl<'c> Reader<'c> {
         if let Some(ids) = self.arabic.get(&key) {
             return *ids;
         }
-        let skeleton = &mut self.skeleton;
-        let keys = match self.cache {
-            Some(cache) => *(cache.arabic.borrow_mut())
-                .entry(key)
-                .or_insert_with(|| arabic_keys(token, skeleton)),
-            None => arabic_keys(token, skeleton),
-        };
-        let ids = keys.ids(&mut self.concepts);
+        let ids = arabic_keys(token, &mut self.skeleton).ids(&mut self.concepts);
         self.arabic.insert(key, ids);
         ids
     }
@@ -449,14 +421,8 @@ impl<'c> Reader<'c> {
         if let Some(ids) = self.english.get(&key) {
             return *ids;
         }
-        let (skeleton, scratch) = (&mut self.skeleton, &mut self.scratch);
-        let keys = match self.cache {
-            Some(cache) => *(cache.english.borrow_mut())
-                .entry(key)
-                .or_insert_with(|| english_keys(token, skeleton, scratch)),
-            None => english_keys(token, skeleton, scratch),
-        };
-        let ids = keys.ids(&mut self.concepts);
+        let ids =
+            english_keys(token, &mut self.skeleton, &mut self.scratch).ids(&mut self.concepts);
         self.english.insert(key, ids);
         ids
     }
@@ -507,7 +473,7 @@ impl<'c> Reader<'c> {
         &mut self,
         text: &str,
         tokens: impl Iterator<Item = &'t str>,
-        ids_of: fn(&mut Reader<'c>, &str) -> TokenIds,
+        ids_of: fn(&mut Reader, &str) -> TokenIds,
     ) -> Sentence {
         // About a word in 8 bytes of Arabic or 6 of English; a concept or two a word.
         let mut concepts = Vec::with_capacity(text.len() / 3);

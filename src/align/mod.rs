@@ -29,7 +29,6 @@ mod features;
 mod lexicon;
 
 use dp::{best_path, Band, Model, Step};
-pub use features::WordCache;
 use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
@@ -86,10 +85,6 @@ pub struct Options<'a> {
     /// [`Authority::shipped_for`]): for one short document, parsing and indexing all of them would cost
     /// more than aligning it.
     pub shipped_names: bool,
-    /// What the words of earlier documents gave, for a batch of documents aligned one after another
-    /// (`tm align --batch`): their stems and skeletons are not worked out again. The beads are the same
-    /// with or without it. (It is a `RefCell`: options holding one stay on one thread.)
-    pub cache: Option<&'a WordCache>,
 }
 
 /// Aligns two lists of sentences as one document.
@@ -127,7 +122,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
 ) -> Vec<Bead> {
     let bytes = ar_text.iter().map(|s| s.as_ref().len()).sum::<usize>()
         + en_text.iter().map(|s| s.as_ref().len()).sum::<usize>();
-    let mut reader = Reader::for_bytes(bytes, options.cache);
+    let mut reader = Reader::for_bytes(bytes);
     // Arabic first: English tokens look up the Latin tokens the Arabic side carries.
     let ar_folded: Vec<String> = ar_text.iter().map(|s| normalize(s.as_ref())).collect();
     let ar_words: Vec<Vec<&str>> = (ar_folded.iter())
@@ -450,49 +445,6 @@ mod tests {
         };
         let beads = align_paragraphs(&paragraphs(&ar), &paragraphs(&en), Options::default());
         assert!(beads.iter().all(|b| b.score >= REVIEW_BELOW), "{beads:?}");
-    }
-
-    #[test]
-    fn a_batch_word_cache_gives_the_same_beads() {
-        let ar = [
-            "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال.",
-            "وقال مصدر محلي إن القافلة تابعة لكتائب حزب الله.",
-            "وأضاف المصدر أن الشاحنات توجهت لاحقا إلى دير الزور.",
-            "ولم تعلق منظمة WHO على الخبر.",
-        ];
-        let en = [
-            "A convoy of 17 trucks loaded with weapons entered the city of Al-Bukamal.",
-            "A local source said the convoy belongs to the Hizbullah Brigades. The source added that the trucks later headed to Deir Al-Zour.",
-            "The WHO did not comment.",
-        ];
-        let doc = |a: &[&str], e: &[&str]| {
-            let side = |s: &[&str]| vec![s.iter().map(|t| t.to_string()).collect::<Vec<_>>()];
-            (side(a), side(e))
-        };
-        // The second and third documents share words with the first, which the cache then has.
-        let docs = [
-            doc(&ar, &en),
-            doc(&ar[1..], &en[1..]),
-            doc(&ar[..3], &en[..2]),
-        ];
-        let authority = Authority::shipped();
-        let options = Options {
-            authority: Some(&authority),
-            ..Options::default()
-        };
-        let cache = WordCache::default();
-        let cached = Options {
-            cache: Some(&cache),
-            ..options
-        };
-        for (a, e) in &docs {
-            assert_eq!(
-                align_paragraphs(a, e, cached),
-                align_paragraphs(a, e, options)
-            );
-        }
-        assert_eq!(align_paragraphs(&docs[0].0, &docs[0].1, cached).len(), 3);
-        assert!(cache.words() > 20, "{}", cache.words());
     }
 
     #[test]

@@ -344,8 +344,6 @@ struct Help {
     authority: Option<Authority>,
     /// The authority's spotter, for a batch.
     spotter: Option<Spotter>,
-    /// What the words of the batch's earlier documents gave.
-    words: Option<align::WordCache>,
 }
 
 impl Help {
@@ -358,7 +356,6 @@ impl Help {
                 spotter: authority.as_ref().map(Spotter::new),
                 store: None,
                 authority,
-                words: batch.then(align::WordCache::default),
             }
         };
         let db = match ctx.db_path() {
@@ -374,7 +371,6 @@ impl Help {
                 store: Some(store),
                 spotter: batch.then(|| Spotter::new(&authority)),
                 authority: Some(authority),
-                words: batch.then(align::WordCache::default),
             }),
             Err(e) if !cfg.import => {
                 eprintln!(
@@ -485,7 +481,6 @@ fn align_pair(
         examples: &examples,
         without_scores,
         shipped_names: true,
-        cache: help.words.as_ref(),
     };
     let beads = align::align_paragraphs(&ar.paragraphs, &en.paragraphs, options);
     let text = |sentences: &[&String], range: &std::ops::Range<usize>| -> String {
