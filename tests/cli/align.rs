@@ -212,10 +212,17 @@ fn html_is_reduced_to_its_text() {
     let en_txt = sb.path("en.txt");
     std::fs::write(&en_txt, paragraphs(&doc.en)).unwrap();
     let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
-    let html: String = doc
-        .en
-        .chunks(10)
-        .map(|c| format!("<p>{}</p>\n", escape(&c.join(" "))))
+    // Links, emphasis and a quotation: markup that must leave no trace ([...], *, >) in the text.
+    let html: String = (doc.en.chunks(10).enumerate())
+        .map(|(k, c)| {
+            let text = escape(&c.join(" "));
+            let (first, rest) = text.split_once(' ').unwrap();
+            let text = format!("<a href=\"https://example.org/{k}\"><em>{first}</em></a> {rest}");
+            match k {
+                1 => format!("<blockquote>{text}</blockquote>\n"),
+                _ => format!("<p>{text}</p>\n"),
+            }
+        })
         .collect();
     let en_html = sb.path("en.html");
     std::fs::write(
