@@ -180,9 +180,9 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     if let Some(list) = list {
         if !ctx.json {
             eprintln!(
-                "aligned {} of {} document pairs: {}",
+                "aligned {} of {}: {}",
                 pairs.len() - failed.len(),
-                pairs.len(),
+                super::count(pairs.len() as u64, "document pair", "document pairs"),
                 total.describe(&cfg)
             );
         }
@@ -429,9 +429,12 @@ impl Totals {
             Some(min) => format!(", {} below --min-score {min} left out", self.dropped),
             None => String::new(),
         };
+        let english = super::count(self.english as u64, "English sentence", "English sentences");
         format!(
-            "{} Arabic and {} English sentences: {} pairs, {} unmatched{review}{dropped}",
-            self.arabic, self.english, self.pairs, self.unmatched
+            "{} Arabic and {english}: {}, {} unmatched{review}{dropped}",
+            self.arabic,
+            super::count(self.pairs as u64, "pair", "pairs"),
+            self.unmatched
         )
     }
 }

@@ -85,6 +85,12 @@ impl Context {
     }
 }
 
+/// `n` and the noun for it, singular for one: "1 pair", "3 pairs".
+pub(crate) fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A progress bar on stderr when it is a terminal and the job is large enough to watch; else hidden.
 pub(crate) fn progress_bar(total: u64, what: &str) -> ProgressBar {
     if total == 0 || !io::stderr().is_terminal() {

@@ -129,7 +129,7 @@ pub fn check(
     }
     writeln!(
         out,
-        "{} finding{} and {} inconsistenc{} in {records} units",
+        "{} finding{} and {} inconsistenc{} in {}",
         findings.len(),
         if findings.len() == 1 { "" } else { "s" },
         inconsistencies.len(),
@@ -137,7 +137,8 @@ pub fn check(
             "y"
         } else {
             "ies"
-        }
+        },
+        super::count(records, "unit", "units")
     )?;
     Ok(any)
 }

@@ -358,6 +358,27 @@ fn min_score_leaves_out_weak_beads() {
 }
 
 #[test]
+fn the_summary_counts_in_the_singular_too() {
+    let sb = Sandbox::new();
+    let ar = write_lines(
+        &sb,
+        "ar.txt",
+        &["دخلت قافلة من 17 شاحنة إلى مدينة البوكمال.".to_string()],
+    );
+    let en = write_lines(
+        &sb,
+        "en.txt",
+        &["A convoy of 17 trucks entered Al-Bukamal.".to_string()],
+    );
+    sb.tm(&["align", &ar, &en])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "aligned 1 Arabic and 1 English sentence: 1 pair, 0 unmatched,",
+        ));
+}
+
+#[test]
 fn bad_input_is_named() {
     let sb = Sandbox::new();
     let en = write_lines(&sb, "en.txt", &["One sentence.".to_string()]);

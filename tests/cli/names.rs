@@ -129,7 +129,7 @@ fn check_of_the_memory_uses_the_users_own_entries() {
     s.tm(&["check"])
         .assert()
         .code(0)
-        .stdout(contains("0 findings and 0 inconsistencies in 1 units"));
+        .stdout(contains("0 findings and 0 inconsistencies in 1 unit\n"));
     s.tm(&["names", "list", "--user", "--json"])
         .assert()
         .success()
