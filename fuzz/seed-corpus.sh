@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 root=..
 shared=${SHARED_DATA:-$root/../shared/data}
 out=corpus
-mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align}
+mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align,html}
 
 piece() { # piece FILE DIR: the file, or its first 64 KiB and a 16 KiB piece from its middle
   local f=$1 dir=$2 name
@@ -80,6 +80,13 @@ if [ -f "$shared/parallel/ntrex/newstest2019-ref.arb.txt" ]; then
 fi
 printf 'قال ترامب إن 17 شاحنة دخلت.\nثم عادت.\nوصلت قافلة إلى البوكمال في 2019.\001Trump said 17 trucks entered, then returned.\nA convoy reached Al-Bukamal in 2019.' >"$out/align/doc"
 
-for t in tmx delimited normalize sentences translit align; do
+# HTML: a page with the markup news sites use, and pages made of the text seeds.
+printf '%s' '<!DOCTYPE html><html dir="rtl"><head><title>t</title><style>p{}</style><script>x=1</script></head><body><h1>دخول قافلة إلى البوكمال</h1><p>دخلت <b>17</b> شاحنة إلى <a href="/x">مدينة البوكمال</a>.<br>وقال مصدر.</p><blockquote>«حزب الله»</blockquote><ul><li>دير الزور<ol><li>الميادين</li></ol></li></ul><table><tr><td>خلية</td><th>Cell</th></tr></table><pre>  سطر</pre><img src="a.jpg" alt="صورة"></body></html>' >"$out/html/page"
+for f in "$out"/sentences/ntrex-ar-a*; do
+  [ -f "$f" ] && { printf '<p>'; sed 's/$/<\/p><p>/' "$f"; } >"$out/html/$(basename "$f")"
+done
+
+for t in tmx delimited normalize sentences translit align html; do
   printf '%-10s %4d seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
+
