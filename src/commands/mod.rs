@@ -86,8 +86,7 @@ impl Context {
 }
 
 /// `n` and the noun for it, singular for one: "1 pair", "3 pairs".
-pub(crate) fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

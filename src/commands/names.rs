@@ -129,15 +129,13 @@ pub fn check(
     }
     writeln!(
         out,
-        "{} finding{} and {} inconsistenc{} in {}",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" },
-        inconsistencies.len(),
-        if inconsistencies.len() == 1 {
-            "y"
-        } else {
-            "ies"
-        },
+        "{} and {} in {}",
+        super::count(findings.len() as u64, "finding", "findings"),
+        super::count(
+            inconsistencies.len() as u64,
+            "inconsistency",
+            "inconsistencies"
+        ),
         super::count(records, "unit", "units")
     )?;
     Ok(any)
