@@ -111,6 +111,11 @@ struct AlignArgs {
     /// Leave out beads whose score (0..1) is below this.
     #[arg(long, value_name = "SCORE", value_parser = parse_min_score)]
     min_score: Option<f64>,
+    /// With --batch: align this many pairs at a time (default: one a processor core; 1 aligns them one
+    /// after another). Each pair in progress holds its own document's tables: use fewer for documents
+    /// of tens of thousands of sentences. The outputs are the same whatever N.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -577,6 +582,10 @@ pub fn run() -> i32 {
 }
 
 fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
+    // (clap's `requires` let `--jobs` through without `--batch` here.)
+    if a.jobs.is_some() && a.batch.is_none() {
+        anyhow::bail!("--jobs is for --batch: one pair is aligned on one thread");
+    }
     let documents = match (a.batch, a.arabic, a.english) {
         (Some(list), _, _) => commands::Documents::Batch(list),
         (None, Some(arabic), Some(english)) => commands::Documents::Pair(commands::DocumentPair {
@@ -597,6 +606,7 @@ fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
         import: a.import,
         segmented: a.segmented,
         min_score: a.min_score,
+        jobs: a.jobs.map(usize::from),
         src: a.langs.src,
         tgt: a.langs.tgt,
     })

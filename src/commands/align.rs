@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
 
 use anyhow::{bail, Context as _, Result};
 use serde::Serialize;
@@ -37,6 +39,8 @@ pub struct AlignConfig {
     pub segmented: bool,
     /// Beads below this confidence are left out.
     pub min_score: Option<f64>,
+    /// How many pairs of a `--batch` are aligned at a time; `None`: one a processor core.
+    pub jobs: Option<usize>,
     pub src: String,
     pub tgt: String,
 }
@@ -143,69 +147,118 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         Documents::Batch(list) => (read_list(list, cfg.import)?, Some(list.as_path())),
     };
     let help = Help::open(ctx, &cfg, list.is_some())?;
-    let mut units = Vec::new();
+    let Some(list) = list else {
+        let aligned = align_pair(ctx, &cfg, &help, &pairs[0].1)?;
+        if !ctx.json {
+            eprintln!("aligned {}", aligned.totals.describe(&cfg));
+        }
+        if cfg.import {
+            drop(help); // the read-only handle on the memory, before writing to it
+            import(ctx, &cfg, &aligned.units, &pairs)?;
+        }
+        return Ok(());
+    };
+    // Each pair's units, kept in the list's order whatever order the pairs finish in.
+    let mut units: Vec<Vec<Unit>> = pairs.iter().map(|_| Vec::new()).collect();
     let mut failed = Vec::new();
     let mut total = Totals::default();
-    // An archive takes a while: a bar on a terminal for a batch.
-    let bar = super::progress_bar(
-        if list.is_some() {
-            pairs.len() as u64
-        } else {
-            0
-        },
-        "aligning",
-    );
-    for (line, pair) in &pairs {
-        match align_pair(ctx, &cfg, &help, pair) {
+    // An archive takes a while: a bar on a terminal.
+    let bar = super::progress_bar(pairs.len() as u64, "aligning");
+    // A batch goes on past a pair that fails and says which lines failed.
+    align_all(ctx, &cfg, &help, &pairs, |k, result| {
+        match result {
             Ok(aligned) => {
-                if list.is_none() && !ctx.json {
-                    eprintln!("aligned {}", aligned.totals.describe(&cfg));
-                }
                 total.add(&aligned.totals);
-                units.extend(aligned.units);
+                units[k] = aligned.units;
             }
-            // One pair alone fails with its own error; a batch goes on and says which lines failed.
-            Err(e) => match list {
-                None => return Err(e),
-                Some(list) => {
-                    let at = list.display();
-                    bar.suspend(|| eprintln!("{at}:{line}: {}", super::describe(&e)));
-                    failed.push(*line);
-                }
-            },
+            Err(e) => {
+                let (line, at) = (pairs[k].0, list.display());
+                bar.suspend(|| eprintln!("{at}:{line}: {}", super::describe(&e)));
+                failed.push(line);
+            }
         }
         bar.inc(1);
-    }
+    });
     bar.finish_and_clear();
-    if let Some(list) = list {
-        if !ctx.json {
-            eprintln!(
-                "aligned {} of {}: {}",
-                pairs.len() - failed.len(),
-                super::count(pairs.len() as u64, "document pair", "document pairs"),
-                total.describe(&cfg)
-            );
-        }
-        if !failed.is_empty() {
-            let lines: Vec<String> = failed.iter().map(|l| l.to_string()).collect();
-            bail!(
-                "{}: the pairs on line{} {} failed{}",
-                list.display(),
-                if failed.len() == 1 { "" } else { "s" },
-                lines.join(", "),
-                if cfg.import {
-                    "; nothing was imported"
-                } else {
-                    ""
-                }
-            );
-        }
+    failed.sort_unstable();
+    let units: Vec<Unit> = units.into_iter().flatten().collect();
+    if !ctx.json {
+        eprintln!(
+            "aligned {} of {}: {}",
+            pairs.len() - failed.len(),
+            super::count(pairs.len() as u64, "document pair", "document pairs"),
+            total.describe(&cfg)
+        );
+    }
+    if !failed.is_empty() {
+        let lines: Vec<String> = failed.iter().map(|l| l.to_string()).collect();
+        bail!(
+            "{}: the pairs on line{} {} failed{}",
+            list.display(),
+            if failed.len() == 1 { "" } else { "s" },
+            lines.join(", "),
+            if cfg.import {
+                "; nothing was imported"
+            } else {
+                ""
+            }
+        );
     }
     if cfg.import {
         drop(help); // the read-only handle on the memory, before writing to it
         import(ctx, &cfg, &units, &pairs)?;
     }
     Ok(())
+}
+
+/// Aligns every pair of a batch, `cfg.jobs` at a time (by default one a processor core), and calls
+/// `done` on this thread with each pair's index and result as it finishes. The pairs are independent:
+/// each gets the same beads however many are aligned at a time.
+fn align_all(
+    ctx: &Context,
+    cfg: &AlignConfig,
+    help: &Help,
+    pairs: &[(usize, DocumentPair)],
+    mut done: impl FnMut(usize, Result<Aligned>),
+) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = cfg.jobs.unwrap_or(cores).clamp(1, pairs.len().max(1));
+    // The next pair no thread has taken yet, with its index.
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        pairs.get(k).map(|(_, pair)| (k, pair))
+    };
+    // One job is this thread's alone; more are threads of their own, and this one collects.
+    let threads = if jobs > 1 { jobs } else { 0 };
+    std::thread::scope(|scope| {
+        let (sender, finished) = mpsc::channel();
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let work = move || {
+                while let Some((k, pair)) = take() {
+                    if sender.send((k, align_pair(ctx, cfg, help, pair))).is_err() {
+                        break;
+                    }
+                }
+            };
+            // The main thread's stack size: a deeply nested HTML page is parsed recursively.
+            let spawned = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+        drop(sender);
+        for (k, result) in finished {
+            done(k, result);
+        }
+    });
+    // What no thread took is aligned here: every pair with one job, the rest if no thread could start.
+    while let Some((k, pair)) = take() {
+        done(k, align_pair(ctx, cfg, help, pair));
+    }
 }
 
 /// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
@@ -337,8 +390,9 @@ fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 
 /// What the aligner may use besides the documents.
 struct Help {
-    /// The memory, when there is one: its pairs teach the aligner words.
-    store: Option<store::Store>,
+    /// The memory, when there is one: its pairs teach the aligner words. (Behind a lock: the pairs of
+    /// a batch are aligned on several threads, and an SQLite connection serves one at a time.)
+    store: Option<Mutex<store::Store>>,
     /// Its names (the user's own on top of the shipped list); without a memory the shipped list, read
     /// once for a batch. `None`: read the shipped names each document may hold, as one pair needs.
     authority: Option<Authority>,
@@ -368,7 +422,7 @@ impl Help {
         });
         match opened {
             Ok((store, authority)) => Ok(Help {
-                store: Some(store),
+                store: Some(Mutex::new(store)),
                 spotter: batch.then(|| Spotter::new(&authority)),
                 authority: Some(authority),
             }),
@@ -463,6 +517,10 @@ fn align_pair(
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join("\n");
+            // A thread that panicked holding the lock left the store as it was: reading goes on.
+            let store = store
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             store.pairs_sharing(
                 &cfg.src,
                 &cfg.tgt,

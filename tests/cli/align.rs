@@ -582,6 +582,63 @@ fn batch_import_is_all_or_nothing_and_names_the_failed_line() {
 }
 
 #[test]
+fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
+    let sb = Sandbox::new();
+    let (_, list) = batch_of_three(&sb, true);
+    // A memory to learn from, which every thread reads.
+    let known = tico_document(600, 20);
+    let pairs: Vec<String> = (known.ar.iter().zip(&known.en))
+        .map(|(a, e)| format!("{a}\t{e}"))
+        .collect();
+    let memory = sb.path("memory.tsv");
+    std::fs::write(&memory, pairs.join("\n") + "\n").unwrap();
+    let run = |jobs: &str| {
+        sb.stdout(&["import", "--no-header", &memory.to_string_lossy()]);
+        sb.tm(&[
+            "align",
+            "--batch",
+            &list,
+            "--segmented",
+            "--jobs",
+            jobs,
+            "--import",
+        ])
+        .assert()
+        .success();
+        let outputs: Vec<String> = (0..3)
+            .map(|k| std::fs::read_to_string(sb.path(&format!("docs/out/{k}.beads"))).unwrap())
+            .collect();
+        // The memory's units in the order they went in: the list's order, whichever pair finished first.
+        let units: Vec<(String, String, Option<String>)> = (sb.units().into_iter())
+            .map(|u| (u.source.text, u.target.text, u.origin))
+            .collect();
+        std::fs::remove_file(sb.db()).unwrap();
+        (outputs, units)
+    };
+    let one = run("1");
+    assert!(one.1.len() > 20 + 3 * 30, "{} units", one.1.len());
+    assert_eq!(run("3"), one);
+    // Failures are named in the list's order too.
+    std::fs::remove_file(sb.path("docs/2-en.txt")).unwrap();
+    std::fs::remove_file(sb.path("docs/0-en.txt")).unwrap();
+    sb.tm(&["align", "--batch", &list, "--segmented", "--jobs", "3"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("aligned 1 of 3 document pairs"))
+        .stderr(predicates::str::contains("the pairs on lines 3, 5 failed"));
+    let (ar, en) = (sb.path("docs/1-ar.txt"), sb.path("docs/1-en.txt"));
+    let pair = [ar.to_string_lossy(), en.to_string_lossy()];
+    sb.tm(&["align", "--jobs", "2", &pair[0], &pair[1]])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--jobs is for --batch"));
+    sb.tm(&["align", "--batch", &list, "--jobs", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("0 is not in 1..="));
+}
+
+#[test]
 fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
     let sb = Sandbox::new();
     let (_, list) = batch_of_three(&sb, true);
