@@ -89,4 +89,3 @@ done
 for t in tmx delimited normalize sentences translit align html; do
   printf '%-10s %4d seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
-

@@ -111,8 +111,8 @@ struct AlignArgs {
     /// Leave out beads whose score (0..1) is below this.
     #[arg(long, value_name = "SCORE", value_parser = parse_min_score)]
     min_score: Option<f64>,
-    /// With --batch: align this many pairs at a time (default: one a processor core; 1 aligns them one
-    /// after another). Each pair in progress holds its own document's tables: use fewer for documents
+    /// With --batch: align this many pairs at a time (default: one a processor core, up to 8; 1 aligns
+    /// them one after another). Each pair in progress holds its own document's tables: use fewer for documents
     /// of tens of thousands of sentences. The outputs are the same whatever N.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -582,7 +582,7 @@ pub fn run() -> i32 {
 }
 
 fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
-    // (clap's `requires` let `--jobs` through without `--batch` here.)
+    // clap's `requires = "batch"` does not reject `--jobs` on a single pair, so it is checked here.
     if a.jobs.is_some() && a.batch.is_none() {
         anyhow::bail!("--jobs is for --batch: one pair is aligned on one thread");
     }

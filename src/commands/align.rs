@@ -39,7 +39,7 @@ pub struct AlignConfig {
     pub segmented: bool,
     /// Beads below this confidence are left out.
     pub min_score: Option<f64>,
-    /// How many pairs of a `--batch` are aligned at a time; `None`: one a processor core.
+    /// How many pairs of a `--batch` are aligned at a time; `None`: one a processor core, up to 8.
     pub jobs: Option<usize>,
     pub src: String,
     pub tgt: String,
@@ -193,9 +193,13 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     if !failed.is_empty() {
         let lines: Vec<String> = failed.iter().map(|l| l.to_string()).collect();
         bail!(
-            "{}: the pairs on line{} {} failed{}",
+            "{}: the {} {} failed{}",
             list.display(),
-            if failed.len() == 1 { "" } else { "s" },
+            if failed.len() == 1 {
+                "pair on line"
+            } else {
+                "pairs on lines"
+            },
             lines.join(", "),
             if cfg.import {
                 "; nothing was imported"
@@ -211,7 +215,7 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     Ok(())
 }
 
-/// Aligns every pair of a batch, `cfg.jobs` at a time (by default one a processor core), and calls
+/// Aligns every pair of a batch, `cfg.jobs` at a time (by default one a processor core, up to 8), and calls
 /// `done` on this thread with each pair's index and result as it finishes. The pairs are independent:
 /// each gets the same beads however many are aligned at a time.
 fn align_all(
@@ -221,8 +225,13 @@ fn align_all(
     pairs: &[(usize, DocumentPair)],
     mut done: impl FnMut(usize, Result<Aligned>),
 ) {
+    // By default one job a core, up to 8: each holds its document's tables (some 280 MiB for 50,000
+    // sentences), and a batch should not take a big machine's memory unasked.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let jobs = cfg.jobs.unwrap_or(cores).clamp(1, pairs.len().max(1));
+    let jobs = cfg
+        .jobs
+        .unwrap_or(cores.min(8))
+        .clamp(1, pairs.len().max(1));
     // The next pair no thread has taken yet, with its index.
     let next = AtomicUsize::new(0);
     let take = || {
@@ -237,7 +246,10 @@ fn align_all(
             let sender = sender.clone();
             let work = move || {
                 while let Some((k, pair)) = take() {
-                    if sender.send((k, align_pair(ctx, cfg, help, pair))).is_err() {
+                    if sender
+                        .send((k, align_caught(ctx, cfg, help, pair)))
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -257,8 +269,25 @@ fn align_all(
     });
     // What no thread took is aligned here: every pair with one job, the rest if no thread could start.
     while let Some((k, pair)) = take() {
-        done(k, align_pair(ctx, cfg, help, pair));
+        done(k, align_caught(ctx, cfg, help, pair));
     }
+}
+
+/// [`align_pair`] for a batch, where a panic (a bug, in tm or in the HTML parser) fails that pair
+/// alone: it is reported with its line like any other failure, and nothing is imported.
+fn align_caught(
+    ctx: &Context,
+    cfg: &AlignConfig,
+    help: &Help,
+    pair: &DocumentPair,
+) -> Result<Aligned> {
+    let aligning = std::panic::AssertUnwindSafe(|| align_pair(ctx, cfg, help, pair));
+    std::panic::catch_unwind(aligning).unwrap_or_else(|panic| {
+        let what = (panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        bail!("tm failed on this pair (a bug, please report it): {what}")
+    })
 }
 
 /// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
@@ -517,7 +546,8 @@ fn align_pair(
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join("\n");
-            // A thread that panicked holding the lock left the store as it was: reading goes on.
+            // A pair that panicked holding the lock (see `align_caught`) left the store as it was, and
+            // only reads it: the others go on reading.
             let store = store
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -761,8 +791,8 @@ fn import(
             _ => format!("{} document pairs, each its own origin", pairs.len()),
         };
         eprintln!(
-            "imported {} pairs into {} ({from}): {} new, {} identical to stored units",
-            report.units,
+            "imported {} into {} ({from}): {} new, {} identical to stored units",
+            super::count(report.units, "pair", "pairs"),
             store.path().display(),
             report.added,
             report.merged
