@@ -35,17 +35,12 @@ fn fingerprint(kind: char, text: &str) -> u64 {
 
 impl Concepts {
     pub(crate) fn id(&mut self, kind: char, text: &str) -> u32 {
-        self.id_of(fingerprint(kind, text))
+        let next = self.ids.len() as u32;
+        *self.ids.entry(fingerprint(kind, text)).or_insert(next)
     }
 
     pub(crate) fn get(&self, kind: char, text: &str) -> Option<u32> {
         self.ids.get(&fingerprint(kind, text)).copied()
-    }
-
-    /// [`Concepts::id`] of a key given as its [`fingerprint`].
-    fn id_of(&mut self, key: u64) -> u32 {
-        let next = self.ids.len() as u32;
-        *self.ids.entry(key).or_insert(next)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -302,75 +297,13 @@ struct TokenIds {
     word: Option<u32>,
 }
 
-/// The concept keys of a token as [`fingerprint`]s: what reading a token works out (its stem, skeleton,
-/// number), before the ids, which are each document's own.
-#[derive(Clone, Copy, Default)]
-struct TokenKeys {
-    /// A Latin token of the Arabic side this English token may name: looked up, not added.
-    named: Option<u64>,
-    concept: Option<u64>,
-    also: Option<u64>,
-    word: Option<u64>,
-}
-
-impl TokenKeys {
-    fn concept(key: u64) -> TokenKeys {
-        TokenKeys {
-            concept: Some(key),
-            ..TokenKeys::default()
-        }
-    }
-
-    /// The document's ids of these keys, added in the order the reader always added them.
-    fn ids(self, c: &mut Concepts) -> TokenIds {
-        let named = self.named.and_then(|key| c.ids.get(&key).copied());
+impl TokenIds {
+    fn concept(id: u32) -> TokenIds {
         TokenIds {
-            concept: named.or_else(|| self.concept.map(|key| c.id_of(key))),
-            also: self.also.map(|key| c.id_of(key)),
-            word: self.word.map(|key| c.id_of(key)),
+            concept: Some(id),
+            also: None,
+            word: None,
         }
-    }
-}
-
-/// The keys of an Arabic token; `skeleton` is a buffer.
-fn arabic_keys(token: &str, skeleton: &mut String) -> TokenKeys {
-    if let Some(stem) = arabic_stem(token) {
-        skeleton.clear();
-        if !is_arabic_function(token) {
-            arabic_skeleton_into(stem, skeleton);
-        }
-        TokenKeys {
-            concept: (skeleton.len() >= 3).then(|| fingerprint('S', skeleton)),
-            word: Some(fingerprint('A', stem)),
-            ..TokenKeys::default()
-        }
-    } else if let Some(key) = number_key(token) {
-        TokenKeys::concept(fingerprint('#', &key))
-    } else {
-        TokenKeys::concept(fingerprint('L', token))
-    }
-}
-
-/// The keys of an English token; `skeleton` and `scratch` are buffers.
-fn english_keys(token: &str, skeleton: &mut String, scratch: &mut Vec<u8>) -> TokenKeys {
-    if let Some(stem) = english_word(token) {
-        skeleton.clear();
-        if !is_english_function(token) {
-            skeleton_into(token, skeleton, scratch);
-        }
-        TokenKeys {
-            // A Latin token the Arabic side carries as is (WHO, Twitter) is known by the time the
-            // English is read.
-            named: Some(fingerprint('L', token)),
-            also: (skeleton.len() >= 3).then(|| fingerprint('S', skeleton)),
-            word: Some(fingerprint('E', stem)),
-            ..TokenKeys::default()
-        }
-    } else if let Some(key) = number_key(token) {
-        TokenKeys::concept(fingerprint('#', &key))
-    } else {
-        // COVID-19 style tokens are written alike in Arabic text.
-        TokenKeys::concept(fingerprint('L', token))
     }
 }
 
@@ -411,7 +344,23 @@ impl Reader {
         if let Some(ids) = self.arabic.get(&key) {
             return *ids;
         }
-        let ids = arabic_keys(token, &mut self.skeleton).ids(&mut self.concepts);
+        let c = &mut self.concepts;
+        let ids = if let Some(stem) = arabic_stem(token) {
+            let skeleton = &mut self.skeleton;
+            skeleton.clear();
+            if !is_arabic_function(token) {
+                arabic_skeleton_into(stem, skeleton);
+            }
+            TokenIds {
+                concept: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
+                also: None,
+                word: Some(c.id('A', stem)),
+            }
+        } else if let Some(key) = number_key(token) {
+            TokenIds::concept(c.id('#', &key))
+        } else {
+            TokenIds::concept(c.id('L', token))
+        };
         self.arabic.insert(key, ids);
         ids
     }
@@ -421,8 +370,27 @@ impl Reader {
         if let Some(ids) = self.english.get(&key) {
             return *ids;
         }
-        let ids =
-            english_keys(token, &mut self.skeleton, &mut self.scratch).ids(&mut self.concepts);
+        let c = &mut self.concepts;
+        let ids = if let Some(stem) = english_word(token) {
+            // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
+            // side is read first.
+            let latin = c.get('L', token);
+            let skeleton = &mut self.skeleton;
+            skeleton.clear();
+            if !is_english_function(token) {
+                skeleton_into(token, skeleton, &mut self.scratch);
+            }
+            TokenIds {
+                concept: latin,
+                also: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
+                word: Some(c.id('E', stem)),
+            }
+        } else if let Some(key) = number_key(token) {
+            TokenIds::concept(c.id('#', &key))
+        } else {
+            // COVID-19 style tokens are written alike in Arabic text.
+            TokenIds::concept(c.id('L', token))
+        };
         self.english.insert(key, ids);
         ids
     }
