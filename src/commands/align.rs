@@ -147,25 +147,39 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
         Documents::Batch(list) => (read_list(list, cfg.import)?, Some(list.as_path())),
     };
     let help = Help::open(ctx, &cfg, list.is_some())?;
-    let Some(list) = list else {
-        let aligned = align_pair(ctx, &cfg, &help, &pairs[0].1)?;
-        if !ctx.json {
-            eprintln!("aligned {}", aligned.totals.describe(&cfg));
+    let units = match list {
+        None => {
+            let aligned = align_pair(ctx, &cfg, &help, &pairs[0].1)?;
+            if !ctx.json {
+                eprintln!("aligned {}", aligned.totals.describe(&cfg));
+            }
+            aligned.units
         }
-        if cfg.import {
-            drop(help); // the read-only handle on the memory, before writing to it
-            import(ctx, &cfg, &aligned.units, &pairs)?;
-        }
-        return Ok(());
+        Some(list) => align_batch(ctx, &cfg, &help, list, &pairs)?,
     };
+    if cfg.import {
+        drop(help); // the read-only handle on the memory, before writing to it
+        import(ctx, &cfg, &units, &pairs)?;
+    }
+    Ok(())
+}
+
+/// Aligns the pairs of a `--batch` list: a pair that fails is reported with its line and the others go
+/// on; the units to import (in the list's order) only if every pair aligned.
+fn align_batch(
+    ctx: &Context,
+    cfg: &AlignConfig,
+    help: &Help,
+    list: &Path,
+    pairs: &[(usize, DocumentPair)],
+) -> Result<Vec<Unit>> {
     // Each pair's units, kept in the list's order whatever order the pairs finish in.
     let mut units: Vec<Vec<Unit>> = pairs.iter().map(|_| Vec::new()).collect();
     let mut failed = Vec::new();
     let mut total = Totals::default();
     // An archive takes a while: a bar on a terminal.
     let bar = super::progress_bar(pairs.len() as u64, "aligning");
-    // A batch goes on past a pair that fails and says which lines failed.
-    align_all(ctx, &cfg, &help, &pairs, |k, result| {
+    align_all(ctx, cfg, help, pairs, |k, result| {
         match result {
             Ok(aligned) => {
                 total.add(&aligned.totals);
@@ -181,13 +195,12 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     });
     bar.finish_and_clear();
     failed.sort_unstable();
-    let units: Vec<Unit> = units.into_iter().flatten().collect();
     if !ctx.json {
         eprintln!(
             "aligned {} of {}: {}",
             pairs.len() - failed.len(),
             super::count(pairs.len() as u64, "document pair", "document pairs"),
-            total.describe(&cfg)
+            total.describe(cfg)
         );
     }
     if !failed.is_empty() {
@@ -208,11 +221,7 @@ pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
             }
         );
     }
-    if cfg.import {
-        drop(help); // the read-only handle on the memory, before writing to it
-        import(ctx, &cfg, &units, &pairs)?;
-    }
-    Ok(())
+    Ok(units.into_iter().flatten().collect())
 }
 
 /// Aligns every pair of a batch, `cfg.jobs` at a time (by default one a processor core, up to 8), and calls
