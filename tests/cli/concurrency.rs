@@ -324,7 +324,8 @@ fn a_memory_left_mid_write_under_a_rollback_journal_reads_as_before() {
     {
         use std::os::unix::fs::PermissionsExt;
         let db = locked.join("memory.db");
-        if let Some(mut cmd) = crate::support::tm_unprivileged(&db) {
+        if let Some(user) = crate::support::Unprivileged::new(&s) {
+            let mut cmd = user.tm(&db);
             crate::support::give_to_nobody(&[s.dir.path(), &locked, &db]);
             for (p, mode) in [(&db, 0o444), (&locked, 0o555)] {
                 std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();

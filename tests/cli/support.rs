@@ -82,28 +82,80 @@ pub fn fixture_str(rel: &str) -> String {
     fixture(rel).to_string_lossy().into_owned()
 }
 
-/// `tm --db DB` as a user without privileges, so that file permissions apply: directly when the tests
-/// run as an ordinary user, through `setpriv` as `nobody` when they run as root (root ignores
-/// permissions). `None` as root without setpriv. Files the command must reach have to be readable by
-/// that user (`give_to_nobody`).
+/// `tm` as a user without privileges, so that file permissions apply: directly when the tests run as
+/// an ordinary user, through `setpriv` as `nobody` when they run as root (root ignores permissions).
+///
+/// As root, the binary is copied into the sandbox, because the build folder may sit in a folder that
+/// `nobody` cannot enter (a clone in `/root` or in a `mktemp -d` folder). Files the command must reach
+/// have to be in the sandbox and handed over with [`give_to_nobody`].
 #[cfg(unix)]
-pub fn tm_unprivileged(db: &Path) -> Option<std::process::Command> {
-    let mut cmd = if unsafe { libc::geteuid() } == 0 {
-        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())?;
-        let mut c = std::process::Command::new(setpriv);
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_tm"));
-        c
-    } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_tm"))
-    };
-    cmd.env_remove("TM_DB").arg("--db").arg(db);
-    Some(cmd)
+pub struct Unprivileged {
+    exe: PathBuf,
+    setpriv: Option<&'static str>,
 }
 
-/// When running as root, hands `paths` to `nobody` (see [`tm_unprivileged`]).
+#[cfg(unix)]
+impl Unprivileged {
+    /// `None`, with the exact reason on stderr, where no unprivileged run can be arranged: root without
+    /// setpriv, or a sandbox inside a folder that other users cannot enter.
+    pub fn new(s: &Sandbox) -> Option<Unprivileged> {
+        use std::os::unix::fs::PermissionsExt;
+        if unsafe { libc::geteuid() } != 0 {
+            return Some(Unprivileged {
+                exe: PathBuf::from(env!("CARGO_BIN_EXE_tm")),
+                setpriv: None,
+            });
+        }
+        let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+        else {
+            eprintln!("skipped: running as root without setpriv to drop the privilege");
+            return None;
+        };
+        // Every folder above the sandbox must let others through (the sandbox itself is handed over).
+        for folder in s.dir.path().ancestors().skip(1) {
+            let mode = std::fs::metadata(folder).map(|m| m.permissions().mode());
+            if mode.map_or(true, |m| m & 0o001 == 0) {
+                eprintln!(
+                    "skipped: the sandbox {} is inside {}, which other users cannot enter (set \
+                     TMPDIR to a folder they can)",
+                    s.dir.path().display(),
+                    folder.display()
+                );
+                return None;
+            }
+        }
+        let bin = s.path("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let exe = bin.join("tm");
+        std::fs::copy(env!("CARGO_BIN_EXE_tm"), &exe).unwrap();
+        for p in [&bin, &exe] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        Some(Unprivileged {
+            exe,
+            setpriv: Some(setpriv),
+        })
+    }
+
+    /// `tm --db DB` as that user.
+    pub fn tm(&self, db: &Path) -> std::process::Command {
+        let mut cmd = match self.setpriv {
+            Some(setpriv) => {
+                let mut c = std::process::Command::new(setpriv);
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                    .arg(&self.exe);
+                c
+            }
+            None => std::process::Command::new(&self.exe),
+        };
+        cmd.env_remove("TM_DB").arg("--db").arg(db);
+        cmd
+    }
+}
+
+/// When running as root, hands `paths` to `nobody` (see [`Unprivileged`]).
 #[cfg(unix)]
 pub fn give_to_nobody(paths: &[&Path]) {
     if unsafe { libc::geteuid() } == 0 {
