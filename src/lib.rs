@@ -10,6 +10,7 @@
 //! - [`fuzzy`]: fuzzy lookup, concordance, suggestions.
 //! - [`segment`]: sentence splitting.
 //! - [`display`]: right-to-left text in terminals, tables.
+//! - [`output`]: where a command's output file goes, without harming the user's files.
 //! - [`cli`] and [`commands`]: the command line.
 
 pub mod align;
@@ -20,6 +21,7 @@ pub mod formats;
 pub mod fuzzy;
 pub mod names;
 pub mod normalize;
+pub mod output;
 pub mod segment;
 pub mod store;
 pub mod unit;

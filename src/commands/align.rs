@@ -16,6 +16,7 @@ use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::escape_field;
 use crate::formats::{Format, ReadOptions};
 use crate::names::{Authority, Spotter};
+use crate::output::{memory_files, FileId, FileIds, Output};
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance};
 use crate::unit::{Annotation, Segment, Unit};
 
@@ -144,7 +145,7 @@ struct JsonBead {
 pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let (pairs, list) = match &cfg.documents {
         Documents::Pair(pair) => (vec![(0, pair.clone())], None),
-        Documents::Batch(list) => (read_list(list, cfg.import)?, Some(list.as_path())),
+        Documents::Batch(list) => (read_list(ctx, list, cfg.import)?, Some(list.as_path())),
     };
     let help = Help::open(ctx, &cfg, list.is_some())?;
     let units = match list {
@@ -302,7 +303,7 @@ fn align_caught(
 /// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
 /// skipped), paths relative to the list's folder. The form of every line is checked before anything is
 /// aligned, and so is that no output would overwrite another pair's output, an input or the list.
-fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
+fn read_list(ctx: &Context, list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
     let text = read_text(list)?;
     let base = list.parent().unwrap_or(Path::new(""));
     let mut pairs = Vec::new();
@@ -346,48 +347,33 @@ fn read_list(list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
     if pairs.is_empty() {
         bail!("{}: no document pairs in the list", list.display());
     }
-    check_outputs(list, &pairs)?;
+    check_outputs(ctx, list, &pairs)?;
     Ok(pairs)
 }
 
-/// Refuses a list where an output is another pair's output, an input of any pair, or the list itself.
-fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
-    // The same file however it is written (./a, a, dir/../a, through a link, a hard link too): a file
-    // that exists is its device and inode; one that does not is its folder's real path and its name.
-    // (One look-up a path, and one a folder: canonicalizing every path walked each link by link.)
-    let mut folders: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    let mut key = |path: &Path| -> FileKey {
-        if let Ok(meta) = std::fs::metadata(path) {
-            if let Some(id) = file_id(&meta) {
-                return FileKey::Existing(id);
-            }
-            if let Ok(real) = std::fs::canonicalize(path) {
-                return FileKey::New(real);
-            }
+/// Refuses a list where an output is the memory, another pair's output, an input of any pair, or the
+/// list itself, before any pair is aligned.
+fn check_outputs(ctx: &Context, list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
+    // The same file however it is written (./a, a, dir/../a, through a link, a hard link too).
+    let mut ids = FileIds::default();
+    let mut inputs: HashMap<FileId, String> = HashMap::new();
+    if let Ok(db) = ctx.db_path() {
+        for path in memory_files(&db) {
+            inputs.insert(ids.of(&path), "the memory".to_string());
         }
-        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let folder = folder.unwrap_or(Path::new(".")).to_path_buf();
-        let real = folders
-            .entry(folder)
-            .or_insert_with_key(|folder| std::fs::canonicalize(folder).ok());
-        match (real, path.file_name()) {
-            (Some(real), Some(name)) => FileKey::New(real.join(name)),
-            _ => FileKey::New(path.to_path_buf()),
-        }
-    };
-    let mut inputs: HashMap<FileKey, String> = HashMap::new();
-    inputs.insert(key(list), "the list itself".to_string());
+    }
+    inputs.insert(ids.of(list), "the list itself".to_string());
     for (line, pair) in pairs {
         for input in [&pair.arabic, &pair.english] {
             inputs
-                .entry(key(input))
+                .entry(ids.of(input))
                 .or_insert_with(|| format!("an input on line {line}"));
         }
     }
-    let mut outputs: HashMap<FileKey, usize> = HashMap::new();
+    let mut outputs: HashMap<FileId, usize> = HashMap::new();
     for (line, pair) in pairs {
         let Some(out) = &pair.output else { continue };
-        let k = key(out);
+        let k = ids.of(out);
         if let Some(what) = inputs.get(&k) {
             bail!(
                 "{}:{line}: OUT {} is {what}: it would be overwritten",
@@ -404,26 +390,6 @@ fn check_outputs(list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Which file a path names, for [`check_outputs`]: an existing file's identity, or a real path.
-#[derive(PartialEq, Eq, Hash)]
-enum FileKey {
-    Existing((u64, u64)),
-    New(PathBuf),
-}
-
-/// A file's device and inode; none where the file system gives no inode (some FUSE and network
-/// mounts give 0), whose paths are then compared.
-#[cfg(unix)]
-fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    (meta.ino() != 0).then(|| (meta.dev(), meta.ino()))
-}
-
-#[cfg(not(unix))]
-fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
-    None
 }
 
 /// What the aligner may use besides the documents.
@@ -544,6 +510,19 @@ fn align_pair(
     help: &Help,
     pair: &DocumentPair,
 ) -> Result<Aligned> {
+    // Opened first: an output that may not be written fails before the work. With --import and no -o,
+    // nothing is written.
+    let out = match &pair.output {
+        Some(path) => Some(Output::create(
+            path,
+            &mut ctx
+                .guard()
+                .input(&pair.arabic, "the Arabic document")
+                .input(&pair.english, "the English document"),
+        )?),
+        None if cfg.import => None,
+        None => Some(Output::stdout()),
+    };
     let ar = Document::read(&pair.arabic, cfg.segmented)?;
     let en = Document::read(&pair.english, cfg.segmented)?;
     let ar_sentences: Vec<&String> = ar.sentences().collect();
@@ -624,54 +603,11 @@ fn align_pair(
     } else {
         Vec::new()
     };
-    if cfg.import && pair.output.is_none() {
+    let Some(mut out) = out else {
         return Ok(Aligned { totals, units });
-    }
-
-    let (out, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &pair.output {
-        None => (Box::new(BufWriter::new(io::stdout().lock())), None),
-        Some(path) if path.as_os_str() == "-" => {
-            (Box::new(BufWriter::new(io::stdout().lock())), None)
-        }
-        // A device or a pipe (/dev/null, a FIFO) is written as it is: renaming over it would replace it.
-        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            (Box::new(BufWriter::new(file)), None)
-        }
-        // A file is written whole or not at all: a temporary file beside it, renamed at the end.
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let tmp = match tempfile::NamedTempFile::new_in(dir) {
-                Ok(tmp) => tmp,
-                Err(_) if !dir.is_dir() => bail!(
-                    "{}: the folder {} does not exist",
-                    path.display(),
-                    dir.display()
-                ),
-                Err(e) => Err(e)
-                    .with_context(|| format!("{}: cannot write in this folder", path.display()))?,
-            };
-            // A second handle (dup, not a second open by path): `tmp` is kept to be renamed.
-            let file = tmp
-                .as_file()
-                .try_clone()
-                .with_context(|| format!("{}", path.display()))?;
-            (Box::new(BufWriter::new(file)), Some(tmp))
-        }
     };
-    let mut out = out;
-    let name = pair
-        .output
-        .as_deref()
-        .unwrap_or(Path::new("standard output"))
-        .display()
-        .to_string();
+
+    let name = out.name();
     let write_err = |e: io::Error| anyhow::Error::new(e).context(format!("writing {name}"));
     if ctx.json {
         for b in &kept {
@@ -717,7 +653,7 @@ fn align_pair(
                     srclang: cfg.src.clone(),
                     creation_date: store::now(),
                 };
-                let mut w = TmxWriter::new(out, &header).map_err(write_err)?;
+                let mut w = TmxWriter::new(&mut out, &header).map_err(write_err)?;
                 for b in kept.iter().filter(is_pair) {
                     let unit = bead_unit(
                         cfg,
@@ -727,16 +663,11 @@ fn align_pair(
                     );
                     w.write_unit(&unit).map_err(write_err)?;
                 }
-                out = Box::new(w.finish().map_err(write_err)?);
+                w.finish().map_err(write_err)?;
             }
         }
     }
-    out.flush().map_err(write_err)?;
-    drop(out);
-    if let (Some(tmp), Some(path)) = (tmp, &pair.output) {
-        tmp.persist(path)
-            .with_context(|| format!("{}: cannot move the output into place", path.display()))?;
-    }
+    out.finish()?;
     Ok(Aligned { totals, units })
 }
 

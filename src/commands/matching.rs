@@ -12,6 +12,7 @@ use crate::formats::{Format, ReadOptions};
 use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
 use crate::fuzzy::{self, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
 use crate::normalize::normalize;
+use crate::output::{Guard, Output};
 use crate::store::{ImportFile, OpenMode, Store};
 
 /// `tm lookup`, mapped from its flags.
@@ -311,6 +312,16 @@ fn kind_name(kind: MatchKind) -> &'static str {
 pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
     let segments = read_segments(&cfg.file, cfg.lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
+    // Opened first: an output that may not be written fails before the work.
+    let mut out = match &cfg.out {
+        Some(path) => Output::create(
+            path,
+            &mut Guard::new()
+                .memory(store.path())
+                .input(&cfg.file, "the document"),
+        )?,
+        None => Output::stdout(),
+    };
     let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
     let mut text = String::new();
     let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
@@ -400,12 +411,9 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             text.push_str("    </body>\n  </file>\n</xliff>\n");
         }
     }
-    match &cfg.out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => io::stdout().lock().write_all(text.as_bytes())?,
-    }
+    out.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", out.name()))?;
+    out.finish()?;
     if cfg.out.is_some() || !io::stdout().is_terminal() {
         let found = matches.iter().filter(|m| m.is_some()).count();
         eprintln!(

@@ -1,7 +1,7 @@
 //! The commands that fill, empty and inspect the memory: import, export, add, stats, list, delete,
 //! dedupe, reindex.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
@@ -12,6 +12,7 @@ use crate::display;
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::{DelimitedWriter, Delimiter};
 use crate::formats::{Format, ReadOptions};
+use crate::output::{Guard, Output};
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance, Store, UnitFilter};
 use crate::unit::{Segment, Unit};
 
@@ -125,23 +126,8 @@ pub struct ExportConfig {
 pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
     let store = ctx.open(OpenMode::ReadOnly)?;
     let stats = store.stats()?;
-    let to_stdout = cfg.file.as_os_str() == "-";
-    // Write next to the destination and rename at the end: a failed export leaves no half file.
-    let (out, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = if to_stdout {
-        (Box::new(BufWriter::new(io::stdout().lock())), None)
-    } else {
-        let dir = cfg
-            .file
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("{}: cannot write in this folder", cfg.file.display()))?;
-        let file = tmp
-            .reopen()
-            .with_context(|| format!("{}", cfg.file.display()))?;
-        (Box::new(BufWriter::with_capacity(1 << 16, file)), Some(tmp))
-    };
+    let mut out = Output::create(&cfg.file, &mut Guard::new().memory(store.path()))?;
+    let to_stdout = out.is_stdout();
     let bar = progress_bar(if to_stdout { 0 } else { stats.segments }, "exporting");
     let write_err =
         |e: io::Error| anyhow::Error::new(e).context(format!("writing {}", cfg.file.display()));
@@ -167,7 +153,7 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
                 srclang,
                 creation_date: store::now(),
             };
-            let mut w = TmxWriter::new(out, &header).map_err(write_err)?;
+            let mut w = TmxWriter::new(&mut out, &header).map_err(write_err)?;
             let n = store.for_each_unit(&cfg.filter, |_, unit| {
                 bar.inc(1);
                 w.write_unit(&unit).map_err(write_err)
@@ -183,7 +169,7 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
                 Delimiter::Comma
             };
             let languages = pair.as_ref().map(|(s, t)| (s.as_str(), t.as_str()));
-            let mut w = DelimitedWriter::new(out, delimiter, languages).map_err(write_err)?;
+            let mut w = DelimitedWriter::new(&mut out, delimiter, languages).map_err(write_err)?;
             let n = store.for_each_unit(&cfg.filter, |_, unit| {
                 bar.inc(1);
                 w.write_unit(&unit).map_err(write_err)
@@ -193,11 +179,7 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
         }
     };
     bar.finish_and_clear();
-    if let Some(tmp) = tmp {
-        tmp.persist(&cfg.file).with_context(|| {
-            format!("{}: cannot move the export into place", cfg.file.display())
-        })?;
-    }
+    out.finish()?;
     if dropped > 0 {
         eprintln!(
             "warning: {dropped} control character(s) that XML 1.0 cannot represent were left out"

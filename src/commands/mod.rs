@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::display::{BidiMode, Display};
+use crate::output::Guard;
 use crate::store::{OpenMode, Store};
 
 mod align;
@@ -55,6 +56,14 @@ impl Context {
             None => {
                 bail!("this platform has no data folder: give the memory with --db PATH or TM_DB")
             }
+        }
+    }
+
+    /// A guard for an output file that protects the memory (when there is a path for it).
+    pub(crate) fn guard(&self) -> Guard {
+        match self.db_path() {
+            Ok(db) => Guard::new().memory(&db),
+            Err(_) => Guard::new(),
         }
     }
 

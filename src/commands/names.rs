@@ -1,7 +1,7 @@
 //! The commands of the name authority: check, and names list/add/remove/import/export.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 use serde::Serialize;
@@ -11,6 +11,7 @@ use crate::formats::{open_units, Format, ReadOptions};
 use crate::names::check::{Checker, Finding};
 use crate::names::style::Style;
 use crate::names::{parse_tsv, to_tsv, Authority, Kind, Name};
+use crate::output::{Guard, Output};
 use crate::store::{OpenMode, Store, UnitFilter};
 
 /// The authority: shipped names, with the user's from the memory when there is one.
@@ -281,7 +282,7 @@ pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> 
 /// `tm names export`: the whole authority (shipped and user), or only the user's entries.
 pub fn names_export(
     ctx: &Context,
-    file: &PathBuf,
+    file: &Path,
     format: Option<NamesFormat>,
     user_only: bool,
 ) -> Result<()> {
@@ -303,10 +304,12 @@ pub fn names_export(
             .collect(),
         NamesFormat::Tbx => crate::names::tbx::write(&names),
     };
-    if file.as_os_str() == "-" {
-        io::stdout().lock().write_all(text.as_bytes())?;
-    } else {
-        std::fs::write(file, text).with_context(|| format!("writing {}", file.display()))?;
+    let mut out = Output::create(file, &mut ctx.guard())?;
+    out.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", out.name()))?;
+    let to_stdout = out.is_stdout();
+    out.finish()?;
+    if !to_stdout {
         writeln!(
             io::stdout().lock(),
             "exported {} names to {}",
@@ -376,7 +379,10 @@ pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
     })?;
     let model = Model::train(&examples);
     let text = model.to_text(min);
-    std::fs::write(out, &text).with_context(|| format!("writing {}", out.display()))?;
+    let mut file = Output::create(out, &mut Guard::new().input(data, "the training data"))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    file.finish()?;
     writeln!(
         io::stdout().lock(),
         "trained on {} examples; wrote {} ({} KB)",

@@ -8,6 +8,7 @@ mod align;
 mod bad_input;
 mod concurrency;
 mod disk_full;
+mod files;
 mod import_export;
 mod matching;
 mod names;

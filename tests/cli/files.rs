@@ -1,0 +1,300 @@
+//! Outputs never harm the user's files: the memory and a command's own inputs are refused as outputs,
+//! devices, FIFOs and links are written in place, files get the umask's permissions, a read-only file is
+//! not replaced, and an interrupted command leaves no temporary file behind.
+
+use std::path::Path;
+
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+
+use crate::support::{fixture_str, Sandbox};
+
+/// A sandbox with the sample memory, an Arabic document and its English.
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    s.tm(&["import", &fixture_str("tm/sample.tmx")])
+        .assert()
+        .success();
+    std::fs::write(
+        s.path("ar.txt"),
+        "دخلت قافلة من 17 شاحنة إلى مدينة البوكمال.\nوقال المصدر إن حزب الله أرسل تعزيزات.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("en.txt"),
+        "A convoy of 17 trucks entered the city of Al-Bukamal.\nThe source said Hizbullah sent reinforcements.\n",
+    )
+    .unwrap();
+    s
+}
+
+/// The files of the sandbox's folder, sorted, to see that nothing was left behind.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn no_command_writes_its_output_over_the_memory() {
+    let s = sandbox();
+    let before = s.units();
+    let db = s.db();
+    let db = db.to_str().unwrap();
+    let wal = format!("{db}-wal");
+    std::fs::write(s.path("list.tsv"), format!("ar.txt\ten.txt\t{db}\n")).unwrap();
+    let list = s.path("list.tsv");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["export", db],
+        vec!["export", &wal],
+        vec!["export", "--format", "tsv", db],
+        vec!["names", "export", db],
+        vec!["pretranslate", "ar.txt", "-o", db],
+        vec!["align", "ar.txt", "en.txt", "-o", db],
+        vec!["align", "--batch", list.to_str().unwrap()],
+    ];
+    for args in cases {
+        let out = s
+            .tm(&args)
+            .current_dir(s.dir.path())
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("memory") && err.contains("destroy it")
+                || err.contains("OUT") && err.contains("is the memory"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(s.units(), before, "{args:?}");
+    }
+    // Through a link and a relative path, too.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(s.db(), s.path("link.db")).unwrap();
+        for path in ["link.db", "./memory.db"] {
+            s.tm(&["export", path])
+                .current_dir(s.dir.path())
+                .assert()
+                .code(2)
+                .stderr(contains("writing the output there would destroy it"));
+        }
+        assert_eq!(s.units(), before);
+    }
+}
+
+#[test]
+fn a_command_does_not_write_over_its_own_input() {
+    let s = sandbox();
+    for (args, input) in [
+        (vec!["align", "ar.txt", "en.txt", "-o", "en.txt"], "en.txt"),
+        (
+            vec!["align", "ar.txt", "en.txt", "-o", "./ar.txt"],
+            "ar.txt",
+        ),
+        (vec!["pretranslate", "ar.txt", "-o", "ar.txt"], "ar.txt"),
+    ] {
+        let before = std::fs::read(s.path(input)).unwrap();
+        s.tm(&args)
+            .current_dir(s.dir.path())
+            .assert()
+            .code(2)
+            .stderr(contains("document").and(contains("would destroy it")));
+        assert_eq!(std::fs::read(s.path(input)).unwrap(), before, "{args:?}");
+    }
+    assert_eq!(
+        listing(s.dir.path()),
+        [
+            "ar.txt",
+            "en.txt",
+            "memory.db",
+            "memory.db-shm",
+            "memory.db-wal"
+        ]
+        .iter()
+        .filter(|n| s.path(n).exists())
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_fifos_and_links_are_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let s = sandbox();
+    // A device: /dev/null takes it and stays a device; /dev/full says the disk is full.
+    s.tm(&["export", "/dev/null"]).assert().success();
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    if Path::new("/dev/full").exists() {
+        s.tm(&["export", "/dev/full"])
+            .assert()
+            .code(2)
+            .stderr(contains("/dev/full"));
+        assert!(std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+    // A FIFO: the program reading it gets the whole export, and it stays a FIFO.
+    let fifo = s.path("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|st| st.success()) {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        s.tm(&["export", "--format", "tsv", fifo.to_str().unwrap()])
+            .assert()
+            .success();
+        let got = reader.join().unwrap();
+        assert_eq!(got.lines().count(), 134, "a header and 133 units");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+    // A link: its target gets the export, the link stays a link.
+    let target = s.path("real.tmx");
+    std::fs::write(&target, "old").unwrap();
+    let link = s.path("link.tmx");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    s.tm(&["names", "export", link.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .contains("Hizbullah"));
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_umasks_permissions_and_keep_their_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = sandbox();
+    let mode = |name: &str| {
+        std::fs::metadata(s.path(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let tm = env!("CARGO_BIN_EXE_tm");
+    let db = s.db();
+    let run = |args: &str| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 022; exec \"$0\" --db \"$1\" {args}"))
+            .arg(tm)
+            .arg(&db)
+            .current_dir(s.dir.path())
+            .env_remove("TM_DB")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args}");
+    };
+    run("export out.tmx");
+    assert_eq!(mode("out.tmx"), 0o644);
+    run("align ar.txt en.txt -o aligned.tsv");
+    assert_eq!(mode("aligned.tsv"), 0o644);
+    run("pretranslate ar.txt -o pre.xlf --format xliff");
+    assert_eq!(mode("pre.xlf"), 0o644);
+    run("names export names.tsv");
+    assert_eq!(mode("names.tsv"), 0o644);
+    std::fs::set_permissions(s.path("out.tmx"), std::fs::Permissions::from_mode(0o664)).unwrap();
+    run("export out.tmx");
+    assert_eq!(mode("out.tmx"), 0o664);
+}
+
+#[test]
+fn a_read_only_file_is_not_replaced() {
+    let s = sandbox();
+    let path = s.path("ro.tmx");
+    std::fs::write(&path, "keep me").unwrap();
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    s.tm(&["export", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "ro.tmx: the file is read-only, so it is not replaced",
+        ));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+}
+
+#[test]
+fn a_missing_folder_is_an_error_and_is_not_created() {
+    let s = sandbox();
+    let path = s.path("no/such/out.tmx");
+    s.tm(&["export", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(contains("does not exist"));
+    assert!(!s.path("no").exists());
+}
+
+/// SIGINT or SIGTERM while an output is being written: the temporary file is removed, the old output
+/// is untouched, and the process dies of the signal. `tm align` opens its output first and then blocks
+/// reading its Arabic document from a FIFO nobody writes, so the signal always comes mid-command.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_command_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let s = sandbox();
+    let fifo = s.path("ar.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|st| st.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    std::fs::write(s.path("out.tsv"), "the old output").unwrap();
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tm"))
+            .env_remove("TM_DB")
+            .arg("--db")
+            .arg(s.db())
+            .args(["align", "ar.fifo", "en.txt", "-o", "out.tsv"])
+            .current_dir(s.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file: the command is then blocked on the FIFO.
+        let temporary = loop {
+            if let Some(name) = listing(s.dir.path())
+                .into_iter()
+                .find(|n| n.starts_with(".out.tsv.tm-"))
+            {
+                break name;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("tm ended before it was interrupted: {status}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        assert!(s.path(&temporary).exists());
+        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(signal), "{status}");
+        assert!(
+            !listing(s.dir.path()).iter().any(|n| n.contains(".tm-")),
+            "{:?}",
+            listing(s.dir.path())
+        );
+        assert_eq!(
+            std::fs::read_to_string(s.path("out.tsv")).unwrap(),
+            "the old output"
+        );
+    }
+}
