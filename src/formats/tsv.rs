@@ -50,7 +50,7 @@ pub struct DelimitedReader {
     /// Lines read so far.
     line: u64,
     buf: Vec<u8>,
-    /// The line break that ended the current line (`"\r\n"`, `"\n"`, or none at the end of the file):
+    /// The line break that ended the current line (`"\r\n"`, `"\n"`, `"\r"`, or none at the end of the file):
     /// inside a quoted CSV field it is part of the text.
     line_break: &'static str,
     pending: VecDeque<Result<Row, FormatError>>,
@@ -170,28 +170,50 @@ impl DelimitedReader {
         Ok(())
     }
 
-    /// Reads one line (without its line break) into `self.buf`; false at the end of the file.
+    /// Reads one line (without its line break) into `self.buf`; false at the end of the file. A line
+    /// ends at LF, CR LF, or a lone CR (old Mac files, and some exports still write them).
     fn read_line(&mut self) -> Result<bool, FormatError> {
         self.buf.clear();
-        let n = self
-            .reader
-            .read_until(b'\n', &mut self.buf)
-            .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
-        if n == 0 {
+        self.line_break = "";
+        let mut any = false;
+        loop {
+            let chunk = self
+                .reader
+                .fill_buf()
+                .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            match memchr::memchr2(b'\n', b'\r', chunk) {
+                None => {
+                    self.buf.extend_from_slice(chunk);
+                    let n = chunk.len();
+                    self.reader.consume(n);
+                }
+                Some(i) => {
+                    self.buf.extend_from_slice(&chunk[..i]);
+                    let cr = chunk[i] == b'\r';
+                    self.reader.consume(i + 1);
+                    self.line_break = if cr { "\r" } else { "\n" };
+                    if cr {
+                        let next = self
+                            .reader
+                            .fill_buf()
+                            .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
+                        if next.first() == Some(&b'\n') {
+                            self.reader.consume(1);
+                            self.line_break = "\r\n";
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        if !any {
             return Ok(false);
         }
         self.line += 1;
-        self.line_break = "";
-        if self.buf.ends_with(b"\n") {
-            self.buf.pop();
-            self.line_break = "\n";
-            if self.buf.ends_with(b"\r") {
-                self.buf.pop();
-                self.line_break = "\r\n";
-            }
-        } else if self.buf.ends_with(b"\r") {
-            self.buf.pop();
-        }
         Ok(true)
     }
 
@@ -658,6 +680,24 @@ mod tests {
             String::from_utf8(w.finish().unwrap()).unwrap(),
             "ar\ten\nسطر\\nثان\tline\\ttwo\n"
         );
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let units = read("مرحبا\thello\rسلام\tpeace\rكتاب\tbook\r", Delimiter::Tab);
+        let pairs: Vec<(String, String)> = units
+            .into_iter()
+            .map(|u| u.unwrap())
+            .map(|u| (u.source.text, u.target.text))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("مرحبا", "hello"), ("سلام", "peace"), ("كتاب", "book")]
+                .map(|(a, e)| (a.to_string(), e.to_string()))
+        );
+        let csv = read("مرحبا,hello\r\"سلام\r\",peace\rكتاب,book", Delimiter::Comma);
+        let sources: Vec<String> = csv.into_iter().map(|u| u.unwrap().source.text).collect();
+        assert_eq!(sources, ["مرحبا", "سلام\r", "كتاب"]);
     }
 
     #[test]

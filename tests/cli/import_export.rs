@@ -384,3 +384,36 @@ fn exports_keep_to_the_dtd_whatever_was_imported() {
         "{xml}"
     );
 }
+
+/// Lines that end in a lone CR (old Mac files) are rows, not one row with the rest as extra columns.
+#[test]
+fn cr_only_line_endings_are_lines() {
+    let s = Sandbox::new();
+    let tsv = s.path("cr.tsv");
+    std::fs::write(&tsv, "مرحبا\thello\rسلام\tpeace\rكتاب\tbook\r").unwrap();
+    let csv = s.path("cr.csv");
+    std::fs::write(&csv, "قلم,pen\rباب,door\r").unwrap();
+    s.tm(&["import", tsv.to_str().unwrap(), csv.to_str().unwrap()])
+        .assert()
+        .success();
+    let mut pairs: Vec<(String, String)> = s
+        .units()
+        .into_iter()
+        .map(|u| {
+            assert!(u.meta.annotations.is_empty(), "no extra columns: {u:?}");
+            (u.source.text, u.target.text)
+        })
+        .collect();
+    pairs.sort();
+    let mut want: Vec<(String, String)> = [
+        ("باب", "door"),
+        ("سلام", "peace"),
+        ("قلم", "pen"),
+        ("كتاب", "book"),
+        ("مرحبا", "hello"),
+    ]
+    .map(|(a, e)| (a.to_string(), e.to_string()))
+    .to_vec();
+    want.sort();
+    assert_eq!(pairs, want);
+}
