@@ -38,6 +38,7 @@ fn main() {
     let work = tempfile::tempdir_in(&data).unwrap();
     let (mut import_s, mut import_mb, mut export_s, mut export_mb) =
         (vec![], vec![], vec![], vec![]);
+    let (mut add_s, mut quick_s, mut doctor_s) = (vec![], vec![], vec![]);
     for run in 0..runs {
         let db = work.path().join(format!("run{run}.db"));
         let (s, mb) = measure(
@@ -70,6 +71,42 @@ fn main() {
         );
         export_s.push(s);
         export_mb.push(mb);
+        // One unit added: what every write pays to open the memory, its quick check included.
+        let (s, _) = measure(
+            Command::new(tm)
+                .arg("--db")
+                .arg(&db)
+                .args([
+                    "add",
+                    "--source",
+                    "وصل الوفد إلى بغداد",
+                    "--target",
+                    "The delegation reached Baghdad",
+                ])
+                .stdout(std::process::Stdio::null()),
+        );
+        println!("add one unit run {run}: {s:.3} s");
+        add_s.push(s);
+        // The quick check alone, in this process: what `add` would cost without it is the difference.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let started = Instant::now();
+        let said: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .unwrap();
+        let s = started.elapsed().as_secs_f64();
+        assert_eq!(said, "ok");
+        drop(conn);
+        println!("quick check alone run {run}: {s:.3} s");
+        quick_s.push(s);
+        let (s, _) = measure(
+            Command::new(tm)
+                .arg("--db")
+                .arg(&db)
+                .arg("doctor")
+                .stdout(std::process::Stdio::null()),
+        );
+        println!("doctor run {run}: {s:.2} s");
+        doctor_s.push(s);
         let db_mb = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         if run == 0 {
             println!("memory file: {db_mb:.0} MB");
@@ -89,5 +126,17 @@ fn main() {
         "| export | {units} | {me:.2} s | {:.0} units/s | {:.0} MiB |",
         units as f64 / me,
         peak(export_mb)
+    );
+    println!(
+        "| add one unit (quick check on open) | {units} | {:.3} s |",
+        median(add_s)
+    );
+    println!(
+        "| of which the quick check | {units} | {:.3} s |",
+        median(quick_s)
+    );
+    println!(
+        "| doctor (integrity check) | {units} | {:.2} s |",
+        median(doctor_s)
     );
 }

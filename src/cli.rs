@@ -67,6 +67,8 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Rebuild the word index from the stored text.
     Reindex,
+    /// Check the whole memory file for damage and say what to do (exit status 1 when it is damaged).
+    Doctor,
     /// Check that every authority name in the Arabic appears in its English in the house spelling
     /// (exit status 1 when something is found).
     Check(CheckArgs),
@@ -542,6 +544,13 @@ pub fn run() -> i32 {
             commands::analyze(&ctx, &a.file, a.lines, &a.langs.src, &a.langs.tgt)
         }
         Command::Reindex => commands::reindex(&ctx),
+        Command::Doctor => {
+            return match commands::doctor(&ctx) {
+                Ok(true) => 1,
+                Ok(false) => 0,
+                Err(e) => commands::exit_code(Err(e)),
+            }
+        }
         Command::Check(a) => {
             return match commands::check(
                 &ctx,

@@ -408,6 +408,52 @@ pub fn dedupe(ctx: &Context, dry_run: bool) -> Result<()> {
 }
 
 /// `tm reindex`: rebuilds the word index from the stored text.
+/// `tm doctor`: the whole file checked; true when it is damaged (exit status 1).
+pub fn doctor(ctx: &Context) -> Result<bool> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let health = store.doctor()?;
+    let path = store.path().display().to_string();
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Doctor<'a> {
+            file: &'a str,
+            whole: bool,
+            #[serde(flatten)]
+            health: &'a store::Health,
+        }
+        ctx.print_json(&Doctor {
+            file: &path,
+            whole: health.is_whole(),
+            health: &health,
+        })?;
+    } else if health.is_whole() {
+        writeln!(
+            io::stdout().lock(),
+            "{path}: the memory is whole ({} units checked)",
+            health.units
+        )?;
+    } else {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{path}: the memory is damaged")?;
+        for problem in &health.problems {
+            writeln!(out, "  SQLite: {problem}")?;
+        }
+        for u in &health.unreadable {
+            writeln!(
+                out,
+                "  unit {}: its {} is not text (not UTF-8); `tm delete --id {}` removes it",
+                u.id, u.column, u.id
+            )?;
+        }
+        writeln!(
+            out,
+            "What to do: `tm --db {path} export rescue.tmx` saves what can still be read; import it \
+             into a new memory (`tm --db new.db import rescue.tmx`), or restore a copy of the file."
+        )?;
+    }
+    Ok(!health.is_whole())
+}
+
 pub fn reindex(ctx: &Context) -> Result<()> {
     let mut store = ctx.open(OpenMode::ReadWrite)?;
     let n = store.reindex()?;

@@ -26,7 +26,7 @@ pub use matching::{
     PretranslateFormat,
 };
 pub use memory::{
-    add, dedupe, delete, export, import, list, reindex, stats, AddConfig, ExportConfig,
+    add, dedupe, delete, doctor, export, import, list, reindex, stats, AddConfig, ExportConfig,
     ImportConfig,
 };
 pub use names::{

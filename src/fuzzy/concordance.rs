@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::tokens::{stem_of, tokenize};
@@ -110,7 +110,10 @@ pub fn concordance(
                         r.get::<_, String>(4)?,
                     ))
                 })
-                .ok();
+                .optional()
+                .map_err(err)?;
+            // A unit deleted since the index was read is passed over; a row that cannot be read is
+            // an error (a damaged memory), never a hit silently left out.
             let Some((source, target, origin, s, t)) = found else {
                 continue;
             };

@@ -34,7 +34,7 @@ use crate::formats::FormatError;
 use crate::unit::{primary_language, Meta, Segment, Unit};
 
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
-pub use upkeep::{DedupeGroup, DedupeReport, UnitFilter};
+pub use upkeep::{DedupeGroup, DedupeReport, Health, UnitFilter, UnreadableUnit};
 
 /// Page size of new memories.
 const PAGE_SIZE: u32 = 8192;
@@ -77,6 +77,19 @@ pub enum Error {
     HotJournal { path: PathBuf },
     #[error("the memory {path} cannot be written: {reason}")]
     ReadOnly { path: PathBuf, reason: String },
+    #[error(
+        "the memory {path} is damaged ({detail}): nothing was changed. `tm --db {path} export \
+         rescue.tmx` saves what can still be read, or restore a copy; `tm --db {path} doctor` \
+         checks the whole file"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the memory {path} could not be read or written (disk I/O error {code}): was a file beside \
+         it (-wal, -shm) removed while tm ran, or the disk unplugged? Nothing was changed"
+    )]
+    DiskIo { path: PathBuf, code: i32 },
+    #[error("{path} is a folder, not a memory file: give the file's path with --db")]
+    IsFolder { path: PathBuf },
     #[error("{path}: the disk is full; the memory was left as it was")]
     DiskFull { path: PathBuf },
     #[error(transparent)]
@@ -158,6 +171,11 @@ pub struct PairCount {
 impl Store {
     /// Opens the memory at `path`.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        if path.is_dir() {
+            return Err(Error::IsFolder {
+                path: path.to_path_buf(),
+            });
+        }
         let exists = path.exists();
         if mode == OpenMode::ReadOnly && !exists {
             return Err(Error::NotFound {
@@ -319,6 +337,11 @@ impl Store {
                     // BENCHMARKS.md). Only possible before the first table and before WAL.
                     conn.pragma_update(None, "page_size", PAGE_SIZE)
                         .map_err(err)?;
+                }
+                if found > 0 {
+                    // Writing into a damaged file spreads the damage: refuse it while the user can
+                    // still export what is readable. (Its cost on large memories is in BENCHMARKS.md.)
+                    check_quick(&conn, path)?;
                 }
                 // WAL lets lookups run while an import writes; NORMAL sync is safe in WAL mode
                 // (a power cut may lose the last commit, never corrupt the file).
@@ -660,14 +683,99 @@ pub fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
             ErrorCode::DiskFull => return Error::DiskFull { path },
             ErrorCode::ReadOnly | ErrorCode::PermissionDenied => {
                 return Error::ReadOnly {
+                    reason: read_only_reason(&path, msg.as_deref().unwrap_or(&f.to_string())),
                     path,
-                    reason: msg.clone().unwrap_or_else(|| f.to_string()),
+                }
+            }
+            ErrorCode::DatabaseCorrupt => {
+                return Error::Damaged {
+                    path,
+                    detail: msg.clone().unwrap_or_else(|| f.to_string()),
+                }
+            }
+            ErrorCode::SystemIoFailure => {
+                return Error::DiskIo {
+                    path,
+                    code: f.extended_code,
                 }
             }
             _ => {}
         }
     }
-    Error::Sqlite { path, source: e }
+    match &e {
+        // A stored value that is not what the schema says (text that is not UTF-8, a number where text
+        // belongs): the file was damaged or written by another program.
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::Utf8Error(..) => Error::Damaged {
+            path,
+            detail: format!("a stored value cannot be read: {e}"),
+        },
+        _ => Error::Sqlite { path, source: e },
+    }
+}
+
+/// `PRAGMA quick_check`: the structure of every page and index entry, without comparing index contents
+/// with their tables (that is `integrity_check`, several times slower; `tm doctor` runs it).
+fn check_quick(conn: &Connection, path: &Path) -> Result<()> {
+    let problems = check_pragma(conn, path, "quick_check", 1)?;
+    match problems.into_iter().next() {
+        None => Ok(()),
+        Some(detail) => Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("SQLite's check says: {detail}"),
+        }),
+    }
+}
+
+/// The problems a check pragma reports, at most `limit` (none: the file is whole).
+fn check_pragma(conn: &Connection, path: &Path, pragma: &str, limit: u32) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare(&format!("PRAGMA {pragma}({limit})"))
+        .map_err(|e| sqlite_error(path, e))?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| sqlite_error(path, e))?;
+    let mut problems = Vec::new();
+    for row in rows {
+        let row = row.map_err(|e| sqlite_error(path, e))?;
+        if row != "ok" {
+            problems.push(row);
+        }
+    }
+    Ok(problems)
+}
+
+/// Whether this process may write `path` (access(2): the user's own rights, not only the mode bits).
+#[cfg(unix)]
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// Why SQLite could not write: the file, or its folder (SQLite creates the -wal and -shm files beside
+/// the memory, so a writable file in a read-only folder cannot be written either).
+fn read_only_reason(path: &Path, sqlite: &str) -> String {
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if writable(path) && !writable(folder) {
+        format!(
+            "its folder {} is read-only, and SQLite must create files beside the memory ({sqlite})",
+            folder.display()
+        )
+    } else {
+        sqlite.to_string()
+    }
 }
 
 #[cfg(test)]

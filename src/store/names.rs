@@ -83,10 +83,12 @@ fn remove_form(tx: &rusqlite::Transaction, form: &str) -> rusqlite::Result<bool>
     let ids: Vec<i64> = tx
         .prepare("SELECT id, arabic FROM names")?
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(|r| r.ok())
-        .filter(|(_, arabic)| arabic.split(" | ").any(|a| a == form))
-        .map(|(id, _)| id)
-        .collect();
+        .filter(|r| {
+            r.as_ref()
+                .map_or(true, |(_, arabic)| arabic.split(" | ").any(|a| a == form))
+        })
+        .map(|r| r.map(|(id, _)| id))
+        .collect::<rusqlite::Result<_>>()?;
     for id in &ids {
         tx.execute("DELETE FROM names WHERE id = ?1", [id])?;
     }

@@ -1,11 +1,12 @@
-//! Keeping a memory clean: choosing units, deleting them, merging near-identical duplicates.
+//! Keeping a memory clean: choosing units, deleting them, merging near-identical duplicates, and
+//! checking a file that may be damaged.
 
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
 use serde::Serialize;
 
-use super::{sqlite_error, Result, Store};
+use super::{check_pragma, sqlite_error, Error, Result, Store};
 use crate::unit::{language_matches, Unit};
 
 /// Which units a command acts on. Empty criteria select every unit; given criteria must all hold.
@@ -105,6 +106,60 @@ impl Store {
             }
         }
         Ok(ids)
+    }
+
+    /// `tm doctor`: SQLite's full `integrity_check` (up to 100 problems), then every unit's text read as
+    /// the commands read it, so that a value SQLite keeps intact but that is not UTF-8 is found too.
+    pub fn doctor(&self) -> Result<Health> {
+        let mut problems = match check_pragma(&self.conn, &self.path, "integrity_check", 100) {
+            Err(Error::Damaged { detail, .. }) => vec![detail],
+            result => result?,
+        };
+        let (mut units, mut unreadable) = (0u64, Vec::new());
+        match self.read_every_value(&mut units, &mut unreadable) {
+            Err(Error::Damaged { detail, .. }) => problems.push(detail),
+            result => result?,
+        }
+        Ok(Health {
+            problems,
+            units,
+            unreadable,
+        })
+    }
+
+    fn read_every_value(
+        &self,
+        units: &mut u64,
+        unreadable: &mut Vec<UnreadableUnit>,
+    ) -> Result<()> {
+        let err = |e| sqlite_error(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, src_lang, tgt_lang, source, target, source_markup, target_markup, tuid,
+                        origin, created, created_by, changed, changed_by, meta FROM units",
+            )
+            .map_err(err)?;
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let mut rows = stmt.query([]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            *units += 1;
+            let id: i64 = row.get(0).map_err(err)?;
+            for (i, column) in columns.iter().enumerate().skip(1) {
+                let fine = match row.get_ref(i).map_err(err)? {
+                    rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).is_ok(),
+                    rusqlite::types::ValueRef::Null => true,
+                    _ => false,
+                };
+                if !fine {
+                    unreadable.push(UnreadableUnit {
+                        id,
+                        column: column.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// How many units the filter selects.
@@ -283,5 +338,28 @@ mod tests {
             ..UnitFilter::default()
         };
         assert_eq!(store.delete(&none).unwrap(), 0);
+    }
+}
+
+/// What `tm doctor` found: nothing in `problems` and `unreadable` means the memory is whole.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    /// What SQLite's integrity check reports, in its words.
+    pub problems: Vec<String>,
+    /// Units read.
+    pub units: u64,
+    /// Units with a value that is not text (not UTF-8, or a number or blob where text belongs).
+    pub unreadable: Vec<UnreadableUnit>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnreadableUnit {
+    pub id: i64,
+    pub column: String,
+}
+
+impl Health {
+    pub fn is_whole(&self) -> bool {
+        self.problems.is_empty() && self.unreadable.is_empty()
     }
 }

@@ -7,6 +7,7 @@ mod support;
 mod align;
 mod bad_input;
 mod concurrency;
+mod damaged;
 mod disk_full;
 mod files;
 mod import_export;
