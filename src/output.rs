@@ -18,9 +18,11 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
+
+use crate::display::clean::is_unsafe;
 
 /// Why an output cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +164,7 @@ pub struct Output {
 
 enum Sink {
     Stdout(BufWriter<Stdout>),
+    Terminal(TerminalWriter<BufWriter<Stdout>>),
     InPlace(BufWriter<File>),
     Replace {
         file: BufWriter<File>,
@@ -198,16 +201,24 @@ impl Output {
         })
     }
 
-    /// Standard output, buffered.
+    /// Standard output, buffered. On a terminal, text from data is cleaned of escape sequences and bidi
+    /// overrides as it passes (see [`crate::display::clean`]); lines and tabs stay. Piped or redirected,
+    /// it is the exact text.
     pub fn stdout() -> Output {
+        let stdout = BufWriter::new(io::stdout());
+        let sink = if io::stdout().is_terminal() {
+            Sink::Terminal(TerminalWriter::new(stdout))
+        } else {
+            Sink::Stdout(stdout)
+        };
         Output {
             path: PathBuf::from("-"),
-            sink: Sink::Stdout(BufWriter::new(io::stdout())),
+            sink,
         }
     }
 
     pub fn is_stdout(&self) -> bool {
-        matches!(self.sink, Sink::Stdout(_))
+        matches!(self.sink, Sink::Stdout(_) | Sink::Terminal(_))
     }
 
     /// The path as the user gave it (`-` for standard output).
@@ -229,6 +240,7 @@ impl Output {
         let path = self.path;
         match self.sink {
             Sink::Stdout(mut out) => out.flush().map_err(io_error(&path, "writing")),
+            Sink::Terminal(mut out) => out.flush().map_err(io_error(&path, "writing")),
             Sink::InPlace(mut out) => out.flush().map_err(io_error(&path, "writing")),
             Sink::Replace { file, tmp, target } => {
                 let file = file
@@ -248,6 +260,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write(buf),
+            Sink::Terminal(out) => out.write(buf),
             Sink::InPlace(out) => out.write(buf),
             Sink::Replace { file, .. } => file.write(buf),
         }
@@ -256,6 +269,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write_all(buf),
+            Sink::Terminal(out) => out.write_all(buf),
             Sink::InPlace(out) => out.write_all(buf),
             Sink::Replace { file, .. } => file.write_all(buf),
         }
@@ -264,9 +278,84 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(out) => out.flush(),
+            Sink::Terminal(out) => out.flush(),
             Sink::InPlace(out) => out.flush(),
             Sink::Replace { file, .. } => file.flush(),
         }
+    }
+}
+
+/// Cleans text on its way to a terminal. Writes may cut a character in two: its first bytes wait for
+/// the rest.
+struct TerminalWriter<W: Write> {
+    out: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> TerminalWriter<W> {
+    fn new(out: W) -> TerminalWriter<W> {
+        TerminalWriter {
+            out,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_clean(&mut self, text: &str) -> io::Result<()> {
+        if !text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+            return self.out.write_all(text.as_bytes());
+        }
+        let cleaned: String = text
+            .chars()
+            .map(|c| {
+                if c != '\n' && c != '\t' && is_unsafe(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        self.out.write_all(cleaned.as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let mut rest: &[u8] = &bytes;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_clean(text)?;
+                    rest = &[];
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // Checked by from_utf8 just above.
+                    self.write_clean(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        // A character cut by the end of this write: kept for the next.
+                        None => {
+                            self.pending.extend_from_slice(after);
+                            rest = &[];
+                        }
+                        Some(n) => {
+                            self.out.write_all("\u{FFFD}".as_bytes())?;
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.out.write_all("\u{FFFD}".as_bytes())?;
+            self.pending.clear();
+        }
+        self.out.flush()
     }
 }
 
@@ -590,6 +679,24 @@ mod tests {
             fs::read_to_string(dir.path().join("later.tsv")).unwrap(),
             "later"
         );
+    }
+
+    #[test]
+    fn a_terminal_gets_no_escapes_even_from_a_character_cut_in_two() {
+        let mut out = TerminalWriter::new(Vec::new());
+        let text = "حزب\u{1b}]52;c;eA==\u{7}\tالله\u{202e}\n".as_bytes();
+        // Every cut, so that characters are split across writes.
+        for cut in 0..text.len() {
+            out.out.clear();
+            out.write_all(&text[..cut]).unwrap();
+            out.write_all(&text[cut..]).unwrap();
+            out.flush().unwrap();
+            assert_eq!(
+                String::from_utf8(out.out.clone()).unwrap(),
+                "حزب ]52;c;eA== \tالله \n",
+                "cut at {cut}"
+            );
+        }
     }
 
     #[cfg(unix)]

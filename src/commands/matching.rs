@@ -110,7 +110,8 @@ fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
     } else {
         ("[[", "[[", "]]")
     };
-    let chars: Vec<char> = source.chars().collect();
+    // Cleaned char for char, so the spans' positions still hold.
+    let chars: Vec<char> = crate::display::clean(source).chars().collect();
     let mut out = String::with_capacity(source.len() + diff.len() * 8);
     let mut at = 0;
     for d in diff.iter().filter(|d| d.start < d.end) {
@@ -125,7 +126,7 @@ fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
         at = d.end;
     }
     out.extend(&chars[at..]);
-    display.line(&out).into_owned()
+    display.reordered(&out).into_owned()
 }
 
 fn print_matches(
@@ -151,13 +152,13 @@ fn print_matches(
             m.id,
             m.origin
                 .as_deref()
-                .map(|o| format!("  {o}"))
+                .map(|o| format!("  {}", display.line(o)))
                 .unwrap_or_default()
         )?;
         writeln!(out, "       {}", mark_diff(&m.source, &m.diff, display))?;
-        writeln!(out, "       {}", m.target)?;
+        writeln!(out, "       {}", display.line(&m.target))?;
         if let Some(s) = &m.suggestion {
-            writeln!(out, "     → {s}")?;
+            writeln!(out, "     → {}", display.line(s))?;
         }
         let missing: Vec<&str> = m
             .diff
@@ -208,7 +209,10 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
             })
             .collect();
         let (source, target) = if h.side == "source" {
-            (mark_diff(&h.source, &spans, &display), h.target.clone())
+            (
+                mark_diff(&h.source, &spans, &display),
+                display.line(&h.target).into_owned(),
+            )
         } else {
             (
                 display.line(&h.source).into_owned(),
@@ -221,7 +225,7 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
             h.id,
             h.origin
                 .as_deref()
-                .map(|o| format!("  {o}"))
+                .map(|o| format!("  {}", display.line(o)))
                 .unwrap_or_default()
         )?;
         writeln!(out, "  {source}")?;

@@ -89,7 +89,11 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
             .position()
             .map(|p| format!(":{}:{}", p.line, p.col))
             .unwrap_or_default();
-        eprintln!("skipped: {}{at}: {}", s.file.display(), s.error);
+        eprintln!(
+            "skipped: {}{at}: {}",
+            s.file.display(),
+            crate::display::clean(&s.error)
+        );
     }
     if !ctx.json && report.skipped_units.len() > 20 {
         eprintln!("skipped: ... and {} more", report.skipped_units.len() - 20);
@@ -389,7 +393,7 @@ pub fn dedupe(ctx: &Context, dry_run: bool) -> Result<()> {
             "keep {} ({}  →  {}), {} {:?}",
             g.kept,
             disp.line(&g.source),
-            g.target,
+            disp.line(&g.target),
             if dry_run { "would remove" } else { "removed" },
             g.removed
         )?;

@@ -124,7 +124,8 @@ pub fn exit_code(result: Result<()>) -> i32 {
             }) {
                 return 0;
             }
-            eprintln!("error: {}", describe(&e));
+            // Errors quote data (a unit's id, a name): no escape sequence reaches the terminal.
+            eprintln!("error: {}", crate::display::clean(&describe(&e)));
             2
         }
     }

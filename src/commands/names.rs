@@ -100,17 +100,18 @@ pub fn check(
         match &f.found {
             Some(found) => writeln!(
                 out,
-                "{}: {}: \"{found}\" should be \"{}\"",
+                "{}: {}: \"{}\" should be \"{}\"",
                 f.record,
                 display.line(&f.arabic),
-                f.expected
+                display.line(found),
+                display.line(&f.expected)
             )?,
             None => writeln!(
                 out,
                 "{}: {}: \"{}\" is missing from the translation",
                 f.record,
                 display.line(&f.arabic),
-                f.expected
+                display.line(&f.expected)
             )?,
         }
     }
@@ -118,7 +119,7 @@ pub fn check(
         let spellings: Vec<String> = inc
             .renderings
             .iter()
-            .map(|r| format!("{} ({} units)", r.english, r.units))
+            .map(|r| format!("{} ({} units)", display.line(&r.english), r.units))
             .collect();
         writeln!(
             out,
@@ -204,7 +205,11 @@ pub fn names_add(
         source: "user",
     };
     ctx.open(OpenMode::ReadWrite)?.add_names(&[name])?;
-    writeln!(io::stdout().lock(), "added {}", english.trim())?;
+    writeln!(
+        io::stdout().lock(),
+        "added {}",
+        ctx.display().line(english.trim())
+    )?;
     Ok(())
 }
 
@@ -215,7 +220,11 @@ pub fn names_remove(ctx: &Context, arabic: &str) -> Result<()> {
             "no name of yours has the Arabic form {arabic:?} (`tm names list --user` shows them)"
         );
     }
-    writeln!(io::stdout().lock(), "removed {arabic}")?;
+    writeln!(
+        io::stdout().lock(),
+        "removed {}",
+        ctx.display().line(arabic)
+    )?;
     Ok(())
 }
 
@@ -328,6 +337,7 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
     let style = load_style(style)?;
     let authority = authority(ctx)?;
     let transliterator = Transliterator::new(&authority, style);
+    let display = ctx.display();
     let mut out = io::stdout().lock();
     let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
         let t = transliterator.render(input, scheme);
@@ -354,7 +364,7 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
             )?;
             writeln!(out)?;
         } else {
-            writeln!(out, "{}", t.text)?;
+            writeln!(out, "{}", display.line(&t.text))?;
         }
         Ok(())
     };
@@ -436,7 +446,7 @@ pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result
             "{:>5}  {}  →  {}",
             p.units,
             display.line(&p.arabic),
-            p.english
+            display.line(&p.english)
         )?;
     }
     writeln!(

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use super::clean::clean;
 use unicode_bidi::{bidi_class, BidiClass, BidiInfo};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -80,6 +81,8 @@ pub struct Display {
     /// Standard output is a terminal (so invisible direction marks can help
     /// it, and cannot confuse a program reading a pipe).
     terminal: bool,
+    /// The output is a data format (JSON, TSV, TMX): its text stays exact.
+    data: bool,
 }
 
 /// What is known about how the terminal treats right-to-left text.
@@ -171,6 +174,7 @@ impl Display {
             reorder,
             color: stdout_is_terminal && !data_output && !no_color,
             terminal: stdout_is_terminal,
+            data: data_output,
         }
     }
 
@@ -190,12 +194,31 @@ impl Display {
         self.terminal
     }
 
-    /// `s` as it should be printed: in visual order when this display
-    /// reorders, otherwise unchanged.
+    /// `s` from data as it should be printed for a person: [`clean`]ed of
+    /// escape sequences and bidi overrides (unless the output is a data
+    /// format, whose text stays exact), and in visual order when this display
+    /// reorders.
     ///
-    /// A string without right-to-left text comes back borrowed, with no
+    /// A clean string without right-to-left text comes back borrowed, with no
     /// allocation, so calling this on every English string costs little.
+    ///
+    /// [`clean`]: super::clean()
     pub fn line<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let cleaned = if self.data {
+            Cow::Borrowed(s)
+        } else {
+            clean(s)
+        };
+        match cleaned {
+            Cow::Borrowed(s) => self.reordered(s),
+            Cow::Owned(s) => Cow::Owned(self.reordered(&s).into_owned()),
+        }
+    }
+
+    /// Text this tool assembled from pieces already passed through
+    /// [`clean`](super::clean()), with escapes of its own (colour): in visual
+    /// order when this display reorders, otherwise unchanged.
+    pub fn reordered<'a>(&self, s: &'a str) -> Cow<'a, str> {
         if self.reorder && has_right_to_left(s) {
             Cow::Owned(visual_line(s))
         } else {

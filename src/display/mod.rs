@@ -20,6 +20,8 @@
 //!   reorder, and may it use colour? [`Display::line`] applies it to a string.
 //! - [`visual_line`] is the reordering itself (Unicode bidi algorithm, with
 //!   harakat kept on their letters and brackets mirrored).
+//! - [`clean()`] makes text from data safe for a terminal (no escape sequences, no bidi overrides);
+//!   [`Display::line`] applies it to everything but data output.
 //! - [`table()`] lays rows out as a plain-text table, each cell passed through
 //!   [`Display::line`], in a way that keeps adjacent Arabic columns in place
 //!   in terminals that reorder by themselves.
@@ -44,7 +46,9 @@
 //! ```
 
 pub mod bidi;
+pub mod clean;
 pub mod table;
 
 pub use bidi::{visual_line, BidiMode, Display};
+pub use clean::clean;
 pub use table::table;

@@ -73,10 +73,8 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], display: &Display) -> Strin
 /// One cell's text as handed to comfy-table: in display order, each line
 /// wrapped in marks if `marks`, and padded for comfy-table's width measure.
 fn cell(text: &str, display: &Display, marks: bool) -> String {
-    display
-        .line(text)
-        .split('\n')
-        .map(|line| cell_line(line, marks))
+    text.split('\n')
+        .map(|line| cell_line(&display.line(line), marks))
         .collect::<Vec<_>>()
         .join("\n")
 }

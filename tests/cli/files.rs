@@ -298,3 +298,101 @@ fn an_interrupted_command_leaves_no_temporary_file() {
         );
     }
 }
+
+/// What a hostile memory holds: a clipboard write (OSC 52), a screen clear, a window title, a link
+/// (OSC 8), a CSI in its 8-bit form, and a right-to-left override.
+const HOSTILE: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\\u{9b}31m\u{202e}";
+
+fn assert_clean(what: &str, out: &[u8]) {
+    let text = String::from_utf8_lossy(out);
+    for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !text.contains(bad),
+            "{what}: {bad:?} reached the terminal: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn text_from_data_never_drives_the_terminal() {
+    let s = Sandbox::new();
+    let tsv = s.path("hostile.tsv");
+    std::fs::write(
+        &tsv,
+        format!("ar\ten\nدخلت قافلة إلى مدينة البوكمال\tA convoy entered Al-Bukamal{HOSTILE}\n"),
+    )
+    .unwrap();
+    s.tm(&[
+        "import",
+        tsv.to_str().unwrap(),
+        "--origin",
+        &format!("feed{HOSTILE}"),
+    ])
+    .assert()
+    .success();
+    s.tm(&[
+        "names",
+        "add",
+        "--arabic",
+        "قافلة",
+        "--english",
+        &format!("Qafila{HOSTILE}"),
+    ])
+    .assert()
+    .success();
+    std::fs::write(s.path("doc.txt"), "دخلت قافلة إلى مدينة البوكمال\n").unwrap();
+    std::fs::write(s.path("en.txt"), format!("A convoy{HOSTILE} entered.\n")).unwrap();
+    for args in [
+        vec!["lookup", "دخلت قافلة إلى مدينة البوكمال"],
+        vec!["concordance", "البوكمال"],
+        vec!["concordance", "convoy"],
+        vec!["translit", "قافلة"],
+        vec!["names", "list", "--user"],
+        vec!["list"],
+        vec!["check"],
+    ] {
+        let out = s.tm(&args).current_dir(s.dir.path()).output().unwrap();
+        assert_clean(&format!("{args:?}"), &out.stdout);
+    }
+    // JSON keeps the exact text.
+    let json = s.json(&["--json", "lookup", "دخلت قافلة إلى مدينة البوكمال"]);
+    assert!(json["matches"][0]["target"]
+        .as_str()
+        .unwrap()
+        .ends_with(HOSTILE));
+    // Data formats on a terminal (a pseudo-terminal made by script(1)) are cleaned too; piped, exact.
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped the terminal half: no /usr/bin/script to make a pseudo-terminal");
+        return;
+    }
+    let tm = env!("CARGO_BIN_EXE_tm");
+    for args in ["pretranslate doc.txt", "align doc.txt en.txt"] {
+        let command = format!("'{tm}' --db '{}' {args}", s.db().display());
+        let out = std::process::Command::new(script)
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(s.dir.path())
+            .env_remove("TM_DB")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("convoy"),
+            "{args}: {:?} {:?}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_clean(args, &out.stdout);
+        let piped = s
+            .tm(&args.split(' ').collect::<Vec<_>>())
+            .current_dir(s.dir.path())
+            .output()
+            .unwrap();
+        // (TSV doubles the backslash of the link's terminator: compare a part without one.)
+        let exact = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J";
+        assert!(
+            String::from_utf8_lossy(&piped.stdout).contains(exact),
+            "{args}"
+        );
+    }
+}
