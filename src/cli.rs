@@ -118,6 +118,14 @@ struct AlignArgs {
     /// of tens of thousands of sentences. The outputs are the same whatever N.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// With --batch: let the list name files outside its folder (absolute paths, `..`). Without it such
+    /// a line is refused: a list from someone else must not read or write elsewhere.
+    #[arg(long)]
+    allow_outside: bool,
+    /// With --batch: replace OUT files that already exist (without it, a list whose OUT exists is
+    /// refused before anything is aligned).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -595,6 +603,11 @@ fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
     if a.jobs.is_some() && a.batch.is_none() {
         anyhow::bail!("--jobs is for --batch: one pair is aligned on one thread");
     }
+    for (given, flag) in [(a.allow_outside, "--allow-outside"), (a.force, "--force")] {
+        if given && a.batch.is_none() {
+            anyhow::bail!("{flag} is for --batch lists");
+        }
+    }
     let documents = match (a.batch, a.arabic, a.english) {
         (Some(list), _, _) => commands::Documents::Batch(list),
         (None, Some(arabic), Some(english)) => commands::Documents::Pair(commands::DocumentPair {
@@ -616,6 +629,8 @@ fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
         segmented: a.segmented,
         min_score: a.min_score,
         jobs: a.jobs.map(usize::from),
+        allow_outside: a.allow_outside,
+        force: a.force,
         src: a.langs.src,
         tgt: a.langs.tgt,
     })

@@ -42,6 +42,10 @@ pub struct AlignConfig {
     pub min_score: Option<f64>,
     /// How many pairs of a `--batch` are aligned at a time; `None`: one a processor core, up to 8.
     pub jobs: Option<usize>,
+    /// A `--batch` list may name files outside its folder (absolute paths, `..`).
+    pub allow_outside: bool,
+    /// A `--batch` list's OUT files may already exist (they are replaced).
+    pub force: bool,
     pub src: String,
     pub tgt: String,
 }
@@ -145,7 +149,7 @@ struct JsonBead {
 pub fn align(ctx: &Context, cfg: AlignConfig) -> Result<()> {
     let (pairs, list) = match &cfg.documents {
         Documents::Pair(pair) => (vec![(0, pair.clone())], None),
-        Documents::Batch(list) => (read_list(ctx, list, cfg.import)?, Some(list.as_path())),
+        Documents::Batch(list) => (read_list(ctx, list, &cfg)?, Some(list.as_path())),
     };
     let help = Help::open(ctx, &cfg, list.is_some())?;
     let units = match list {
@@ -303,7 +307,8 @@ fn align_caught(
 /// Reads a `--batch` list: `AR_FILE<TAB>EN_FILE<TAB>OUT` a line (blank lines and `#` comments
 /// skipped), paths relative to the list's folder. The form of every line is checked before anything is
 /// aligned, and so is that no output would overwrite another pair's output, an input or the list.
-fn read_list(ctx: &Context, list: &Path, import: bool) -> Result<Vec<(usize, DocumentPair)>> {
+fn read_list(ctx: &Context, list: &Path, cfg: &AlignConfig) -> Result<Vec<(usize, DocumentPair)>> {
+    let import = cfg.import;
     let text = read_text(list)?;
     let base = list.parent().unwrap_or(Path::new(""));
     let mut pairs = Vec::new();
@@ -335,6 +340,16 @@ fn read_list(ctx: &Context, list: &Path, import: bool) -> Result<Vec<(usize, Doc
                 "OUT is -: a batch writes each pair to its own file (standard output would run them together)",
             ));
         }
+        if !cfg.allow_outside {
+            for (path, what) in [(ar, "AR_FILE"), (en, "EN_FILE"), (out, "OUT")] {
+                if leaves_folder(Path::new(path)) {
+                    return Err(bad(&format!(
+                        "{what} {path} is outside the list's folder: a list names files beside it \
+                         or below it (--allow-outside lets it reach elsewhere)"
+                    )));
+                }
+            }
+        }
         pairs.push((
             line_no,
             DocumentPair {
@@ -347,13 +362,38 @@ fn read_list(ctx: &Context, list: &Path, import: bool) -> Result<Vec<(usize, Doc
     if pairs.is_empty() {
         bail!("{}: no document pairs in the list", list.display());
     }
-    check_outputs(ctx, list, &pairs)?;
+    check_outputs(ctx, list, &pairs, cfg.force)?;
     Ok(pairs)
 }
 
+/// Whether a path written in a list reaches outside the list's folder: an absolute path, or one whose
+/// `..` climb above it (`out/../out/0.tsv` stays inside). Read as written, not through links: a link
+/// inside the folder is the user's own doing.
+fn leaves_folder(path: &Path) -> bool {
+    use std::path::Component;
+    let mut depth = 0i64;
+    for c in path.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => return true,
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Refuses a list where an output is the memory, another pair's output, an input of any pair, or the
-/// list itself, before any pair is aligned.
-fn check_outputs(ctx: &Context, list: &Path, pairs: &[(usize, DocumentPair)]) -> Result<()> {
+/// list itself, or (without `force`) a file that exists, before any pair is aligned.
+fn check_outputs(
+    ctx: &Context,
+    list: &Path,
+    pairs: &[(usize, DocumentPair)],
+    force: bool,
+) -> Result<()> {
     // The same file however it is written (./a, a, dir/../a, through a link, a hard link too).
     let mut ids = FileIds::default();
     let mut inputs: HashMap<FileId, String> = HashMap::new();
@@ -384,6 +424,14 @@ fn check_outputs(ctx: &Context, list: &Path, pairs: &[(usize, DocumentPair)]) ->
         if let Some(first) = outputs.insert(k, *line) {
             bail!(
                 "{}:{line}: OUT {} is also the output of line {first}",
+                list.display(),
+                out.display()
+            );
+        }
+        // A regular file only: a device or a FIFO is written in place, and nothing in it is lost.
+        if !force && std::fs::metadata(out).is_ok_and(|m| m.is_file()) {
+            bail!(
+                "{}:{line}: OUT {} already exists: nothing was aligned (--force replaces it)",
                 list.display(),
                 out.display()
             );

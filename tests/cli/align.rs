@@ -606,6 +606,7 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
             "--jobs",
             jobs,
             "--import",
+            "--force",
         ])
         .assert()
         .success();
@@ -622,16 +623,24 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
     let one = run("1");
     assert!(one.1.len() > 200, "{} units", one.1.len());
     assert_eq!(run("3"), one);
-    // Failures are named in the list's order too: the first pair fails last (its output folder is
-    // missing, found when it is written), the third at once (a missing file).
+    // Failures are named in the list's order too, whichever thread reports first: the first pair's
+    // output folder is missing, the third pair's English file.
     let text = std::fs::read_to_string(&list).unwrap();
     std::fs::write(&list, text.replace("out/0.beads", "missing/0.beads")).unwrap();
     std::fs::remove_file(sb.path("docs/2-en.txt")).unwrap();
-    sb.tm(&["align", "--batch", &list, "--segmented", "--jobs", "3"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("aligned 1 of 3 document pairs"))
-        .stderr(predicates::str::contains("the pairs on lines 3, 5 failed"));
+    sb.tm(&[
+        "align",
+        "--batch",
+        &list,
+        "--segmented",
+        "--jobs",
+        "3",
+        "--force",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicates::str::contains("aligned 1 of 3 document pairs"))
+    .stderr(predicates::str::contains("the pairs on lines 3, 5 failed"));
     let (ar, en) = (sb.path("docs/1-ar.txt"), sb.path("docs/1-en.txt"));
     let pair = [ar.to_string_lossy(), en.to_string_lossy()];
     sb.tm(&["align", "--jobs", "2", &pair[0], &pair[1]])

@@ -54,7 +54,7 @@ fn no_command_writes_its_output_over_the_memory() {
         vec!["names", "export", db],
         vec!["pretranslate", "ar.txt", "-o", db],
         vec!["align", "ar.txt", "en.txt", "-o", db],
-        vec!["align", "--batch", list.to_str().unwrap()],
+        vec!["align", "--batch", list.to_str().unwrap(), "--allow-outside"],
     ];
     for args in cases {
         let out = s
@@ -395,4 +395,93 @@ fn text_from_data_never_drives_the_terminal() {
             "{args}"
         );
     }
+}
+
+/// A batch list from someone else reaches nothing outside its folder and replaces no file, unless the
+/// user says so.
+#[test]
+fn a_batch_list_stays_in_its_folder_and_replaces_nothing_unasked() {
+    let s = sandbox();
+    let docs = s.path("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::copy(s.path("ar.txt"), docs.join("ar.txt")).unwrap();
+    std::fs::copy(s.path("en.txt"), docs.join("en.txt")).unwrap();
+    let victim = s.path("bashrc");
+    std::fs::write(&victim, "keep").unwrap();
+    let list = docs.join("list.tsv");
+    let run = |line: &str, extra: &[&str]| {
+        std::fs::write(&list, format!("{line}\n")).unwrap();
+        let mut args = vec!["align", "--batch", list.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        s.tm(&args).output().unwrap()
+    };
+    let secret = s.path("secret.txt");
+    std::fs::write(&secret, "a secret").unwrap();
+    for (line, says) in [
+        (
+            "../secret.txt\ten.txt\tout.tsv",
+            "AR_FILE ../secret.txt is outside the list's folder",
+        ),
+        (
+            &format!("ar.txt\t{}\tout.tsv", secret.display()),
+            "is outside the list's folder",
+        ),
+        (
+            "ar.txt\ten.txt\t../bashrc",
+            "OUT ../bashrc is outside the list's folder",
+        ),
+        (
+            &format!("ar.txt\ten.txt\t{}", victim.display()),
+            "is outside the list's folder",
+        ),
+    ] {
+        let out = run(line, &[]);
+        assert_eq!(out.status.code(), Some(2), "{line}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("list.tsv:1: ") && err.contains(says),
+            "{line}: {err}"
+        );
+        assert!(!docs.join("out.tsv").exists());
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    // Inside the folder, `..` that stays inside is fine; an existing OUT needs --force.
+    std::fs::create_dir(docs.join("sub")).unwrap();
+    let out = run("ar.txt\ten.txt\tsub/../out.tsv", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = std::fs::read_to_string(docs.join("out.tsv")).unwrap();
+    std::fs::write(docs.join("out.tsv"), "edited by hand").unwrap();
+    let out = run("ar.txt\ten.txt\tout.tsv", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("list.tsv:1: OUT ")
+            && err.contains("out.tsv already exists: nothing was aligned (--force replaces it)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(docs.join("out.tsv")).unwrap(),
+        "edited by hand"
+    );
+    let out = run("ar.txt\ten.txt\tout.tsv", &["--force"]);
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(docs.join("out.tsv")).unwrap(),
+        first
+    );
+    // --allow-outside lets the user's own list reach elsewhere.
+    let out = run(
+        "../ar.txt\t../en.txt\t../elsewhere.tsv",
+        &["--allow-outside"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(s.path("elsewhere.tsv").exists());
 }
