@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::display::Display;
+use crate::formats::xliff::{Target, XliffWriter};
 use crate::formats::{Format, ReadOptions};
 use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
 use crate::fuzzy::{self, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
@@ -327,25 +328,28 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         None => Output::stdout(),
     };
     let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
-    let mut text = String::new();
-    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
+    let name = out.name();
+    let write_err = |e: io::Error| anyhow::Error::new(e).context(format!("writing {name}"));
+    let mut dropped = 0;
     match cfg.format {
         PretranslateFormat::Tsv => {
-            text.push_str(&format!("{}\t{}\tscore\tkind\n", cfg.src, cfg.tgt));
+            writeln!(out, "{}\t{}\tscore\tkind", cfg.src, cfg.tgt).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
                 let (target, score, kind) = match m {
                     Some(m) => (
-                        m.suggestion.clone().unwrap_or_else(|| m.target.clone()),
+                        m.suggestion.as_deref().unwrap_or(&m.target),
                         m.score.to_string(),
                         kind_name(m.kind),
                     ),
-                    None => (String::new(), String::new(), "new"),
+                    None => ("", String::new(), "new"),
                 };
-                text.push_str(&format!(
-                    "{}\t{}\t{score}\t{kind}\n",
+                writeln!(
+                    out,
+                    "{}\t{}\t{score}\t{kind}",
                     crate::formats::tsv::escape_field(seg),
-                    crate::formats::tsv::escape_field(&target)
-                ));
+                    crate::formats::tsv::escape_field(target)
+                )
+                .map_err(write_err)?;
             }
         }
         PretranslateFormat::Tmx => {
@@ -353,7 +357,8 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                 srclang: cfg.src.clone(),
                 creation_date: crate::store::now(),
             };
-            let mut w = crate::formats::tmx::TmxWriter::new(Vec::new(), &header)?;
+            let mut w =
+                crate::formats::tmx::TmxWriter::new(&mut out, &header).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
                 let Some(m) = m else { continue };
                 let mut unit = crate::unit::Unit::new(
@@ -373,28 +378,20 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                     "x-match-kind",
                     kind_name(m.kind),
                 ));
-                w.write_unit(&unit)?;
+                w.write_unit(&unit).map_err(write_err)?;
             }
-            text = String::from_utf8(w.finish()?)?;
+            dropped = w.dropped_chars;
+            w.finish().map_err(write_err)?;
         }
         PretranslateFormat::Xliff => {
-            text.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-            text.push_str(
-                "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n",
-            );
-            text.push_str(&format!(
-                "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\">\n    <body>\n",
-                esc(&cfg.file.display().to_string()),
-                esc(&cfg.src),
-                esc(&cfg.tgt)
-            ));
-            for (i, (seg, m)) in segments.iter().zip(&matches).enumerate() {
-                text.push_str(&format!(
-                    "      <trans-unit id=\"{}\">\n        <source>{}</source>\n",
-                    i + 1,
-                    esc(seg)
-                ));
-                if let Some(m) = m {
+            let original = cfg.file.display().to_string();
+            let mut w =
+                XliffWriter::new(&mut out, &original, &cfg.src, &cfg.tgt).map_err(write_err)?;
+            for (seg, m) in segments.iter().zip(&matches) {
+                let note = m
+                    .as_ref()
+                    .map(|m| format!("{} {}", m.score, kind_name(m.kind)));
+                let target = m.as_ref().zip(note.as_deref()).map(|(m, note)| {
                     let (state, qualifier) = match m.kind {
                         MatchKind::Context | MatchKind::Exact => ("translated", "exact-match"),
                         MatchKind::Normalized | MatchKind::Numbers => {
@@ -402,22 +399,25 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                         }
                         MatchKind::Fuzzy => ("needs-review-translation", "fuzzy-match"),
                     };
-                    let target = m.suggestion.as_deref().unwrap_or(&m.target);
-                    text.push_str(&format!(
-                        "        <target state=\"{state}\" state-qualifier=\"{qualifier}\">{}</target>\n        <note from=\"tm\">{} {}</note>\n",
-                        esc(target),
-                        m.score,
-                        kind_name(m.kind)
-                    ));
-                }
-                text.push_str("      </trans-unit>\n");
+                    Target {
+                        text: m.suggestion.as_deref().unwrap_or(&m.target),
+                        state,
+                        qualifier,
+                        note,
+                    }
+                });
+                w.write_segment(seg, target.as_ref()).map_err(write_err)?;
             }
-            text.push_str("    </body>\n  </file>\n</xliff>\n");
+            dropped = w.dropped_chars;
+            w.finish().map_err(write_err)?;
         }
     }
-    out.write_all(text.as_bytes())
-        .with_context(|| format!("writing {}", out.name()))?;
     out.finish()?;
+    if dropped > 0 {
+        eprintln!(
+            "warning: {dropped} control character(s) that XML 1.0 cannot represent were left out"
+        );
+    }
     if cfg.out.is_some() || !io::stdout().is_terminal() {
         let found = matches.iter().filter(|m| m.is_some()).count();
         eprintln!(

@@ -1,4 +1,4 @@
-//! Interchange formats: TMX 1.4b, tab-separated and comma-separated files.
+//! Interchange formats: TMX 1.4b, tab-separated and comma-separated files, and XLIFF 1.2 out.
 //!
 //! Each format has a streaming reader that yields [`Unit`]s one at a time (memory stays flat however large
 //! the file) and a writer. Readers never panic on what a file contains: every problem becomes a
@@ -16,11 +16,15 @@
 pub mod decode;
 pub mod tmx;
 pub mod tsv;
+pub mod xliff;
+mod xml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::unit::Unit;
+
+pub(crate) use xml::is_xml_char;
 
 /// What every reader says of bytes that are not UTF-8: the usual cause, and the fix.
 pub(crate) const NOT_UTF8: &str =

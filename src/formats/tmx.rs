@@ -28,6 +28,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::decode;
+use super::xml::{drop_invalid_xml_chars, escape_text_into, push_attr};
 use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
@@ -170,6 +171,19 @@ impl TmxReader {
                         Some(nul),
                         NUL_CHAR.into(),
                     ));
+                }
+                // quick-xml does not check names: `<1tuv>` is not well-formed XML.
+                if let Event::Start(e) | Event::Empty(e) = &ev {
+                    if !starts_like_a_name(e.name().as_ref()) {
+                        return Err(FormatError::malformed(
+                            &self.path,
+                            Some(at),
+                            format!(
+                                "not well-formed XML: <{}> is not an element name",
+                                String::from_utf8_lossy(e.name().as_ref())
+                            ),
+                        ));
+                    }
                 }
                 Ok(ev)
             }
@@ -346,8 +360,12 @@ impl TmxReader {
                 Event::Start(e) => match e.local_name().as_ref() {
                     b"seg" => {
                         let (seg, problem) = self.read_seg()?;
+                        if tuv.seg.is_some() {
+                            tuv.problem.get_or_insert_with(|| TWO_SEGS.to_string());
+                        } else {
+                            tuv.problem = problem;
+                        }
                         tuv.seg = Some(seg);
-                        tuv.problem = problem;
                     }
                     b"prop" | b"note" => {
                         let ann = self.read_annotation(&e, here)?;
@@ -357,6 +375,9 @@ impl TmxReader {
                 },
                 Event::Empty(e) => {
                     if e.local_name().as_ref() == b"seg" {
+                        if tuv.seg.is_some() {
+                            tuv.problem.get_or_insert_with(|| TWO_SEGS.to_string());
+                        }
                         tuv.seg = Some(Segment::default());
                     } else if let Some(ann) = self.empty_annotation(&e, here)? {
                         tuv.meta.annotations.push(ann);
@@ -557,6 +578,28 @@ impl TmxReader {
                 ),
             ));
         };
+        // Another variant of the very language taken (two `ar`): which one is meant cannot be told.
+        // (Variants of other regions, en-US beside en-GB for `en`, are a choice: the first is taken.)
+        for (req, chosen) in [(src_req, si), (tgt_req, ti)] {
+            let lang = &tu.tuvs[chosen].lang;
+            let others: Vec<&RawTuv> = (tu.tuvs.iter().enumerate())
+                .filter(|&(i, t)| i != si && i != ti && t.lang.eq_ignore_ascii_case(lang))
+                .map(|(_, t)| t)
+                .collect();
+            if let Some(other) = others.first() {
+                return Err(FormatError::bad_unit(
+                    &self.path,
+                    Some(other.at),
+                    format!(
+                        "unit{} has two {req} segments ({} and {}): tm cannot tell which one is \
+                         meant",
+                        tuid_note(&tu.attrs),
+                        tu.tuvs[chosen].lang,
+                        other.lang
+                    ),
+                ));
+            }
+        }
         let mut tuvs: Vec<Option<RawTuv>> = tu.tuvs.into_iter().map(Some).collect();
         let (Some(src), Some(tgt)) = (tuvs[si].take(), tuvs[ti].take()) else {
             return Err(FormatError::bad_unit(
@@ -617,6 +660,15 @@ impl TmxReader {
         unit.meta = meta;
         Ok(unit)
     }
+}
+
+/// Why a `<tuv>` with two `<seg>` is refused.
+const TWO_SEGS: &str = "a <tuv> holds two <seg> (TMX allows one): tm cannot tell which is the text";
+
+/// Whether a tag name starts as XML allows: not with a digit, `-` or `.`, and not empty.
+fn starts_like_a_name(name: &[u8]) -> bool {
+    name.first()
+        .is_some_and(|b| !b.is_ascii_digit() && !matches!(b, b'-' | b'.'))
 }
 
 fn tuid_note(attrs: &[(String, String)]) -> String {
@@ -977,40 +1029,6 @@ fn push_annotation(s: &mut String, ann: &Annotation, indent: &str) {
     s.push_str(">\n");
 }
 
-fn push_attr(s: &mut String, key: &str, value: &str) {
-    s.push(' ');
-    s.push_str(key);
-    s.push_str("=\"");
-    for c in value.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            // Attribute-value normalisation would turn these into spaces; references keep them.
-            '\t' => s.push_str("&#x9;"),
-            '\n' => s.push_str("&#xA;"),
-            '\r' => s.push_str("&#xD;"),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-}
-
-/// Escapes text content. A carriage return is written as a reference because XML parsers turn a literal
-/// CR LF into LF, and segment text must come back byte for byte.
-fn escape_text_into(text: &str, s: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '\r' => s.push_str("&#xD;"),
-            c => s.push(c),
-        }
-    }
-}
-
 fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool) {
     s.push('<');
     s.push_str(name);
@@ -1018,19 +1036,6 @@ fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool
         push_attr(s, k, v);
     }
     s.push_str(if empty { "/>" } else { ">" });
-}
-
-/// XML 1.0 cannot carry most C0 controls even as references; they are dropped (and counted) on export.
-fn drop_invalid_xml_chars(s: &str) -> (std::borrow::Cow<'_, str>, u64) {
-    let invalid = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
-    if !s.chars().any(invalid) {
-        return (std::borrow::Cow::Borrowed(s), 0);
-    }
-    let dropped = s.chars().filter(|&c| invalid(c)).count() as u64;
-    (
-        std::borrow::Cow::Owned(s.chars().filter(|&c| !invalid(c)).collect()),
-        dropped,
-    )
 }
 
 #[cfg(test)]
@@ -1115,6 +1120,22 @@ mod tests {
             "{err}"
         );
         assert_eq!(err.position.map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn ambiguous_units_are_errors_not_silent_drops() {
+        let two_segs = r#"<tu tuid="a"><tuv xml:lang="ar"><seg>أول</seg><seg>ثان</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv></tu>"#;
+        let err = read_all(&tmx(two_segs)).remove(0).unwrap_err().to_string();
+        assert!(err.contains("holds two <seg>"), "{err}");
+        let two_ar = r#"<tu tuid="b"><tuv xml:lang="ar"><seg>أول</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv><tuv xml:lang="ar"><seg>ثان</seg></tuv></tu>"#;
+        let err = read_all(&tmx(two_ar)).remove(0).unwrap_err().to_string();
+        assert!(err.contains("has two ar segments (ar and ar)"), "{err}");
+        let bad_name = r#"<tu><1tuv xml:lang="ar"><seg>x</seg></1tuv></tu>"#;
+        let err = read_all(&tmx(bad_name)).remove(0).unwrap_err().to_string();
+        assert!(
+            err.contains("not well-formed XML: <1tuv> is not an element name"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::{Kind, Name, NamesError};
+use crate::formats::is_xml_char;
 
 /// Writes names as TBX.
 pub fn write(names: &[Name]) -> String {
@@ -46,6 +47,32 @@ pub fn write(names: &[Name]) -> String {
     out
 }
 
+/// Counts lines forward through a text, for positions that only grow.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    line: usize,
+    /// Bytes looked at so far (the tests check that it stays linear).
+    scanned: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of byte `pos` of `text`. Each call counts only the bytes between the previous
+    /// position and this one, so a pass through the file counts each byte about once.
+    fn line_at(&mut self, text: &str, pos: usize) -> usize {
+        let pos = pos.min(text.len());
+        let bytes = text.as_bytes();
+        if pos >= self.pos {
+            self.line += memchr::memchr_iter(b'\n', &bytes[self.pos..pos]).count();
+        } else {
+            self.line -= memchr::memchr_iter(b'\n', &bytes[pos..self.pos]).count();
+        }
+        self.scanned += pos.abs_diff(self.pos);
+        self.pos = pos;
+        self.line + 1
+    }
+}
+
 /// Reads names from TBX; entries without both Arabic and English terms are skipped.
 pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
     let mut reader = Reader::from_str(xml);
@@ -55,19 +82,26 @@ pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
     let (mut arabic, mut english) = (Vec::new(), Vec::<(String, bool, bool)>::new());
     let (mut term, mut status, mut field) = (String::new(), String::new(), String::new());
     let mut in_text: Option<&'static str> = None;
+    // The line of the reader's position, counted forward from the last event's (counting from the start
+    // at every event made a file of 80,000 lines take minutes).
+    let mut lines = LineCounter::default();
     loop {
-        let line = xml[..reader.buffer_position() as usize]
-            .matches('\n')
-            .count()
-            + 1;
-        let event = reader.read_event().map_err(|e| NamesError {
+        let line = lines.line_at(xml, reader.buffer_position() as usize);
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => {
+                return Err(NamesError {
+                    file: file.to_string(),
+                    line: lines.line_at(xml, reader.error_position() as usize),
+                    message: format!("not well-formed TBX: {e}"),
+                })
+            }
+        };
+        let refused = |message: String| NamesError {
             file: file.to_string(),
-            line: xml[..reader.error_position() as usize]
-                .matches('\n')
-                .count()
-                + 1,
-            message: format!("not well-formed TBX: {e}"),
-        })?;
+            line,
+            message,
+        };
         match event {
             Event::Start(e) => {
                 let name = e.local_name();
@@ -113,16 +147,29 @@ pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
                 }
             }
             Event::GeneralRef(r) => {
-                let c = r
-                    .resolve_char_ref()
-                    .ok()
-                    .flatten()
-                    .map(String::from)
-                    .or_else(|| {
-                        quick_xml::escape::resolve_predefined_entity(&String::from_utf8_lossy(&r))
-                            .map(String::from)
-                    })
-                    .unwrap_or_default();
+                // As in TMX: a character reference must name a character XML allows, and the only
+                // entities are XML's five (one a DOCTYPE declares is never expanded).
+                let name = String::from_utf8_lossy(&r).into_owned();
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                    Ok(Some(c)) => {
+                        return Err(refused(format!(
+                            "&{name}; is U+{:04X}, a character XML does not allow",
+                            c as u32
+                        )))
+                    }
+                    Err(e) => return Err(refused(format!("bad character reference &{name};: {e}"))),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&name) {
+                        Some(s) => s.to_string(),
+                        None => {
+                            return Err(refused(format!(
+                                "entity &{name}; is not one of XML's five; tm never expands \
+                                 entities a DOCTYPE declares (they can be used to exhaust memory or \
+                                 read other files)"
+                            )))
+                        }
+                    },
+                };
                 match in_text {
                     Some("term") => term.push_str(&c),
                     Some("note") => note.push_str(&c),
@@ -196,6 +243,57 @@ mod tests {
         let xml = write(&names);
         assert!(xml.contains("deprecatedTerm-admn-sts"));
         assert_eq!(read(&xml, "t.tbx").unwrap(), names);
+    }
+
+    #[test]
+    fn entities_and_bad_characters_are_refused_not_dropped() {
+        for (term, says) in [
+            ("اسم &xxe;", "entity &xxe; is not one of XML's five"),
+            ("اسم &#0;", "&#0;"),
+            ("اسم &#x1B;", "a character XML does not allow"),
+        ] {
+            let xml = format!(
+                "<martif><text><body><termEntry>\n<langSet xml:lang=\"ar\"><tig><term>{term}</term></tig></langSet>\
+                 <langSet xml:lang=\"en\"><tig><term>Name</term></tig></langSet></termEntry></body></text></martif>"
+            );
+            let err = read(&xml, "t.tbx").unwrap_err().to_string();
+            assert!(
+                err.starts_with("t.tbx:2:") && err.contains(says),
+                "{term}: {err}"
+            );
+        }
+        let xml = "<martif><text><body><termEntry><langSet xml:lang=\"ar\"><tig><term>حزب &amp; الله</term></tig></langSet>\
+                   <langSet xml:lang=\"en\"><tig><term>A &#x26; B</term></tig></langSet></termEntry></body></text></martif>";
+        let names = read(xml, "t.tbx").unwrap();
+        assert_eq!(names[0].arabic, ["حزب & الله"]);
+        assert_eq!(names[0].english, "A & B");
+    }
+
+    /// Lines are counted forward: reading a file looks at each byte about once, however many events it
+    /// has (counting from the start at every event was quadratic: 80,000 lines took minutes).
+    #[test]
+    fn line_counting_is_linear() {
+        let entry = "<termEntry>\n<langSet xml:lang=\"ar\"><tig><term>قيس</term></tig></langSet>\n<langSet xml:lang=\"en\"><tig><term>Qais</term></tig></langSet>\n</termEntry>\n";
+        let xml = format!(
+            "<martif><text><body>\n{}</body></text></martif>",
+            entry.repeat(2000)
+        );
+        let mut counter = LineCounter::default();
+        let mut reader = Reader::from_str(&xml);
+        let last = loop {
+            let line = counter.line_at(&xml, reader.buffer_position() as usize);
+            if matches!(reader.read_event().unwrap(), Event::Eof) {
+                break line;
+            }
+        };
+        assert_eq!(last, xml.matches('\n').count() + 1);
+        assert!(
+            counter.scanned <= xml.len(),
+            "{} of {}",
+            counter.scanned,
+            xml.len()
+        );
+        assert_eq!(read(&xml, "t.tbx").unwrap().len(), 2000);
     }
 
     #[test]

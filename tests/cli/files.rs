@@ -54,7 +54,12 @@ fn no_command_writes_its_output_over_the_memory() {
         vec!["names", "export", db],
         vec!["pretranslate", "ar.txt", "-o", db],
         vec!["align", "ar.txt", "en.txt", "-o", db],
-        vec!["align", "--batch", list.to_str().unwrap(), "--allow-outside"],
+        vec![
+            "align",
+            "--batch",
+            list.to_str().unwrap(),
+            "--allow-outside",
+        ],
     ];
     for args in cases {
         let out = s

@@ -417,3 +417,51 @@ fn cr_only_line_endings_are_lines() {
     want.sort();
     assert_eq!(pairs, want);
 }
+
+/// Control characters in the memory (a Word line break U+000B, ESC, U+0001) never make pretranslate's
+/// XLIFF or TMX invalid XML: they are left out, with a warning.
+#[test]
+fn pretranslated_xml_is_well_formed_whatever_the_memory_holds() {
+    let s = Sandbox::new();
+    let tsv = s.path("m.tsv");
+    std::fs::write(
+        &tsv,
+        "ar\ten\nدخلت قافلة إلى مدينة البوكمال\tA convoy\u{b}entered\u{1b} Al-Bukamal\u{1}\n",
+    )
+    .unwrap();
+    s.tm(&["import", tsv.to_str().unwrap()]).assert().success();
+    std::fs::write(s.path("doc.txt"), "دخلت قافلة إلى مدينة البوكمال\n").unwrap();
+    for format in ["xliff", "tmx"] {
+        let out = s.path(&format!("out.{format}"));
+        s.tm(&[
+            "pretranslate",
+            s.path("doc.txt").to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(contains(
+            "3 control character(s) that XML 1.0 cannot represent were left out",
+        ));
+        let xml = std::fs::read_to_string(&out).unwrap();
+        assert!(xml.contains("A convoyentered Al-Bukamal"), "{xml}");
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Text(t)) => {
+                    assert!(t
+                        .xml10_content()
+                        .unwrap()
+                        .chars()
+                        .all(|c| c >= ' ' || "\t\n\r".contains(c)))
+                }
+                Ok(_) => {}
+                Err(e) => panic!("{format}: {e}"),
+            }
+        }
+    }
+}
