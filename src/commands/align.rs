@@ -2,7 +2,7 @@
 //! or evaluation beads, or imported into the memory.
 
 use std::collections::HashMap;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -14,10 +14,10 @@ use super::Context;
 use crate::align::{self, Bead, REVIEW_BELOW};
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::escape_field;
-use crate::formats::{Format, ReadOptions};
+use crate::formats::ReadOptions;
 use crate::names::{Authority, Spotter};
 use crate::output::{memory_files, FileId, FileIds, Output};
-use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance};
+use crate::store::{self, ImportOptions, OpenMode, Provenance};
 use crate::unit::{Annotation, Segment, Unit};
 
 /// How the beads are written.
@@ -732,42 +732,25 @@ fn bead_unit(cfg: &AlignConfig, b: &Bead, ar: &str, en: &str) -> Unit {
     unit
 }
 
-/// Puts the pairs of every document into the memory in one transaction (through a TMX file, the import
-/// every other file takes), each with its two files as origin.
+/// Puts the pairs of every document into the memory in one transaction, each with its two files as
+/// origin.
 fn import(
     ctx: &Context,
     cfg: &AlignConfig,
     units: &[Unit],
     pairs: &[(usize, DocumentPair)],
 ) -> Result<()> {
-    let tmp = tempfile::Builder::new()
-        .suffix(".tmx")
-        .tempfile()
-        .context("cannot create a temporary file")?;
-    let header = Header {
-        srclang: cfg.src.clone(),
-        creation_date: store::now(),
-    };
-    let mut w = TmxWriter::new(BufWriter::new(tmp.reopen()?), &header)?;
-    for unit in units {
-        w.write_unit(unit)?;
-    }
-    w.finish()?.flush()?;
     let mut store = ctx.open(OpenMode::ReadWrite)?;
-    let files = [ImportFile {
-        path: tmp.path().to_path_buf(),
-        format: Format::Tmx,
-    }];
-    // Each unit carries its own origin (written as an x-origin prop).
+    // Each unit carries its own origin.
     let opts = ImportOptions {
         provenance: Provenance::default(),
         skip_invalid: false,
     };
-    let report = store.import(
-        &files,
+    let report = store.import_units(
+        Path::new("aligned pairs"),
+        units.to_vec(),
         &ReadOptions::new(&cfg.src, &cfg.tgt),
         &opts,
-        &|_| {},
     )?;
     if !ctx.json {
         let from = match pairs {

@@ -222,6 +222,38 @@ pub struct ImportFile {
     pub format: Format,
 }
 
+/// Where an import's units come from: a file to read, or units already in hand (`tm align --import`),
+/// which go through the same single transaction without a detour through a temporary file.
+enum Source {
+    File(ImportFile),
+    Units { label: PathBuf, units: Vec<Unit> },
+}
+
+impl Source {
+    fn label(&self) -> (&Path, String) {
+        match self {
+            Source::File(f) => (&f.path, f.format.to_string()),
+            Source::Units { label, .. } => (label, "units".to_string()),
+        }
+    }
+}
+
+/// Units in hand, as a reader.
+struct InHand(std::vec::IntoIter<Unit>);
+
+impl Iterator for InHand {
+    type Item = std::result::Result<Unit, FormatError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(Ok)
+    }
+}
+
+impl crate::formats::UnitReader for InHand {
+    fn bytes_read(&self) -> u64 {
+        0
+    }
+}
+
 /// What travels from the reader thread to the writer.
 enum Message {
     StartFile(usize),
@@ -238,6 +270,34 @@ impl Store {
     pub fn import(
         &mut self,
         files: &[ImportFile],
+        read: &ReadOptions,
+        opts: &ImportOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportReport> {
+        let sources = files.iter().cloned().map(Source::File).collect();
+        self.import_sources(sources, read, opts, progress)
+    }
+
+    /// Imports units already in hand, in one transaction, as [`Store::import`] does a file: `label`
+    /// names them in the report and is their origin when they have none. Their order is kept, so
+    /// neighbouring units are each other's context.
+    pub fn import_units(
+        &mut self,
+        label: &Path,
+        units: Vec<Unit>,
+        read: &ReadOptions,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let sources = vec![Source::Units {
+            label: label.to_path_buf(),
+            units,
+        }];
+        self.import_sources(sources, read, opts, &|_| {})
+    }
+
+    fn import_sources(
+        &mut self,
+        sources: Vec<Source>,
         read: &ReadOptions,
         opts: &ImportOptions,
         progress: &(dyn Fn(u64) + Sync),
@@ -263,7 +323,7 @@ impl Store {
                     r.get::<_, String>(0)
                 })
                 .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
-        let result = self.import_in_transaction(files, read, opts, progress, &now);
+        let result = self.import_in_transaction(sources, read, opts, progress, &now);
         if direct {
             self.conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
@@ -274,7 +334,7 @@ impl Store {
 
     fn import_in_transaction(
         &mut self,
-        files: &[ImportFile],
+        sources: Vec<Source>,
         read: &ReadOptions,
         opts: &ImportOptions,
         progress: &(dyn Fn(u64) + Sync),
@@ -291,10 +351,12 @@ impl Store {
         let stored: u64 = tx
             .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
             .map_err(err)?;
-        let incoming_bytes: u64 = files
+        let incoming_bytes: u64 = sources
             .iter()
-            .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len())
+            .map(|s| match s {
+                Source::File(f) => std::fs::metadata(&f.path).map_or(0, |m| m.len()),
+                Source::Units { units, .. } => units.len() as u64 * BYTES_PER_UNIT,
+            })
             .sum();
         let mut known: Option<HashSet<i64>> = None;
         if incoming_bytes / BYTES_PER_UNIT * 4 >= stored {
@@ -307,12 +369,15 @@ impl Store {
             known = Some(set);
         }
         let mut report = ImportReport {
-            files: files
+            files: sources
                 .iter()
-                .map(|f| FileReport {
-                    file: f.path.clone(),
-                    format: f.format.to_string(),
-                    ..FileReport::default()
+                .map(|s| {
+                    let (file, format) = s.label();
+                    FileReport {
+                        file: file.to_path_buf(),
+                        format,
+                        ..FileReport::default()
+                    }
                 })
                 .collect(),
             ..ImportReport::default()
@@ -321,7 +386,8 @@ impl Store {
         let mut segment = SegmentBuilder::default();
         let outcome: Result<Vocab> = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Message>(8);
-            let reader = scope.spawn(|| read_files(files, read, opts, now, vocab, send, progress));
+            let reader =
+                scope.spawn(move || read_files(sources, read, opts, now, vocab, send, progress));
             let mut current = 0usize;
             for message in receive {
                 match message {
@@ -381,7 +447,7 @@ impl Store {
 /// The reader thread: parses each file in turn, prepares each unit (words, hashes, neighbours) and sends
 /// batches to the writer. Returns the vocabulary, grown by the new words it met.
 fn read_files(
-    files: &[ImportFile],
+    sources: Vec<Source>,
     read: &ReadOptions,
     opts: &ImportOptions,
     now: &str,
@@ -390,18 +456,24 @@ fn read_files(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vocab {
     let mut done_bytes = 0u64;
-    for (i, file) in files.iter().enumerate() {
+    for (i, source) in sources.into_iter().enumerate() {
         if send.send(Message::StartFile(i)).is_err() {
             return vocab;
         }
-        let mut reader = match open_units(&file.path, file.format, read) {
+        let file_name = origin_name(source.label().0);
+        let opened = match source {
+            Source::File(file) => open_units(&file.path, file.format, read),
+            Source::Units { units, .. } => {
+                Ok(Box::new(InHand(units.into_iter())) as Box<dyn crate::formats::UnitReader>)
+            }
+        };
+        let mut reader = match opened {
             Ok(r) => r,
             Err(e) => {
                 let _ = send.send(Message::Failed(e));
                 return vocab;
             }
         };
-        let file_name = origin_name(&file.path);
         let mut batch = Vec::with_capacity(BATCH);
         // The previous unit waits until the next one tells it its `next_hash`.
         let mut held: Option<Prepared> = None;
