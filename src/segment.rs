@@ -64,80 +64,6 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// The text of an HTML page, paragraphs (p, div, li, headings, br) separated by blank lines, scripts,
-/// styles, images and markup gone, entities decoded. Malformed HTML is read the way browsers read it;
-/// the error is html2text's, for a page it cannot lay out at all.
-pub fn html_text(html: &str) -> Result<String, String> {
-    // A wide page: lines are only broken where the document breaks them.
-    html2text::config::with_decorator(TextOnly)
-        .raw_mode(true)
-        // Struck-out text as it is, not with U+0336 after every character.
-        .unicode_strikeout(false)
-        .string_from_read(html.as_bytes(), 1 << 20)
-        .map_err(|e| e.to_string())
-}
-
-/// Renders no markup at all. html2text's plain renderer marks headings `#`, list items `*` and `1.`,
-/// quotes `>`, links and images `[...]`: none of that is the article's text, and in a memory it would
-/// be a segment `# Convoy enters Al-Bukamal` for the translator to clean up. Images are dropped: their
-/// alt text is not a sentence of the article.
-struct TextOnly;
-
-impl html2text::render::TextDecorator for TextOnly {
-    type Annotation = ();
-
-    fn decorate_link_start(&mut self, _url: &str) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn decorate_link_end(&mut self) -> String {
-        String::new()
-    }
-    fn decorate_em_start(&self) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn decorate_em_end(&self) -> String {
-        String::new()
-    }
-    fn decorate_strong_start(&self) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn decorate_strong_end(&self) -> String {
-        String::new()
-    }
-    fn decorate_strikeout_start(&self) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn decorate_strikeout_end(&self) -> String {
-        String::new()
-    }
-    fn decorate_code_start(&self) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn decorate_code_end(&self) -> String {
-        String::new()
-    }
-    fn decorate_preformat_first(&self) {}
-    fn decorate_preformat_cont(&self) {}
-    fn decorate_image(&mut self, _src: &str, _title: &str) -> (String, ()) {
-        (String::new(), ())
-    }
-    fn header_prefix(&self, _level: usize) -> String {
-        String::new()
-    }
-    fn quote_prefix(&self) -> String {
-        String::new()
-    }
-    fn unordered_item_prefix(&self) -> String {
-        String::new()
-    }
-    fn ordered_item_prefix(&self, _i: i64) -> String {
-        String::new()
-    }
-    fn make_subblock_decorator(&self) -> TextOnly {
-        TextOnly
-    }
-}
-
 /// The sentences of `text`, trimmed, in order; empty ones are dropped.
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -211,30 +137,6 @@ fn push(out: &mut Vec<String>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_keeps_the_text_and_none_of_the_markup() {
-        let page = "<html><head><title>ignored</title></head><body>\
-            <h1>دخول قافلة إلى البوكمال</h1>\
-            <p>دخلت <b>17 شاحنة</b> إلى <a href=\"https://example.org\">مدينة <s>الميادين</s> البوكمال</a>.</p>\
-            <blockquote>قال مصدر محلي إن القافلة تابعة لحزب الله.</blockquote>\
-            <ul><li>دير الزور</li><li>الميادين</li></ul><ol><li>أولا.</li><li>ثانيا.</li></ol>\
-            <img src=\"a.jpg\" alt=\"صورة القافلة\"></body></html>";
-        let text = html_text(page).unwrap();
-        let sentences: Vec<String> = paragraphs(&text).into_iter().flatten().collect();
-        assert_eq!(
-            sentences,
-            [
-                "دخول قافلة إلى البوكمال",
-                "دخلت 17 شاحنة إلى مدينة الميادين البوكمال.",
-                "قال مصدر محلي إن القافلة تابعة لحزب الله.",
-                "دير الزور",
-                "الميادين",
-                "أولا.",
-                "ثانيا."
-            ]
-        );
-    }
 
     #[test]
     fn arabic_sentences_and_questions() {

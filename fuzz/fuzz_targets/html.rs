@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|html: &str| {
-    if let Ok(text) = tm::segment::html_text(html) {
+    if let Ok(text) = tm::formats::html::html_text(html) {
         let _ = tm::segment::paragraphs(&text);
     }
 });

@@ -81,7 +81,7 @@ impl Document {
             vec![text.lines().map(|l| l.trim().to_string()).collect()]
         } else {
             let text = if is_html(path, &text) {
-                crate::segment::html_text(&text).map_err(|e| {
+                crate::formats::html::html_text(&text).map_err(|e| {
                     anyhow::anyhow!("{}: cannot read it as HTML: {e}", path.display())
                 })?
             } else {

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod decode;
+pub mod html;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;

@@ -285,13 +285,23 @@ impl TmxReader {
 
     fn attrs(&self, e: &BytesStart, at: Position) -> Result<Vec<(String, String)>, FormatError> {
         let mut out = Vec::new();
-        for attr in e.attributes() {
+        // Duplicates are checked here, with a set: quick-xml compares each key with every earlier one,
+        // and a tag with a million attributes took minutes.
+        let mut seen = rustc_hash::FxHashSet::default();
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| {
                 FormatError::malformed(&self.path, Some(at), format!("bad attribute: {err}"))
             })?;
             let key = std::str::from_utf8(attr.key.as_ref())
                 .map_err(|_| self.not_utf8(at))?
                 .to_string();
+            if !seen.insert(key.clone()) {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(at),
+                    format!("not well-formed XML: the attribute {key} is given twice"),
+                ));
+            }
             let value = attr.unescape_value().map_err(|err| {
                 FormatError::malformed(
                     &self.path,
@@ -448,9 +458,12 @@ impl TmxReader {
         let mut markup: Option<String> = None;
         let mut foreign: Option<String> = None;
         let mut stack: Vec<Inline> = Vec::new();
+        // How many of `stack` are native code (a count: searching the stack at every event was
+        // quadratic in the nesting, 200,000 nested <hi> took half a minute).
+        let mut codes = 0usize;
         loop {
             let here = self.here();
-            let in_code = stack.contains(&Inline::Code);
+            let in_code = codes > 0;
             match self.next_event()? {
                 Event::Text(t) => {
                     let s = t.xml10_content().map_err(|_| self.not_utf8(here))?;
@@ -476,11 +489,13 @@ impl TmxReader {
                     let attrs = self.attrs(&e, here)?;
                     let m = markup.get_or_insert_with(|| escaped(&text));
                     write_tag(m, name, &attrs, false);
-                    stack.push(if name == "hi" {
+                    let kind = if name == "hi" {
                         Inline::Text
                     } else {
                         Inline::Code
-                    });
+                    };
+                    codes += usize::from(kind == Inline::Code);
+                    stack.push(kind);
                 }
                 Event::Empty(e) => {
                     let name = inline_name(&e).unwrap_or("ph");
@@ -491,6 +506,7 @@ impl TmxReader {
                 Event::End(e) => {
                     // The end of <seg> itself: the parser has checked that names match.
                     let Some(open) = stack.pop() else { break };
+                    codes -= usize::from(open == Inline::Code);
                     if let (Some(m), false) = (&mut markup, open == Inline::Foreign) {
                         m.push_str("</");
                         m.push_str(std::str::from_utf8(e.local_name().as_ref()).unwrap_or("ph"));
