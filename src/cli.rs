@@ -385,6 +385,10 @@ struct ImportArgs {
     /// User recorded for units that name none (default: $TM_USER, else $USER).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
+    /// The longest line (TSV/CSV) or run of text without a tag (TMX) read, in MiB, before a file is
+    /// refused as not a translation file.
+    #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_segment: u32,
 }
 
 #[derive(Args, Debug)]
@@ -651,6 +655,7 @@ fn import_config(a: ImportArgs) -> ImportConfig {
             _ => None,
         },
         user: user(a.user),
+        max_segment: (a.max_segment as usize) << 20,
     }
 }
 

@@ -2,12 +2,12 @@
 //! or evaluation beads, or imported into the memory.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use serde::Serialize;
 
 use super::Context;
@@ -99,23 +99,15 @@ impl Document {
 
 /// Reads a text file as UTF-8 (a BOM, UTF-16 with BOM are understood); names the line of bad bytes.
 fn read_text(path: &Path) -> Result<String> {
-    let mut decoded = crate::formats::decode::open(path, None, false)?;
-    let mut bytes = Vec::new();
-    decoded
-        .reader
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            bail!(
-                "{}:{line}: not UTF-8 text (convert it, e.g. iconv -f windows-1256 -t utf-8)",
-                path.display()
-            )
-        }
-    }
+    crate::formats::decode::read_document(path).map_err(|e| match e.position {
+        // Not UTF-8: the usual cause and fix, in the words align has always used.
+        Some(at) if e.message().starts_with("not valid UTF-8") => anyhow::anyhow!(
+            "{}:{}: not UTF-8 text (convert it, e.g. iconv -f windows-1256 -t utf-8)",
+            path.display(),
+            at.line
+        ),
+        _ => e.into(),
+    })
 }
 
 fn is_html(path: &Path, text: &str) -> bool {

@@ -237,16 +237,8 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
 
 /// The segments of a document: its sentences, or with `lines` its non-empty lines as they are.
 fn read_segments(path: &Path, lines: bool) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        anyhow::anyhow!("{}:{line}: {}", path.display(), crate::formats::NOT_UTF8)
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
+    let text = crate::formats::decode::read_document(path)?;
+    let text = text.as_str();
     if !lines {
         return Ok(crate::segment::sentences(text));
     }

@@ -27,6 +27,8 @@ pub struct ImportConfig {
     pub encoding: Option<String>,
     pub header: Option<bool>,
     pub user: Option<String>,
+    /// Bytes of one line or text run before a file is refused ([`crate::formats::MAX_SEGMENT`]).
+    pub max_segment: usize,
 }
 
 pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
@@ -49,6 +51,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
     }
     let mut read = ReadOptions::new(&cfg.src, &cfg.tgt);
     read.header = cfg.header;
+    read.max_segment = cfg.max_segment;
     if let Some(label) = &cfg.encoding {
         read.encoding = Some(
             encoding_rs::Encoding::for_label(label.as_bytes())

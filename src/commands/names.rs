@@ -29,7 +29,7 @@ fn load_style(path: Option<&Path>) -> Result<Style> {
     match path {
         None => Ok(Style::shipped()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+            let text = crate::formats::decode::read_document(p)?;
             Ok(Style::parse(&text, &p.display().to_string())?)
         }
     }
@@ -257,7 +257,7 @@ impl NamesFormat {
 /// `tm names import`.
 pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> Result<()> {
     let format = format.unwrap_or_else(|| NamesFormat::from_path(file));
-    let text = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
+    let text = crate::formats::decode::read_document(file)?;
     let label = file.display().to_string();
     let names = match format {
         NamesFormat::Tsv => parse_tsv(&text, &label, "user")?,

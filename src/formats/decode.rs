@@ -26,6 +26,53 @@ pub struct DecodedFile {
     pub bytes_read: Arc<AtomicU64>,
 }
 
+/// The largest document read whole (`tm align`, `pretranslate`, `analyze`, `names import`, a style
+/// file): 64 MiB, six times a 50,000-sentence document. Beyond it the file is refused instead of
+/// filling the memory (`/dev/zero` never ends).
+pub const MAX_DOCUMENT: u64 = 64 << 20;
+
+/// Reads a whole text document: a BOM or UTF-16 with a BOM understood, at most [`MAX_DOCUMENT`] bytes;
+/// a NUL, bytes that are not UTF-8 (in the encoding found), or a larger file is an error naming the
+/// file and the line.
+pub fn read_document(path: &Path) -> Result<String, FormatError> {
+    let decoded = open(path, None, false)?;
+    let mut bytes = Vec::new();
+    decoded
+        .reader
+        .take(MAX_DOCUMENT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FormatError::io(path, e))?;
+    if bytes.len() as u64 > MAX_DOCUMENT {
+        return Err(FormatError::malformed(
+            path,
+            None,
+            format!(
+                "larger than {} MiB: tm reads documents of ordinary size whole (split it)",
+                MAX_DOCUMENT >> 20
+            ),
+        ));
+    }
+    let start = Position { line: 1, col: 1 };
+    if let Some(at) = super::nul_position(&bytes, start) {
+        return Err(FormatError::malformed(
+            path,
+            Some(at),
+            super::NUL_CHAR.into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let col = String::from_utf8_lossy(
+            &valid[valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
+        )
+        .chars()
+        .count() as u64
+            + 1;
+        FormatError::malformed(path, Some(Position { line, col }), super::NOT_UTF8.into())
+    })
+}
+
 /// Opens `path` and returns a UTF-8 byte stream of its text.
 ///
 /// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16

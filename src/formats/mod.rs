@@ -97,7 +97,15 @@ pub struct ReadOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// TSV/CSV: `Some(true)` the first row is a header, `Some(false)` it is data, `None` guess.
     pub header: Option<bool>,
+    /// The longest line (TSV/CSV), or run of text or tag (TMX), read before the file is refused: a
+    /// reader never holds more than about this much of a file (`/dev/zero` would otherwise fill the
+    /// memory). [`MAX_SEGMENT`] unless the user raises it.
+    pub max_segment: usize,
 }
+
+/// The default of [`ReadOptions::max_segment`]: 32 MiB, three times the longest segment the tests
+/// import (10 MB of Arabic).
+pub const MAX_SEGMENT: usize = 32 << 20;
 
 impl ReadOptions {
     pub fn new(src: &str, tgt: &str) -> ReadOptions {
@@ -106,8 +114,18 @@ impl ReadOptions {
             tgt: tgt.to_string(),
             encoding: None,
             header: None,
+            max_segment: MAX_SEGMENT,
         }
     }
+}
+
+/// What a reader says of a line, text or tag longer than `max` bytes.
+pub(crate) fn too_long(max: usize) -> String {
+    format!(
+        "more than {} MiB without a line break or tag: this is not a translation file, or a segment \
+         is larger than tm reads (--max-segment MIB raises the limit)",
+        max >> 20
+    )
 }
 
 /// Where in a file something went wrong. Lines and columns count from 1; columns count characters.

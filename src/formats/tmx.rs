@@ -101,7 +101,7 @@ enum State {
 impl TmxReader {
     pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxReader, FormatError> {
         let decoded = decode::open(path, opts.encoding, true)?;
-        let mut xml = Reader::from_reader(LineTracker::new(decoded.reader));
+        let mut xml = Reader::from_reader(LineTracker::new(decoded.reader, opts.max_segment));
         let config = xml.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
@@ -138,6 +138,9 @@ impl TmxReader {
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
+        if let Some((at, msg)) = &self.xml.get_ref().fault {
+            return FormatError::malformed(&self.path, Some(*at), msg.clone());
+        }
         let msg = match &err {
             // The decoder stopped at the bad bytes, after handing over all text before them: the
             // parser has consumed up to exactly there.
@@ -678,6 +681,9 @@ impl TmxReader {
     }
 }
 
+/// The I/O error that stops the parser on a [`LineTracker`] fault.
+const FAULT: &str = "the file cannot be read on (see the position)";
+
 /// Why a `<tuv>` with two `<seg>` is refused.
 const TWO_SEGS: &str = "a <tuv> holds two <seg> (TMX allows one): tm cannot tell which is the text";
 
@@ -838,15 +844,24 @@ struct LineTracker<R> {
     col: u64,
     /// Bytes consumed in all.
     consumed: u64,
+    /// Bytes since the last `<` or `>`: the parser holds a whole text or tag in memory, so an endless
+    /// one is stopped here, as the bytes stream past.
+    run: usize,
+    max_run: usize,
+    /// What was found in the bytes consumed (a NUL, an endless run), reported by the next read.
+    fault: Option<(Position, String)>,
 }
 
 impl<R: BufRead> LineTracker<R> {
-    fn new(inner: R) -> LineTracker<R> {
+    fn new(inner: R, max_run: usize) -> LineTracker<R> {
         LineTracker {
             inner,
             line: 1,
             col: 0,
             consumed: 0,
+            run: 0,
+            max_run,
+            fault: None,
         }
     }
 
@@ -870,12 +885,32 @@ impl<R: BufRead> io::Read for LineTracker<R> {
 
 impl<R: BufRead> BufRead for LineTracker<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.fault.is_some() {
+            // The parser stops on this; the reader takes the fault's own position and words.
+            return Err(io::Error::new(io::ErrorKind::InvalidData, FAULT));
+        }
         self.inner.fill_buf()
     }
 
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let used = &buf[..amt.min(buf.len())];
+            if self.fault.is_none() {
+                let here = Position {
+                    line: self.line,
+                    col: self.col + 1,
+                };
+                if let Some(at) = nul_position(used, here) {
+                    self.fault = Some((at, NUL_CHAR.to_string()));
+                }
+                self.run = match memchr::memrchr2(b'<', b'>', used) {
+                    Some(i) => used.len() - i - 1,
+                    None => self.run + used.len(),
+                };
+                if self.run > self.max_run {
+                    self.fault = Some((here, super::too_long(self.max_run)));
+                }
+            }
             self.consumed += used.len() as u64;
             // Both counts vectorise; this costs little next to parsing.
             let newlines = used.iter().filter(|&&b| b == b'\n').count() as u64;

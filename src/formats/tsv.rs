@@ -60,6 +60,8 @@ pub struct DelimitedReader {
     tgt_lang: String,
     bytes_read: Arc<AtomicU64>,
     done: bool,
+    /// The longest line read before the file is refused.
+    max_line: usize,
 }
 
 impl DelimitedReader {
@@ -82,6 +84,7 @@ impl DelimitedReader {
             tgt_lang: opts.tgt.clone(),
             bytes_read: decoded.bytes_read,
             done: false,
+            max_line: opts.max_segment,
         };
         reader.read_header(opts)?;
         Ok(reader)
@@ -185,7 +188,34 @@ impl DelimitedReader {
                 break;
             }
             any = true;
-            match memchr::memchr2(b'\n', b'\r', chunk) {
+            let end = memchr::memchr2(b'\n', b'\r', chunk);
+            let part = &chunk[..end.unwrap_or(chunk.len())];
+            // Checked as it streams: a NUL or an endless line is refused before it fills the memory.
+            if memchr::memchr(0, part).is_some() {
+                let start = Position {
+                    line: self.line + 1,
+                    col: 1,
+                };
+                let mut seen = std::mem::take(&mut self.buf);
+                seen.extend_from_slice(part);
+                let at = nul_position(&seen, start).unwrap_or(start);
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(at),
+                    NUL_CHAR.into(),
+                ));
+            }
+            if self.buf.len() + part.len() > self.max_line {
+                return Err(FormatError::malformed(
+                    &self.path,
+                    Some(Position {
+                        line: self.line + 1,
+                        col: 1,
+                    }),
+                    super::too_long(self.max_line),
+                ));
+            }
+            match end {
                 None => {
                     self.buf.extend_from_slice(chunk);
                     let n = chunk.len();

@@ -626,3 +626,77 @@ fn a_read_only_memory_can_be_read_and_says_it_cannot_be_written() {
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+/// Endless input (`/dev/zero`, a file with no line break) is refused as it streams, under a memory
+/// limit a whole-file read would break, with an error naming the file and position; the memory is left
+/// as it was.
+#[cfg(unix)]
+#[test]
+fn endless_input_is_refused_as_it_streams() {
+    let s = with_sample();
+    let before = s.units();
+    let tm = env!("CARGO_BIN_EXE_tm");
+    // 1 GiB of address space: reading /dev/zero whole would fail with an allocation error instead.
+    let limited = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 1048576; exec \"$0\" --db \"$1\" {args}"))
+            .arg(tm)
+            .arg(s.db())
+            .current_dir(s.dir.path())
+            .env_remove("TM_DB")
+            .output()
+            .unwrap()
+    };
+    std::fs::write(s.path("en.txt"), "A convoy entered.\n").unwrap();
+    for (args, says) in [
+        (
+            "import /dev/zero --format tsv",
+            "/dev/zero:1:1: a NUL character",
+        ),
+        (
+            "import /dev/zero --format tmx",
+            "/dev/zero:1:1: a NUL character",
+        ),
+        (
+            "import /dev/zero --format csv",
+            "/dev/zero:1:1: a NUL character",
+        ),
+        ("align /dev/zero en.txt", "/dev/zero: larger than 64 MiB"),
+        ("pretranslate /dev/zero", "/dev/zero: larger than 64 MiB"),
+        ("analyze /dev/zero", "/dev/zero: larger than 64 MiB"),
+        ("names import /dev/zero", "/dev/zero: larger than 64 MiB"),
+    ] {
+        let out = limited(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args}: {err}");
+        assert!(err.contains(says), "{args}: {err}");
+    }
+    // A line or a text run longer than --max-segment.
+    let long = "ب".repeat(700_000);
+    std::fs::write(s.path("long.tsv"), format!("{long}\tx\n")).unwrap();
+    std::fs::write(
+        s.path("long.tmx"),
+        format!("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\"/><body>\n<tu><tuv xml:lang=\"ar\"><seg>{long}</seg></tuv><tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>\n"),
+    )
+    .unwrap();
+    for file in ["long.tsv", "long.tmx"] {
+        let out = limited(&format!("import {file} --max-segment 1"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains(&format!("{file}:"))
+                && err.contains("more than 1 MiB without a line break or tag"),
+            "{file}: {err}"
+        );
+        // The same file under the default limit is a real segment.
+        let out = limited(&format!("import {file}"));
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        s.tm(&["delete", "--origin", file]).assert().success();
+    }
+    assert_eq!(s.units(), before);
+}
