@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 root=..
 shared=${SHARED_DATA:-$root/../shared/data}
 out=corpus
-mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align,html}
+mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align,html,tbx}
 
 piece() { # piece FILE DIR: the file, or its first 64 KiB and a 16 KiB piece from its middle
   local f=$1 dir=$2 name
@@ -86,6 +86,16 @@ for f in "$out"/sentences/ntrex-ar-a*; do
   [ -f "$f" ] && { printf '<p>'; sed 's/$/<\/p><p>/' "$f"; } >"$out/html/$(basename "$f")"
 done
 
-for t in tmx delimited normalize sentences translit align html; do
+# TBX: the whole shipped authority as tm writes it (cut into pieces), and a hand-written entry with
+# entities and references.
+if [ -x "$root/target/debug/tm" ] || [ -x "$root/target/release/tm" ]; then
+  tm_bin=$(ls "$root"/target/release/tm "$root"/target/debug/tm 2>/dev/null | head -n 1)
+  TM_DB=/nonexistent/tm-fuzz.db "$tm_bin" names export /tmp/tm-fuzz-names.tbx >/dev/null 2>&1 || true
+  [ -f /tmp/tm-fuzz-names.tbx ] && piece /tmp/tm-fuzz-names.tbx "$out/tbx"
+  rm -f /tmp/tm-fuzz-names.tbx
+fi
+printf '%s' '<?xml version="1.0"?><martif type="TBX" xml:lang="en"><text><body><termEntry id="1"><descrip type="subjectField">organisation</descrip><note>Iraqi &amp; PMF</note><langSet xml:lang="ar"><tig><term>كتائب حزب الله</term></tig></langSet><langSet xml:lang="en"><tig><term>Hizbullah Brigades</term><termNote type="normativeAuthorization">preferredTerm-admn-sts</termNote></tig><tig><term>Kata&#x27;ib Hezbollah</term><termNote type="normativeAuthorization">deprecatedTerm-admn-sts</termNote></tig></langSet></termEntry></body></text></martif>' >"$out/tbx/entry"
+
+for t in tmx delimited normalize sentences translit align html tbx; do
   printf '%-10s %4d seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
