@@ -62,6 +62,8 @@ pub struct DelimitedReader {
     done: bool,
     /// The longest line read before the file is refused.
     max_line: usize,
+    /// Whether a lone CR ends a line: decided on the first buffer read (CR and no LF in it).
+    cr_only: Option<bool>,
 }
 
 impl DelimitedReader {
@@ -85,6 +87,7 @@ impl DelimitedReader {
             bytes_read: decoded.bytes_read,
             done: false,
             max_line: opts.max_segment,
+            cr_only: None,
         };
         reader.read_header(opts)?;
         Ok(reader)
@@ -174,7 +177,7 @@ impl DelimitedReader {
     }
 
     /// Reads one line (without its line break) into `self.buf`; false at the end of the file. A line
-    /// ends at LF, CR LF, or a lone CR (old Mac files, and some exports still write them).
+    /// ends at LF or CR LF, or in a file without any LF at a lone CR (old Mac files).
     fn read_line(&mut self) -> Result<bool, FormatError> {
         self.buf.clear();
         self.line_break = "";
@@ -188,7 +191,17 @@ impl DelimitedReader {
                 break;
             }
             any = true;
-            let end = memchr::memchr2(b'\n', b'\r', chunk);
+            // Lines end at LF (a CR before it goes with it); at a lone CR only in a file that has no
+            // LF at all (an old Mac file). A CR inside a line of an LF file stays text: pasting a CR LF
+            // file beside an LF one puts a CR before every tab.
+            let cr_only = *self.cr_only.get_or_insert_with(|| {
+                memchr::memchr(b'\r', chunk).is_some() && memchr::memchr(b'\n', chunk).is_none()
+            });
+            let end = if cr_only {
+                memchr::memchr2(b'\n', b'\r', chunk)
+            } else {
+                memchr::memchr(b'\n', chunk)
+            };
             let part = &chunk[..end.unwrap_or(chunk.len())];
             // Checked as it streams: a NUL or an endless line is refused before it fills the memory.
             if memchr::memchr(0, part).is_some() {
@@ -226,6 +239,10 @@ impl DelimitedReader {
                     let cr = chunk[i] == b'\r';
                     self.reader.consume(i + 1);
                     self.line_break = if cr { "\r" } else { "\n" };
+                    if !cr && self.buf.ends_with(b"\r") {
+                        self.buf.pop();
+                        self.line_break = "\r\n";
+                    }
                     if cr {
                         let next = self
                             .reader
@@ -242,6 +259,9 @@ impl DelimitedReader {
         }
         if !any {
             return Ok(false);
+        }
+        if self.line_break.is_empty() && self.buf.ends_with(b"\r") {
+            self.buf.pop();
         }
         self.line += 1;
         Ok(true)
@@ -709,6 +729,21 @@ mod tests {
         assert_eq!(
             String::from_utf8(w.finish().unwrap()).unwrap(),
             "ar\ten\nسطر\\nثان\tline\\ttwo\n"
+        );
+    }
+
+    #[test]
+    fn a_cr_inside_a_line_of_an_lf_file_stays_in_its_cell() {
+        // A CR LF Arabic file pasted beside an LF English one: CR before every tab.
+        let units = read("مرحبا\r\thello\r\nسلام\r\tpeace\n", Delimiter::Tab);
+        let pairs: Vec<(String, String)> = units
+            .into_iter()
+            .map(|u| u.unwrap())
+            .map(|u| (u.source.text, u.target.text))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("مرحبا\r", "hello"), ("سلام\r", "peace")].map(|(a, e)| (a.to_string(), e.to_string()))
         );
     }
 
