@@ -207,6 +207,9 @@ enum NamesCommand {
         /// A spelling the check should correct (repeatable).
         #[arg(long = "variant", value_name = "TEXT")]
         variants: Vec<String>,
+        /// An accepted alternative the check lets pass, such as a spelled-out form (repeatable).
+        #[arg(long = "accepted", value_name = "TEXT")]
+        accepted: Vec<String>,
         /// A note (the word "ambiguous" keeps the check from reporting the name missing).
         #[arg(long, default_value = "")]
         note: String,
@@ -584,8 +587,9 @@ pub fn run() -> i32 {
                 english,
                 kind,
                 variants,
+                accepted,
                 note,
-            } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &note),
+            } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &accepted, &note),
             NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
             NamesCommand::Train { data, out, min } => commands::names_train(&data, &out, min),
             NamesCommand::Mine { min, limit, accept } => {

@@ -519,7 +519,10 @@ pub(crate) fn add_names<'t, W: AsRef<[&'t str]>, E: AsRef<str>>(
     let mut owners = Vec::new();
     for (&name, &id) in &found {
         let name = &authority.names[name];
-        for form in std::iter::once(&name.english).chain(&name.variants) {
+        for form in std::iter::once(&name.english)
+            .chain(&name.accepted)
+            .chain(&name.variants)
+        {
             patterns.push(form.as_str());
             owners.push(id);
         }

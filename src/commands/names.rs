@@ -165,13 +165,14 @@ pub fn names_list(ctx: &Context, user_only: bool) -> Result<()> {
                 n.arabic.join(" | "),
                 n.english.clone(),
                 n.kind.to_string(),
+                n.accepted.join(" | "),
                 n.variants.join(" | "),
                 n.source.to_string(),
             ]
         })
         .collect();
     let table = crate::display::table(
-        &["arabic", "english", "kind", "variants", "from"],
+        &["arabic", "english", "kind", "accepted", "variants", "from"],
         &rows,
         &ctx.display(),
     );
@@ -186,6 +187,7 @@ pub fn names_add(
     english: &str,
     kind: &str,
     variants: &[String],
+    accepted: &[String],
     note: &str,
 ) -> Result<()> {
     let kind: Kind = kind.parse().map_err(anyhow::Error::msg)?;
@@ -202,6 +204,7 @@ pub fn names_add(
         kind,
         variants: variants.to_vec(),
         note: note.to_string(),
+        accepted: accepted.to_vec(),
         source: "user",
     };
     ctx.open(OpenMode::ReadWrite)?.add_names(&[name])?;
@@ -262,15 +265,31 @@ pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> 
     let names = match format {
         NamesFormat::Tsv => parse_tsv(&text, &label, "user")?,
         NamesFormat::Omegat => {
+            // source, target, comment; the comment as tm writes it: "kind; also: A, B; not: C, D".
             let as_tsv: String = text
                 .lines()
                 .map(|l| {
                     let cells: Vec<&str> = l.split('\t').collect();
+                    let (mut kind, mut also, mut not, mut note) = ("other", "", "", Vec::new());
+                    for part in cells.get(2).unwrap_or(&"").split("; ") {
+                        if let Some(list) = part.strip_prefix("also: ") {
+                            also = list;
+                        } else if let Some(list) = part.strip_prefix("not: ") {
+                            not = list;
+                        } else if part.parse::<Kind>().is_ok() && note.is_empty() {
+                            kind = part;
+                        } else if !part.is_empty() {
+                            note.push(part);
+                        }
+                    }
+                    let bars = |list: &str| list.split(", ").collect::<Vec<_>>().join(" | ");
                     format!(
-                        "{}\t{}\tother\t\t{}\n",
+                        "{}\t{}\t{kind}\t{}\t{}\t{}\n",
                         cells[0],
                         cells.get(1).unwrap_or(&""),
-                        cells.get(2).unwrap_or(&"")
+                        bars(not),
+                        note.join("; "),
+                        bars(also)
                     )
                 })
                 .collect();
@@ -302,11 +321,13 @@ pub fn names_export(
             .iter()
             .flat_map(|n| {
                 n.arabic.iter().map(move |a| {
-                    let comment = if n.variants.is_empty() {
-                        n.kind.to_string()
-                    } else {
-                        format!("{}; not: {}", n.kind, n.variants.join(", "))
-                    };
+                    let mut comment = n.kind.to_string();
+                    if !n.accepted.is_empty() {
+                        comment.push_str(&format!("; also: {}", n.accepted.join(", ")));
+                    }
+                    if !n.variants.is_empty() {
+                        comment.push_str(&format!("; not: {}", n.variants.join(", ")));
+                    }
                     format!("{a}\t{}\t{comment}\n", n.english)
                 })
             })
@@ -430,6 +451,7 @@ pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result
                 kind: Kind::Other,
                 variants: Vec::new(),
                 note: format!("mined from the memory ({} units)", p.units),
+                accepted: Vec::new(),
                 source: "user",
             })
             .collect();

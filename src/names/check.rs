@@ -9,6 +9,8 @@
 //! is reported missing (`found: null`) unless its note marks it ambiguous (an Arabic form that is also a
 //! common word, like صور: Tyre, or pictures).
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use super::skeleton::skeleton;
@@ -71,19 +73,34 @@ impl<'a> Checker<'a> {
             if out.iter().any(|f| f.expected == name.english) {
                 continue;
             }
-            if contains_phrase(target, &name.english, true).is_some()
-                || (name.kind == Kind::Place && contains_derived(target, &name.english))
-                || ((title_case(target) || !self.capitals)
-                    && contains_phrase(target, &name.english, false).is_some())
+            let house_or_accepted = || std::iter::once(&name.english).chain(&name.accepted);
+            let any_case = |e: &String| contains_phrase(target, e, false, &[]);
+            if house_or_accepted().any(|e| contains_phrase(target, e, true, &[]).is_some())
+                || (name.kind == Kind::Place
+                    && contains_derived(target, &name.english, &name.variants))
+                || (!self.capitals && house_or_accepted().any(|e| any_case(e).is_some()))
+                // A headline capitalises words the house writes in lower case, never the reverse:
+                // "Qais al-Khazali Threatens U.S. Forces" still lowers the house's Al-.
+                || (title_case(target)
+                    && house_or_accepted()
+                        .any(|e| any_case(e).is_some_and(|found| capitalised(&found, e))))
             {
                 continue;
             }
-            let found = name
-                .variants
-                .iter()
-                .find_map(|v| contains_phrase(target, v, false))
-                .or_else(|| contains_phrase(target, &name.english, false))
-                .or_else(|| self.similar(target, spot.name));
+            // A title quoted or set in italics keeps its own spelling (*Hezbollah: A Short History*).
+            let titles = title_spans(target);
+            let spelled = |skip: &[Range<usize>]| {
+                name.variants
+                    .iter()
+                    .find_map(|v| contains_phrase(target, v, false, skip))
+                    .or_else(|| contains_phrase(target, &name.english, false, skip))
+                    .or_else(|| self.similar(target, spot.name, skip))
+            };
+            let found = spelled(&titles);
+            // Named in a title only: present, in the title's own spelling.
+            if found.is_none() && !titles.is_empty() && spelled(&[]).is_some() {
+                continue;
+            }
             if found.is_none() && name.note.to_lowercase().contains("ambiguous") {
                 continue;
             }
@@ -98,7 +115,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A run of capitalised words in `target` that spells the name differently.
-    fn similar(&self, target: &str, name: usize) -> Option<String> {
+    fn similar(&self, target: &str, name: usize, titles: &[Range<usize>]) -> Option<String> {
         let canonical = &self.authority.names[name].english;
         let keys = &self.skeletons[name];
         if keys.is_empty() {
@@ -118,8 +135,10 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 let (last_start, last) = w[len - 1];
-                let candidate = &target[start..last_start + last.len()];
-                if candidate == canonical {
+                let end = last_start + last.len();
+                let candidate = &target[start..end];
+                if candidate == canonical || titles.iter().any(|t| t.start <= start && end <= t.end)
+                {
                     continue;
                 }
                 let key = skeleton(candidate);
@@ -138,14 +157,74 @@ impl<'a> Checker<'a> {
 }
 
 /// Whether the text has a word that starts with a place name: Iranian, Iraqi, Syrian, Iran-backed.
-fn contains_derived(text: &str, place: &str) -> bool {
+fn contains_derived(text: &str, place: &str, variants: &[String]) -> bool {
     text.match_indices(place).any(|(i, _)| {
+        let rest = &text[i + place.len()..];
+        let tail_len = rest
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(rest.len(), |(k, _)| k);
+        let word = &text[i..i + place.len() + tail_len];
         !text[..i]
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric)
-            && text[i + place.len()..].starts_with(|c: char| c.is_alphabetic())
+            && DERIVED_ENDINGS.contains(&&rest[..tail_len])
+            && !variants.iter().any(|v| v == word)
     })
+}
+
+/// The endings that make a place's adjective or people (Iraqi, Syrian, Iranian, Yemenis): the only
+/// letters a place's name may be followed by and still count as the name. Any other letters make
+/// another word (Basrah is a listed variant of Basra, not a derivation of it).
+const DERIVED_ENDINGS: &[&str] = &[
+    "i", "is", "n", "ns", "an", "ans", "ian", "ians", "ite", "ites",
+];
+
+/// Whether `found` is `house` with some of its lower-case letters capitalised, as a title-case
+/// headline writes it (Bin for bin), and with no capital of the house's lowered (al- for Al-).
+fn capitalised(found: &str, house: &str) -> bool {
+    found.chars().count() == house.chars().count()
+        && found
+            .chars()
+            .zip(house.chars())
+            .all(|(f, h)| f == h || (h.is_lowercase() && h.to_uppercase().eq(std::iter::once(f))))
+}
+
+/// The byte ranges of titles in an English text: a quotation in title case (“Hizballah International
+/// Financing Prevention Act”), or text between `*` or `_` (italics in plain text). A quotation of
+/// running words is not a title: a translator renders quoted speech in the house style too.
+fn title_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for (open, close) in [('“', '”'), ('«', '»'), ('"', '"'), ('*', '*'), ('_', '_')] {
+        let mut from = 0;
+        while let Some(start) = text[from..].find(open).map(|k| from + k + open.len_utf8()) {
+            let Some(end) = text[start..].find(close).map(|k| start + k) else {
+                break;
+            };
+            let inner = &text[start..end];
+            if matches!(open, '*' | '_') || title_case_words(inner) {
+                spans.push(start..end);
+            }
+            from = end + close.len_utf8();
+        }
+    }
+    spans
+}
+
+/// Whether most words of a short text start with a capital (small words aside).
+fn title_case_words(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
+        .collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
+            .count()
+            * 5
+            >= words.len() * 4
 }
 
 /// Whether a segment is a headline in title case, where capitals say nothing about a name's spelling.
@@ -185,7 +264,12 @@ fn word_spans(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Where `phrase` occurs in `text` as whole words (exactly, or ignoring case); returns it as written.
-fn contains_phrase(text: &str, phrase: &str, exact_case: bool) -> Option<String> {
+fn contains_phrase(
+    text: &str,
+    phrase: &str,
+    exact_case: bool,
+    skip: &[Range<usize>],
+) -> Option<String> {
     let (hay, needle) = if exact_case {
         (text.to_string(), phrase.to_string())
     } else {
@@ -203,7 +287,8 @@ fn contains_phrase(text: &str, phrase: &str, exact_case: bool) -> Option<String>
     };
     for (i, _) in hay.match_indices(&needle) {
         let end = i + needle.len();
-        if boundary(&hay[..i], true) && boundary(&hay[end..], false) {
+        let skipped = same_len && skip.iter().any(|s| s.start <= i && end <= s.end);
+        if boundary(&hay[..i], true) && boundary(&hay[end..], false) && !skipped {
             return Some(if same_len {
                 text[i..end].to_string()
             } else {
@@ -225,7 +310,11 @@ mod tests {
                 "حزب الله\tHizbullah\torganisation\tHezbollah | Hizbollah\t\n\
                  كتائب حزب الله\tHizbullah Brigades\torganisation\tKataib Hezbollah\t\n\
                  البوكمال\tAl-Bukamal\tplace\tAbu Kamal\t\n\
-                 صور\tTyre\tplace\t\tambiguous: also 'pictures'\n",
+                 صور\tTyre\tplace\t\tambiguous: also 'pictures'\n\
+                 الولايات المتحدة\tU.S.\tplace\t\t\tUnited States | USA\n\
+                 البصرة\tBasra\tplace\tBasrah\t\n\
+                 العراق\tIraq\tplace\t\t\n\
+                 قيس الخزعلي\tQais Al-Khazali\tperson\tQais al-Khazali\t\n",
                 "test",
                 "user",
             )
@@ -277,6 +366,70 @@ mod tests {
         assert_eq!(
             found("وصل إلى البوكمال", "He reached Al-Boukamal"),
             [("Al-Bukamal".to_string(), Some("Al-Boukamal".to_string()))]
+        );
+    }
+
+    #[test]
+    fn accepted_alternatives_are_never_findings() {
+        for english in [
+            "U.S. forces left",
+            "United States forces left",
+            "Team USA left",
+        ] {
+            assert!(
+                found("غادرت قوات الولايات المتحدة", english).is_empty(),
+                "{english}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_derived_word_takes_a_closed_list_of_endings_and_is_never_a_variant() {
+        assert!(found("قال عراقيون في البصرة", "Iraqis in Basra said").is_empty());
+        assert!(found("في العراق", "the Iraqi side").is_empty());
+        assert_eq!(
+            found("وصلوا إلى البصرة", "They reached Basrah"),
+            [("Basra".to_string(), Some("Basrah".to_string()))]
+        );
+    }
+
+    #[test]
+    fn a_headline_may_capitalise_but_not_lower_the_house_form() {
+        assert!(found(
+            "قيس الخزعلي يهدد القوات الأمريكية",
+            "Qais Al-Khazali Threatens American Forces Again"
+        )
+        .is_empty());
+        assert_eq!(
+            found(
+                "قيس الخزعلي يهدد القوات الأمريكية",
+                "Qais al-Khazali Threatens American Forces Again"
+            ),
+            [(
+                "Qais Al-Khazali".to_string(),
+                Some("Qais al-Khazali".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn a_title_keeps_its_own_spelling_but_quoted_speech_does_not() {
+        assert!(found(
+            "صدر كتاب عن حزب الله",
+            "He wrote *Hezbollah: A Short History* last year"
+        )
+        .is_empty());
+        assert!(found(
+            "قانون منع التمويل الدولي لحزب الله",
+            "the “Hizballah International Financing Prevention Act” passed"
+        )
+        .is_empty());
+        assert_eq!(
+            found(
+                "قال إن حزب الله سيرد",
+                "\"Hezbollah will respond,\" he said"
+            ),
+            [("Hizbullah".to_string(), Some("Hezbollah".to_string()))]
         );
     }
 

@@ -221,21 +221,33 @@ impl Miner<'_> {
     }
 }
 
-/// Runs of capitalised words (with `Al-`, `bin`, `ibn` inside them), sentence-initial stopwords dropped.
+/// Runs of capitalised words (with `Al-`, `bin`, `ibn` inside them), sentence-initial stopwords dropped;
+/// a possessive (`Indonesia's`, `Giants'`) and a closing quote (`Scotland'`) are not part of the name. A
+/// headline in capitals has none: its capitals say nothing of how a name is spelled.
 fn capitalised_runs(text: &str) -> Vec<String> {
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let (upper, all) = letters.fold((0, 0), |(u, a), c| {
+        (u + usize::from(c.is_uppercase()), a + 1)
+    });
+    if all >= 12 && upper * 10 >= all * 6 {
+        return Vec::new();
+    }
     let mut runs = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let flush = |current: &mut Vec<&str>, runs: &mut Vec<String>| {
         while current.first().is_some_and(|w| STOPWORDS.contains(w)) {
             current.remove(0);
         }
-        if !current.is_empty() {
+        // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
+        let shouted =
+            current.len() >= 2 && current.iter().all(|w| w.chars().all(|c| !c.is_lowercase()));
+        if !current.is_empty() && !shouted {
             runs.push(current.join(" "));
         }
         current.clear();
     };
     for raw in text.split_whitespace() {
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
+        let word = bare_word(raw);
         let capital = word.starts_with(|c: char| c.is_uppercase());
         let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
         if capital || (connector && !current.is_empty()) {
@@ -252,9 +264,54 @@ fn capitalised_runs(text: &str) -> Vec<String> {
     runs
 }
 
+/// A word of running English as a name is written: surrounding punctuation, a possessive `'s` and a
+/// quote mark closing after a consonant taken off. An apostrophe after a vowel stays: it is an ayn
+/// (Mazari', Shafi').
+fn bare_word(raw: &str) -> &str {
+    let apostrophe = |c: char| c == '\'' || c == '’';
+    let mut word = raw;
+    loop {
+        let before = word;
+        word = word.trim_matches(|c: char| !c.is_alphanumeric() && !apostrophe(c) && c != '-');
+        for possessive in ["'s", "’s"] {
+            if let Some(w) = word.strip_suffix(possessive) {
+                word = w;
+            }
+        }
+        word = word.trim_start_matches(apostrophe);
+        if let Some(w) = word.strip_suffix(apostrophe) {
+            if !w
+                .chars()
+                .next_back()
+                .is_some_and(|c| "aeiouAEIOU".contains(c))
+            {
+                word = w;
+            }
+        }
+        if word == before {
+            return word;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn possessives_quotes_and_shouting_are_not_renderings() {
+        assert_eq!(
+            capitalised_runs("Indonesia's capital and the Giants' coach met in 'Scotland', said Mazari' Al-Mayadin's mayor."),
+            ["Indonesia", "Giants", "Scotland", "Mazari' Al-Mayadin"]
+        );
+        assert_eq!(
+            capitalised_runs(
+                "They would never forgive 'Ireland,' he told the NIGEL FARAGE rally of UNESCO"
+            ),
+            ["Ireland", "UNESCO"]
+        );
+        assert!(capitalised_runs("NIGEL FARAGE TELLS THE CROWD TO FIGHT ON").is_empty());
+    }
 
     #[test]
     fn capitalised_runs_are_names_not_sentence_starts() {

@@ -86,8 +86,11 @@ pub struct Name {
     pub arabic: Vec<String>,
     pub english: String,
     pub kind: Kind,
+    /// Deprecated spellings: findings, with the house form as the fix (Hezbollah for Hizbullah).
     pub variants: Vec<String>,
     pub note: String,
+    /// Accepted alternatives, never findings (United States beside U.S., EU beside European Union).
+    pub accepted: Vec<String>,
     /// `shipped` or `user`.
     pub source: &'static str,
 }
@@ -110,7 +113,8 @@ fn list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parses the names TSV format (tab-separated arabic, english, kind, variants, note; header first).
+/// Parses the names TSV format (tab-separated arabic, english, kind, variants, note, accepted; header
+/// first; the last columns may be left out).
 /// It allocates only what a [`Name`] keeps: every `tm` command that checks or spots names parses the
 /// shipped list first.
 pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
@@ -151,6 +155,7 @@ fn parse_lines<'t>(
             kind,
             variants: cells.next().map(list).unwrap_or_default(),
             note: cells.next().unwrap_or("").trim().to_string(),
+            accepted: cells.next().map(list).unwrap_or_default(),
             source,
         });
     }
@@ -159,15 +164,16 @@ fn parse_lines<'t>(
 
 /// Writes names in the TSV format [`parse_tsv`] reads.
 pub fn to_tsv(names: &[Name]) -> String {
-    let mut out = String::from("arabic\tenglish\tkind\tvariants\tnote\n");
+    let mut out = String::from("arabic\tenglish\tkind\tvariants\tnote\taccepted\n");
     for n in names {
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
             n.arabic.join(" | "),
             n.english,
             n.kind,
             n.variants.join(" | "),
-            n.note
+            n.note,
+            n.accepted.join(" | ")
         ));
     }
     out

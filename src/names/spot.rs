@@ -27,6 +27,9 @@ pub struct Spot {
 pub struct Spotter {
     /// First word → (all words of the form, name index), longest forms first.
     by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Names whose every Arabic form ends in ta marbuta (عنة): matching form folds ة into ه, so that
+    /// عنه ("about him") would read as the town. In a text such a name must end in ة too.
+    taa: FxHashSet<usize>,
 }
 
 impl Spotter {
@@ -49,7 +52,11 @@ impl Spotter {
     /// Indexes the forms whose first word (in matching form) `wanted` accepts.
     fn indexing(authority: &Authority, wanted: impl Fn(&str) -> bool) -> Spotter {
         let mut by_first: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
+        let mut taa = FxHashSet::default();
         for (i, name) in authority.names.iter().enumerate() {
+            if name.arabic.iter().all(|f| last_letter(f) == Some('ة')) {
+                taa.insert(i);
+            }
             for form in &name.arabic {
                 if !may_start(form, &wanted) {
                     continue;
@@ -63,12 +70,17 @@ impl Spotter {
         for forms in by_first.values_mut() {
             forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
         }
-        Spotter { by_first }
+        Spotter { by_first, taa }
     }
 
-    /// The names in `text`, in order, not overlapping.
+    /// The names in `text`, in order, not overlapping. A name written with a final ة is not taken
+    /// where the text has ه: that is a pronoun suffix (عنه, "about him"), not the name (عنة, Anah).
     pub fn spot(&self, text: &str) -> Vec<Spot> {
-        self.spot_tokens(&tokenize(text))
+        let mut spots = self.spot_tokens(&tokenize(text));
+        spots.retain(|s| {
+            !(self.taa.contains(&s.name) && last_letter(&text[s.span.clone()]) == Some('ه'))
+        });
+        spots
     }
 
     /// The names in a text already split into [`tokenize`]'s words.
@@ -137,6 +149,13 @@ fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
     first_matching_word(form).is_none_or(|w| wanted(&w))
 }
 
+/// The last letter of `s`, harakat and tatweel passed over.
+fn last_letter(s: &str) -> Option<char> {
+    s.chars()
+        .rev()
+        .find(|&c| c.is_alphabetic() && !matches!(c, '\u{640}' | '\u{64B}'..='\u{65F}' | '\u{670}'))
+}
+
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
 /// the article is written لل, so للX is also read as ال + X.
 fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
@@ -188,6 +207,31 @@ mod tests {
             .iter()
             .map(|s| a.names[s.name].english.clone())
             .collect()
+    }
+
+    #[test]
+    fn a_pronoun_suffix_is_not_a_final_ta_marbuta() {
+        let a = Authority {
+            names: parse_tsv(
+                "عنة\tAnah\tplace\t\t\nالله\tAllah\tother\t\t\n",
+                "test",
+                "user",
+            )
+            .unwrap(),
+        };
+        let spotter = Spotter::new(&a);
+        let names = |text: &str| -> Vec<String> {
+            spotter
+                .spot(text)
+                .iter()
+                .map(|s| a.names[s.name].english.clone())
+                .collect()
+        };
+        assert!(names("وقال إنه تحدث عنه أمس").is_empty());
+        assert!(names("عنهُ").is_empty());
+        assert_eq!(names("قصف في عنة وفي عنةٍ"), ["Anah", "Anah"]);
+        // A name that ends in ه keeps it.
+        assert_eq!(names("والله"), ["Allah"]);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! TBX (TermBase eXchange, ISO 30042) for the name authority, as Trados MultiTerm and memoQ exchange it.
 //!
 //! One `termEntry` per name: the Arabic forms in an `ar` language set, the English in an `en` one with the
-//! house spelling marked `preferredTerm-admn-sts` and each variant `deprecatedTerm-admn-sts`, the kind as
-//! the subject field and the note as a `note`. Reading takes the same shape back: in the `en` set, the
-//! term marked preferred (else the first) is the English, the deprecated ones are variants.
+//! house spelling marked `preferredTerm-admn-sts`, each accepted alternative `admittedTerm-admn-sts` and
+//! each variant `deprecatedTerm-admn-sts`, the kind as the subject field and the note as a `note`. Reading
+//! takes the same shape back: in the `en` set, the term marked preferred (else the first) is the English,
+//! the deprecated ones are variants, the others (admitted, or without a status) accepted alternatives.
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -35,6 +36,12 @@ pub fn write(names: &[Name]) -> String {
             "          <tig><term>{}</term><termNote type=\"normativeAuthorization\">preferredTerm-admn-sts</termNote></tig>\n",
             esc(&n.english)
         ));
+        for v in &n.accepted {
+            out.push_str(&format!(
+                "          <tig><term>{}</term><termNote type=\"normativeAuthorization\">admittedTerm-admn-sts</termNote></tig>\n",
+                esc(v)
+            ));
+        }
         for v in &n.variants {
             out.push_str(&format!(
                 "          <tig><term>{}</term><termNote type=\"normativeAuthorization\">deprecatedTerm-admn-sts</termNote></tig>\n",
@@ -207,7 +214,14 @@ pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
                                 variants: english
                                     .iter()
                                     .enumerate()
-                                    .filter(|(i, e)| *i != preferred && (e.2 || !e.1))
+                                    .filter(|(i, e)| *i != preferred && e.2)
+                                    .map(|(_, e)| e.0.clone())
+                                    .collect(),
+                                // Admitted, or with no status: an alternative, not an error.
+                                accepted: english
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, e)| *i != preferred && !e.2)
                                     .map(|(_, e)| e.0.clone())
                                     .collect(),
                                 note: note.trim().to_string(),

@@ -59,8 +59,8 @@ pub enum Error {
         known: u32,
     },
     #[error(
-        "{path} has schema version {found} and needs upgrading to {known}: run a writing command \
-         such as `tm import` or `tm dedupe --dry-run` on it first"
+        "{path} has schema version {found} and needs upgrading to {known}, which takes write \
+         access: run any command on it (tm stats) as a user who may write it"
     )]
     OlderSchema {
         path: PathBuf,
@@ -199,6 +199,14 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
         match Store::setup(conn, path, mode) {
+            // A memory from an older tm: brought up to date by a writing open (the migrations only
+            // add), then read. Where the user may not write it, the error says what to do.
+            Err(Error::OlderSchema { .. }) if mode == OpenMode::ReadOnly && writable(path) => {
+                drop(Store::open(path, OpenMode::ReadWrite)?);
+                let conn =
+                    Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
+                Store::setup(conn, path, mode)
+            }
             Err(Error::HotJournal { .. }) if mode == OpenMode::ReadOnly => {
                 Store::roll_back_hot_journal(path).map_err(|e| match e {
                     Error::Busy { .. } => e,

@@ -13,7 +13,9 @@ impl Store {
         let err = |e| sqlite_error(&self.path, e);
         let mut stmt = self
             .conn
-            .prepare("SELECT arabic, english, kind, variants, note FROM names ORDER BY id")
+            .prepare(
+                "SELECT arabic, english, kind, variants, note, accepted FROM names ORDER BY id",
+            )
             .map_err(err)?;
         let rows = stmt
             .query_map([], |r| {
@@ -23,12 +25,13 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })
             .map_err(err)?;
         let mut out = Vec::new();
         for row in rows {
-            let (arabic, english, kind, variants, note) = row.map_err(err)?;
+            let (arabic, english, kind, variants, note, accepted) = row.map_err(err)?;
             out.push(Name {
                 arabic: arabic.split(" | ").map(str::to_string).collect(),
                 english,
@@ -39,6 +42,11 @@ impl Store {
                     .map(str::to_string)
                     .collect(),
                 note,
+                accepted: accepted
+                    .split(" | ")
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+                    .collect(),
                 source: "user",
             });
         }
@@ -74,7 +82,8 @@ impl Store {
         let mut delete = tx.prepare("DELETE FROM names WHERE id = ?1").map_err(err)?;
         let mut insert = tx
             .prepare(
-                "INSERT INTO names (arabic, english, kind, variants, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO names (arabic, english, kind, variants, note, accepted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(err)?;
         for n in names {
@@ -95,7 +104,8 @@ impl Store {
                     n.english,
                     n.kind.to_string(),
                     n.variants.join(" | "),
-                    n.note
+                    n.note,
+                    n.accepted.join(" | ")
                 ])
                 .map_err(err)?;
             let id = tx.last_insert_rowid();
@@ -148,6 +158,7 @@ mod tests {
             kind: Kind::Person,
             variants: Vec::new(),
             note: String::new(),
+            accepted: Vec::new(),
             source: "user",
         }
     }

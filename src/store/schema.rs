@@ -62,6 +62,8 @@ const MIGRATIONS: &[&str] = &[
         variants TEXT NOT NULL DEFAULT '',
         note     TEXT NOT NULL DEFAULT ''
     ) STRICT;",
+    // 4: accepted alternatives of a name (United States beside U.S.), never findings.
+    "ALTER TABLE names ADD COLUMN accepted TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The schema version this build of `tm` writes.

@@ -157,9 +157,12 @@ fn names_travel_as_tsv_tbx_and_omegat_glossaries() {
         "organisation",
         "--variant",
         "Saraya Awliya al-Dam",
+        "--accepted",
+        "Awliya' Al-Dam Brigades",
     ])
     .assert()
     .success();
+    // The house form, the accepted alternative and the variant, each in its place after every trip.
     for ext in ["tbx", "tsv", "utf8"] {
         let file = s.path(&format!("names.{ext}"));
         s.tm(&["names", "export", "--user", file.to_str().unwrap()])
@@ -171,12 +174,35 @@ fn names_travel_as_tsv_tbx_and_omegat_glossaries() {
             .assert()
             .success()
             .stdout(contains("imported 1 names"));
-        again
-            .tm(&["names", "list", "--user", "--json"])
-            .assert()
-            .success()
-            .stdout(contains("Saraya Awliya' Al-Dam").and(contains("سرايا أولياء الدم")));
+        let listed = again.stdout(&["names", "list", "--user", "--json"]);
+        // One JSON object a name.
+        let first = String::from_utf8_lossy(&listed)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        let name: serde_json::Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(name["arabic"][0], "سرايا أولياء الدم", "{ext}");
+        assert_eq!(name["english"], "Saraya Awliya' Al-Dam", "{ext}");
+        assert_eq!(name["variants"][0], "Saraya Awliya al-Dam", "{ext}");
+        assert_eq!(name["accepted"][0], "Awliya' Al-Dam Brigades", "{ext}");
+        assert_eq!(name["kind"], "organisation", "{ext}");
     }
+    // The check lets the accepted alternative pass and reports the variant.
+    let pairs = s.path("pairs.tsv");
+    std::fs::write(
+        &pairs,
+        "ar\ten\nبيان سرايا أولياء الدم\tA statement by Awliya' Al-Dam Brigades\n\
+         بيان سرايا أولياء الدم\tA statement by Saraya Awliya al-Dam\n",
+    )
+    .unwrap();
+    let out = s
+        .tm(&["check", "--json", pairs.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["record"], 2);
     let tbx = s.path("all.tbx");
     s.tm(&["names", "export", tbx.to_str().unwrap()])
         .assert()
