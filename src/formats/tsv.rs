@@ -732,37 +732,41 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_cr_inside_a_line_of_an_lf_file_stays_in_its_cell() {
-        // A CR LF Arabic file pasted beside an LF English one: CR before every tab.
-        let units = read("مرحبا\r\thello\r\nسلام\r\tpeace\n", Delimiter::Tab);
-        let pairs: Vec<(String, String)> = units
+    /// The source and target of every unit read from `content`, which must all be good.
+    fn texts(content: &str, delimiter: Delimiter) -> Vec<(String, String)> {
+        read(content, delimiter)
             .into_iter()
             .map(|u| u.unwrap())
             .map(|u| (u.source.text, u.target.text))
-            .collect();
+            .collect()
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, e)| (a.to_string(), e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_cr_inside_a_line_of_an_lf_file_stays_in_its_cell() {
+        // A CR LF Arabic file pasted beside an LF English one: CR before every tab.
         assert_eq!(
-            pairs,
-            [("مرحبا\r", "hello"), ("سلام\r", "peace")].map(|(a, e)| (a.to_string(), e.to_string()))
+            texts("مرحبا\r\thello\r\nسلام\r\tpeace\n", Delimiter::Tab),
+            owned(&[("مرحبا\r", "hello"), ("سلام\r", "peace")])
         );
     }
 
     #[test]
     fn a_lone_cr_ends_a_line() {
-        let units = read("مرحبا\thello\rسلام\tpeace\rكتاب\tbook\r", Delimiter::Tab);
-        let pairs: Vec<(String, String)> = units
-            .into_iter()
-            .map(|u| u.unwrap())
-            .map(|u| (u.source.text, u.target.text))
-            .collect();
         assert_eq!(
-            pairs,
-            [("مرحبا", "hello"), ("سلام", "peace"), ("كتاب", "book")]
-                .map(|(a, e)| (a.to_string(), e.to_string()))
+            texts("مرحبا\thello\rسلام\tpeace\rكتاب\tbook\r", Delimiter::Tab),
+            owned(&[("مرحبا", "hello"), ("سلام", "peace"), ("كتاب", "book")])
         );
-        let csv = read("مرحبا,hello\r\"سلام\r\",peace\rكتاب,book", Delimiter::Comma);
-        let sources: Vec<String> = csv.into_iter().map(|u| u.unwrap().source.text).collect();
-        assert_eq!(sources, ["مرحبا", "سلام\r", "كتاب"]);
+        assert_eq!(
+            texts("مرحبا,hello\r\"سلام\r\",peace\rكتاب,book", Delimiter::Comma),
+            owned(&[("مرحبا", "hello"), ("سلام\r", "peace"), ("كتاب", "book")])
+        );
     }
 
     #[test]
