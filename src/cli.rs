@@ -235,9 +235,17 @@ enum NamesCommand {
         /// At most this many proposals.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// Add the proposals shown to your names.
-        #[arg(long)]
-        accept: bool,
+        /// Add proposals to your names: every one shown, or those numbered (--accept 3,5,8). A form
+        /// you or the authority already spell otherwise is left as it is without --replace.
+        #[arg(long, value_name = "N,N,...", num_args = 0..=1, default_missing_value = "all")]
+        accept: Option<String>,
+        /// With --accept: a proposal replaces the English of a name of yours with the same Arabic.
+        #[arg(long, requires = "accept")]
+        replace: bool,
+        /// Write the proposals as a names file (TSV) to review and edit, then bring in with `tm names
+        /// import FILE`.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Train the transliteration model from name tables (the layout of ../shared/data/translit).
     Train {
@@ -592,9 +600,22 @@ pub fn run() -> i32 {
             } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &accepted, &note),
             NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
             NamesCommand::Train { data, out, min } => commands::names_train(&data, &out, min),
-            NamesCommand::Mine { min, limit, accept } => {
-                commands::names_mine(&ctx, min, limit, accept)
-            }
+            NamesCommand::Mine {
+                min,
+                limit,
+                accept,
+                replace,
+                output,
+            } => commands::names_mine(
+                &ctx,
+                commands::MineConfig {
+                    min,
+                    limit,
+                    accept,
+                    replace,
+                    output,
+                },
+            ),
             NamesCommand::Import { file, format } => {
                 commands::names_import(&ctx, &file, format.map(Into::into))
             }

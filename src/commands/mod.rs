@@ -31,7 +31,7 @@ pub use memory::{
 };
 pub use names::{
     check, names_add, names_export, names_import, names_list, names_mine, names_remove,
-    names_train, translit, NamesFormat,
+    names_train, translit, MineConfig, NamesFormat,
 };
 
 /// What every command needs: where the memory is and how to print.

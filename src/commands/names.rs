@@ -1,7 +1,7 @@
 //! The commands of the name authority: check, and names list/add/remove/import/export.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use serde::Serialize;
@@ -425,7 +425,17 @@ pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
 }
 
 /// `tm names mine`: proposes name pairs found in the memory; `accept` adds them to the user's names.
-pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result<()> {
+/// `tm names mine`, mapped from its flags.
+pub struct MineConfig {
+    pub min: u64,
+    pub limit: usize,
+    /// `all`, or the numbers of the proposals to add (`3,5,8`).
+    pub accept: Option<String>,
+    pub replace: bool,
+    pub output: Option<PathBuf>,
+}
+
+pub fn names_mine(ctx: &Context, cfg: MineConfig) -> Result<()> {
     use crate::names::mine::Miner;
     let store = ctx.open(OpenMode::ReadOnly)?;
     let authority = Authority::with_user(store.names()?);
@@ -439,47 +449,116 @@ pub fn names_mine(ctx: &Context, min: u64, limit: usize, accept: bool) -> Result
         miner.add(&unit.source.text, &unit.target.text);
         Ok::<(), anyhow::Error>(())
     })?;
-    let mut proposals = miner.proposals(min);
-    proposals.truncate(limit);
+    // A second pass: is each proposal's English there wherever its Arabic is?
+    let mut confirmation = miner.candidates(cfg.min);
+    store.for_each_unit(&filter, |_, unit| {
+        confirmation.add(&unit.source.text, &unit.target.text);
+        Ok::<(), anyhow::Error>(())
+    })?;
+    let mut proposals = confirmation.proposals();
+    proposals.truncate(cfg.limit);
     drop(store);
-    if accept && !proposals.is_empty() {
-        let names: Vec<Name> = proposals
-            .iter()
-            .map(|p| Name {
-                arabic: vec![p.arabic.clone()],
-                english: p.english.clone(),
-                kind: Kind::Other,
-                variants: Vec::new(),
-                note: format!("mined from the memory ({} units)", p.units),
-                accepted: Vec::new(),
-                source: "user",
-            })
-            .collect();
-        ctx.open(OpenMode::ReadWrite)?.add_names(&names)?;
+    let as_name = |p: &crate::names::mine::Proposal| Name {
+        arabic: vec![p.arabic.clone()],
+        english: p.english.clone(),
+        kind: Kind::Other,
+        variants: Vec::new(),
+        // Mined from how the memory spells a name, not from whether every translation names it.
+        note: format!(
+            "mined from the memory ({} units); paraphrased: only its spelling is checked",
+            p.units
+        ),
+        accepted: Vec::new(),
+        source: "user",
+    };
+    if let Some(path) = &cfg.output {
+        let text = to_tsv(&proposals.iter().map(as_name).collect::<Vec<_>>());
+        let mut out = Output::create(path, &mut ctx.guard())?;
+        out.write_all(text.as_bytes())
+            .with_context(|| format!("writing {}", out.name()))?;
+        out.finish()?;
+    }
+    let mut added = Vec::new();
+    if let Some(which) = &cfg.accept {
+        let chosen: Vec<usize> = if which == "all" {
+            (1..=proposals.len()).collect()
+        } else {
+            which
+                .split(',')
+                .map(|n| {
+                    n.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&k| (1..=proposals.len()).contains(&k))
+                        .with_context(|| {
+                            format!(
+                                "--accept {which}: {n:?} is not the number of a proposal (1 to {})",
+                                proposals.len()
+                            )
+                        })
+                })
+                .collect::<Result<_>>()?
+        };
+        let mut skipped = Vec::new();
+        for k in chosen {
+            let p = &proposals[k - 1];
+            // An Arabic form already spelled otherwise keeps its spelling unless the user says.
+            let spelled = authority
+                .names
+                .iter()
+                .find(|n| n.arabic.iter().any(|a| a == &p.arabic) && n.english != p.english);
+            match spelled {
+                Some(n) if !(cfg.replace && n.source == "user") => {
+                    skipped.push(format!("{} (already {})", p.arabic, n.english))
+                }
+                _ => added.push(as_name(p)),
+            }
+        }
+        if !added.is_empty() {
+            ctx.open(OpenMode::ReadWrite)?.add_names(&added)?;
+        }
+        if !skipped.is_empty() && !ctx.json {
+            eprintln!(
+                "left as they are (--replace changes your own): {}",
+                crate::display::clean(&skipped.join(", "))
+            );
+        }
     }
     if ctx.json {
         return ctx.print_json_lines(&proposals);
     }
     let display = ctx.display();
     let mut out = io::stdout().lock();
-    for p in &proposals {
+    for (k, p) in proposals.iter().enumerate() {
+        let competitors: Vec<String> = p
+            .competitors
+            .iter()
+            .map(|c| format!("{} {}", display.line(&c.english), c.units))
+            .collect();
         writeln!(
             out,
-            "{:>5}  {}  →  {}",
+            "{:>3}. {:>5}  {}  →  {}{}",
+            k + 1,
             p.units,
             display.line(&p.arabic),
-            display.line(&p.english)
+            display.line(&p.english),
+            if competitors.is_empty() {
+                String::new()
+            } else {
+                format!("  (also: {})", competitors.join(", "))
+            }
         )?;
     }
     writeln!(
         out,
-        "{} proposal{}{}",
-        proposals.len(),
-        if proposals.len() == 1 { "" } else { "s" },
-        if accept {
-            ", added to your names"
+        "{}{}",
+        super::count(proposals.len() as u64, "proposal", "proposals"),
+        if cfg.accept.is_some() {
+            format!(", {} added to your names", added.len())
         } else {
-            " (--accept adds them to your names)"
+            " (--accept adds them all to your names, --accept 3,5,8 those numbered; -o FILE \
+             writes them to review and import)"
+                .to_string()
         }
     )?;
     Ok(())

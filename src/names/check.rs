@@ -76,7 +76,9 @@ impl<'a> Checker<'a> {
             let house_or_accepted = || std::iter::once(&name.english).chain(&name.accepted);
             let any_case = |e: &String| contains_phrase(target, e, false, &[]);
             if house_or_accepted().any(|e| contains_phrase(target, e, true, &[]).is_some())
-                || (name.kind == Kind::Place
+                // A place's people and adjective (Iraqi); any name but a person's may be derived so,
+                // a mined name's kind being unknown (Bangladeshi).
+                || (name.kind != Kind::Person
                     && contains_derived(target, &name.english, &name.variants))
                 || (!self.capitals && house_or_accepted().any(|e| any_case(e).is_some()))
                 // A headline capitalises words the house writes in lower case, never the reverse:

@@ -24,6 +24,8 @@ pub struct Proposal {
     pub english: String,
     /// Units in which the pair was found.
     pub units: u64,
+    /// The other renderings of the same Arabic form, most used first.
+    pub competitors: Vec<Rendering>,
 }
 
 /// Capitalised words that start sentences and titles rather than names.
@@ -54,6 +56,120 @@ const STOPWORDS: [&str; 24] = [
     "And",
 ];
 
+/// Months (Gregorian as written in Egypt and the Gulf, Syriac as in the Levant and Iraq) and days, in
+/// matching form: dates, not names.
+const CALENDAR_AR: [&str; 34] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يونيه",
+    "يوليو",
+    "يوليه",
+    "اغسطس",
+    "سبتمبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "اذار",
+    "نيسان",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "اب",
+    "ايلول",
+    "تشرين",
+    "السبت",
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "سبت",
+    "احد",
+    "جمعه",
+];
+
+/// The same in English.
+const CALENDAR_EN: [&str; 19] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Whether an Arabic form is a month or a day, or starts with one (كانون الثاني).
+fn is_calendar_word(arabic: &str) -> bool {
+    let first = crate::normalize::normalize(arabic.split_whitespace().next().unwrap_or(""));
+    let bare = first
+        .strip_prefix('و')
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(&first);
+    CALENDAR_AR.contains(&first.as_str()) || CALENDAR_AR.contains(&bare)
+}
+
+/// The Arabic words of a text that may be part of a name, in order; `None` where a word may not (inside
+/// a name the authority knows, a word cut by a hyphen or glued to digits or Latin letters, a word of
+/// fewer than two letters), so that no span runs across it.
+fn arabic_words<'t>(source: &'t str, spotter: &Spotter) -> Vec<Option<&'t str>> {
+    let known: Vec<std::ops::Range<usize>> =
+        spotter.spot(source).into_iter().map(|s| s.span).collect();
+    let arabic = |c: char| ('\u{600}'..='\u{6FF}').contains(&c) && c.is_alphabetic();
+    source
+        .split_whitespace()
+        .map(|raw| {
+            let at = raw.as_ptr() as usize - source.as_ptr() as usize;
+            // The whole word, hyphens and digits inside it kept (كوفيد-19, سارس-كوف-2): a name is never
+            // cut out of the middle of one.
+            let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let letters = word.chars().filter(|&c| arabic(c)).count();
+            let usable = !known.iter().any(|r| r.contains(&at))
+                && word
+                    .chars()
+                    .all(|c| arabic(c) || c == '-' || c.is_numeric() || !c.is_alphanumeric())
+                && (letters >= 2 || (letters == 0 && word.chars().all(char::is_numeric)));
+            usable.then_some(word)
+        })
+        .collect()
+}
+
+/// The digits of some words, Arabic-Indic ones as ASCII: SARS-CoV-2 is سارس-كوف-2, not سارس-كوف.
+fn digits<'w>(words: impl Iterator<Item = &'w str>) -> String {
+    words
+        .flat_map(str::chars)
+        .filter_map(|c| c.to_digit(10).or_else(|| arabic_indic_digit(c)))
+        .map(|d| char::from(b'0' + d as u8))
+        .collect()
+}
+
+fn arabic_indic_digit(c: char) -> Option<u32> {
+    match c {
+        '\u{660}'..='\u{669}' => Some(c as u32 - 0x660),
+        '\u{6F0}'..='\u{6F9}' => Some(c as u32 - 0x6F0),
+        _ => None,
+    }
+}
+
 /// Jaro-Winkler similarity above which two renderings are taken for spellings of one name.
 const SAME_NAME: f64 = 0.85;
 
@@ -72,6 +188,10 @@ pub struct Miner<'a> {
     /// Transliteration skeletons of Arabic words seen so far.
     cache: HashMap<String, String>,
     counts: HashMap<(String, String), u64>,
+    /// Units each Arabic word occurs in.
+    arabic_units: HashMap<String, u64>,
+    /// English words written in lower case inside a sentence, with how often.
+    lower_english: HashMap<String, u64>,
 }
 
 impl<'a> Miner<'a> {
@@ -82,6 +202,8 @@ impl<'a> Miner<'a> {
             transliterator: Transliterator::new(&NO_NAMES, Style::shipped()),
             cache: HashMap::new(),
             counts: HashMap::new(),
+            arabic_units: HashMap::new(),
+            lower_english: HashMap::new(),
         }
     }
 
@@ -97,46 +219,49 @@ impl<'a> Miner<'a> {
 
     /// Looks at one unit.
     pub fn add(&mut self, source: &str, target: &str) {
+        self.count_words(source, target);
         let english = capitalised_runs(target);
         if english.is_empty() {
             return;
         }
         let english: Vec<(String, String)> =
             english.into_iter().map(|e| (skeleton(&e), e)).collect();
-        // Arabic words outside the names the authority already knows.
-        let known: Vec<std::ops::Range<usize>> = self
-            .spotter
-            .spot(source)
-            .into_iter()
-            .map(|s| s.span)
-            .collect();
-        let words: Vec<(usize, &str)> = source
-            .split_whitespace()
-            .map(|w| (w.as_ptr() as usize - source.as_ptr() as usize, w))
-            .filter(|(at, _)| !known.iter().any(|r| r.contains(at)))
-            .map(|(at, w)| (at, w.trim_matches(|c: char| !c.is_alphabetic())))
-            .filter(|(_, w)| w.chars().count() >= 2)
-            .collect();
+        let words = arabic_words(source, &self.spotter);
         let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
         let mut found: Vec<(String, String)> = Vec::new();
         for start in 0..words.len() {
             let mut key = String::new();
             for len in 1..=3.min(words.len() - start) {
-                key.push_str(&self.word_skeleton(words[start + len - 1].1));
+                // Spans run over neighbouring Arabic words only: a known name, a number, a Latin word or
+                // a word cut by a hyphen stands between names, never inside one.
+                let Some(word) = words[start + len - 1] else {
+                    break;
+                };
+                key.push_str(&self.word_skeleton(word));
                 if key.len() < 3 {
                     continue;
                 }
-                let (first, last) = (words[start].1, words[start + len - 1].1);
-                if stop(first) || stop(last) {
+                let (Some(first), last) = (words[start], word) else {
+                    break;
+                };
+                if stop(first) || stop(last) || first.chars().all(char::is_numeric) {
                     continue;
                 }
-                if let Some((_, e)) = english.iter().find(|(k, _)| *k == key) {
-                    let mut arabic: Vec<&str> =
-                        words[start..start + len].iter().map(|w| w.1).collect();
-                    // A conjunction glued on (وميرس) is not part of the name.
+                let numbers = digits(words[start..start + len].iter().flatten().copied());
+                if let Some((_, e)) = english
+                    .iter()
+                    .find(|(k, e)| *k == key && digits(std::iter::once(e.as_str())) == numbers)
+                {
+                    let mut arabic: Vec<&str> = words[start..start + len]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect();
+                    // A conjunction glued on (وميرس) is not part of the name, unless the English
+                    // spells that و (ويكيبيديا, Wikipedia).
                     if let Some(bare) = arabic[0]
                         .strip_prefix('و')
-                        .filter(|r| r.chars().count() >= 3)
+                        .filter(|r| r.chars().count() >= 3 && !e.starts_with(['W', 'w']))
                     {
                         arabic[0] = bare;
                     }
@@ -144,28 +269,162 @@ impl<'a> Miner<'a> {
                 }
             }
         }
-        found.sort();
-        found.dedup();
+        // For one English rendering, the shortest Arabic span that spells it: a longer one only adds a
+        // neighbouring word (أندرويد وآي for Android).
+        found.sort_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(a.0.cmp(&b.0))
+        });
+        found.dedup_by(|later, first| {
+            later.1 == first.1 && (later.0 == first.0 || later.0.contains(first.0.as_str()))
+        });
         for pair in found {
             *self.counts.entry(pair).or_insert(0) += 1;
         }
     }
 
-    /// The proposals seen in at least `min` units, best evidence first.
+    /// Counts the units each Arabic word occurs in, and the English words written in lower case inside
+    /// a sentence: the evidence that a word is a common word and not a name.
+    fn count_words(&mut self, source: &str, target: &str) {
+        let mut seen: Vec<&str> = source
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for w in seen {
+            *self.arabic_units.entry(w.to_string()).or_insert(0) += 1;
+        }
+        for sentence in target.split(['.', '!', '?', ':', ';']) {
+            for w in sentence.split_whitespace().skip(1) {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                if w.starts_with(|c: char| c.is_lowercase()) {
+                    *self.lower_english.entry(w.to_string()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+
+    /// The proposals seen in at least `min` units, best evidence first: one per Arabic form, with the
+    /// other renderings of that form as its competitors. Left out: months and days, and an English word
+    /// that running text writes in lower case (remdesivir). [`Miner::candidates`] adds a second look.
     pub fn proposals(&self, min: u64) -> Vec<Proposal> {
         let _ = self.authority;
-        let mut out: Vec<Proposal> = self
-            .counts
-            .iter()
-            .filter(|(_, &n)| n >= min)
-            .map(|((arabic, english), &units)| Proposal {
-                arabic: arabic.clone(),
+        let mut by_form: HashMap<&str, Vec<Rendering>> = HashMap::new();
+        for ((arabic, english), &units) in &self.counts {
+            by_form.entry(arabic).or_default().push(Rendering {
                 english: english.clone(),
                 units,
+            });
+        }
+        let mut out: Vec<Proposal> = by_form
+            .into_iter()
+            .filter_map(|(arabic, mut renderings)| {
+                renderings.sort_by(|a, b| b.units.cmp(&a.units).then(a.english.cmp(&b.english)));
+                let best = renderings.remove(0);
+                let calendar = |e: &str| CALENDAR_EN.contains(&e);
+                if best.units < min
+                    || is_calendar_word(arabic)
+                    || calendar(&best.english)
+                    || self.is_lower_case_word(&best.english, best.units)
+                {
+                    return None;
+                }
+                Some(Proposal {
+                    arabic: arabic.to_string(),
+                    english: best.english,
+                    units: best.units,
+                    competitors: renderings,
+                })
             })
             .collect();
         out.sort_by(|a, b| b.units.cmp(&a.units).then(a.arabic.cmp(&b.arabic)));
         out
+    }
+
+    /// The proposals, to be confirmed by a second pass over the same units ([`Confirmation`]).
+    pub fn candidates(&self, min: u64) -> Confirmation {
+        Confirmation::new(self.proposals(min))
+    }
+
+    /// An English word written in lower case inside sentences at least half as often as the pair was
+    /// found: a common noun that starts a sentence now and then, not a name.
+    fn is_lower_case_word(&self, english: &str, pair_units: u64) -> bool {
+        !english.contains(' ')
+            && self
+                .lower_english
+                .get(&english.to_lowercase())
+                .is_some_and(|&n| n * 2 >= pair_units)
+    }
+}
+
+/// The second look at the units for [`Miner::candidates`]: in how many units each proposed Arabic form
+/// occurs at all, and in how many of those the translation has the proposed English. A name is rendered
+/// by its spelling most of the time; a common word is not (المدينة, "the city", was found beside Medina
+/// in 2 units of the many that have it). A proposal is kept when its English is there in at least half
+/// the units that have its Arabic.
+pub struct Confirmation {
+    proposals: Vec<Proposal>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    with_arabic: Vec<u64>,
+    with_both: Vec<u64>,
+}
+
+impl Confirmation {
+    fn new(proposals: Vec<Proposal>) -> Confirmation {
+        let finder = aho_corasick::AhoCorasick::new(proposals.iter().map(|p| &p.arabic)).ok();
+        let n = proposals.len();
+        Confirmation {
+            proposals,
+            finder,
+            with_arabic: vec![0; n],
+            with_both: vec![0; n],
+        }
+    }
+
+    /// Looks at one unit again.
+    pub fn add(&mut self, source: &str, target: &str) {
+        let Some(finder) = &self.finder else { return };
+        let mut hits: Vec<usize> = finder
+            .find_overlapping_iter(source)
+            .filter(|m| whole_word(source, m.start(), m.end()))
+            .map(|m| m.pattern().as_usize())
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        for i in hits {
+            self.with_arabic[i] += 1;
+            if target.contains(&self.proposals[i].english) {
+                self.with_both[i] += 1;
+            }
+        }
+    }
+
+    /// The proposals that passed, best evidence first.
+    pub fn proposals(self) -> Vec<Proposal> {
+        self.proposals
+            .into_iter()
+            .zip(self.with_arabic.into_iter().zip(self.with_both))
+            .filter(|(_, (arabic, both))| both * 2 >= *arabic)
+            .map(|(p, _)| p)
+            .collect()
+    }
+}
+
+/// Whether `text[start..end]` is a whole word, or a word after a one-letter proclitic (وكندا).
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let after = text[end..].chars().next();
+    if after.is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        None => true,
+        Some(c) if !c.is_alphabetic() => true,
+        Some(c) if "وفبلك".contains(c) => !before.next().is_some_and(char::is_alphabetic),
+        Some(_) => false,
     }
 }
 
@@ -363,8 +622,71 @@ mod tests {
             Proposal {
                 arabic: "كمال".into(),
                 english: "Kamal".into(),
-                units: 3
+                units: 3,
+                competitors: Vec::new(),
             }
+        );
+    }
+
+    /// What mining on TICO-19 proposed wrongly before: months, Latin runs, Arabic cut inside a word
+    /// (سارس-كوف out of سارس-كوف-2), a neighbouring word kept (أندرويد وآي), a common word (المدينة,
+    /// the city, as Medina), a word running text writes in lower case; and a homograph shown once with
+    /// its competitor.
+    #[test]
+    fn mining_proposes_names_only() {
+        let authority = Authority::default();
+        let mut miner = Miner::new(&authority);
+        let units = [
+            (
+                "أعلنت وزارة الصحة في مارس عن حالات كوفيد-19",
+                "In March the ministry announced COVID-19 cases",
+            ),
+            (
+                "سجلت حالات كوفيد-19 في مارس",
+                "COVID-19 cases were recorded in March",
+            ),
+            (
+                "ينتمي سارس-كوف-2 إلى عائلة سارس-كوف",
+                "SARS-CoV-2 belongs to the family of SARS-CoV",
+            ),
+            ("ينتشر سارس-كوف-2 بسرعة", "SARS-CoV-2 spreads fast"),
+            ("تطبيق أندرويد وآي أو إس", "An Android and iOS app"),
+            ("يعمل على أندرويد", "It runs on Android"),
+            ("زار المدينة المنورة", "He visited Medina"),
+            ("زار المدينة المنورة مرة أخرى", "He visited Medina again"),
+            ("تقع المدينة على النهر", "The city lies on the river"),
+            ("سكان المدينة غاضبون", "The city's people are angry"),
+            ("في المدينة القديمة", "In the old city"),
+            ("في المدينة الجديدة", "In the new city"),
+            ("في المدينة الكبيرة", "In the big city"),
+            ("ريمديسيفير دواء", "Remdesivir is a drug"),
+            ("جربوا ريمديسيفير", "Remdesivir was tried"),
+            ("أعطي المريض ريمديسيفير", "The patient was given remdesivir"),
+            ("أعطي ريمديسيفير للمرضى", "Patients were given remdesivir"),
+            ("درس Moderna اللقاح", "Moderna studied the vaccine"),
+            ("درست Moderna اللقاح", "Moderna studied the vaccine again"),
+        ];
+        for (ar, en) in units {
+            miner.add(ar, en);
+        }
+        let mut confirmation = miner.candidates(2);
+        for (ar, en) in units {
+            confirmation.add(ar, en);
+        }
+        let pairs: Vec<(String, String)> = confirmation
+            .proposals()
+            .into_iter()
+            .map(|p| (p.arabic, p.english))
+            .collect();
+        // Two units each: ties in Arabic order.
+        assert_eq!(
+            pairs,
+            [
+                ("أندرويد", "Android"),
+                ("سارس-كوف-2", "SARS-CoV-2"),
+                ("كوفيد-19", "COVID-19"),
+            ]
+            .map(|(a, e)| (a.to_string(), e.to_string()))
         );
     }
 }

@@ -265,7 +265,7 @@ fn names_are_mined_from_the_memory_and_accepted() {
     ])
     .assert()
     .success();
-    let out = s.stdout(&["names", "mine", "--json", "--limit", "30"]);
+    let out = s.stdout(&["names", "mine", "--json", "--limit", "50"]);
     let proposals: Vec<serde_json::Value> = String::from_utf8_lossy(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -275,19 +275,91 @@ fn names_are_mined_from_the_memory_and_accepted() {
             .iter()
             .any(|p| p["arabic"] == ar && p["english"] == en)
     };
-    assert!(has("كوفيد", "COVID-19"), "{proposals:?}");
+    // The whole Arabic word, digits and all; one proposal per form, its other renderings beside it.
+    assert!(has("كوفيد-19", "COVID-19"), "{proposals:?}");
+    assert!(has("سارس-كوف-2", "SARS-CoV-2"), "{proposals:?}");
     assert!(has("هونغ كونغ", "Hong Kong"), "{proposals:?}");
-    assert!(!proposals
+    let covid = proposals
         .iter()
-        .any(|p| p["arabic"].as_str().unwrap().starts_with("أن ")));
-    s.tm(&["names", "mine", "--accept", "--limit", "5"])
+        .find(|p| p["arabic"] == "كوفيد-19")
+        .unwrap();
+    assert!(covid["competitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["english"] == "COVID19"));
+    let mut forms: Vec<&str> = proposals
+        .iter()
+        .map(|p| p["arabic"].as_str().unwrap())
+        .collect();
+    let all = forms.len();
+    forms.sort_unstable();
+    forms.dedup();
+    assert_eq!(forms.len(), all, "one proposal per Arabic form");
+    let months = ["مارس", "فبراير", "أبريل", "نوفمبر", "سبتمبر"];
+    for p in &proposals {
+        let (ar, en) = (
+            p["arabic"].as_str().unwrap(),
+            p["english"].as_str().unwrap(),
+        );
+        assert!(
+            !months.contains(&ar) && !["March", "February", "April"].contains(&en),
+            "{p}"
+        );
+        assert!(
+            ar.chars().any(|c| ('\u{600}'..='\u{6FF}').contains(&c)),
+            "Latin only: {p}"
+        );
+        assert!(!ar.ends_with('-') && !ar.starts_with("أن "), "{p}");
+        assert!(ar != "المدينة" && en != "Remdesivir", "{p}");
+    }
+    // Chosen by number, then the rest; a form never gets a second spelling.
+    s.tm(&["names", "mine", "--accept", "1,3", "--limit", "50"])
         .assert()
         .success()
-        .stdout(contains("added to your names"));
-    s.tm(&["names", "list", "--user", "--json"])
+        .stdout(contains("2 added to your names"));
+    s.tm(&["names", "mine", "--accept", "99"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "--accept 99: \"99\" is not the number of a proposal",
+        ));
+    let check = || s.tm(&["check", "--json"]).output().unwrap().stdout;
+    let before = check();
+    s.tm(&["names", "mine", "--accept", "--limit", "50"])
+        .assert()
+        .success();
+    let names =
+        String::from_utf8_lossy(&s.stdout(&["names", "list", "--user", "--json"])).to_string();
+    assert_eq!(names.matches("\"كوفيد-19\"").count(), 1, "{names}");
+    // Accepting every proposal adds findings only where the memory spells a name two ways (the house
+    // spelling being the one it uses most), never a name reported missing.
+    let after = check();
+    let (before, after) = (findings(&before), findings(&after));
+    assert!(after.len() >= before.len());
+    for f in &after {
+        assert!(f["found"].is_string(), "{f}");
+    }
+    // A review file: written, edited, brought in.
+    let review = s.path("review.tsv");
+    s.tm(&[
+        "names",
+        "mine",
+        "--limit",
+        "5",
+        "-o",
+        review.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let text = std::fs::read_to_string(&review).unwrap();
+    assert!(text.starts_with("arabic\tenglish\tkind"), "{text}");
+    let again = Sandbox::new();
+    again
+        .tm(&["names", "import", review.to_str().unwrap()])
         .assert()
         .success()
-        .stdout(contains("COVID-19"));
+        .stdout(contains("imported 5 names"));
 }
 
 #[test]
