@@ -507,7 +507,14 @@ fn capitalised_runs(text: &str) -> Vec<String> {
     };
     for raw in text.split_whitespace() {
         let word = bare_word(raw);
-        let capital = word.starts_with(|c: char| c.is_uppercase());
+        // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
+        let after_article = [
+            "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
+        ]
+        .iter()
+        .find_map(|a| word.strip_prefix(a));
+        let capital = word.starts_with(|c: char| c.is_uppercase())
+            || after_article.is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
         let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
         if capital || (connector && !current.is_empty()) {
             current.push(word);

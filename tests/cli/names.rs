@@ -369,7 +369,13 @@ fn a_name_outside_the_authority_spelled_two_ways_is_reported_with_counts() {
     std::fs::write(
         &path,
         "ar\ten\nزار الوفد كولومبيا أمس\tThe delegation visited Colombia yesterday\n\
-         عادوا من كولومبيا\tThey came back from Columbia\nسافروا إلى كولومبيا\tThey travelled to Colombia\n",
+         عادوا من كولومبيا\tThey came back from Columbia\nسافروا إلى كولومبيا\tThey travelled to Colombia\n\
+         قال أوس الخفاجي إن الفصائل سترد\tAws Al-Khafaji said the factions would respond\n\
+         وأضاف أوس الخفاجي أن القصف مستمر\tAws Al-Khafaji added that the shelling goes on\n\
+         حذر أوس الخفاجي من التصعيد\tAus Al-Khafaji warned of escalation\n\
+         التقى نصر الشمري بالوفد\tNasr Al-Shammari met the delegation\n\
+         وصرح نصر الشمري للصحفيين\tNasr Al-Shammari told reporters\n\
+         ونفى نصر الشمري الخبر\tNasr al-Shemmari denied the report\n",
     )
     .unwrap();
     let json = {
@@ -382,9 +388,38 @@ fn a_name_outside_the_authority_spelled_two_ways_is_reported_with_counts() {
             .clone();
         serde_json::from_slice::<serde_json::Value>(&out).unwrap()
     };
-    let inc = &json["inconsistencies"][0];
-    assert_eq!(inc["arabic"], "كولومبيا");
-    assert_eq!(inc["renderings"][0]["english"], "Colombia");
-    assert_eq!(inc["renderings"][0]["units"], 2);
-    assert_eq!(inc["renderings"][1]["english"], "Columbia");
+    let incs = json["inconsistencies"].as_array().unwrap();
+    let of = |arabic: &str| -> Vec<(String, u64)> {
+        let inc = incs
+            .iter()
+            .find(|i| i["arabic"] == arabic)
+            .unwrap_or_else(|| panic!("{arabic} not reported: {incs:?}"));
+        inc["renderings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["english"].as_str().unwrap().to_string(),
+                    r["units"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        of("كولومبيا"),
+        [("Colombia".into(), 2), ("Columbia".into(), 1)]
+    );
+    assert_eq!(
+        of("أوس الخفاجي"),
+        [("Aws Al-Khafaji".into(), 2), ("Aus Al-Khafaji".into(), 1)]
+    );
+    assert_eq!(
+        of("نصر الشمري"),
+        [
+            ("Nasr Al-Shammari".into(), 2),
+            ("Nasr al-Shemmari".into(), 1)
+        ]
+    );
+    assert_eq!(incs.len(), 3, "{incs:?}");
 }
