@@ -70,6 +70,9 @@ impl<'a> Checker<'a> {
         let mut out: Vec<Finding> = Vec::new();
         for spot in self.spotter.spot(source) {
             let name = &self.authority.names[spot.name];
+            if names_an_outlet(&source[..spot.span.start]) {
+                continue;
+            }
             if out.iter().any(|f| f.expected == name.english) {
                 continue;
             }
@@ -173,6 +176,36 @@ fn contains_derived(text: &str, place: &str, variants: &[String]) -> bool {
             .is_some_and(char::is_alphanumeric)
             && DERIVED_ENDINGS.contains(&&rest[..tail_len])
             && !variants.iter().any(|v| v == word)
+    })
+}
+
+/// The words that make the name after them an outlet's own name (قناة الفرات, Al-Furat TV; صحيفة
+/// الرياض, Al-Riyadh newspaper): not the river or the city, and not to be spelled as them.
+const OUTLETS: [&str; 9] = [
+    "قناة",
+    "شبكة",
+    "صحيفة",
+    "جريدة",
+    "وكالة",
+    "إذاعة",
+    "اذاعة",
+    "مجلة",
+    "تلفزيون",
+];
+
+/// Whether the text before a name ends with an outlet's head word (with a clitic: لقناة, وصحيفة).
+fn names_an_outlet(before: &str) -> bool {
+    let Some(word) = before.split_whitespace().next_back() else {
+        return false;
+    };
+    let word = word.trim_matches(|c: char| !c.is_alphabetic());
+    OUTLETS.iter().any(|head| {
+        word == *head
+            || word.strip_suffix(head).is_some_and(|clitics| {
+                !clitics.is_empty()
+                    && clitics.chars().all(|c| "وفبلك".contains(c))
+                    && clitics.chars().count() <= 2
+            })
     })
 }
 

@@ -96,6 +96,89 @@ fn injected_variants_are_found_with_high_precision_and_recall() {
     assert_eq!(f["found"], "Deir ez-Zor");
 }
 
+/// The evaluation set of issue 14: the sample memory in house style with listed variants injected, and
+/// `tests/fixtures/names/eval.tsv` (news pairs written for it: deviations of every kind the check must
+/// find, and false friends it must let pass: common words that look like names, accepted alternatives,
+/// titles, names inside longer names, outlets, derived words, headline capitals). Precision and recall
+/// over all of it at least 0.95 each.
+#[test]
+fn the_evaluation_set_is_checked_with_high_precision_and_recall() {
+    const INJECTIONS: [(&str, &str); 6] = [
+        ("Hizbullah Brigades", "Kataib Hezbollah"),
+        ("Deir Al-Zour", "Deir ez-Zor"),
+        ("Al-Bukamal", "Abu Kamal"),
+        ("Asa'ib Ahl Al-Haq", "Asaib Ahl al-Haq"),
+        ("Mazari' Al-Mayadin", "Mazare al-Mayadeen"),
+        ("Hizbullah", "Hizballah"),
+    ];
+    let mut rows: Vec<(String, String, Option<String>)> = Vec::new();
+    for (i, u) in sample_units().iter().enumerate() {
+        let mut target = u.target.text.clone();
+        let mut expected = None;
+        // In every unit that has one, a house form in a spelling other outlets use (which one turns
+        // with the unit).
+        if let Some((canonical, variant)) = INJECTIONS
+            .iter()
+            .cycle()
+            .skip(i % INJECTIONS.len())
+            .take(INJECTIONS.len())
+            .find(|(c, _)| {
+                target.contains(c) && !(*c == "Hizbullah" && target.contains("Hizbullah Brigades"))
+            })
+        {
+            target = target.replacen(canonical, variant, 1);
+            expected = Some(canonical.to_string());
+        }
+        rows.push((u.source.text.clone(), target, expected));
+    }
+    let eval = std::fs::read_to_string(fixture("tests/fixtures/names/eval.tsv")).unwrap();
+    let mut false_friends = 0;
+    for line in eval.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let expected = (!cells[2].is_empty()).then(|| cells[2].to_string());
+        false_friends += usize::from(expected.is_none());
+        rows.push((cells[0].to_string(), cells[1].to_string(), expected));
+    }
+    let deviations = rows.iter().filter(|r| r.2.is_some()).count();
+    assert!(
+        rows.len() >= 100 && deviations >= 50 && false_friends >= 12,
+        "{} {deviations} {false_friends}",
+        rows.len()
+    );
+    let s = Sandbox::new();
+    let path = s.path("eval.tsv");
+    let tsv: String = rows.iter().map(|(a, e, _)| format!("{a}\t{e}\n")).collect();
+    std::fs::write(&path, format!("ar\ten\n{tsv}")).unwrap();
+    let out = s
+        .tm(&["check", "--json", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let found = findings(&out.stdout);
+    let expected_of =
+        |record: &serde_json::Value| rows[record.as_u64().unwrap() as usize - 1].2.clone();
+    let true_positives = found
+        .iter()
+        .filter(|f| expected_of(&f["record"]).is_some_and(|e| f["expected"] == e.as_str()))
+        .count();
+    let false_ones: Vec<&serde_json::Value> = found
+        .iter()
+        .filter(|f| !expected_of(&f["record"]).is_some_and(|e| f["expected"] == e.as_str()))
+        .collect();
+    let precision = true_positives as f64 / found.len().max(1) as f64;
+    let recall = true_positives as f64 / deviations as f64;
+    eprintln!(
+        "{} pairs, {deviations} deviations, {} without: {} findings, {true_positives} right; precision {precision:.3}, recall {recall:.3}",
+        rows.len(),
+        rows.len() - deviations,
+        found.len()
+    );
+    assert!(
+        precision >= 0.95,
+        "precision {precision:.3}: {false_ones:?}"
+    );
+    assert!(recall >= 0.95, "recall {recall:.3}");
+}
+
 #[test]
 fn check_of_the_memory_uses_the_users_own_entries() {
     let s = Sandbox::new();
