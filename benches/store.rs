@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{generate_tmx, measure, median, repo_root, Corpus};
+use common::{generate_tmx, measure, measure_exiting, median, repo_root, Corpus};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -39,6 +39,7 @@ fn main() {
     let (mut import_s, mut import_mb, mut export_s, mut export_mb) =
         (vec![], vec![], vec![], vec![]);
     let (mut add_s, mut quick_s, mut doctor_s) = (vec![], vec![], vec![]);
+    let (mut check_s, mut check_mb) = (vec![], vec![]);
     for run in 0..runs {
         let db = work.path().join(format!("run{run}.db"));
         let (s, mb) = measure(
@@ -107,6 +108,18 @@ fn main() {
         );
         println!("doctor run {run}: {s:.2} s");
         doctor_s.push(s);
+        // The name check over the whole memory (issue 14: no slower than an export).
+        let (s, mb) = measure_exiting(
+            Command::new(tm)
+                .arg("--db")
+                .arg(&db)
+                .args(["check", "--json"])
+                .stdout(std::process::Stdio::null()),
+            &[0, 1],
+        );
+        println!("check run {run}: {s:.2} s, peak {mb:.0} MiB");
+        check_s.push(s);
+        check_mb.push(mb);
         let db_mb = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         if run == 0 {
             println!("memory file: {db_mb:.0} MB");
@@ -138,5 +151,10 @@ fn main() {
     println!(
         "| doctor (integrity check) | {units} | {:.2} s |",
         median(doctor_s)
+    );
+    println!(
+        "| check (names) | {units} | {:.2} s | {:.0} MiB |",
+        median(check_s),
+        check_mb.into_iter().fold(0.0, f64::max)
     );
 }
