@@ -43,8 +43,9 @@ pub fn check(
     tgt: &str,
     style: Option<&Path>,
 ) -> Result<bool> {
-    let authority = authority(ctx)?;
     let style = load_style(style)?;
+    let mut authority = authority(ctx)?;
+    authority.prefer(style.forms);
     let checker = Checker::new(&authority, &style);
     // Names outside the authority: the same Arabic rendered two ways across the units.
     let mut miner = crate::names::mine::Miner::new(&authority);
@@ -356,7 +357,8 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
     let style = load_style(style)?;
-    let authority = authority(ctx)?;
+    let mut authority = authority(ctx)?;
+    authority.prefer(style.forms);
     let transliterator = Transliterator::new(&authority, style);
     let display = ctx.display();
     let mut out = io::stdout().lock();

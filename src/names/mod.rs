@@ -187,6 +187,24 @@ pub struct Authority {
 }
 
 impl Authority {
+    /// Makes each name's house form the short or the long one its accepted alternatives offer, as the
+    /// style says: the first accepted alternative shorter (or longer) than the listed form takes its
+    /// place, and the listed form becomes accepted (U.S. and United States, European Union and EU).
+    pub fn prefer(&mut self, forms: style::Forms) {
+        let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+        for name in &mut self.names {
+            let n = letters(&name.english);
+            let pick = name.accepted.iter().position(|a| match forms {
+                style::Forms::Listed => false,
+                style::Forms::Short => letters(a) < n,
+                style::Forms::Long => letters(a) > n,
+            });
+            if let Some(i) = pick {
+                std::mem::swap(&mut name.english, &mut name.accepted[i]);
+            }
+        }
+    }
+
     /// The list that ships with `tm`.
     pub fn shipped() -> Authority {
         Authority {

@@ -15,6 +15,19 @@ pub struct Style {
     pub capitals: bool,
     pub ayn: String,
     pub hamza: String,
+    /// Which of a name's short and long forms the house writes (U.S. or United States).
+    pub forms: Forms,
+}
+
+/// Which of a name's short and long forms is the house form; the other stays an accepted alternative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forms {
+    /// As the authority lists them (the seed article's: U.S., European Union).
+    Listed,
+    /// The abbreviation where the authority accepts one (EU, UN).
+    Short,
+    /// The spelled-out form where the authority accepts one (United States, United Arab Emirates).
+    Long,
 }
 
 impl Style {
@@ -26,6 +39,7 @@ impl Style {
             capitals: true,
             ayn: "'".into(),
             hamza: "'".into(),
+            forms: Forms::Listed,
         })
     }
 
@@ -36,6 +50,7 @@ impl Style {
             capitals: true,
             ayn: "'".into(),
             hamza: "'".into(),
+            forms: Forms::Listed,
         };
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches(['\r', '\n']);
@@ -65,9 +80,21 @@ impl Style {
                 }
                 "ayn" => style.ayn = value.trim().to_string(),
                 "hamza" => style.hamza = value.trim().to_string(),
+                "forms" => {
+                    style.forms = match value.trim() {
+                        "listed" => Forms::Listed,
+                        "short" => Forms::Short,
+                        "long" => Forms::Long,
+                        other => {
+                            return Err(err(format!(
+                                "forms is listed, short or long, not {other:?}"
+                            )))
+                        }
+                    }
+                }
                 other => {
                     return Err(err(format!(
-                        "unknown key {other:?} (article, capitals, ayn, hamza)"
+                        "unknown key {other:?} (article, capitals, ayn, hamza, forms)"
                     )))
                 }
             }
@@ -91,6 +118,7 @@ impl Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::{parse_tsv, Authority};
 
     #[test]
     fn the_shipped_style_is_the_seeds() {
@@ -100,7 +128,8 @@ mod tests {
                 article: "Al-".into(),
                 capitals: true,
                 ayn: "'".into(),
-                hamza: "'".into()
+                hamza: "'".into(),
+                forms: Forms::Listed,
             }
         );
     }
@@ -121,7 +150,56 @@ mod tests {
         let err = Style::parse("# ok\ncolour = red\n", "bad.txt").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza)"
+            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms)"
         );
+    }
+
+    fn authority() -> Authority {
+        Authority {
+            names: parse_tsv(
+                "الولايات المتحدة\tU.S.\tplace\t\t\tUnited States | USA\n\
+                 الاتحاد الأوروبي\tEuropean Union\torganisation\t\t\tEU | Brexit\n\
+                 حزب الله\tHizbullah\torganisation\tHezbollah\t\n",
+                "test",
+                "user",
+            )
+            .unwrap(),
+        }
+    }
+
+    fn house(forms: &str) -> Vec<(String, Vec<String>)> {
+        let style = Style::parse(&format!("forms = {forms}\n"), "style.txt").unwrap();
+        let mut a = authority();
+        a.prefer(style.forms);
+        a.names
+            .into_iter()
+            .map(|n| (n.english, n.accepted))
+            .collect()
+    }
+
+    #[test]
+    fn the_style_picks_the_short_or_the_long_form() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            house("long"),
+            [
+                ("United States".to_string(), s(&["U.S.", "USA"])),
+                ("European Union".to_string(), s(&["EU", "Brexit"])),
+                ("Hizbullah".to_string(), s(&[])),
+            ]
+        );
+        assert_eq!(
+            house("short"),
+            [
+                ("U.S.".to_string(), s(&["United States", "USA"])),
+                ("EU".to_string(), s(&["European Union", "Brexit"])),
+                ("Hizbullah".to_string(), s(&[])),
+            ]
+        );
+        assert_eq!(house("listed"), house("listed"));
+        assert!(Style::parse("forms = longest\n", "s.txt")
+            .unwrap_err()
+            .to_string()
+            .contains("forms is listed, short or long"));
     }
 }

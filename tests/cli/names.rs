@@ -506,3 +506,35 @@ fn a_name_outside_the_authority_spelled_two_ways_is_reported_with_counts() {
     );
     assert_eq!(incs.len(), 3, "{incs:?}");
 }
+
+/// A newsroom that writes the long forms says so in its style file: translit and check follow it, and
+/// the short form stays accepted.
+#[test]
+fn the_style_file_chooses_short_or_long_forms() {
+    let s = Sandbox::new();
+    let style = s.path("long.txt");
+    std::fs::write(&style, "forms = long\n").unwrap();
+    let style = style.to_str().unwrap();
+    s.tm(&["translit", "--style", style, "الولايات المتحدة"])
+        .assert()
+        .success()
+        .stdout("United States\n");
+    s.tm(&["translit", "الولايات المتحدة"])
+        .assert()
+        .success()
+        .stdout("U.S.\n");
+    let pairs = s.path("pairs.tsv");
+    std::fs::write(
+        &pairs,
+        "ar\ten\nغادرت قوات الولايات المتحدة\tU.S. forces left\nغادرت قوات الولايات المتحدة\tUnited Staets forces left\n",
+    )
+    .unwrap();
+    let out = s
+        .tm(&["check", "--json", "--style", style, pairs.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["record"], 2);
+    assert_eq!(found[0]["expected"], "United States");
+}
