@@ -35,6 +35,21 @@ fn load_style(path: Option<&Path>) -> Result<Style> {
     }
 }
 
+/// One unit through the check and the search for inconsistencies, its names spotted once for both.
+fn check_and_mine(
+    checker: &Checker,
+    miner: &mut crate::names::mine::Miner,
+    findings: &mut Vec<Finding>,
+    record: u64,
+    unit: &crate::unit::Unit,
+) {
+    let (source, target) = (&unit.source.text, &unit.target.text);
+    let spots = checker.spot(source);
+    findings.extend(checker.check_spotted(record, source, target, &spots));
+    let known: Vec<std::ops::Range<usize>> = spots.into_iter().map(|s| s.span).collect();
+    miner.add_known(source, target, &known);
+}
+
 /// `tm check`: returns whether there were findings (the exit status is 1 then).
 pub fn check(
     ctx: &Context,
@@ -62,8 +77,7 @@ pub fn check(
             for (i, unit) in open_units(path, format, &ReadOptions::new(src, tgt))?.enumerate() {
                 let unit = unit?;
                 records += 1;
-                findings.extend(checker.check(i as u64 + 1, &unit.source.text, &unit.target.text));
-                miner.add(&unit.source.text, &unit.target.text);
+                check_and_mine(&checker, &mut miner, &mut findings, i as u64 + 1, &unit);
             }
         }
         None => {
@@ -75,8 +89,7 @@ pub fn check(
             };
             store.for_each_unit(&filter, |id, unit| {
                 records += 1;
-                findings.extend(checker.check(id as u64, &unit.source.text, &unit.target.text));
-                miner.add(&unit.source.text, &unit.target.text);
+                check_and_mine(&checker, &mut miner, &mut findings, id as u64, &unit);
                 Ok::<(), anyhow::Error>(())
             })?;
         }
@@ -449,6 +462,7 @@ pub fn names_mine(ctx: &Context, cfg: MineConfig) -> Result<()> {
     };
     store.for_each_unit(&filter, |_, unit| {
         miner.add(&unit.source.text, &unit.target.text);
+        miner.add_case_evidence(&unit.target.text);
         Ok::<(), anyhow::Error>(())
     })?;
     // A second pass: is each proposal's English there wherever its Arabic is?

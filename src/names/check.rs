@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::skeleton::skeleton;
 use super::style::Style;
-use super::{Authority, Kind, Spotter};
+use super::{Authority, Kind, Spot, Spotter};
 
 /// Jaro-Winkler similarity (lower-cased) above which a same-skeleton spelling is taken for the name.
 const SIMILARITY: f64 = 0.8;
@@ -67,8 +67,25 @@ impl<'a> Checker<'a> {
 
     /// The findings of one unit.
     pub fn check(&self, record: u64, source: &str, target: &str) -> Vec<Finding> {
+        self.check_spotted(record, source, target, &self.spot(source))
+    }
+
+    /// The authority's names in a source text, as [`Checker::check_spotted`] takes them (a caller that
+    /// also mines the text spots it once).
+    pub fn spot(&self, source: &str) -> Vec<Spot> {
+        self.spotter.spot(source)
+    }
+
+    /// [`Checker::check`] with the source's names already spotted.
+    pub fn check_spotted(
+        &self,
+        record: u64,
+        source: &str,
+        target: &str,
+        spots: &[Spot],
+    ) -> Vec<Finding> {
         let mut out: Vec<Finding> = Vec::new();
-        for spot in self.spotter.spot(source) {
+        for spot in spots {
             let name = &self.authority.names[spot.name];
             if names_an_outlet(&source[..spot.span.start]) {
                 continue;

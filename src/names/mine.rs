@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::Serialize;
 
 use super::skeleton::skeleton;
@@ -131,26 +133,55 @@ fn is_calendar_word(arabic: &str) -> bool {
 /// The Arabic words of a text that may be part of a name, in order; `None` where a word may not (inside
 /// a name the authority knows, a word cut by a hyphen or glued to digits or Latin letters, a word of
 /// fewer than two letters), so that no span runs across it.
-fn arabic_words<'t>(source: &'t str, spotter: &Spotter) -> Vec<Option<&'t str>> {
-    let known: Vec<std::ops::Range<usize>> =
-        spotter.spot(source).into_iter().map(|s| s.span).collect();
-    let arabic = |c: char| ('\u{600}'..='\u{6FF}').contains(&c) && c.is_alphabetic();
+fn arabic_words<'t>(source: &'t str, known: &[std::ops::Range<usize>]) -> Vec<Option<&'t str>> {
     source
         .split_whitespace()
         .map(|raw| {
             let at = raw.as_ptr() as usize - source.as_ptr() as usize;
             // The whole word, hyphens and digits inside it kept (كوفيد-19, سارس-كوف-2): a name is never
             // cut out of the middle of one.
-            let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            let letters = word.chars().filter(|&c| arabic(c)).count();
-            let usable = !known.iter().any(|r| r.contains(&at))
-                && word
-                    .chars()
-                    .all(|c| arabic(c) || c == '-' || c.is_numeric() || !c.is_alphanumeric())
-                && (letters >= 2 || (letters == 0 && word.chars().all(char::is_numeric)));
+            let word = raw.trim_matches(|c: char| {
+                !is_arabic_letter(c) && !c.is_ascii_alphanumeric() && !is_digit(c)
+            });
+            let (mut letters, mut digits, mut other) = (0, 0, false);
+            for c in word.chars() {
+                if is_arabic_letter(c) {
+                    letters += 1;
+                } else if is_digit(c) {
+                    digits += 1;
+                } else if !(c == '-'
+                    || c == '\u{640}'
+                    || c.is_ascii_punctuation()
+                    || is_arabic_punctuation(c))
+                {
+                    // A Latin letter or another script: not an Arabic name's word.
+                    other = true;
+                }
+            }
+            let usable = !other
+                && !known.iter().any(|r| r.contains(&at))
+                && (letters >= 2 || (letters == 0 && digits > 0 && digits == word.chars().count()));
             usable.then_some(word)
         })
         .collect()
+}
+
+/// Arabic letters (Persian and Urdu ones too) and harakat, by range: `char::is_alphabetic` searches a
+/// table for every character outside ASCII, and this runs on every word of a memory.
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{620}'..='\u{63F}' | '\u{641}'..='\u{65F}' | '\u{670}'..='\u{6D3}' | '\u{6FA}'..='\u{6FC}')
+}
+
+fn is_arabic_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{60C}' | '\u{61B}' | '\u{61F}' | '\u{66A}'..='\u{66D}' | '\u{6D4}'
+    )
+}
+
+/// An ASCII or Arabic-Indic digit.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || arabic_indic_digit(c).is_some()
 }
 
 /// The digits of some words, Arabic-Indic ones as ASCII: SARS-CoV-2 is سارس-كوف-2, not سارس-كوف.
@@ -186,11 +217,11 @@ pub struct Miner<'a> {
     /// Learned spellings only: the authority's names are left out of mining anyway.
     transliterator: Transliterator<'static>,
     /// Transliteration skeletons of Arabic words seen so far.
-    cache: HashMap<String, String>,
-    counts: HashMap<(String, String), u64>,
+    cache: FxHashMap<String, u32>,
+    skeletons: Vec<String>,
+    counts: FxHashMap<(String, String), u64>,
     /// Units each Arabic word occurs in.
-    arabic_units: HashMap<String, u64>,
-    /// English words written in lower case inside a sentence, with how often.
+    /// English words written in lower case inside a sentence, with how often (mining only).
     lower_english: HashMap<String, u64>,
 }
 
@@ -200,33 +231,51 @@ impl<'a> Miner<'a> {
             authority,
             spotter: Spotter::new(authority),
             transliterator: Transliterator::new(&NO_NAMES, Style::shipped()),
-            cache: HashMap::new(),
-            counts: HashMap::new(),
-            arabic_units: HashMap::new(),
+            cache: FxHashMap::default(),
+            skeletons: Vec::new(),
+            counts: FxHashMap::default(),
             lower_english: HashMap::new(),
         }
     }
 
-    fn word_skeleton(&mut self, word: &str) -> String {
-        if let Some(s) = self.cache.get(word) {
-            return s.clone();
+    /// The number of a word's transliteration skeleton in `skeletons`.
+    fn word_skeleton(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.cache.get(word) {
+            return id;
         }
         let latin = self.transliterator.render(word, Scheme::News).text;
-        let s = skeleton(&latin);
-        self.cache.insert(word.to_string(), s.clone());
-        s
+        let id = self.skeletons.len() as u32;
+        self.skeletons.push(skeleton(&latin));
+        self.cache.insert(word.to_string(), id);
+        id
     }
 
     /// Looks at one unit.
     pub fn add(&mut self, source: &str, target: &str) {
-        self.count_words(source, target);
+        let known: Vec<std::ops::Range<usize>> = self
+            .spotter
+            .spot(source)
+            .into_iter()
+            .map(|s| s.span)
+            .collect();
+        self.add_known(source, target, &known);
+    }
+
+    /// [`Miner::add`] with the byte ranges of the names the authority knows in `source` already found.
+    pub fn add_known(&mut self, source: &str, target: &str, known: &[std::ops::Range<usize>]) {
         let english = capitalised_runs(target);
         if english.is_empty() {
             return;
         }
         let english: Vec<(String, String)> =
             english.into_iter().map(|e| (skeleton(&e), e)).collect();
-        let words = arabic_words(source, &self.spotter);
+        let longest = english.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let words = arabic_words(source, known);
+        // Each word's skeleton looked up once (a word ends up to three spans).
+        let skeletons: Vec<Option<u32>> = words
+            .iter()
+            .map(|w| w.map(|w| self.word_skeleton(w)))
+            .collect();
         let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
         let mut found: Vec<(String, String)> = Vec::new();
         for start in 0..words.len() {
@@ -234,24 +283,34 @@ impl<'a> Miner<'a> {
             for len in 1..=3.min(words.len() - start) {
                 // Spans run over neighbouring Arabic words only: a known name, a number, a Latin word or
                 // a word cut by a hyphen stands between names, never inside one.
-                let Some(word) = words[start + len - 1] else {
+                let (Some(word), Some(id)) = (words[start + len - 1], skeletons[start + len - 1])
+                else {
                     break;
                 };
-                key.push_str(&self.word_skeleton(word));
+                key.push_str(&self.skeletons[id as usize]);
+                if key.len() > longest {
+                    break;
+                }
                 if key.len() < 3 {
                     continue;
                 }
                 let (Some(first), last) = (words[start], word) else {
                     break;
                 };
-                if stop(first) || stop(last) || first.chars().all(char::is_numeric) {
+                if stop(first) || stop(last) || first.chars().all(is_digit) {
                     continue;
                 }
-                let numbers = digits(words[start..start + len].iter().flatten().copied());
-                if let Some((_, e)) = english
-                    .iter()
-                    .find(|(k, e)| *k == key && digits(std::iter::once(e.as_str())) == numbers)
-                {
+                // Digits are compared only for a skeleton that matches (most spans match nothing).
+                let mut numbers: Option<String> = None;
+                let matched = english.iter().find(|(k, e)| {
+                    *k == key && {
+                        let ours = numbers.get_or_insert_with(|| {
+                            digits(words[start..start + len].iter().flatten().copied())
+                        });
+                        digits(std::iter::once(e.as_str())) == *ours
+                    }
+                });
+                if let Some((_, e)) = matched {
                     let mut arabic: Vec<&str> = words[start..start + len]
                         .iter()
                         .flatten()
@@ -284,24 +343,19 @@ impl<'a> Miner<'a> {
         }
     }
 
-    /// Counts the units each Arabic word occurs in, and the English words written in lower case inside
-    /// a sentence: the evidence that a word is a common word and not a name.
-    fn count_words(&mut self, source: &str, target: &str) {
-        let mut seen: Vec<&str> = source
-            .split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
-            .filter(|w| !w.is_empty())
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for w in seen {
-            *self.arabic_units.entry(w.to_string()).or_insert(0) += 1;
-        }
+    /// For mining: counts the English words a translation writes in lower case inside a sentence, the
+    /// evidence that a capitalised word elsewhere only starts a sentence (remdesivir).
+    pub fn add_case_evidence(&mut self, target: &str) {
         for sentence in target.split(['.', '!', '?', ':', ';']) {
             for w in sentence.split_whitespace().skip(1) {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                 if w.starts_with(|c: char| c.is_lowercase()) {
-                    *self.lower_english.entry(w.to_string()).or_insert(0) += 1;
+                    match self.lower_english.get_mut(w) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.lower_english.insert(w.to_string(), 1);
+                        }
+                    }
                 }
             }
         }
@@ -675,6 +729,7 @@ mod tests {
         ];
         for (ar, en) in units {
             miner.add(ar, en);
+            miner.add_case_evidence(en);
         }
         let mut confirmation = miner.candidates(2);
         for (ar, en) in units {
