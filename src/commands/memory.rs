@@ -1,5 +1,5 @@
 //! The commands that fill, empty and inspect the memory: import, export, add, stats, list, delete,
-//! dedupe, reindex.
+//! dedupe, reindex, doctor.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
