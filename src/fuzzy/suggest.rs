@@ -10,7 +10,7 @@ use super::score::Edit;
 use super::tokens::Token;
 
 /// English month names, January first.
-const ENGLISH_MONTHS: [&str; 12] = [
+pub(crate) const ENGLISH_MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

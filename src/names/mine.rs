@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+use crate::fuzzy::suggest::ENGLISH_MONTHS;
+
 use serde::Serialize;
 
 use super::skeleton::skeleton;
@@ -97,20 +99,8 @@ const CALENDAR_AR: [&str; 34] = [
     "جمعه",
 ];
 
-/// The same in English.
-const CALENDAR_EN: [&str; 19] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+/// English days (months are [`ENGLISH_MONTHS`]).
+const ENGLISH_DAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -378,7 +368,7 @@ impl<'a> Miner<'a> {
             .filter_map(|(arabic, mut renderings)| {
                 renderings.sort_by(|a, b| b.units.cmp(&a.units).then(a.english.cmp(&b.english)));
                 let best = renderings.remove(0);
-                let calendar = |e: &str| CALENDAR_EN.contains(&e);
+                let calendar = |e: &str| ENGLISH_MONTHS.contains(&e) || ENGLISH_DAYS.contains(&e);
                 if best.units < min
                     || is_calendar_word(arabic)
                     || calendar(&best.english)

@@ -17,6 +17,44 @@ fn sample_units() -> Vec<tm::unit::Unit> {
     .collect()
 }
 
+/// A sample unit with a listed variant put in: its Arabic, its English, and the (house form, variant)
+/// replaced, if it had one.
+struct Injected<'a> {
+    source: String,
+    target: String,
+    put: Option<(&'a str, &'a str)>,
+}
+
+/// Each sample unit, with a house form replaced by a spelling other outlets use where it has one of
+/// `injections` (which one turns with the unit).
+fn injected_units<'a>(injections: &[(&'a str, &'a str)]) -> Vec<Injected<'a>> {
+    sample_units()
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let mut target = u.target.text.clone();
+            let put = injections
+                .iter()
+                .cycle()
+                .skip(i % injections.len())
+                .take(injections.len())
+                .find(|(c, _)| {
+                    target.contains(c)
+                        && !(*c == "Hizbullah" && target.contains("Hizbullah Brigades"))
+                })
+                .copied();
+            if let Some((canonical, variant)) = put {
+                target = target.replacen(canonical, variant, 1);
+            }
+            Injected {
+                source: u.source.text,
+                target,
+                put,
+            }
+        })
+        .collect()
+}
+
 fn findings(out: &[u8]) -> Vec<serde_json::Value> {
     let json: serde_json::Value = serde_json::from_slice(out).unwrap();
     json["findings"].as_array().unwrap().clone()
@@ -50,21 +88,11 @@ fn injected_variants_are_found_with_high_precision_and_recall() {
     let s = Sandbox::new();
     let mut tsv = String::from("ar\ten\n");
     let mut injected: Vec<(u64, &str, &str)> = Vec::new();
-    for (i, u) in sample_units().iter().enumerate() {
-        let mut target = u.target.text.clone();
-        if let Some((canonical, variant)) = INJECTIONS
-            .iter()
-            .cycle()
-            .skip(i % INJECTIONS.len())
-            .take(INJECTIONS.len())
-            .find(|(c, _)| {
-                target.contains(c) && !(*c == "Hizbullah" && target.contains("Hizbullah Brigades"))
-            })
-        {
-            target = target.replacen(canonical, variant, 1);
+    for (i, u) in injected_units(&INJECTIONS).into_iter().enumerate() {
+        if let Some((canonical, variant)) = u.put {
             injected.push((i as u64 + 1, canonical, variant));
         }
-        tsv.push_str(&format!("{}\t{}\n", u.source.text, target));
+        tsv.push_str(&format!("{}\t{}\n", u.source, u.target));
     }
     assert!(injected.len() >= 30, "{} injections", injected.len());
     let path = s.path("injected.tsv");
@@ -111,26 +139,10 @@ fn the_evaluation_set_is_checked_with_high_precision_and_recall() {
         ("Mazari' Al-Mayadin", "Mazare al-Mayadeen"),
         ("Hizbullah", "Hizballah"),
     ];
-    let mut rows: Vec<(String, String, Option<String>)> = Vec::new();
-    for (i, u) in sample_units().iter().enumerate() {
-        let mut target = u.target.text.clone();
-        let mut expected = None;
-        // In every unit that has one, a house form in a spelling other outlets use (which one turns
-        // with the unit).
-        if let Some((canonical, variant)) = INJECTIONS
-            .iter()
-            .cycle()
-            .skip(i % INJECTIONS.len())
-            .take(INJECTIONS.len())
-            .find(|(c, _)| {
-                target.contains(c) && !(*c == "Hizbullah" && target.contains("Hizbullah Brigades"))
-            })
-        {
-            target = target.replacen(canonical, variant, 1);
-            expected = Some(canonical.to_string());
-        }
-        rows.push((u.source.text.clone(), target, expected));
-    }
+    let mut rows: Vec<(String, String, Option<String>)> = injected_units(&INJECTIONS)
+        .into_iter()
+        .map(|u| (u.source, u.target, u.put.map(|(c, _)| c.to_string())))
+        .collect();
     let eval = std::fs::read_to_string(fixture("tests/fixtures/names/eval.tsv")).unwrap();
     let mut false_friends = 0;
     for line in eval.lines().skip(1) {
