@@ -22,7 +22,7 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use crate::display::clean::is_unsafe;
+use crate::display::clean::clean_keeping_lines;
 
 /// Why an output cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -221,11 +221,6 @@ impl Output {
         matches!(self.sink, Sink::Stdout(_) | Sink::Terminal(_))
     }
 
-    /// The path as the user gave it (`-` for standard output).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// A name for messages: the path, or "standard output".
     pub fn name(&self) -> String {
         if self.is_stdout() {
@@ -301,20 +296,7 @@ impl<W: Write> TerminalWriter<W> {
     }
 
     fn write_clean(&mut self, text: &str) -> io::Result<()> {
-        if !text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
-            return self.out.write_all(text.as_bytes());
-        }
-        let cleaned: String = text
-            .chars()
-            .map(|c| {
-                if c != '\n' && c != '\t' && is_unsafe(c) {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        self.out.write_all(cleaned.as_bytes())
+        self.out.write_all(clean_keeping_lines(text).as_bytes())
     }
 }
 

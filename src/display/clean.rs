@@ -22,12 +22,22 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// `s` with every unsafe character replaced by a space; borrowed when there is none.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    replace_where(s, is_unsafe)
+}
+
+/// [`clean`] for a whole text laid out in lines and columns (a TSV or XML file shown on a terminal):
+/// line breaks and tabs stay.
+pub fn clean_keeping_lines(s: &str) -> Cow<'_, str> {
+    replace_where(s, |c| c != '\n' && c != '\t' && is_unsafe(c))
+}
+
+fn replace_where(s: &str, unsafe_here: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&unsafe_here) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
         s.chars()
-            .map(|c| if is_unsafe(c) { ' ' } else { c })
+            .map(|c| if unsafe_here(c) { ' ' } else { c })
             .collect(),
     )
 }

@@ -85,6 +85,8 @@ impl<'a> Checker<'a> {
         spots: &[Spot],
     ) -> Vec<Finding> {
         let mut out: Vec<Finding> = Vec::new();
+        // Found once a unit, and only when a name is not in its house form.
+        let mut titles: Option<Vec<Range<usize>>> = None;
         for spot in spots {
             let name = &self.authority.names[spot.name];
             if names_an_outlet(&source[..spot.span.start]) {
@@ -110,7 +112,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             // A title quoted or set in italics keeps its own spelling (*Hezbollah: A Short History*).
-            let titles = title_spans(target);
+            let titles: &[Range<usize>] = titles.get_or_insert_with(|| title_spans(target));
             let spelled = |skip: &[Range<usize>]| {
                 name.variants
                     .iter()
@@ -118,7 +120,7 @@ impl<'a> Checker<'a> {
                     .or_else(|| contains_phrase(target, &name.english, false, skip))
                     .or_else(|| self.similar(target, spot.name, skip))
             };
-            let found = spelled(&titles);
+            let found = spelled(titles);
             // Named in a title only: present, in the title's own spelling.
             if found.is_none() && !titles.is_empty() && spelled(&[]).is_some() {
                 continue;
@@ -265,7 +267,7 @@ fn title_spans(text: &str) -> Vec<Range<usize>> {
                 break;
             };
             let inner = &text[start..end];
-            if matches!(open, '*' | '_') || title_case_words(inner) {
+            if matches!(open, '*' | '_') || mostly_capitalised(inner, 1) {
                 spans.push(start..end);
             }
             from = end + close.len_utf8();
@@ -274,28 +276,19 @@ fn title_spans(text: &str) -> Vec<Range<usize>> {
     spans
 }
 
-/// Whether most words of a short text start with a capital (small words aside).
-fn title_case_words(text: &str) -> bool {
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
-        .collect();
-    !words.is_empty()
-        && words
-            .iter()
-            .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
-            .count()
-            * 5
-            >= words.len() * 4
-}
-
 /// Whether a segment is a headline in title case, where capitals say nothing about a name's spelling.
 fn title_case(text: &str) -> bool {
+    mostly_capitalised(text, 3)
+}
+
+/// Whether at least `min` words of more than three characters are in `text`, four in five of them
+/// starting with a capital (small words such as "of" and "the" aside).
+fn mostly_capitalised(text: &str, min: usize) -> bool {
     let long: Vec<&str> = text
         .split_whitespace()
         .filter(|w| w.chars().count() > 3)
         .collect();
-    long.len() >= 3
+    long.len() >= min.max(1)
         && long
             .iter()
             .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
