@@ -117,7 +117,8 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}' | '\u{08D3}'..='\u{08FF}')
 }
 
-fn is_digit(c: char) -> bool {
+/// An ASCII, Arabic-Indic or Eastern Arabic-Indic digit.
+pub(crate) fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
         || ('\u{0660}'..='\u{0669}').contains(&c)
         || ('\u{06F0}'..='\u{06F9}').contains(&c)

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use crate::fuzzy::suggest::ENGLISH_MONTHS;
+use crate::fuzzy::tokens::is_digit;
+use crate::normalize::normalize;
 
 use serde::Serialize;
 
@@ -112,7 +114,7 @@ const ENGLISH_DAYS: [&str; 7] = [
 
 /// Whether an Arabic form is a month or a day, or starts with one (كانون الثاني).
 fn is_calendar_word(arabic: &str) -> bool {
-    let first = crate::normalize::normalize(arabic.split_whitespace().next().unwrap_or(""));
+    let first = normalize(arabic.split_whitespace().next().unwrap_or(""));
     let bare = first
         .strip_prefix('و')
         .filter(|r| r.chars().count() >= 2)
@@ -169,26 +171,14 @@ fn is_arabic_punctuation(c: char) -> bool {
     )
 }
 
-/// An ASCII or Arabic-Indic digit.
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || arabic_indic_digit(c).is_some()
-}
-
-/// The digits of some words, Arabic-Indic ones as ASCII: SARS-CoV-2 is سارس-كوف-2, not سارس-كوف.
+/// The digits of some words, Arabic-Indic ones folded to ASCII as matching folds them: SARS-CoV-2 is
+/// سارس-كوف-2, not سارس-كوف.
 fn digits<'w>(words: impl Iterator<Item = &'w str>) -> String {
-    words
-        .flat_map(str::chars)
-        .filter_map(|c| c.to_digit(10).or_else(|| arabic_indic_digit(c)))
-        .map(|d| char::from(b'0' + d as u8))
-        .collect()
-}
-
-fn arabic_indic_digit(c: char) -> Option<u32> {
-    match c {
-        '\u{660}'..='\u{669}' => Some(c as u32 - 0x660),
-        '\u{6F0}'..='\u{6F9}' => Some(c as u32 - 0x6F0),
-        _ => None,
+    let mut out = String::new();
+    for word in words {
+        out.extend(normalize(word).chars().filter(char::is_ascii_digit));
     }
+    out
 }
 
 /// Jaro-Winkler similarity above which two renderings are taken for spellings of one name.
