@@ -61,15 +61,8 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let col = String::from_utf8_lossy(
-            &valid[valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
-        )
-        .chars()
-        .count() as u64
-            + 1;
-        FormatError::malformed(path, Some(Position { line, col }), super::NOT_UTF8.into())
+        let at = super::position_at(e.as_bytes(), e.utf8_error().valid_up_to(), start);
+        FormatError::malformed(path, Some(at), super::NOT_UTF8.into())
     })
 }
 

@@ -41,9 +41,14 @@ pub(crate) const NUL_CHAR: &str =
 /// The position of the first NUL in `bytes`, which start at `at`: lines and characters counted on.
 pub(crate) fn nul_position(bytes: &[u8], at: Position) -> Option<Position> {
     let i = bytes.iter().position(|&b| b == 0)?;
+    Some(position_at(bytes, i, at))
+}
+
+/// The position of byte `i` of `bytes`, which start at `at`: lines and characters counted on.
+pub(crate) fn position_at(bytes: &[u8], i: usize, at: Position) -> Position {
     let before = &bytes[..i];
     let chars = |b: &[u8]| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
-    Some(match before.iter().rposition(|&b| b == b'\n') {
+    match before.iter().rposition(|&b| b == b'\n') {
         Some(nl) => Position {
             line: at.line + before.iter().filter(|&&b| b == b'\n').count() as u64,
             col: chars(&before[nl + 1..]) + 1,
@@ -52,7 +57,7 @@ pub(crate) fn nul_position(bytes: &[u8], at: Position) -> Option<Position> {
             line: at.line,
             col: at.col + chars(before),
         },
-    })
+    }
 }
 
 /// The interchange formats `tm` reads and writes.
