@@ -379,23 +379,41 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
         let t = transliterator.render(input, scheme);
         if ctx.json {
             #[derive(Serialize)]
+            struct PieceJson<'a> {
+                arabic: &'a str,
+                english: &'a str,
+                source: &'static str,
+            }
+            #[derive(Serialize)]
             struct TranslitJson<'a> {
                 input: &'a str,
                 output: &'a str,
                 scheme: String,
+                /// The pieces' one source, `mixed` when they differ (`rules` outside the news scheme).
                 source: &'static str,
+                pieces: Vec<PieceJson<'a>>,
             }
+            let mut sources = t.pieces.iter().map(|p| p.source.as_str());
+            let first = sources.next().unwrap_or("rules");
+            let source = if sources.all(|s| s == first) {
+                first
+            } else {
+                "mixed"
+            };
             serde_json::to_writer(
                 &mut *out,
                 &TranslitJson {
                     input,
                     output: &t.text,
                     scheme: scheme.to_string(),
-                    source: if t.from_authority {
-                        "authority"
-                    } else {
-                        "rules"
-                    },
+                    source,
+                    pieces: (t.pieces.iter())
+                        .map(|p| PieceJson {
+                            arabic: &p.arabic,
+                            english: &p.english,
+                            source: p.source.as_str(),
+                        })
+                        .collect(),
                 },
             )?;
             writeln!(out)?;

@@ -8,6 +8,7 @@
 //! - [`check`]: the consistency check of translations against the authority.
 
 pub mod check;
+pub mod lexicon;
 pub mod mine;
 pub mod model;
 pub mod skeleton;

@@ -6,6 +6,10 @@
 //! skeleton drops what varies and keeps the consonants, so all of those meet on one key; a string
 //! similarity on top (see `check`) decides between near keys.
 //!
+//! The Arabic side has a skeleton in the same classes ([`arabic_skeleton`]), so that an Arabic word and
+//! its English spelling can be compared directly: the aligner's name features and the word lexicon of
+//! the authority's names both use it.
+//!
 //! ```
 //! use tm::names::skeleton::skeleton;
 //! assert_eq!(skeleton("Hizbullah"), skeleton("Hezbollah"));
@@ -79,6 +83,50 @@ pub(crate) fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
             if out.as_bytes().last() != Some(&c) {
                 out.push(c as char);
             }
+        }
+    }
+}
+
+/// [`arabic_skeleton_into`] as a new string.
+#[cfg(test)]
+pub(crate) fn arabic_skeleton(word: &str) -> String {
+    let mut out = String::new();
+    arabic_skeleton_into(word, &mut out);
+    out
+}
+
+/// The consonant skeleton of a normalized Arabic word, in the classes of
+/// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
+/// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
+/// Written into `out` (cleared first), a buffer the reader reuses for every word.
+pub(crate) fn arabic_skeleton_into(word: &str, out: &mut String) {
+    out.clear();
+    let word = word
+        .strip_prefix("ال")
+        .filter(|w| w.chars().nth(1).is_some())
+        .unwrap_or(word);
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        let latin = match c {
+            'ب' | 'پ' => 'b',
+            'ت' | 'ط' => 't',
+            'ث' | 'س' | 'ش' | 'ص' => 's',
+            'ج' | 'غ' | 'گ' => 'g',
+            'ح' | 'خ' => 'h',
+            // Final ه is nearly always ta marbuta (normalize folds ة to ه), which English drops.
+            'ه' if chars.peek().is_some() => 'h',
+            'د' | 'ض' => 'd',
+            'ذ' | 'ز' | 'ظ' => 'z',
+            'ر' => 'r',
+            'ف' | 'ڤ' => 'f',
+            'ق' | 'ك' | 'ک' => 'k',
+            'ل' => 'l',
+            'م' => 'm',
+            'ن' => 'n',
+            _ => continue,
+        };
+        if !out.ends_with(latin) {
+            out.push(latin);
         }
     }
 }
@@ -170,5 +218,22 @@ mod tests {
         ] {
             assert_ne!(skeleton(a), skeleton(b), "{a} / {b}");
         }
+    }
+    #[test]
+    fn arabic_and_english_skeletons_meet_on_names_and_cognates() {
+        for (ar, en) in [
+            ("ترامب", "Trump"),
+            ("فيروس", "virus"),
+            ("كورونا", "corona"),
+            ("البوكمال", "Al-Bukamal"),
+            ("بريطانيا", "Britain"),
+        ] {
+            assert_eq!(
+                arabic_skeleton(&crate::normalize::normalize(ar)),
+                skeleton(en),
+                "{ar} / {en}"
+            );
+        }
+        assert_ne!(arabic_skeleton("بغداد"), skeleton("Damascus"));
     }
 }

@@ -62,8 +62,10 @@ impl Spotter {
                     continue;
                 }
                 let words: Vec<String> = tokenize(form).into_iter().map(|t| t.norm).collect();
-                if let Some(first) = words.first() {
-                    by_first.entry(first.clone()).or_default().push((words, i));
+                for words in joined(words) {
+                    if let Some(first) = words.first() {
+                        by_first.entry(first.clone()).or_default().push((words, i));
+                    }
                 }
             }
         }
@@ -73,13 +75,17 @@ impl Spotter {
         Spotter { by_first, taa }
     }
 
-    /// The names in `text`, in order, not overlapping. A name written with a final ة is not taken
-    /// where the text has ه: that is a pronoun suffix (عنه, "about him"), not the name (عنة, Anah).
+    /// The names in `text`, in order, not overlapping. A one-word name written with a final ة is not
+    /// taken where the text has ه and no article: that is a pronoun suffix (عنه, "about him"), not the
+    /// name (عنة, Anah).
     pub fn spot(&self, text: &str) -> Vec<Spot> {
-        let mut spots = self.spot_tokens(&tokenize(text));
-        spots.retain(|s| {
-            !(self.taa.contains(&s.name) && last_letter(&text[s.span.clone()]) == Some('ه'))
-        });
+        self.spot_in(text, &tokenize(text))
+    }
+
+    /// [`Spotter::spot`] with the text's words already made by [`tokenize`].
+    pub fn spot_in(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
+        let mut spots = self.spot_tokens(tokens);
+        spots.retain(|s| !(self.taa.contains(&s.name) && pronoun_suffix(&text[s.span.clone()])));
         spots
     }
 
@@ -125,6 +131,31 @@ impl Spotter {
     }
 }
 
+/// A form's words, and the same with each word that begins with the article joined to the word before
+/// it, as Arabic is often typed (حزبالله, ديرالزور, نصرالله, عبدالعزيز): every such join, and all of
+/// them at once.
+fn joined(words: Vec<String>) -> Vec<Vec<String>> {
+    let joins: Vec<usize> = (1..words.len())
+        .filter(|&k| words[k].starts_with("ال"))
+        .collect();
+    let join = |at: &[usize]| {
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        for (k, w) in words.iter().enumerate() {
+            match out.last_mut() {
+                Some(last) if at.contains(&k) => last.push_str(w),
+                _ => out.push(w.clone()),
+            }
+        }
+        out
+    };
+    let mut forms: Vec<Vec<String>> = joins.iter().map(|&k| join(&[k])).collect();
+    if joins.len() > 1 {
+        forms.push(join(&joins));
+    }
+    forms.insert(0, words);
+    forms
+}
+
 /// The words of some texts, each also without its clitics: what a form's first word must be for the
 /// form to occur in them.
 pub(crate) struct FirstWords<'t>(FxHashSet<Cow<'t, str>>);
@@ -149,6 +180,16 @@ fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
     first_matching_word(form).is_none_or(|w| wanted(&w))
 }
 
+/// Whether a name written with a final ة, found as `found`, may be a word with the pronoun suffix ه
+/// instead (عنه, "about him", for عنة, Anah): one word ending in ه, without the article, which a
+/// pronoun suffix never follows (السعوديه is Saudi Arabia typed with ه). A name of several words is
+/// taken on the evidence of the others (وزاره الصحه).
+fn pronoun_suffix(found: &str) -> bool {
+    last_letter(found) == Some('ه')
+        && !found.contains(char::is_whitespace)
+        && !bare_forms(found).any(|f| f.starts_with("ال"))
+}
+
 /// The last letter of `s`, harakat and tatweel passed over.
 fn last_letter(s: &str) -> Option<char> {
     s.chars()
@@ -158,7 +199,7 @@ fn last_letter(s: &str) -> Option<char> {
 
 /// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
 /// the article is written لل, so للX is also read as ال + X.
-fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
+pub(crate) fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
     let long_enough = |s: &str| s.chars().nth(1).is_some();
     // Spotting looks at every word of a text: the forms stay on the stack, but for the rare لل.
     let mut forms: [Option<&str>; 3] = [Some(word), None, None];

@@ -19,9 +19,16 @@
 use std::fmt;
 use std::str::FromStr;
 
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+
+use super::lexicon::Lexicon;
 use super::model::Model;
+use super::spot::bare_forms;
 use super::style::Style;
 use super::{Authority, Spotter};
+use crate::fuzzy::tokens::{tokenize, Token};
 
 /// A transliteration scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,11 +194,49 @@ pub fn transliterate(
     Transliterator::new(authority, style.clone()).render(text, scheme)
 }
 
-/// Transliterates many names with one authority and style (the name index is built once).
+/// Transliterates many names with one authority and style (the name index and the word lexicon are
+/// built once).
 pub struct Transliterator<'a> {
     authority: &'a Authority,
     spotter: Spotter,
+    lexicon: Lexicon,
     style: Style,
+}
+
+/// Where a piece of a news rendering got its spelling, best first: the shipped authority, the user's own
+/// names, the user's memory, the learned model, the rules (vocalised input, fixed words such as Abu);
+/// or the input kept as it was (digits, Latin script).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Authority,
+    User,
+    Memory,
+    Model,
+    Rules,
+    Kept,
+}
+
+impl Source {
+    /// The name `--json` gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Authority => "authority",
+            Source::User => "user",
+            Source::Memory => "memory",
+            Source::Model => "model",
+            Source::Rules => "rules",
+            Source::Kept => "kept",
+        }
+    }
+}
+
+/// One word or name of the input and its rendering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// The input's words, as written (clitics included).
+    pub arabic: String,
+    pub english: String,
+    pub source: Source,
 }
 
 impl<'a> Transliterator<'a> {
@@ -199,48 +244,202 @@ impl<'a> Transliterator<'a> {
         Transliterator {
             authority,
             spotter: Spotter::new(authority),
+            lexicon: Lexicon::of(authority),
             style,
         }
     }
 
-    /// One name (or a run of text) in a scheme.
+    /// A name, or any run of text, in a scheme.
     pub fn render(&self, text: &str, scheme: Scheme) -> Transliteration {
-        let (authority, style) = (self.authority, &self.style);
-        if scheme == Scheme::Buckwalter {
-            return Transliteration {
+        match scheme {
+            Scheme::News => self.render_news(text),
+            Scheme::Buckwalter => Transliteration {
                 text: to_buckwalter(text),
                 from_authority: false,
-            };
+                pieces: Vec::new(),
+            },
+            Scheme::AlaLc | Scheme::Din => Transliteration {
+                text: (text.split_whitespace())
+                    .map(|w| word_in(w, scheme))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                from_authority: false,
+                pieces: Vec::new(),
+            },
         }
-        if scheme == Scheme::News {
-            // The whole input is a known name: the house's English.
-            let spots = self.spotter.spot(text);
-            if let [only] = spots.as_slice() {
-                if text[..only.span.start].trim().is_empty()
-                    && text[only.span.end..].trim().is_empty()
-                {
-                    return Transliteration {
-                        text: authority.names[only.name].english.clone(),
-                        from_authority: true,
-                    };
+    }
+
+    /// The news scheme: the names of the authority and the user wherever they stand in the text
+    /// (through clitics, punctuation, joined spellings), then the words those names are made of, then
+    /// the learned model, then the rules. Punctuation between words is kept, in Latin form.
+    fn render_news(&self, text: &str) -> Transliteration {
+        let tokens = tokenize(text);
+        // What covers each run of words: a name, words of the lexicon, or a word alone.
+        enum Plan {
+            Name(usize),
+            Lexicon(String),
+            Word,
+        }
+        let spots = self.spotter.spot_in(text, &tokens);
+        let mut spots = spots.iter().peekable();
+        let mut plan: Vec<(std::ops::Range<usize>, Plan)> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let from = i;
+            let step = if let Some(spot) = spots.next_if(|s| s.span.start == tokens[i].span.start) {
+                while i < tokens.len() && tokens[i].span.end <= spot.span.end {
+                    i += 1;
+                }
+                Plan::Name(spot.name)
+            } else if let Some((words, key)) = self.lexicon_at(&tokens[i..]) {
+                i += words;
+                Plan::Lexicon(key)
+            } else {
+                i += 1;
+                Plan::Word
+            };
+            plan.push((from..i, step));
+        }
+        // The entry most of the lexicon's words come from, if two or more do: its spellings win.
+        let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+        for (words, step) in &plan {
+            let mut entries: Vec<u32> = match step {
+                Plan::Lexicon(key) => self.lexicon.entries(key).collect(),
+                // A name found whole (سليماني) still says whose words stand beside it.
+                Plan::Name(_) => (tokens[words.clone()].iter())
+                    .flat_map(|t| bare_forms(&t.norm).find(|f| self.lexicon.get(f).is_some()))
+                    .flat_map(|f| self.lexicon.entries(&f).collect::<Vec<_>>())
+                    .collect(),
+                Plan::Word => continue,
+            };
+            entries.sort_unstable();
+            entries.dedup();
+            for e in entries {
+                *counts.entry(e).or_default() += 1;
+            }
+        }
+        let context = (counts.iter())
+            .filter(|(_, &n)| n >= 2)
+            .max_by_key(|(&e, &n)| (n, std::cmp::Reverse(e)))
+            .map(|(&e, _)| e);
+        let mut out = String::with_capacity(text.len());
+        let mut pieces = Vec::with_capacity(plan.len());
+        let mut written = 0;
+        for (words, step) in plan {
+            let (start, end) = (
+                tokens[words.start].span.start,
+                tokens[words.end - 1].span.end,
+            );
+            push_gap(&mut out, &text[written..start]);
+            let (english, source) = match step {
+                Plan::Name(n) => {
+                    let name = &self.authority.names[n];
+                    (name.english.clone(), source_of(name.source))
+                }
+                Plan::Lexicon(key) => match self.lexicon.get_in(&key, context) {
+                    Some(known) if known.user => (known.english.to_string(), Source::User),
+                    Some(known) => (known.english.to_string(), Source::Authority),
+                    None => self.word(&text[start..end], &tokens[words.start]),
+                },
+                Plan::Word => self.word(&text[start..end], &tokens[words.start]),
+            };
+            out.push_str(&english);
+            pieces.push(Piece {
+                arabic: text[start..end].to_string(),
+                english,
+                source,
+            });
+            written = end;
+        }
+        push_gap(&mut out, &text[written..]);
+        let from_authority = matches!(pieces.as_slice(), [p] if matches!(p.source, Source::Authority | Source::User));
+        Transliteration {
+            text: out.trim().to_string(),
+            from_authority,
+            pieces,
+        }
+    }
+
+    /// The longest run of the lexicon's words at the start of `tokens` (two, then one), the first word
+    /// read also without its clitics: how many words, and the lexicon's key for them.
+    fn lexicon_at(&self, tokens: &[Token]) -> Option<(usize, String)> {
+        let first = &tokens.first()?.norm;
+        // A clitic is taken off only where a real word is left (لبن is not ل + bin).
+        let forms: Vec<Cow<str>> = bare_forms(first)
+            .enumerate()
+            .filter(|(k, f)| *k == 0 || f.chars().count() >= 3)
+            .map(|(_, f)| f)
+            .collect();
+        if let Some(second) = tokens.get(1) {
+            for form in &forms {
+                let key = format!("{form} {}", second.norm);
+                if self.lexicon.get(&key).is_some() {
+                    return Some((2, key));
                 }
             }
         }
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let mut out: Vec<String> = Vec::with_capacity(words.len());
-        for word in &words {
-            let learned = (scheme == Scheme::News && !has_harakat(word))
-                .then(|| learned_news(word))
-                .flatten();
-            out.push(learned.unwrap_or_else(|| word_in(word, scheme)));
+        forms
+            .into_iter()
+            .find(|form| self.lexicon.get(form).is_some())
+            .map(|form| (1, form.into_owned()))
+    }
+
+    /// One word no name covers: the learned model for unvocalised Arabic, the rules for vocalised
+    /// Arabic and the house's fixed words, the word itself for digits and Latin script.
+    fn word(&self, word: &str, token: &Token) -> (String, Source) {
+        if !word.chars().any(is_arabic_letter) {
+            let kept = if token.number().is_some() {
+                token.norm.clone()
+            } else {
+                word.to_string()
+            };
+            return (kept, Source::Kept);
         }
-        let mut text = out.join(" ");
-        if scheme == Scheme::News {
-            text = apply_style(&text, style);
-        }
-        Transliteration {
-            text,
-            from_authority: false,
+        let (spelled, source) = if let Some(fixed) = fixed_word(word) {
+            (fixed.to_string(), Source::Rules)
+        } else if has_harakat(word) {
+            (word_in(word, Scheme::News), Source::Rules)
+        } else {
+            match learned_news(word) {
+                Some(learned) => (learned, Source::Model),
+                None => (word_in(word, Scheme::News), Source::Rules),
+            }
+        };
+        (apply_style(&spelled, &self.style), source)
+    }
+}
+
+fn source_of(name_source: &str) -> Source {
+    if name_source == "user" {
+        Source::User
+    } else {
+        Source::Authority
+    }
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
+}
+
+/// What stands between two words, in a Latin text: spaces as one space, Arabic punctuation as its Latin
+/// counterpart, invisible marks (bidi, joiners) dropped.
+fn push_gap(out: &mut String, gap: &str) {
+    for c in gap.chars() {
+        match c {
+            c if c.is_whitespace() => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            '،' => out.push(','),
+            '؛' => out.push(';'),
+            '؟' => out.push('?'),
+            '«' | '»' => out.push('"'),
+            '٪' => out.push('%'),
+            c if c.is_control()
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}') =>
+                {}
+            c => out.push(c),
         }
     }
 }
@@ -292,12 +491,8 @@ fn has_harakat(word: &str) -> bool {
 /// capital, and an apostrophe for a medial ayn or hamza. Whole-word forms (Abu, Abd, Bin) come first.
 fn learned_news(word: &str) -> Option<String> {
     let bare: String = word.chars().filter(|&c| c != 'ـ').collect();
-    match bare.as_str() {
-        "أبو" | "ابو" => return Some("Abu".into()),
-        "أبي" | "ابي" => return Some("Abi".into()),
-        "بن" | "ابن" => return Some("Bin".into()),
-        "عبد" => return Some("Abd".into()),
-        _ => {}
+    if let Some(fixed) = fixed_word(&bare) {
+        return Some(fixed.into());
     }
     let (article, rest) = match bare.strip_prefix("ال") {
         Some(rest) if rest.chars().count() >= 2 => ("Al-", rest),
@@ -321,12 +516,29 @@ fn learned_news(word: &str) -> Option<String> {
     Some(capitalise_after_article(&format!("{article}{spelled}")))
 }
 
+/// The house style's fixed spellings of name words (harakat and tatweel ignored).
+fn fixed_word(word: &str) -> Option<&'static str> {
+    let bare: String = word
+        .chars()
+        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c))
+        .collect();
+    Some(match bare.as_str() {
+        "أبو" | "ابو" => "Abu",
+        "أبي" | "ابي" => "Abi",
+        "بن" | "ابن" => "Bin",
+        "عبد" => "Abd",
+        _ => return None,
+    })
+}
+
 /// The result of [`transliterate`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transliteration {
     pub text: String,
-    /// The name authority gave the rendering (news scheme), rather than rules.
+    /// The whole input is one name of the authority or the user's (news scheme).
     pub from_authority: bool,
+    /// Where each word or name got its spelling (news scheme; empty in the others).
+    pub pieces: Vec<Piece>,
 }
 
 /// One word in an ALA-LC, DIN or news rendering.
@@ -334,16 +546,8 @@ fn word_in(word: &str, scheme: Scheme) -> String {
     let chars: Vec<char> = word.chars().filter(|&c| c != 'ـ').collect();
     // Whole-word forms of the house style (compared without harakat).
     if scheme == Scheme::News {
-        let bare: String = chars
-            .iter()
-            .filter(|c| !('\u{064B}'..='\u{0652}').contains(*c))
-            .collect();
-        match bare.as_str() {
-            "أبو" | "ابو" => return "Abu".into(),
-            "أبي" | "ابي" => return "Abi".into(),
-            "بن" | "ابن" => return "Bin".into(),
-            "عبد" => return "Abd".into(),
-            _ => {}
+        if let Some(fixed) = fixed_word(word) {
+            return fixed.into();
         }
     }
     let mut out = String::new();

@@ -14,4 +14,5 @@ mod import_export;
 mod matching;
 mod names;
 mod props;
+mod translit;
 mod upkeep;
