@@ -2,7 +2,9 @@
 //! brings its own file (`--style FILE`), read by transliteration and the check alike.
 //!
 //! The file is `key = value` lines; `#` starts a comment. Keys: `article` (`Al-`, `al-`, `el-`, `Al `),
-//! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none).
+//! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none), `forms`,
+//! and `title` lines (`title = الشيخ: Sheikh`): how the house writes the titles that stand before names,
+//! with or without the article. A file with no `title` line keeps the shipped titles.
 
 use super::NamesError;
 
@@ -17,6 +19,8 @@ pub struct Style {
     pub hamza: String,
     /// Which of a name's short and long forms the house writes (U.S. or United States).
     pub forms: Forms,
+    /// Titles before names: Arabic (as written in the file) and the house's English (Sheikh, Sayyid).
+    pub titles: Vec<(String, String)>,
 }
 
 /// Which of a name's short and long forms is the house form; the other stays an accepted alternative.
@@ -40,6 +44,7 @@ impl Style {
             ayn: "'".into(),
             hamza: "'".into(),
             forms: Forms::Listed,
+            titles: Vec::new(),
         })
     }
 
@@ -51,7 +56,9 @@ impl Style {
             ayn: "'".into(),
             hamza: "'".into(),
             forms: Forms::Listed,
+            titles: Vec::new(),
         };
+        let mut titles_set = false;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches(['\r', '\n']);
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -92,12 +99,30 @@ impl Style {
                         }
                     }
                 }
+                "title" => {
+                    let Some((arabic, english)) = value.split_once(':') else {
+                        return Err(err(format!(
+                            "a title is `title = ARABIC: ENGLISH`, not {value:?}"
+                        )));
+                    };
+                    let (arabic, english) = (arabic.trim(), english.trim());
+                    if arabic.is_empty() || english.is_empty() {
+                        return Err(err(format!(
+                            "a title needs its Arabic and its English: {value:?}"
+                        )));
+                    }
+                    titles_set = true;
+                    style.titles.push((arabic.to_string(), english.to_string()));
+                }
                 other => {
                     return Err(err(format!(
-                        "unknown key {other:?} (article, capitals, ayn, hamza, forms)"
+                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, title)"
                     )))
                 }
             }
+        }
+        if !titles_set && text != SHIPPED {
+            style.titles = Style::shipped().titles;
         }
         Ok(style)
     }
@@ -130,7 +155,42 @@ mod tests {
                 ayn: "'".into(),
                 hamza: "'".into(),
                 forms: Forms::Listed,
+                titles: Style::shipped().titles,
             }
+        );
+        let titles = Style::shipped().titles;
+        assert!(
+            titles.contains(&("الشيخ".into(), "Sheikh".into())),
+            "{titles:?}"
+        );
+    }
+
+    #[test]
+    fn titles_are_the_files_or_the_shipped_ones() {
+        let own = Style::parse(
+            "title = الشيخ: Shaykh
+",
+            "mine.txt",
+        )
+        .unwrap();
+        assert_eq!(own.titles, [("الشيخ".to_string(), "Shaykh".to_string())]);
+        let none = Style::parse(
+            "article = al-
+",
+            "mine.txt",
+        )
+        .unwrap();
+        assert_eq!(none.titles, Style::shipped().titles);
+        let err = Style::parse(
+            "title = الشيخ Sheikh
+",
+            "bad.txt",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("bad.txt:1: a title is `title = ARABIC: ENGLISH`"),
+            "{err}"
         );
     }
 
@@ -150,7 +210,7 @@ mod tests {
         let err = Style::parse("# ok\ncolour = red\n", "bad.txt").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms)"
+            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, title)"
         );
     }
 

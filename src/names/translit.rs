@@ -200,6 +200,8 @@ pub struct Transliterator<'a> {
     authority: &'a Authority,
     spotter: Spotter,
     lexicon: Lexicon,
+    /// The style's titles by their words in matching form, with and without the article.
+    titles: FxHashMap<String, String>,
     style: Style,
 }
 
@@ -241,10 +243,20 @@ pub struct Piece {
 
 impl<'a> Transliterator<'a> {
     pub fn new(authority: &'a Authority, style: Style) -> Transliterator<'a> {
+        let mut titles = FxHashMap::default();
+        for (arabic, english) in &style.titles {
+            let words: Vec<String> = tokenize(arabic).into_iter().map(|t| t.norm).collect();
+            let key = words.join(" ");
+            if let Some(bare) = key.strip_prefix("ال").filter(|b| b.chars().count() >= 2) {
+                titles.entry(bare.to_string()).or_insert(english.clone());
+            }
+            titles.insert(key, english.clone());
+        }
         Transliterator {
             authority,
             spotter: Spotter::new(authority),
             lexicon: Lexicon::of(authority),
+            titles,
             style,
         }
     }
@@ -277,6 +289,7 @@ impl<'a> Transliterator<'a> {
         // What covers each run of words: a name, words of the lexicon, or a word alone.
         enum Plan {
             Name(usize),
+            Title(String),
             Lexicon(String),
             Word,
         }
@@ -291,7 +304,14 @@ impl<'a> Transliterator<'a> {
                     i += 1;
                 }
                 Plan::Name(spot.name)
-            } else if let Some((words, key)) = self.lexicon_at(&tokens[i..]) {
+            } else if let Some((words, english)) =
+                longest_at(&tokens[i..], |key| self.titles.get(key).cloned())
+            {
+                i += words;
+                Plan::Title(english)
+            } else if let Some((words, key)) = longest_at(&tokens[i..], |key| {
+                self.lexicon.get(key).map(|_| key.to_string())
+            }) {
                 i += words;
                 Plan::Lexicon(key)
             } else {
@@ -310,7 +330,7 @@ impl<'a> Transliterator<'a> {
                     .flat_map(|t| bare_forms(&t.norm).find(|f| self.lexicon.get(f).is_some()))
                     .flat_map(|f| self.lexicon.entries(&f).collect::<Vec<_>>())
                     .collect(),
-                Plan::Word => continue,
+                Plan::Title(_) | Plan::Word => continue,
             };
             entries.sort_unstable();
             entries.dedup();
@@ -336,6 +356,7 @@ impl<'a> Transliterator<'a> {
                     let name = &self.authority.names[n];
                     (name.english.clone(), source_of(name.source))
                 }
+                Plan::Title(english) => (english, Source::Rules),
                 Plan::Lexicon(key) => match self.lexicon.get_in(&key, context) {
                     Some(known) if known.user => (known.english.to_string(), Source::User),
                     Some(known) => (known.english.to_string(), Source::Authority),
@@ -358,30 +379,6 @@ impl<'a> Transliterator<'a> {
             from_authority,
             pieces,
         }
-    }
-
-    /// The longest run of the lexicon's words at the start of `tokens` (two, then one), the first word
-    /// read also without its clitics: how many words, and the lexicon's key for them.
-    fn lexicon_at(&self, tokens: &[Token]) -> Option<(usize, String)> {
-        let first = &tokens.first()?.norm;
-        // A clitic is taken off only where a real word is left (لبن is not ل + bin).
-        let forms: Vec<Cow<str>> = bare_forms(first)
-            .enumerate()
-            .filter(|(k, f)| *k == 0 || f.chars().count() >= 3)
-            .map(|(_, f)| f)
-            .collect();
-        if let Some(second) = tokens.get(1) {
-            for form in &forms {
-                let key = format!("{form} {}", second.norm);
-                if self.lexicon.get(&key).is_some() {
-                    return Some((2, key));
-                }
-            }
-        }
-        forms
-            .into_iter()
-            .find(|form| self.lexicon.get(form).is_some())
-            .map(|form| (1, form.into_owned()))
     }
 
     /// One word no name covers: the learned model for unvocalised Arabic, the rules for vocalised
@@ -407,6 +404,30 @@ impl<'a> Transliterator<'a> {
         };
         (apply_style(&spelled, &self.style), source)
     }
+}
+
+/// The longest run of two words or one at the start of `tokens` that `find` knows (by their matching
+/// forms joined with a space), the first word read also without its clitics: how many words, and what
+/// `find` gave.
+fn longest_at<T>(tokens: &[Token], find: impl Fn(&str) -> Option<T>) -> Option<(usize, T)> {
+    let first = &tokens.first()?.norm;
+    // A clitic is taken off only where a real word is left (لبن is not ل + bin).
+    let forms: Vec<Cow<str>> = bare_forms(first)
+        .enumerate()
+        .filter(|(k, f)| *k == 0 || f.chars().count() >= 3)
+        .map(|(_, f)| f)
+        .collect();
+    if let Some(second) = tokens.get(1) {
+        for form in &forms {
+            if let Some(found) = find(&format!("{form} {}", second.norm)) {
+                return Some((2, found));
+            }
+        }
+    }
+    forms
+        .iter()
+        .find_map(|form| find(form))
+        .map(|found| (1, found))
 }
 
 fn source_of(name_source: &str) -> Source {
@@ -769,6 +790,46 @@ mod tests {
             transliterate("عَبْد الرَّحْمٰن", Scheme::News, &none(), &Style::shipped()).text,
             "Abd Al-Rahman"
         );
+    }
+
+    #[test]
+    fn names_anywhere_in_the_text_titles_and_the_words_of_names() {
+        let authority = Authority {
+            names: parse_tsv(
+                "حركة النجباء\tAl-Nujaba Movement\torganisation\t\t\n\
+                 قيس الخزعلي\tQais Al-Khazali\tperson\t\t\n\
+                 دير الزور\tDeir Al-Zour\tplace\t\t\n",
+                "t",
+                "shipped",
+            )
+            .unwrap(),
+        };
+        let t = Transliterator::new(&authority, Style::shipped());
+        let news = |text: &str| t.render(text, Scheme::News);
+        // A clitic is dropped, punctuation kept, a joined spelling found, a title in the house's form.
+        assert_eq!(
+            news("والشيخ قيس الخزعلي، في ديرالزور").text,
+            "Sheikh Qais Al-Khazali, Fi Deir Al-Zour"
+        );
+        let sources: Vec<Source> = news("والنجباء").pieces.iter().map(|p| p.source).collect();
+        assert_eq!(
+            (news("والنجباء").text, sources),
+            ("Al-Nujaba".to_string(), vec![Source::Authority])
+        );
+        let p = news("قيس هادي الخزعلي").pieces;
+        assert_eq!(
+            p.iter()
+                .map(|p| (p.english.as_str(), p.source))
+                .collect::<Vec<_>>(),
+            [
+                ("Qais", Source::Authority),
+                ("Hadi", Source::Model),
+                ("Al-Khazali", Source::Authority)
+            ]
+        );
+        assert!(news("قيس الخزعلي").from_authority);
+        assert!(!news("قيس هادي الخزعلي").from_authority);
+        assert_eq!(news("١٢٩ Shahed").pieces[0].english, "129");
     }
 
     #[test]
