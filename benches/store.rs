@@ -40,6 +40,9 @@ fn main() {
         (vec![], vec![], vec![], vec![]);
     let (mut add_s, mut quick_s, mut doctor_s) = (vec![], vec![], vec![]);
     let (mut check_s, mut check_mb) = (vec![], vec![]);
+    let (mut translit_s, mut bare_s) = (vec![], vec![]);
+    let names = data.join("names.txt");
+    let name_count = write_names(&names);
     for run in 0..runs {
         let db = work.path().join(format!("run{run}.db"));
         let (s, mb) = measure(
@@ -120,6 +123,32 @@ fn main() {
         println!("check run {run}: {s:.2} s, peak {mb:.0} MiB");
         check_s.push(s);
         check_mb.push(mb);
+        // Names spelled with the memory's own spellings (issue 13), and with no memory: every name of
+        // the evaluation fixtures, one process.
+        for (with, db) in [(true, db.clone()), (false, work.path().join("none.db"))] {
+            let (s, mb) = measure(
+                Command::new(tm)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["translit", "-"])
+                    .stdin(std::fs::File::open(&names).unwrap())
+                    .stdout(std::process::Stdio::null()),
+            );
+            let what = if with {
+                "with this memory"
+            } else {
+                "no memory"
+            };
+            println!(
+                "translit of {name_count} names, {what}, run {run}: {s:.3} s, {:.0} names/s, peak {mb:.0} MiB",
+                name_count as f64 / s
+            );
+            if with {
+                translit_s.push(s)
+            } else {
+                bare_s.push(s)
+            }
+        }
         let db_mb = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         if run == 0 {
             println!("memory file: {db_mb:.0} MB");
@@ -157,4 +186,27 @@ fn main() {
         median(check_s),
         check_mb.into_iter().fold(0.0, f64::max)
     );
+    let (t, b) = (median(translit_s), median(bare_s));
+    println!(
+        "| translit of {name_count} names, with this memory / none | {units} | {t:.3} s ({:.0} names/s) | {b:.3} s ({:.0} names/s) |",
+        name_count as f64 / t,
+        name_count as f64 / b
+    );
+}
+
+/// Writes the Arabic of the names evaluation fixtures, one a line; returns how many.
+fn write_names(path: &Path) -> usize {
+    let mut lines = Vec::new();
+    for fixture in ["translit_unknown.tsv", "translit_pieces.tsv"] {
+        let text = std::fs::read_to_string(repo_root().join("tests/fixtures/names").join(fixture))
+            .expect("names fixture");
+        lines.extend(
+            text.lines()
+                .skip(1)
+                .filter_map(|l| l.split('\t').next())
+                .map(String::from),
+        );
+    }
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    lines.len()
 }

@@ -365,24 +365,55 @@ pub fn names_export(
 }
 
 /// `tm translit`: one rendering per input line, in order.
+/// How many of the newest units that have a word `translit` reads to learn the memory's spelling of it.
+const MEMORY_UNITS: usize = 200;
+
 pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
     use crate::names::translit::{Scheme, Transliterator};
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
     let style = load_style(style)?;
-    let mut authority = authority(ctx)?;
+    let db = ctx.db_path()?;
+    let store = db
+        .exists()
+        .then(|| Store::open(&db, OpenMode::ReadOnly))
+        .transpose()?;
+    let mut authority = match &store {
+        Some(store) => Authority::with_user(store.names()?),
+        None => Authority::shipped(),
+    };
     authority.prefer(style.forms);
-    let transliterator = Transliterator::new(&authority, style);
+    // The first error reading the memory: the answer it spoiled is not printed.
+    let failed: std::cell::RefCell<Option<crate::store::Error>> = Default::default();
+    let mut transliterator = Transliterator::new(&authority, style);
+    if let Some(store) = &store {
+        // The memory's own spellings: the units that have a word, through the word index.
+        let failed = &failed;
+        transliterator = transliterator.with_memory(Box::new(move |word: &str| {
+            store
+                .pairs_sharing("ar", "en", word, MEMORY_UNITS, MEMORY_UNITS)
+                .unwrap_or_else(|e| {
+                    failed.borrow_mut().get_or_insert(e);
+                    Vec::new()
+                })
+        }));
+    }
     let display = ctx.display();
     let mut out = io::stdout().lock();
     let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
         let t = transliterator.render(input, scheme);
+        if let Some(e) = failed.borrow_mut().take() {
+            return Err(e.into());
+        }
         if ctx.json {
             #[derive(Serialize)]
             struct PieceJson<'a> {
                 arabic: &'a str,
                 english: &'a str,
                 source: &'static str,
+                /// For the memory's spellings: the units that give it.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                units: Option<u64>,
             }
             #[derive(Serialize)]
             struct TranslitJson<'a> {
@@ -412,6 +443,7 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
                             arabic: &p.arabic,
                             english: &p.english,
                             source: p.source.as_str(),
+                            units: p.units,
                         })
                         .collect(),
                 },

@@ -148,9 +148,9 @@ fn align<'e>(arabic: &[String], english: &[&'e str]) -> Vec<(Vec<String>, &'e st
         return Vec::new();
     }
     let eskel: Vec<String> = english.iter().map(|e| skeleton(e)).collect();
-    let one: Vec<Skeletons> = (0..n).map(|i| skeletons(&arabic[i..=i])).collect();
+    let one: Vec<Skeletons> = (0..n).map(|i| Skeletons::of(&arabic[i..=i])).collect();
     let two: Vec<Skeletons> = (0..n.saturating_sub(1))
-        .map(|i| skeletons(&arabic[i..i + 2]))
+        .map(|i| Skeletons::of(&arabic[i..i + 2]))
         .collect();
     // best[i][j]: the most words aligned with arabic[i..] and english[j..] (pairs count 1, the
     // closeness of their skeletons breaks ties); the move taken.
@@ -212,22 +212,24 @@ fn align<'e>(arabic: &[String], english: &[&'e str]) -> Vec<(Vec<String>, &'e st
 
 /// The skeletons of Arabic words: read with a leading ال as the article, and where they have one, read
 /// as letters of the name (ألينا is Alina, not Al- + ينا).
-struct Skeletons(String, Option<String>);
-
-fn skeletons(words: &[String]) -> Skeletons {
-    let joined = words.concat();
-    let mut with_article = String::new();
-    arabic_skeleton_into(&joined, &mut with_article);
-    let as_letters = joined.strip_prefix("ال").map(|rest| {
-        let mut out = String::new();
-        arabic_skeleton_into(&format!("ل{rest}"), &mut out);
-        out
-    });
-    Skeletons(with_article, as_letters)
-}
+pub(crate) struct Skeletons(String, Option<String>);
 
 impl Skeletons {
-    fn agreement(&self, english: &str) -> Option<f32> {
+    /// The skeletons of these words written together.
+    pub(crate) fn of(words: &[String]) -> Skeletons {
+        let joined = words.concat();
+        let mut with_article = String::new();
+        arabic_skeleton_into(&joined, &mut with_article);
+        let as_letters = joined.strip_prefix("ال").map(|rest| {
+            let mut out = String::new();
+            arabic_skeleton_into(&format!("ل{rest}"), &mut out);
+            out
+        });
+        Skeletons(with_article, as_letters)
+    }
+
+    /// How closely they agree with an English skeleton, if they do (the closer reading's).
+    pub(crate) fn agreement(&self, english: &str) -> Option<f32> {
         let first = agreement(&self.0, english);
         let second = self.1.as_deref().and_then(|s| agreement(s, english));
         match (first, second) {

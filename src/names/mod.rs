@@ -16,6 +16,7 @@ pub mod spot;
 pub mod style;
 pub mod tbx;
 pub mod translit;
+pub mod usage;
 
 use std::fmt;
 use std::str::FromStr;

@@ -27,6 +27,7 @@ use super::lexicon::Lexicon;
 use super::model::Model;
 use super::spot::bare_forms;
 use super::style::Style;
+use super::usage::{self, Usage};
 use super::{Authority, Spotter};
 use crate::fuzzy::tokens::{tokenize, Token};
 
@@ -203,6 +204,17 @@ pub struct Transliterator<'a> {
     /// The style's titles by their words in matching form, with and without the article.
     titles: FxHashMap<String, String>,
     style: Style,
+    /// The user's memory, if any: its units that have a word, and how it spells the words asked so far.
+    memory: Option<Memory<'a>>,
+}
+
+/// The units of the user's memory whose Arabic has a word (matching form, clitics off): Arabic and
+/// English. The store's word index answers it in the command layer.
+pub type Pairs<'a> = Box<dyn Fn(&str) -> Vec<(String, String)> + 'a>;
+
+struct Memory<'a> {
+    pairs: Pairs<'a>,
+    known: std::cell::RefCell<FxHashMap<String, Option<Usage>>>,
 }
 
 /// Where a piece of a news rendering got its spelling, best first: the shipped authority, the user's own
@@ -239,6 +251,8 @@ pub struct Piece {
     pub arabic: String,
     pub english: String,
     pub source: Source,
+    /// For the memory's spellings: how many units give it.
+    pub units: Option<u64>,
 }
 
 impl<'a> Transliterator<'a> {
@@ -258,7 +272,36 @@ impl<'a> Transliterator<'a> {
             lexicon: Lexicon::of(authority),
             titles,
             style,
+            memory: None,
         }
+    }
+
+    /// Spells the words no name covers as the user's memory consistently does, before the model
+    /// ([`crate::names::usage`]).
+    pub fn with_memory(mut self, pairs: Pairs<'a>) -> Transliterator<'a> {
+        self.memory = Some(Memory {
+            pairs,
+            known: Default::default(),
+        });
+        self
+    }
+
+    /// The memory's spelling of a word (one of its forms without clitics, longest first).
+    fn memory_spelling(&self, token: &Token) -> Option<Usage> {
+        let memory = self.memory.as_ref()?;
+        bare_forms(&token.norm)
+            .filter(|f| f.chars().count() >= 3)
+            .find_map(|form| {
+                if let Some(known) = memory.known.borrow().get(form.as_ref()) {
+                    return known.clone();
+                }
+                let found = usage::spelling(&form, &(memory.pairs)(&form), &self.style.article);
+                memory
+                    .known
+                    .borrow_mut()
+                    .insert(form.to_string(), found.clone());
+                found
+            })
     }
 
     /// A name, or any run of text, in a scheme.
@@ -351,6 +394,7 @@ impl<'a> Transliterator<'a> {
                 tokens[words.end - 1].span.end,
             );
             push_gap(&mut out, &text[written..start]);
+            let mut units = None;
             let (english, source) = match step {
                 Plan::Name(n) => {
                     let name = &self.authority.names[n];
@@ -362,13 +406,20 @@ impl<'a> Transliterator<'a> {
                     Some(known) => (known.english.to_string(), Source::Authority),
                     None => self.word(&text[start..end], &tokens[words.start]),
                 },
-                Plan::Word => self.word(&text[start..end], &tokens[words.start]),
+                Plan::Word => match self.memory_word(&text[start..end], &tokens[words.start]) {
+                    Some(usage) => {
+                        units = Some(usage.units);
+                        (usage.english, Source::Memory)
+                    }
+                    None => self.word(&text[start..end], &tokens[words.start]),
+                },
             };
             out.push_str(&english);
             pieces.push(Piece {
                 arabic: text[start..end].to_string(),
                 english,
                 source,
+                units,
             });
             written = end;
         }
@@ -379,6 +430,18 @@ impl<'a> Transliterator<'a> {
             from_authority,
             pieces,
         }
+    }
+
+    /// The memory's spelling of an unvocalised Arabic word that is not one of the house's fixed words.
+    fn memory_word(&self, word: &str, token: &Token) -> Option<Usage> {
+        if self.memory.is_none()
+            || !word.chars().any(is_arabic_letter)
+            || has_harakat(word)
+            || fixed_word(word).is_some()
+        {
+            return None;
+        }
+        self.memory_spelling(token)
     }
 
     /// One word no name covers: the learned model for unvocalised Arabic, the rules for vocalised

@@ -277,3 +277,35 @@ fn a_users_name_changes_the_spelling_inside_longer_names() {
     assert_eq!(pieces[2]["english"], "Al-Khafaji");
     assert_eq!(pieces[2]["source"], "authority");
 }
+
+/// A word the memory spells one way in enough units is spelled so, before the model; `--json` counts
+/// the units. A word the memory spells two ways is left to the model.
+#[test]
+fn the_memorys_own_spelling_of_a_name_word_comes_before_the_model() {
+    let s = Sandbox::new();
+    let input = vec!["وجاسم هادي".to_string(), "ضرغام".to_string()];
+    let before = translit(&s, &input);
+    assert_ne!(before[0]["pieces"][0]["english"], "Jasim", "{before:?}");
+    let tsv = s.path("memory.tsv");
+    std::fs::write(
+        &tsv,
+        "ar\ten\n\
+         التقى جاسم بالوفد\tJasim met the delegation\n\
+         قال جاسم إن\tJasim said that\n\
+         وأضاف جاسم\tJasim added\n\
+         قال ضرغام\tDhirgham said\n\
+         قال ضرغام إن\tDergham said that\n",
+    )
+    .unwrap();
+    s.tm(&["import", tsv.to_str().unwrap()]).assert().success();
+    let after = translit(&s, &input);
+    let jasim = &after[0]["pieces"][0];
+    assert_eq!(jasim["english"], "Jasim", "{after:?}");
+    assert_eq!(jasim["source"], "memory");
+    assert_eq!(jasim["units"], 3);
+    assert_eq!(
+        after[0]["pieces"][1]["source"], "authority",
+        "Hadi is the authority's"
+    );
+    assert_eq!(after[1]["source"], "model", "{after:?}");
+}
