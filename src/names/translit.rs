@@ -69,7 +69,7 @@ impl fmt::Display for Scheme {
 }
 
 /// Buckwalter's table: Arabic letter or mark, ASCII.
-const BUCKWALTER: [(char, char); 46] = [
+const BUCKWALTER: [(char, char); 47] = [
     ('ء', '\''),
     ('آ', '|'),
     ('أ', '>'),
@@ -116,6 +116,7 @@ const BUCKWALTER: [(char, char); 46] = [
     ('ّ', '~'),
     ('ْ', 'o'),
     ('ٰ', '`'),
+    ('ٱ', '{'),
 ];
 
 /// Arabic to Buckwalter; characters outside the table pass through.
@@ -315,7 +316,10 @@ impl<'a> Transliterator<'a> {
             },
             Scheme::AlaLc | Scheme::Din => Transliteration {
                 text: (text.split_whitespace())
-                    .map(|w| word_in(w, scheme))
+                    .map(|w| match (has_harakat(w), vocalised_by_model(w)) {
+                        (false, Some(vocalised)) => word_in(&vocalised, scheme),
+                        _ => word_in(w, scheme),
+                    })
                     .collect::<Vec<_>>()
                     .join(" "),
                 from_authority: false,
@@ -600,13 +604,102 @@ fn learned_news(word: &str) -> Option<String> {
     Some(capitalise_after_article(&format!("{article}{spelled}")))
 }
 
+/// An unvocalised word with the harakat its learned news spelling implies, for the schemes that follow
+/// harakat: the standards spell sounds, and without vowels the rules could only guess them (al-zbīr
+/// for الزبير, where the model's Al-Zubayr gives الزُبَيْر and so al-Zubayr). Each letter's English piece
+/// gives the vowel after it (zu: damma), a doubled consonant a shadda, a piece of و or ي that is only a
+/// vowel a long vowel (with its short vowel before it), and ay, ai, aw, au a diphthong.
+fn vocalised_by_model(word: &str) -> Option<String> {
+    const FATHA: char = '\u{064E}';
+    const DAMMA: char = '\u{064F}';
+    const KASRA: char = '\u{0650}';
+    const SHADDA: char = '\u{0651}';
+    const SUKUN: char = '\u{0652}';
+    let bare: String = word.chars().filter(|&c| c != 'ـ').collect();
+    let (article, rest) = match bare.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => ("ال", rest),
+        _ => ("", bare.as_str()),
+    };
+    let pieces = model().render_pieces(rest)?;
+    let vowel_of = |piece: &str| -> Option<char> {
+        match piece.chars().rev().find(|c| c.is_ascii_alphabetic())? {
+            'a' | 'e' => Some(FATHA),
+            'i' => Some(KASRA),
+            'o' | 'u' => Some(DAMMA),
+            _ => None,
+        }
+    };
+    // Sets the mark after the last letter written.
+    let mark = |out: &mut Vec<char>, m: char| {
+        if matches!(out.last(), Some(&(FATHA | DAMMA | KASRA | SUKUN))) {
+            out.pop();
+        }
+        if out.last().is_some_and(|c| !c.is_whitespace()) {
+            out.push(m);
+        }
+    };
+    let mut out: Vec<char> = article.chars().collect();
+    for (letter, piece) in pieces {
+        let piece = piece.to_ascii_lowercase();
+        let only_vowels = !piece.is_empty() && piece.chars().all(|c| "aeiou'".contains(c));
+        match letter {
+            'ا' | 'ى' | 'ة' => {
+                out.push(letter);
+            }
+            'و' | 'ي' => {
+                let (short, glide) = if letter == 'و' {
+                    (DAMMA, 'w')
+                } else {
+                    (KASRA, 'y')
+                };
+                let diphthong = matches!(
+                    piece.as_str(),
+                    "ay" | "ai" | "ei" | "ey" | "aw" | "au" | "ow"
+                );
+                if diphthong {
+                    mark(&mut out, FATHA);
+                    out.push(letter);
+                    out.push(SUKUN);
+                } else if only_vowels && out.len() > article.chars().count() {
+                    mark(&mut out, short);
+                    out.push(letter);
+                } else {
+                    out.push(letter);
+                    let after = piece.trim_start_matches(glide);
+                    if let Some(v) = vowel_of(after).filter(|_| !after.is_empty()) {
+                        out.push(v);
+                    }
+                }
+            }
+            _ => {
+                out.push(letter);
+                let consonants: String = piece.chars().filter(|c| !"aeiou'".contains(*c)).collect();
+                let half = consonants.len() / 2;
+                if consonants.len() >= 2
+                    && consonants.len() % 2 == 0
+                    && consonants[..half] == consonants[half..]
+                {
+                    out.push(SHADDA);
+                }
+                if let Some(v) =
+                    vowel_of(&piece).filter(|_| !piece.ends_with(|c: char| !"aeiou".contains(c)))
+                {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    Some(out.into_iter().collect())
+}
+
 /// The house style's fixed spellings of name words (harakat and tatweel ignored).
 fn fixed_word(word: &str) -> Option<&'static str> {
     let bare: String = word
         .chars()
-        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c))
+        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c) && c != '\u{0670}')
         .collect();
     Some(match bare.as_str() {
+        "الله" | "ٱلله" => "Allah",
         "أبو" | "ابو" => "Abu",
         "أبي" | "ابي" => "Abi",
         "بن" | "ابن" => "Bin",
@@ -627,13 +720,16 @@ pub struct Transliteration {
 
 /// One word in an ALA-LC, DIN or news rendering.
 fn word_in(word: &str, scheme: Scheme) -> String {
-    let chars: Vec<char> = word.chars().filter(|&c| c != 'ـ').collect();
     // Whole-word forms of the house style (compared without harakat).
     if scheme == Scheme::News {
         if let Some(fixed) = fixed_word(word) {
             return fixed.into();
         }
     }
+    if fixed_word(word) == Some("Allah") {
+        return "Allāh".into();
+    }
+    let chars = vocalisation(word);
     let mut out = String::new();
     let mut i = 0;
     // The article.
@@ -689,8 +785,9 @@ fn word_in(word: &str, scheme: Scheme) -> String {
                 String::new()
             }
             'ٰ' => long('a', scheme).into(),
+            // A vowel on the first letter is written by its haraka.
             'ا' | 'ٱ' if i == word_start => match next {
-                Some('ِ') => String::new(),
+                Some('َ' | 'ُ' | 'ِ') => String::new(),
                 _ => "a".into(),
             },
             'ا' => long('a', scheme).into(),
@@ -718,16 +815,23 @@ fn word_in(word: &str, scheme: Scheme) -> String {
                 // A consonant at the start of a word, before a vowel, or after fatha (aw, ay); a long
                 // vowel after its own short vowel or, unvocalised, after a consonant.
                 let consonantal = i == word_start || is_haraka(next) || prev == Some('َ');
-                if !consonantal && (prev == Some(short) || !is_haraka(prev)) {
+                let diphthong = i > word_start
+                    && prev == Some('َ')
+                    && !matches!(next, Some('َ' | 'ُ' | 'ِ' | 'ّ' | 'ً' | 'ٌ' | 'ٍ'));
+                if diphthong && scheme == Scheme::Din {
+                    // DIN 31635 writes the diphthongs ai and au (Bairūt, yaum).
+                    vow.to_string()
+                } else if !consonantal && (prev == Some(short) || !is_haraka(prev)) {
                     long(vow, scheme).into()
                 } else {
                     consonant_written = true;
                     cons.into()
                 }
             }
-            // Hamza is not written at the start of a word.
-            'أ' | 'إ' if i == word_start => match c {
-                'إ' => "i".into(),
+            // Hamza is not written at the start of a word; its vowel is, once.
+            'أ' | 'إ' if i == word_start => match (c, next) {
+                (_, Some('َ' | 'ُ' | 'ِ')) => String::new(),
+                ('إ', _) => "i".into(),
                 _ => "a".into(),
             },
             c => match consonant(c) {
@@ -749,11 +853,70 @@ fn word_in(word: &str, scheme: Scheme) -> String {
         }
         i += 1;
     }
-    if scheme == Scheme::News {
-        capitalise_after_article(&out)
-    } else {
-        out
+    match scheme {
+        Scheme::News => capitalise_after_article(&out),
+        // The standards capitalise names: the first letter after the article and a leading ayn or
+        // hamza mark (al-Qāhirah, ʻAlī, aš-Šāfiʿī).
+        _ => {
+            let article = if word_start > 0 {
+                out.find('-').map_or(0, |h| h + 1)
+            } else {
+                0
+            };
+            let (head, rest) = out.split_at(article);
+            let marks: String = rest.chars().take_while(|c| "ʻʼʿʾ".contains(*c)).collect();
+            let mut letters = rest[marks.len()..].chars();
+            let first: String = letters
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            format!("{head}{marks}{first}{}", letters.as_str())
+        }
     }
+}
+
+/// A word's letters and harakat as the rules read them: tatweel dropped, a shadda before the vowel on
+/// its letter (Unicode's canonical order types the vowel first, which split long vowels: al-shaāfiʻī),
+/// a nisba ending ـِيّ read as the long vowel ī (ʻAlī, not ʻaliyy), and the case ending dropped (a final
+/// tanwin, with the alif that carries fathatan, or a final short vowel: Muḥammad, not Muḥammadun).
+fn vocalisation(word: &str) -> Vec<char> {
+    const SHADDA: char = '\u{0651}';
+    let vowel = |c: char| matches!(c, '\u{064B}'..='\u{0650}');
+    let mut chars: Vec<char> = word.chars().filter(|&c| c != 'ـ').collect();
+    for k in 1..chars.len() {
+        if chars[k] == SHADDA && vowel(chars[k - 1]) {
+            chars.swap(k - 1, k);
+        }
+    }
+    if !chars
+        .iter()
+        .any(|&c| vowel(c) || c == SHADDA || c == '\u{0652}')
+    {
+        return chars;
+    }
+    // The case ending.
+    match chars.last() {
+        Some('\u{064B}') => {
+            chars.pop();
+            if chars.last() == Some(&'ا') {
+                chars.pop();
+            }
+        }
+        Some('\u{064C}' | '\u{064D}' | '\u{064E}' | '\u{064F}' | '\u{0650}') => {
+            chars.pop();
+        }
+        Some('ا') if chars.len() >= 2 && chars[chars.len() - 2] == '\u{064B}' => {
+            chars.truncate(chars.len() - 2);
+        }
+        _ => {}
+    }
+    // The nisba ending, and its like with waw.
+    if let [.., short, letter, SHADDA] = chars[..] {
+        if (short, letter) == ('\u{0650}', 'ي') || (short, letter) == ('\u{064F}', 'و') {
+            chars.pop();
+        }
+    }
+    chars
 }
 
 /// A long vowel in a scheme: ā ī ū (ALA-LC, DIN) or a i u (news).
@@ -806,32 +969,72 @@ mod tests {
     fn vocalised_input_is_followed_exactly() {
         assert_eq!(
             transliterate("مُحَمَّد", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "muḥammad"
+            "Muḥammad"
         );
         assert_eq!(
             transliterate("مُحَمَّد", Scheme::Din, &none(), &Style::shipped()).text,
-            "muḥammad"
+            "Muḥammad"
         );
         assert_eq!(
             transliterate("الشَّمْس", Scheme::Din, &none(), &Style::shipped()).text,
-            "aš-šams"
+            "aš-Šams"
         );
         assert_eq!(
             transliterate("الشَّمْس", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "al-shams"
+            "al-Shams"
         );
         assert_eq!(
             transliterate("قَاسِم", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "qāsim"
+            "Qāsim"
         );
         assert_eq!(
             transliterate("مَدِينَة", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "madīnah"
+            "Madīnah"
         );
         assert_eq!(
             transliterate("مُوسَى", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "mūsá"
+            "Mūsá"
         );
+    }
+
+    /// The examples of the standards' own tables and of issue 13's list of errors: initial hamza with
+    /// its vowel, the vowel typed before the shadda (Unicode's canonical order), the nisba ending, Allah,
+    /// case endings, capitals on names, DIN's diphthongs.
+    #[test]
+    fn vocalised_names_follow_the_standards() {
+        let a = none();
+        let s = Style::shipped();
+        let t = Transliterator::new(&a, s);
+        let cases = [
+            ("أَحْمَد", "Aḥmad", "Aḥmad", "Ahmad"),
+            ("أَبُو بَكْر", "Abū Bakr", "Abū Bakr", "Abu Bakr"),
+            ("الشَّافِعِيّ", "al-Shāfiʻī", "aš-Šāfiʿī", "Al-Shafi'i"),
+            ("دَيْر الزُّور", "Dayr al-Zūr", "Dair az-Zūr", "Dayr Al-Zur"),
+            ("عَلِيّ", "ʻAlī", "ʿAlī", "Ali"),
+            ("عَلِيٌّ", "ʻAlī", "ʿAlī", "Ali"),
+            ("عَبْد اللّٰه", "ʻAbd Allāh", "ʿAbd Allāh", "Abd Allah"),
+            ("مُحَمَّدٌ", "Muḥammad", "Muḥammad", "Muhammad"),
+            ("القَاهِرَة", "al-Qāhirah", "al-Qāhira", "Al-Qahirah"),
+            ("إِسْمَاعِيل", "Ismāʻīl", "Ismāʿīl", "Isma'il"),
+            ("بَيْرُوت", "Bayrūt", "Bairūt", "Bayrut"),
+            ("يَوْم", "Yawm", "Yaum", "Yawm"),
+        ];
+        for (ar, lc, din, news) in cases {
+            assert_eq!(t.render(ar, Scheme::AlaLc).text, lc, "ala-lc {ar}");
+            assert_eq!(t.render(ar, Scheme::Din).text, din, "din {ar}");
+            assert_eq!(t.render(ar, Scheme::News).text, news, "news {ar}");
+        }
+        let wasla = "\u{0671}\u{0644}\u{0644}\u{0651}\u{064E}\u{0647}";
+        assert_eq!(to_buckwalter(wasla), "{ll~ah");
+        assert_eq!(from_buckwalter("{ll~ah"), wasla);
+    }
+
+    #[test]
+    fn unvocalised_names_in_the_standards_take_their_vowels_from_the_model() {
+        let render = |ar: &str, scheme| transliterate(ar, scheme, &none(), &Style::shipped()).text;
+        // The vowels are the model's, the letters the standard's.
+        assert_eq!(render("كمال", Scheme::AlaLc), "Kamāl");
+        assert_eq!(render("كمال", Scheme::Din), "Kamāl");
     }
 
     #[test]
@@ -923,10 +1126,10 @@ mod tests {
             transliterate("أبو محمد", Scheme::News, &none(), &Style::shipped()).text,
             "Abu Mohammad"
         );
-        // Other schemes follow the letters: a skeleton without harakat.
+        // Other schemes follow the letters, and the harakat where there are some.
         assert_eq!(
-            transliterate("حزب", Scheme::AlaLc, &none(), &Style::shipped()).text,
-            "ḥzb"
+            transliterate("حِزْب", Scheme::AlaLc, &none(), &Style::shipped()).text,
+            "Ḥizb"
         );
         assert_eq!(
             transliterate("حزب", Scheme::Buckwalter, &none(), &Style::shipped()).text,
