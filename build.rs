@@ -31,7 +31,8 @@ fn main() {
 }
 
 /// `$OUT_DIR/shipped_first_words.rs`: for each line of `tm/names.tsv` (as `str::lines` cuts them), its
-/// byte range and the first word of each form of its Arabic cell, `None` for a form with no word.
+/// byte range and the first word of each form of its Arabic cell, `None` for a form with no word, and
+/// after it the first word the form has when its words are typed joined (حزبالله), if it has one.
 fn shipped_first_words() {
     let names = std::fs::read_to_string("tm/names.tsv").expect("tm/names.tsv is readable");
     let mut table = String::from("&[\n");
@@ -45,6 +46,9 @@ fn shipped_first_words() {
             match normalize::first_matching_word(form) {
                 Some(word) => write!(table, "Some({word:?}), ").unwrap(),
                 None => table.push_str("None, "),
+            }
+            if let Some(joined) = normalize::joined_first_word(form) {
+                write!(table, "Some({joined:?}), ").unwrap();
             }
         }
         table.push_str("]),\n");

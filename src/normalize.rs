@@ -473,6 +473,15 @@ pub fn first_matching_word(form: &str) -> Option<String> {
     first
 }
 
+/// A form's first two words typed as one, when the second begins with the article (حزب الله as
+/// حزبالله, دير الزور as ديرالزور), in matching form: the first word a text that joins them has.
+pub fn joined_first_word(form: &str) -> Option<String> {
+    let mut words = form.split_whitespace();
+    let first = first_matching_word(words.next()?)?;
+    let second = first_matching_word(words.next()?)?;
+    second.starts_with("ال").then(|| format!("{first}{second}"))
+}
+
 /// One word of [`tokens`] cut where the matching tokenizer cuts: at punctuation, except `.` or `,`
 /// between digits and an apostrophe between letters. Most words have no punctuation at all.
 pub fn matching_pieces(word: &str) -> impl Iterator<Item = &str> {

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::first_matching_word;
+use crate::normalize::{first_matching_word, joined_first_word};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,10 +174,12 @@ impl<'t> FirstWords<'t> {
     }
 }
 
-/// Whether `form`'s [`first_matching_word`] is one `wanted` accepts (read alone, that is cheaper than
-/// reading the whole form, and most forms are not wanted). A form that starts with no word is kept.
+/// Whether `form`'s [`first_matching_word`] (or its [`joined_first_word`]) is one `wanted` accepts (read
+/// alone, that is cheaper than reading the whole form, and most forms are not wanted). A form that
+/// starts with no word is kept.
 fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
     first_matching_word(form).is_none_or(|w| wanted(&w))
+        || joined_first_word(form).is_some_and(|w| wanted(&w))
 }
 
 /// Whether a name written with a final ة, found as `found`, may be a word with the pronoun suffix ه
