@@ -161,6 +161,12 @@ fn print_matches(
         if let Some(s) = &m.suggestion {
             writeln!(out, "     → {}", display.line(s))?;
         }
+        if m.numbers == Some(fuzzy::suggest::Numbers::Unresolved) {
+            writeln!(
+                out,
+                "       (its numbers differ from the query's and could not be put in: check them)"
+            )?;
+        }
         let missing: Vec<&str> = m
             .diff
             .iter()
@@ -323,6 +329,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
     let name = out.name();
     let write_err = |e: io::Error| anyhow::Error::new(e).context(format!("writing {name}"));
     let mut dropped = 0;
+    let mut left_out = 0;
     match cfg.format {
         PretranslateFormat::Tsv => {
             writeln!(out, "{}\t{}\tscore\tkind", cfg.src, cfg.tgt).map_err(write_err)?;
@@ -352,7 +359,12 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             let mut w =
                 crate::formats::tmx::TmxWriter::new(&mut out, &header).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
-                let Some(m) = m else { continue };
+                // The new Arabic with English that translates it for certain: a fuzzy match's English
+                // is another segment's, which a CAT tool reading this memory would take as this one's.
+                let Some(m) = m.as_ref().filter(|m| m.kind != MatchKind::Fuzzy) else {
+                    left_out += usize::from(m.is_some());
+                    continue;
+                };
                 let mut unit = crate::unit::Unit::new(
                     &cfg.src,
                     &cfg.tgt,
@@ -380,9 +392,15 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             let mut w =
                 XliffWriter::new(&mut out, &original, &cfg.src, &cfg.tgt).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
-                let note = m
-                    .as_ref()
-                    .map(|m| format!("{} {}", m.score, kind_name(m.kind)));
+                let note = m.as_ref().map(|m| {
+                    let unresolved = m.numbers == Some(fuzzy::suggest::Numbers::Unresolved);
+                    let numbers = if unresolved {
+                        ", numbers unresolved"
+                    } else {
+                        ""
+                    };
+                    format!("{} {}{numbers}", m.score, kind_name(m.kind))
+                });
                 let target = m.as_ref().zip(note.as_deref()).map(|(m, note)| {
                     let (state, qualifier) = match m.kind {
                         MatchKind::Context | MatchKind::Exact => ("translated", "exact-match"),
@@ -418,6 +436,11 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             segments.len(),
             cfg.min
         );
+        if left_out > 0 {
+            eprintln!(
+                "{left_out} fuzzy match(es) left out of the TMX: their English is another segment's"
+            );
+        }
     }
     Ok(())
 }

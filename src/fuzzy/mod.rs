@@ -70,6 +70,10 @@ pub struct Match {
     pub target: String,
     /// The target with the query's numbers and months substituted, when they differ.
     pub suggestion: Option<String>,
+    /// When the numbers or months differ: `substituted` into the suggestion, or `unresolved` (they do
+    /// not pair one to one, and the stored English is left as it is: check its numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<suggest::Numbers>,
     pub origin: Option<String>,
     pub diff: Vec<DiffSpan>,
     pub id: i64,
@@ -204,6 +208,7 @@ impl<'s> Matcher<'s> {
             kind,
             diff: diff_spans(&s.source, &source_tokens, &query.tokens, &edits),
             suggestion: suggestion.text,
+            numbers: suggestion.numbers,
             source: s.source,
             target: s.target,
             origin: s.origin,

@@ -96,6 +96,17 @@ pub fn months(tokens: &[Token]) -> Vec<u8> {
     out
 }
 
+/// What became of the numbers and months in which a query and a stored segment differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbers {
+    /// They pair one to one and each was put into the English.
+    Substituted,
+    /// They could not be paired with certainty (counts differ, or a stored one is not in the English
+    /// exactly once): the stored English is kept as it is.
+    Unresolved,
+}
+
 /// The result of putting the query's numbers and months into a stored translation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
@@ -103,97 +114,115 @@ pub struct Suggestion {
     pub text: Option<String>,
     /// Every difference between query and source was a number or a month, and each was substituted.
     pub only_numbers: bool,
+    /// `None` when the query and the stored segment have the same numbers and months.
+    pub numbers: Option<Numbers>,
 }
 
 /// Substitutes the query's numbers and months into `target`, following the alignment `edits` of the
 /// query's `q` tokens against the stored source's `s` tokens.
+///
+/// A suggestion never holds a number the query does not have and the stored English did not have: the
+/// query's numbers pair with the stored ones only when both have the same count, in order, and each
+/// stored number that changes is in the English exactly once as a whole number; months likewise by
+/// name. Otherwise nothing is substituted (all or nothing: a half-changed date is worse than none), and
+/// the suggestion says the numbers are unresolved.
 pub fn suggest(q: &[Token], s: &[Token], edits: &[Edit], target: &str) -> Suggestion {
-    let mut text = target.to_string();
-    let mut changed = false;
-    let mut other_differences = false;
-    for e in edits {
-        match *e {
-            Edit::Same { .. } => {}
-            Edit::Variant { q: qi, s: si } | Edit::Replace { q: qi, s: si } => {
-                match (q[qi].number(), s[si].number()) {
-                    (Some(new), Some(old)) if new != old => match replace_number(&text, old, new) {
-                        Some(t) => {
-                            text = t;
-                            changed = true;
-                        }
-                        None => other_differences = true,
-                    },
-                    (Some(_), Some(_)) => {}
-                    _ => other_differences = true,
-                }
-            }
-            Edit::SourceOnly { .. } | Edit::QueryOnly { .. } => other_differences = true,
-        }
-    }
-    // Months are matched by name, not through the alignment: a two-word month against a one-word month
-    // does not align word for word.
+    let (qn, sn): (Vec<&str>, Vec<&str>) = (
+        q.iter().filter_map(Token::number).collect(),
+        s.iter().filter_map(Token::number).collect(),
+    );
     let (qm, sm) = (months(q), months(s));
-    let mut months_substituted = true;
-    if qm.len() == sm.len() && qm != sm {
-        for (&new, &old) in qm.iter().zip(&sm) {
-            if new == old {
-                continue;
-            }
-            let (old_name, new_name) = (
-                ENGLISH_MONTHS[old as usize - 1],
-                ENGLISH_MONTHS[new as usize - 1],
-            );
-            match replace_word(&text, old_name, new_name) {
-                Some(t) => {
-                    text = t;
-                    changed = true;
-                }
-                None => months_substituted = false,
-            }
-        }
-        // The month words themselves were counted as other differences above; with the month
-        // substituted, they are not, if nothing else differs.
-        if months_substituted {
-            other_differences = month_edits_only(q, s, edits, other_differences);
-        }
-    }
-    Suggestion {
-        only_numbers: changed && !other_differences && months_substituted,
-        text: changed.then_some(text),
-    }
-}
-
-/// Whether differences other than month words remain.
-fn month_edits_only(q: &[Token], s: &[Token], edits: &[Edit], had_other: bool) -> bool {
-    if !had_other {
-        return false;
-    }
-    let is_month_word = |t: &Token| {
-        !months(std::slice::from_ref(t)).is_empty()
-            || matches!(t.norm.as_str(), "تشرين" | "كانون" | "الاول" | "الثاني")
-    };
-    edits.iter().any(|e| match *e {
+    let other_differences = edits.iter().any(|e| match *e {
         Edit::Same { .. } => false,
         Edit::Variant { q: qi, s: si } | Edit::Replace { q: qi, s: si } => {
-            let numbers = q[qi].number().is_some() && s[si].number().is_some();
-            let months = is_month_word(&q[qi]) && is_month_word(&s[si]);
-            !(numbers || months)
+            !(detail(&q[qi]) && detail(&s[si]))
         }
-        Edit::SourceOnly { s: si } => !is_month_word(&s[si]),
-        Edit::QueryOnly { q: qi } => !is_month_word(&q[qi]),
-    })
+        Edit::SourceOnly { s: si } => !detail(&s[si]),
+        Edit::QueryOnly { q: qi } => !detail(&q[qi]),
+    });
+    if qn == sn && qm == sm {
+        return Suggestion {
+            text: None,
+            only_numbers: false,
+            numbers: None,
+        };
+    }
+    let unresolved = Suggestion {
+        text: None,
+        only_numbers: false,
+        numbers: Some(Numbers::Unresolved),
+    };
+    if qn.len() != sn.len() || qm.len() != sm.len() {
+        return unresolved;
+    }
+    // Every replacement found in the original English first, then made at once: 23 → 24 and 24 → 25
+    // must not turn the first into 25.
+    let mut replacements: Vec<(usize, usize, String)> = Vec::new();
+    for (&new, &old) in qn.iter().zip(&sn) {
+        if new == old {
+            continue;
+        }
+        match the_one(&number_positions(target, old)) {
+            Some(at) => replacements.push((at, old.len(), new.to_string())),
+            None => return unresolved,
+        }
+    }
+    for (&new, &old) in qm.iter().zip(&sm) {
+        if new == old {
+            continue;
+        }
+        let old_name = ENGLISH_MONTHS[old as usize - 1];
+        match the_one(&word_positions(target, old_name)) {
+            Some(at) => replacements.push((
+                at,
+                old_name.len(),
+                ENGLISH_MONTHS[new as usize - 1].to_string(),
+            )),
+            None => return unresolved,
+        }
+    }
+    replacements.sort_unstable_by_key(|r| r.0);
+    if replacements.windows(2).any(|w| w[0].0 + w[0].1 > w[1].0) {
+        return unresolved;
+    }
+    let mut text = String::with_capacity(target.len() + 8);
+    let mut from = 0;
+    for (at, len, new) in &replacements {
+        text.push_str(&target[from..*at]);
+        text.push_str(new);
+        from = at + len;
+    }
+    text.push_str(&target[from..]);
+    let changed = !replacements.is_empty();
+    Suggestion {
+        only_numbers: changed && !other_differences,
+        text: changed.then_some(text),
+        numbers: Some(Numbers::Substituted),
+    }
 }
 
-/// Replaces the one whole-number occurrence of `old` in `text` by `new`; `None` unless exactly one.
-fn replace_number(text: &str, old: &str, new: &str) -> Option<String> {
+/// A number, or a word of a month's name (تشرين, الأول): the details a suggestion may change.
+fn detail(t: &Token) -> bool {
+    t.number().is_some()
+        || !months(std::slice::from_ref(t)).is_empty()
+        || matches!(t.norm.as_str(), "تشرين" | "كانون" | "الاول" | "الثاني")
+}
+
+fn the_one(positions: &[usize]) -> Option<usize> {
+    match positions {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Where `number` stands in `text` as a whole number (not inside 1,234 or 3.5).
+fn number_positions(text: &str, number: &str) -> Vec<usize> {
     let is_num = |c: char| c.is_ascii_digit();
-    let hits: Vec<usize> = text
-        .match_indices(old)
+    text.match_indices(number)
         .map(|(i, _)| i)
         .filter(|&i| {
             let before = text[..i].chars().next_back();
-            let after = text[i + old.len()..].chars().next();
-            // Not inside a longer number (1,234 or 3.5 count as one number).
+            let after = text[i + number.len()..].chars().next();
             !before.is_some_and(|c| {
                 is_num(c)
                     || ((c == '.' || c == ',')
@@ -201,36 +230,27 @@ fn replace_number(text: &str, old: &str, new: &str) -> Option<String> {
                         && text[..i - 1].ends_with(is_num))
             }) && !after.is_some_and(|c| {
                 is_num(c)
-                    || ((c == '.' || c == ',') && text[i + old.len() + 1..].starts_with(is_num))
+                    || ((c == '.' || c == ',') && text[i + number.len() + 1..].starts_with(is_num))
             })
         })
-        .collect();
-    match hits.as_slice() {
-        [i] => Some(format!("{}{new}{}", &text[..*i], &text[i + old.len()..])),
-        _ => None,
-    }
+        .collect()
 }
 
-/// Replaces the one whole-word occurrence of `old` by `new`; `None` unless exactly one.
-fn replace_word(text: &str, old: &str, new: &str) -> Option<String> {
-    let hits: Vec<usize> = text
-        .match_indices(old)
+/// Where `word` stands in `text` as a whole word.
+fn word_positions(text: &str, word: &str) -> Vec<usize> {
+    text.match_indices(word)
         .map(|(i, _)| i)
         .filter(|&i| {
             !text[..i]
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric)
-                && !text[i + old.len()..]
+                && !text[i + word.len()..]
                     .chars()
                     .next()
                     .is_some_and(char::is_alphanumeric)
         })
-        .collect();
-    match hits.as_slice() {
-        [i] => Some(format!("{}{new}{}", &text[..*i], &text[i + old.len()..])),
-        _ => None,
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -270,11 +290,35 @@ mod tests {
 
     #[test]
     fn numbers_inside_longer_numbers_are_not_touched() {
-        assert_eq!(
-            replace_number("129 and 1,129 and 3.129", "129", "136").as_deref(),
-            Some("136 and 1,129 and 3.129")
+        assert_eq!(number_positions("129 and 1,129 and 3.129", "129"), [0]);
+        assert_eq!(number_positions("23 of 23", "23"), [0, 6], "ambiguous");
+        let s = run("أطلق 136 صاروخا", "أطلق 129 صاروخا", "129 of 1,129 rockets");
+        assert_eq!(s.text.as_deref(), Some("136 of 1,129 rockets"));
+    }
+
+    /// Issue 16's case: the stored segment has three numbers, the query two. Nothing is put in, and the
+    /// match says so.
+    #[test]
+    fn numbers_that_do_not_pair_one_to_one_are_left_alone_and_marked() {
+        let s = run(
+            "في 30 أكتوبر 2025، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.",
+            "في 23 و24 سبتمبر 2024، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.",
+            "On September 23 and 24, 2024, two Arab media sources published reports on the attack.",
         );
-        assert_eq!(replace_number("23 of 23", "23", "24"), None, "ambiguous");
+        assert_eq!(s.text, None);
+        assert!(!s.only_numbers);
+        assert_eq!(s.numbers, Some(Numbers::Unresolved));
+        // A stored number twice in the English cannot be told apart.
+        let s = run(
+            "قتل 24 وأصيب 5",
+            "قتل 23 وأصيب 5",
+            "23 killed, 5 wounded; 23 of them",
+        );
+        assert_eq!((s.text, s.numbers), (None, Some(Numbers::Unresolved)));
+        // Swapped values are put in at once, not one after the other.
+        let s = run("بين 24 و25", "بين 23 و24", "between 23 and 24");
+        assert_eq!(s.text.as_deref(), Some("between 24 and 25"));
+        assert_eq!(s.numbers, Some(Numbers::Substituted));
     }
 
     #[test]
@@ -311,7 +355,8 @@ mod tests {
             s,
             Suggestion {
                 text: None,
-                only_numbers: false
+                only_numbers: false,
+                numbers: None,
             }
         );
     }

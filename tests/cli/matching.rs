@@ -274,3 +274,67 @@ fn pretranslate_splits_plain_text_into_sentences_unless_told_lines() {
         "one line, one segment"
     );
 }
+
+/// Issue 16, item 1, as reported: a stored segment with three numbers, a query with two. No suggestion
+/// may hold a number the query lacks: lookup, pretranslate's TSV, XLIFF and TMX keep the stored English,
+/// say the numbers are unresolved, and never call the match `numbers`; the TMX, which pairs the new
+/// Arabic with its English, leaves it out.
+#[test]
+fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
+    let s = Sandbox::new();
+    let stored_en =
+        "On September 23 and 24, 2024, two Arab media sources published reports on the attack.";
+    s.tm(&[
+        "add",
+        "--source",
+        "في 23 و24 سبتمبر 2024، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.",
+        "--target",
+        stored_en,
+    ])
+    .assert()
+    .success();
+    let query = "في 30 أكتوبر 2025، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.";
+    let out = s.stdout(&["lookup", "--json", query]);
+    let m = &json_lines(&out)[0]["matches"][0];
+    assert_eq!(m["target"], stored_en, "{m}");
+    assert!(m["suggestion"].is_null(), "{m}");
+    assert_eq!(m["numbers"], "unresolved");
+    assert_eq!(m["kind"], "fuzzy");
+    let text = String::from_utf8(s.stdout(&["lookup", query])).unwrap();
+    assert!(text.contains("could not be put in: check them"), "{text}");
+    assert!(!text.contains("October 23"), "{text}");
+
+    let doc = s.path("doc.txt");
+    std::fs::write(&doc, format!("{query}\n")).unwrap();
+    let tsv =
+        String::from_utf8(s.stdout(&["pretranslate", doc.to_str().unwrap(), "--lines"])).unwrap();
+    let row: Vec<&str> = tsv.lines().nth(1).unwrap().split('\t').collect();
+    assert_eq!((row[1], row[3]), (stored_en, "fuzzy"), "{tsv}");
+    for format in ["xliff", "tmx"] {
+        let path = s.path(&format!("doc.{format}"));
+        s.tm(&[
+            "pretranslate",
+            doc.to_str().unwrap(),
+            "--lines",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !written.contains("October 23") && !written.contains("and 30"),
+            "{written}"
+        );
+        if format == "tmx" {
+            assert!(
+                !written.contains("<tu"),
+                "a fuzzy match is not the new segment's translation"
+            );
+        } else {
+            assert!(written.contains("numbers unresolved"), "{written}");
+        }
+    }
+}

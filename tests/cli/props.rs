@@ -404,3 +404,88 @@ proptest! {
         prop_assert_eq!(ab1, ab, "one stored against both stored");
     }
 }
+
+/// A news segment with numbers, in Arabic and English, numbers in the same order in both.
+const NEWS: [(&str, &str); 4] = [
+    (
+        "في {} و{} سبتمبر {}، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.",
+        "On September {} and {}, {}, two Arab media sources published reports on the attack.",
+    ),
+    (
+        "أطلقت الفصائل {} طائرة مسيرة و{} صاروخا على {} قواعد.",
+        "The factions launched {} drones and {} rockets at {} bases.",
+    ),
+    (
+        "قتل {} شخصا وأصيب {} آخرون في {} غارات.",
+        "{} people were killed and {} wounded in {} strikes.",
+    ),
+    (
+        "وصلت {} شاحنة إلى البوكمال خلال {} ساعة من أصل {}.",
+        "{} trucks reached Al-Bukamal within {} hours, out of {}.",
+    ),
+];
+
+fn fill(template: &str, numbers: &[u32]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    let mut k = 0;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        // A slot with no number left takes none: numbers dropped.
+        if let Some(n) = numbers.get(k) {
+            out.push_str(&n.to_string());
+        }
+        k += 1;
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn numbers_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue 16: for stored and query segments whose numbers are changed, added, dropped, repeated and
+    /// reordered, no suggestion holds a number that is in neither the query nor the stored English.
+    #[test]
+    fn a_suggestion_has_no_number_the_query_and_the_stored_english_lack(
+        which in 0..NEWS.len(),
+        stored in prop::collection::vec(1u32..40, 3),
+        query in prop::collection::vec(prop_oneof![1u32..40, Just(23u32), Just(24u32)], 0..5),
+    ) {
+        let (ar, en) = NEWS[which];
+        let mut store = Store::in_memory().unwrap();
+        let unit = Unit::new("ar", "en", Segment::plain(fill(ar, &stored)), Segment::plain(fill(en, &stored)));
+        let stored_english = unit.target.text.clone();
+        store.add(unit, &Default::default()).unwrap();
+        let q = fill(ar, &query);
+        let mut matcher = tm::fuzzy::Matcher::new(&store, tm::fuzzy::LookupOptions { min: 0, ..Default::default() });
+        for m in matcher.lookup(&q, None).unwrap() {
+            let allowed: Vec<String> = numbers_in(&q).into_iter().chain(numbers_in(&stored_english)).collect();
+            if let Some(s) = &m.suggestion {
+                for n in numbers_in(s) {
+                    prop_assert!(allowed.contains(&n), "{n} in {s:?} for query {q:?}, stored {stored_english:?}");
+                }
+                // And the numbers are the query's where it changed them: the same multiset.
+                let mut ours = numbers_in(s);
+                let mut theirs = numbers_in(&q);
+                ours.sort();
+                theirs.sort();
+                let en_numbers = numbers_in(&stored_english).len();
+                if theirs.len() == en_numbers {
+                    prop_assert_eq!(ours, theirs, "{:?} for query {:?}", s, q);
+                }
+            }
+            if m.kind == tm::fuzzy::MatchKind::Numbers {
+                prop_assert_eq!(m.numbers, Some(tm::fuzzy::suggest::Numbers::Substituted));
+            }
+        }
+    }
+}
