@@ -35,19 +35,56 @@ fn load_style(path: Option<&Path>) -> Result<Style> {
     }
 }
 
-/// One unit through the check and the search for inconsistencies, its names spotted once for both.
+/// Units for the miner, handed over in batches (one hand-over a unit cost more than the mining).
+const MINING_BATCH: usize = 512;
+
+/// Checks units against the authority on this thread and mines them for names spelled two ways on
+/// another. The two halves cost about the same, so a check of a whole memory takes about as long as
+/// reading it; the miner is one, so it learns each Arabic word's transliteration once. `feed` calls
+/// its argument with each unit and its record number.
 fn check_and_mine(
+    authority: &Authority,
     checker: &Checker,
-    miner: &mut crate::names::mine::Miner,
-    findings: &mut Vec<Finding>,
-    record: u64,
-    unit: &crate::unit::Unit,
-) {
-    let (source, target) = (&unit.source.text, &unit.target.text);
-    let spots = checker.spot(source);
-    findings.extend(checker.check_spotted(record, source, target, &spots));
-    let known: Vec<std::ops::Range<usize>> = spots.into_iter().map(|s| s.span).collect();
-    miner.add_known(source, target, &known);
+    feed: impl FnOnce(&mut dyn FnMut(u64, crate::unit::Unit)) -> Result<()>,
+) -> Result<(Vec<Finding>, Vec<crate::names::mine::Inconsistency>, u64)> {
+    type Batch = Vec<(String, String, Vec<std::ops::Range<usize>>)>;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    std::thread::scope(|scope| {
+        let mining = scope.spawn(move || {
+            let mut miner = crate::names::mine::Miner::new(authority);
+            for batch in rx {
+                for (source, target, known) in batch {
+                    miner.add_known(&source, &target, &known);
+                }
+            }
+            miner.inconsistencies()
+        });
+        let mut findings = Vec::new();
+        let mut records = 0u64;
+        let mut batch: Batch = Vec::with_capacity(MINING_BATCH);
+        let fed = feed(&mut |record, unit| {
+            records += 1;
+            let (source, target) = (unit.source.text, unit.target.text);
+            let spots = checker.spot(&source);
+            findings.extend(checker.check_spotted(record, &source, &target, &spots));
+            let known = spots.into_iter().map(|s| s.span).collect();
+            batch.push((source, target, known));
+            if batch.len() == MINING_BATCH {
+                // The miner only stops early by panicking, which join reports below.
+                let _ = tx.send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(MINING_BATCH),
+                ));
+            }
+        });
+        let _ = tx.send(batch);
+        drop(tx);
+        let inconsistencies = mining
+            .join()
+            .map_err(|_| anyhow::anyhow!("the name miner failed (a bug in tm)"))?;
+        fed?;
+        Ok((findings, inconsistencies, records))
+    })
 }
 
 /// `tm check`: returns whether there were findings (the exit status is 1 then).
@@ -62,11 +99,7 @@ pub fn check(
     let mut authority = authority(ctx)?;
     authority.prefer(style.forms);
     let checker = Checker::new(&authority, &style);
-    // Names outside the authority: the same Arabic rendered two ways across the units.
-    let mut miner = crate::names::mine::Miner::new(&authority);
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut records = 0u64;
-    match file {
+    let (findings, inconsistencies, records) = match file {
         Some(path) => {
             let Some(format) = Format::from_path(path) else {
                 bail!(
@@ -74,11 +107,13 @@ pub fn check(
                     path.display()
                 );
             };
-            for (i, unit) in open_units(path, format, &ReadOptions::new(src, tgt))?.enumerate() {
-                let unit = unit?;
-                records += 1;
-                check_and_mine(&checker, &mut miner, &mut findings, i as u64 + 1, &unit);
-            }
+            let units = open_units(path, format, &ReadOptions::new(src, tgt))?;
+            check_and_mine(&authority, &checker, |each| {
+                for (i, unit) in units.enumerate() {
+                    each(i as u64 + 1, unit?);
+                }
+                Ok(())
+            })?
         }
         None => {
             let store = ctx.open(OpenMode::ReadOnly)?;
@@ -87,14 +122,15 @@ pub fn check(
                 tgt_lang: Some(tgt.to_string()),
                 ..UnitFilter::default()
             };
-            store.for_each_unit(&filter, |id, unit| {
-                records += 1;
-                check_and_mine(&checker, &mut miner, &mut findings, id as u64, &unit);
-                Ok::<(), anyhow::Error>(())
-            })?;
+            check_and_mine(&authority, &checker, |each| {
+                store.for_each_unit(&filter, |id, unit| {
+                    each(id as u64, unit);
+                    Ok::<(), anyhow::Error>(())
+                })?;
+                Ok(())
+            })?
         }
-    }
-    let inconsistencies = miner.inconsistencies();
+    };
     let any = !findings.is_empty() || !inconsistencies.is_empty();
     if ctx.json {
         #[derive(Serialize)]

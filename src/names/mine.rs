@@ -518,10 +518,17 @@ impl Miner<'_> {
 /// a possessive (`Indonesia's`, `Giants'`) and a closing quote (`Scotland'`) are not part of the name. A
 /// headline in capitals has none: its capitals say nothing of how a name is spelled.
 fn capitalised_runs(text: &str) -> Vec<String> {
-    let letters = text.chars().filter(|c| c.is_alphabetic());
-    let (upper, all) = letters.fold((0, 0), |(u, a), c| {
-        (u + usize::from(c.is_uppercase()), a + 1)
-    });
+    // ASCII letters by their bytes: this runs over every translation of a memory.
+    let (mut upper, mut all) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() {
+            all += usize::from(c.is_ascii_alphabetic());
+            upper += usize::from(c.is_ascii_uppercase());
+        } else if c.is_alphabetic() {
+            all += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+    }
     if all >= 12 && upper * 10 >= all * 6 {
         return Vec::new();
     }
@@ -540,6 +547,12 @@ fn capitalised_runs(text: &str) -> Vec<String> {
         current.clear();
     };
     for raw in text.split_whitespace() {
+        // Most words are lower case: neither a name, nor an article or connector inside one.
+        if raw.starts_with(|c: char| c.is_ascii_lowercase() && !matches!(c, 'a' | 'e' | 'b' | 'i'))
+        {
+            flush(&mut current, &mut runs);
+            continue;
+        }
         let word = bare_word(raw);
         // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
         let after_article = [

@@ -554,3 +554,22 @@ fn the_style_file_chooses_short_or_long_forms() {
     assert_eq!(found[0]["record"], 2);
     assert_eq!(found[0]["expected"], "United States");
 }
+
+/// The check mines on a second thread: a bad record in the file still stops it with the file and line
+/// named, and prints no findings.
+#[test]
+fn a_bad_record_stops_the_check_with_its_line() {
+    let s = Sandbox::new();
+    let path = s.path("pairs.tsv");
+    let mut tsv = String::from("ar\ten\n");
+    for _ in 0..600 {
+        tsv.push_str("وصل وفد إلى البوكمال\tA delegation reached Abu Kamal\n");
+    }
+    tsv.push_str("سطر بلا ترجمة\n");
+    std::fs::write(&path, tsv).unwrap();
+    s.tm(&["check", "--json", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("pairs.tsv").and(contains("602")));
+}
