@@ -180,9 +180,34 @@ pub fn language_matches(requested: &str, tag: &str) -> bool {
     }
 }
 
+/// How closely a stored unit's language tag answers a lookup's: `Some(0)` for the same tag, `Some(1)` for
+/// the same language with another region or none (a memory of `ar`/`en` answers `ar-IQ`/`en-US`, and the
+/// reverse), `None` for another language. Lookups take both and rank the same tag first; readers of files
+/// keep the stricter [`language_matches`].
+pub fn language_fit(requested: &str, tag: &str) -> Option<u8> {
+    let canonical = |t: &str| t.trim().replace('_', "-").to_ascii_lowercase();
+    if canonical(requested) == canonical(tag) {
+        Some(0)
+    } else if primary_language(requested) == primary_language(tag) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lookup_takes_the_language_in_any_region_the_same_tag_first() {
+        assert_eq!(language_fit("ar-IQ", "ar-iq"), Some(0));
+        assert_eq!(language_fit("ar-IQ", "ar"), Some(1));
+        assert_eq!(language_fit("ar", "ar-SA"), Some(1));
+        assert_eq!(language_fit("en_US", "en-US"), Some(0));
+        assert_eq!(language_fit("en-US", "fr-US"), None);
+        assert_eq!(language_fit("ar", "arz"), None);
+    }
 
     #[test]
     fn primary_subtags_match_case_insensitively() {

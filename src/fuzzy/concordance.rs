@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::tokens::{stem_of, tokenize};
 use crate::store::index::IndexReader;
 use crate::store::{self, Store};
-use crate::unit::language_matches;
+use crate::unit::language_fit;
 
 /// One unit where the phrase occurs.
 #[derive(Clone, Debug, Serialize)]
@@ -117,8 +117,8 @@ pub fn concordance(
             let Some((source, target, origin, s, t)) = found else {
                 continue;
             };
-            if language_matches(src, &s)
-                && language_matches(tgt, &t)
+            if language_fit(src, &s).is_some()
+                && language_fit(tgt, &t).is_some()
                 && consider(id, source, target, origin)
             {
                 break;
@@ -133,7 +133,7 @@ pub fn concordance(
         let mut rows = scan.query([]).map_err(err)?;
         while let Some(r) = rows.next().map_err(err)? {
             let (s, t): (String, String) = (r.get(4).map_err(err)?, r.get(5).map_err(err)?);
-            if !language_matches(src, &s) || !language_matches(tgt, &t) {
+            if language_fit(src, &s).is_none() || language_fit(tgt, &t).is_none() {
                 continue;
             }
             let done = consider(

@@ -142,20 +142,23 @@ impl<'s> Matcher<'s> {
             context.map(|c| (c.prev.map(store::norm_hash), c.next.map(store::norm_hash)));
         let mut matches = Vec::with_capacity(scored.len());
         for s in scored {
-            matches.push(
-                self.explain(&query, &query_norm, s, neighbours)
-                    .map_err(err)?,
-            );
+            let fit = s.language_fit;
+            let m = self
+                .explain(&query, &query_norm, s, neighbours)
+                .map_err(err)?;
+            matches.push((m, fit));
         }
-        matches.sort_by(|a, b| {
+        // At equal scores and kinds, the query's own region before another (ar-IQ before ar).
+        matches.sort_by(|(a, a_fit), (b, b_fit)| {
             b.score
                 .cmp(&a.score)
                 .then(a.kind.cmp(&b.kind))
+                .then(a_fit.cmp(b_fit))
                 .then(b.changed.cmp(&a.changed))
                 .then(b.use_count.cmp(&a.use_count))
                 .then(b.id.cmp(&a.id))
         });
-        Ok(matches)
+        Ok(matches.into_iter().map(|(m, _)| m).collect())
     }
 
     /// Turns a scored unit into a match: its kind, what differs, the suggestion.

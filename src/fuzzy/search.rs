@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use super::score::{self, distance, max_distance, WordKey};
 use super::tokens::{stem_of, tokenize, Token};
 use crate::store::index::{decode_words, IndexReader};
-use crate::unit::language_matches;
+use crate::unit::language_fit;
 
 /// Postings larger than this (bytes) are not read just to tighten bounds.
 const TIGHTEN_LIMIT: u64 = 256 * 1024;
@@ -85,6 +85,9 @@ pub struct Scored {
     pub use_count: i64,
     pub prev_hash: Option<i64>,
     pub next_hash: Option<i64>,
+    /// How far its languages are from the query's ([`language_fit`], both sides added): at equal
+    /// scores, the same region first.
+    pub language_fit: u8,
 }
 
 /// What to search for.
@@ -251,9 +254,11 @@ pub fn search(
         else {
             continue;
         };
-        if !language_matches(&opts.src, &src) || !language_matches(&opts.tgt, &tgt) {
+        let (Some(src_fit), Some(tgt_fit)) =
+            (language_fit(&opts.src, &src), language_fit(&opts.tgt, &tgt))
+        else {
             continue;
-        }
+        };
         let Some(keys) = words.as_deref().and_then(decode_words) else {
             continue;
         };
@@ -279,10 +284,19 @@ pub fn search(
             use_count,
             prev_hash: prev,
             next_hash: next,
+            language_fit: src_fit + tgt_fit,
         });
-        found.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+        found.sort_by(best_first);
     }
     Ok(cut_to_top(found, opts.top))
+}
+
+/// Higher scores first; at equal scores the languages closer to the query's, then the newer unit.
+fn best_first(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.score
+        .cmp(&a.score)
+        .then(a.language_fit.cmp(&b.language_fit))
+        .then(b.id.cmp(&a.id))
 }
 
 /// The score of the `k`-th distinct source among `found` (sorted best first), or 0.
@@ -331,9 +345,11 @@ pub fn exhaustive(
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (src, tgt): (String, String) = (r.get(3)?, r.get(4)?);
-        if !language_matches(&opts.src, &src) || !language_matches(&opts.tgt, &tgt) {
+        let (Some(src_fit), Some(tgt_fit)) =
+            (language_fit(&opts.src, &src), language_fit(&opts.tgt, &tgt))
+        else {
             continue;
-        }
+        };
         let words: Option<Vec<u8>> = r.get(5)?;
         let Some(keys) = words.as_deref().and_then(decode_words) else {
             continue;
@@ -352,10 +368,11 @@ pub fn exhaustive(
                 use_count: r.get(8)?,
                 prev_hash: None,
                 next_hash: None,
+                language_fit: src_fit + tgt_fit,
             });
         }
     }
-    found.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+    found.sort_by(best_first);
     Ok(cut_to_top(found, opts.top))
 }
 

@@ -577,7 +577,8 @@ impl Store {
                 .optional()
                 .map_err(&err)?;
             if let Some((s, t, source, target)) = row {
-                if crate::unit::language_matches(src, &s) && crate::unit::language_matches(tgt, &t)
+                if crate::unit::language_fit(src, &s).is_some()
+                    && crate::unit::language_fit(tgt, &t).is_some()
                 {
                     out.push((source, target));
                 }

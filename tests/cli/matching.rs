@@ -338,3 +338,79 @@ fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
         }
     }
 }
+
+/// Issue 16, item 4: a regional query finds units stored with the bare language, and the reverse, in
+/// lookup, pretranslate, analyze and concordance; at equal scores the same region comes first.
+#[test]
+fn a_regional_query_finds_the_bare_language_and_prefers_its_own_region() {
+    let s = Sandbox::new();
+    let source = "أطلقت المقاومة الإسلامية في العراق طائرة مسيرة";
+    s.tm(&[
+        "add",
+        "--source",
+        source,
+        "--target",
+        "Bare: a drone was launched",
+    ])
+    .assert()
+    .success();
+    let regional = ["--src", "ar-IQ", "--tgt", "en-US"];
+    let first_target = |args: &[&str]| {
+        let out = s.stdout(&[&["lookup", "--json"], args, &[source]].concat());
+        json_lines(&out)[0]["matches"][0]["target"].clone()
+    };
+    assert_eq!(first_target(&regional), "Bare: a drone was launched");
+    let doc = s.path("doc.txt");
+    std::fs::write(&doc, format!("{source}\n")).unwrap();
+    let tsv = String::from_utf8(
+        s.stdout(
+            &[
+                &["pretranslate", doc.to_str().unwrap(), "--lines"][..],
+                &regional,
+            ]
+            .concat(),
+        ),
+    )
+    .unwrap();
+    assert!(tsv.contains("Bare: a drone was launched"), "{tsv}");
+    let analysis = String::from_utf8(
+        s.stdout(&[&["analyze", "--json", doc.to_str().unwrap()][..], &regional].concat()),
+    )
+    .unwrap();
+    assert!(
+        !analysis.contains("\"new\":1") && analysis.contains("100"),
+        "{analysis}"
+    );
+    let hits = s.stdout(&[&["concordance", "--json", "المقاومة"][..], &regional].concat());
+    assert_eq!(json_lines(&hits).len(), 1);
+
+    // The same segment stored for Iraq and the U.S.: a regional query gets it first though it is
+    // older; a bare query still gets the newer, bare one.
+    s.tm(&[
+        &[
+            "add",
+            "--source",
+            source,
+            "--target",
+            "Regional: a drone was launched",
+        ][..],
+        &regional,
+    ]
+    .concat())
+        .assert()
+        .success();
+    s.tm(&[
+        "add",
+        "--source",
+        source,
+        "--target",
+        "Bare again: a drone was launched",
+    ])
+    .assert()
+    .success();
+    assert_eq!(first_target(&regional), "Regional: a drone was launched");
+    assert_eq!(first_target(&[]), "Bare again: a drone was launched");
+    // A bare memory query reaches regional units too.
+    let out = s.stdout(&["lookup", "--json", "--src", "ar", source]);
+    assert_eq!(json_lines(&out)[0]["matches"].as_array().unwrap().len(), 3);
+}
