@@ -228,12 +228,17 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
         };
         writeln!(
             out,
-            "#{}{}",
+            "#{}{}{}",
             h.id,
             h.origin
                 .as_deref()
                 .map(|o| format!("  {}", display.line(o)))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if h.inflected {
+                "  (inflected form)"
+            } else {
+                ""
+            }
         )?;
         writeln!(out, "  {source}")?;
         writeln!(out, "  {target}")?;
