@@ -2,7 +2,10 @@
 //! brings its own file (`--style FILE`), read by transliteration and the check alike.
 //!
 //! The file is `key = value` lines; `#` starts a comment. Keys: `article` (`Al-`, `al-`, `el-`, `Al `),
-//! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none).
+//! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none),
+//! `letter ج = j` (the consonant written for an Arabic letter in names the model spells; one line each),
+//! `diphthongs` (`ay`: Haydar, Al-Jawf; `learned`: as the model spells them), `vowels` (`aiu`: Samih,
+//! Nur; `learned`: Sameh, Nour).
 
 use super::NamesError;
 
@@ -17,6 +20,29 @@ pub struct Style {
     pub hamza: String,
     /// Which of a name's short and long forms the house writes (U.S. or United States).
     pub forms: Forms,
+    /// The consonant the house writes for these Arabic letters in names the model spells (ج J, not
+    /// Egypt's G; ف F, not Persian and Turkish V; ق Q, not K or Gh), whatever spelling the model learned.
+    pub letters: Vec<(char, String)>,
+    /// Diphthongs written ay and aw (Haydar, Qusay, Al-Jawf), not as the model learned them (Haidar,
+    /// Qusai, Al-Jauf).
+    pub ay: bool,
+    /// Vowels written a, i and u only (Samih, Tariq, Nur, Al-Rifa'i), not the e and o the model learned
+    /// from Egyptian, Levantine, French and foreign spellings (Sameh, Tareq, Nour); Persian-script names
+    /// keep them (Mohsen, Pejman).
+    pub aiu: bool,
+}
+
+/// The letters' consonants when a style file names none: the shipped style's `letter` lines.
+fn default_letters() -> Vec<(char, String)> {
+    SHIPPED
+        .lines()
+        .filter_map(|l| {
+            let (key, value) = l.strip_prefix("letter ")?.split_once('=')?;
+            let mut chars = key.trim().chars();
+            let letter = chars.next().filter(|_| chars.next().is_none())?;
+            Some((letter, value.trim().to_string()))
+        })
+        .collect()
 }
 
 /// Which of a name's short and long forms is the house form; the other stays an accepted alternative.
@@ -40,6 +66,9 @@ impl Style {
             ayn: "'".into(),
             hamza: "'".into(),
             forms: Forms::Listed,
+            letters: default_letters(),
+            ay: true,
+            aiu: true,
         })
     }
 
@@ -51,6 +80,9 @@ impl Style {
             ayn: "'".into(),
             hamza: "'".into(),
             forms: Forms::Listed,
+            letters: default_letters(),
+            ay: true,
+            aiu: true,
         };
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches(['\r', '\n']);
@@ -92,14 +124,52 @@ impl Style {
                         }
                     }
                 }
+                "diphthongs" => {
+                    style.ay = match value.trim() {
+                        "ay" => true,
+                        "ai" | "learned" => false,
+                        other => {
+                            return Err(err(format!("diphthongs is ay or learned, not {other:?}")))
+                        }
+                    }
+                }
+                "vowels" => {
+                    style.aiu = match value.trim() {
+                        "aiu" | "a i u" => true,
+                        "learned" => false,
+                        other => return Err(err(format!("vowels is aiu or learned, not {other:?}"))),
+                    }
+                }
+                key if key.starts_with("letter ") => {
+                    let mut arabic = key["letter ".len()..].trim().chars();
+                    let (Some(letter), None) = (arabic.next(), arabic.next()) else {
+                        return Err(err(format!("{key:?}: one Arabic letter after `letter`")));
+                    };
+                    let consonant = value.trim().to_ascii_lowercase();
+                    if consonant.is_empty() || !consonant.chars().all(|c| c.is_ascii_alphabetic()) {
+                        return Err(err(format!(
+                            "letter {letter} is written with ASCII letters, not {value:?}"
+                        )));
+                    }
+                    style.letters.retain(|(l, _)| *l != letter);
+                    style.letters.push((letter, consonant));
+                }
                 other => {
                     return Err(err(format!(
-                        "unknown key {other:?} (article, capitals, ayn, hamza, forms)"
+                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels)"
                     )))
                 }
             }
         }
         Ok(style)
+    }
+
+    /// The consonant the house writes for `letter` in names the model spells, if the style names one.
+    pub fn letter(&self, letter: char) -> Option<&str> {
+        self.letters
+            .iter()
+            .find(|(l, _)| *l == letter)
+            .map(|(_, c)| c.as_str())
     }
 
     /// Applies the capitals rule to a word.
@@ -130,6 +200,9 @@ mod tests {
                 ayn: "'".into(),
                 hamza: "'".into(),
                 forms: Forms::Listed,
+                letters: default_letters(),
+                ay: true,
+                aiu: true,
             }
         );
     }
@@ -150,7 +223,7 @@ mod tests {
         let err = Style::parse("# ok\ncolour = red\n", "bad.txt").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms)"
+            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels)"
         );
     }
 
