@@ -234,7 +234,7 @@ type History = [u32; ORDER - 1];
 /// Hypotheses kept at each letter.
 const BEAM: usize = 8;
 /// Graphones tried per letter.
-const OPTIONS: usize = 8;
+const OPTIONS: usize = 12;
 /// The best candidates of a step that are ranked; the beam is filled from them (some are duplicates).
 const WINDOW: usize = 3 * BEAM;
 
@@ -752,7 +752,7 @@ impl Model {
             // of each among the first WINDOW candidates, up to BEAM of them. Two candidates share a
             // history when their hypotheses share their last two graphones and they add the same one:
             // only the first of such a group is a representative.
-            let mut live = u64::MAX >> (64 - m);
+            let mut live = u128::MAX >> (128 - m);
             for q in 1..beam.len() {
                 let Some(p) = (0..q).find(|&p| beam[p].h[1..] == beam[q].h[1..]) else {
                     continue;
@@ -766,9 +766,9 @@ impl Model {
                         .unwrap_or(p * k + j);
                     let c = q * k + j;
                     if scores[c] > scores[r] {
-                        live &= !(1 << r);
+                        live &= !(1u128 << r);
                     } else {
-                        live &= !(1 << c);
+                        live &= !(1u128 << c);
                     }
                 }
             }
@@ -803,7 +803,7 @@ impl Model {
             // ahead of it are duplicates.
             let last = top[kept - 1] as usize;
             let mut ahead = kept - 1;
-            let mut dead = !live & (u64::MAX >> (64 - m));
+            let mut dead = !live & (u128::MAX >> (128 - m));
             while dead != 0 {
                 let c = dead.trailing_zeros() as usize;
                 dead &= dead - 1;
