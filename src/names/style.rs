@@ -5,7 +5,7 @@
 //! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none),
 //! `letter ج = j` (the consonant written for an Arabic letter in names the model spells; one line each),
 //! `diphthongs` (`ay`: Haydar, Al-Jawf; `learned`: as the model spells them), `vowels` (`aiu`: Samih,
-//! Nur; `learned`: Sameh, Nour).
+//! Nur; `learned`: Sameh, Nour), `nisba` (a final ية: `iyah`, or `learned`).
 
 use super::NamesError;
 
@@ -30,6 +30,9 @@ pub struct Style {
     /// from Egyptian, Levantine, French and foreign spellings (Sameh, Tareq, Nour); Persian-script names
     /// keep them (Mohsen, Pejman).
     pub aiu: bool,
+    /// How a final ية after a consonant is written (Al-Mahmudiyah, Al-Attiyah), or `None`: as the model
+    /// learned it (-ia, -iyya, -ieh).
+    pub nisba: Option<String>,
 }
 
 /// The letters' consonants when a style file names none: the shipped style's `letter` lines.
@@ -69,6 +72,7 @@ impl Style {
             letters: default_letters(),
             ay: true,
             aiu: true,
+            nisba: Some("iyah".into()),
         })
     }
 
@@ -83,6 +87,7 @@ impl Style {
             letters: default_letters(),
             ay: true,
             aiu: true,
+            nisba: Some("iyah".into()),
         };
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches(['\r', '\n']);
@@ -140,6 +145,16 @@ impl Style {
                         other => return Err(err(format!("vowels is aiu or learned, not {other:?}"))),
                     }
                 }
+                "nisba" => {
+                    let v = value.trim().to_ascii_lowercase();
+                    style.nisba = match v.as_str() {
+                        "learned" => None,
+                        v if !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase()) => {
+                            Some(v.to_string())
+                        }
+                        _ => return Err(err(format!("nisba is learned or letters, not {value:?}"))),
+                    }
+                }
                 key if key.starts_with("letter ") => {
                     let mut arabic = key["letter ".len()..].trim().chars();
                     let (Some(letter), None) = (arabic.next(), arabic.next()) else {
@@ -156,7 +171,7 @@ impl Style {
                 }
                 other => {
                     return Err(err(format!(
-                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels)"
+                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels, nisba)"
                     )))
                 }
             }
@@ -203,6 +218,7 @@ mod tests {
                 letters: default_letters(),
                 ay: true,
                 aiu: true,
+                nisba: Some("iyah".into()),
             }
         );
     }
@@ -223,7 +239,7 @@ mod tests {
         let err = Style::parse("# ok\ncolour = red\n", "bad.txt").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels)"
+            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels, nisba)"
         );
     }
 
