@@ -354,7 +354,9 @@ fn allah_joined(model: &Model, head: &str, style: &Style) -> Option<String> {
     if head == "عبد" {
         return Some("Abdullah".into());
     }
-    let spelled = spell(model, head, style)?;
+    // The head as the model spells it before الله (Fadl, Hamd: no vowel the head alone would get).
+    let joined = format!("{head}{ALLAH}");
+    let spelled = spell_first(model, &joined, head.chars().count(), style)?;
     let spelled: String = spelled
         .chars()
         .filter(|&c| c != AYN_CHAR && c != HAMZA_CHAR)
@@ -442,7 +444,13 @@ fn with_consonant(piece: &str, consonant: &str) -> String {
 
 /// An article-less word spelled by the model with the house's consonants and marks.
 fn spell(model: &Model, word: &str, style: &Style) -> Option<String> {
-    let pieces = model.render_pieces(word)?;
+    spell_first(model, word, usize::MAX, style)
+}
+
+/// [`spell`], only the first `n` characters of `word` (which are letters the model reads).
+fn spell_first(model: &Model, word: &str, n: usize, style: &Style) -> Option<String> {
+    let mut pieces = model.render_pieces(word)?;
+    pieces.truncate(n);
     let persian = word
         .chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'پ' | 'چ' | 'ژ' | 'گ'));
@@ -460,9 +468,9 @@ fn spell(model: &Model, word: &str, style: &Style) -> Option<String> {
             with_consonant(&piece, sound)
         } else if let Some(consonant) = style.letter(*letter).filter(|_| !persian) {
             with_consonant(&piece, consonant)
-        } else if persian && *letter == 'و' && piece.starts_with('w') {
+        } else if persian && *letter == 'و' {
             // Persian waw is v (Javad, Parviz, Mousavi).
-            format!("v{}", &piece[1..])
+            piece.replace('w', "v")
         } else if *letter == 'ى' {
             // Alif maqsura is a long a (Mustafa, Layla, Huda), never the i or y of a ya.
             "a".into()
@@ -470,23 +478,66 @@ fn spell(model: &Model, word: &str, style: &Style) -> Option<String> {
             // Hamza under alif starts a word with i (Ibrahim, Irbid), not e.
             let rest = piece.trim_start_matches(is_vowel);
             format!("i{rest}")
+        } else if read == 'أ' && written.is_empty() && piece.starts_with('i') {
+            // Hamza over alif starts a word with a or u (Asma', Usama); i is hamza under it.
+            format!("a{}", &piece[1..])
         } else {
             piece
         };
         let after = written.last().map(|(l, p)| (*l, p.as_str()));
+        let i = written.len();
+        let last = i + 1 == pieces.len();
+        let vowel_next = pieces_next_vowel(&pieces, i);
         let piece = match (letter, after) {
             // Ta marbuta after the vowel it would write (Hadithaa): once.
             ('ة', Some((_, before))) if before.ends_with('a') && piece.starts_with('a') => {
                 piece[1..].to_string()
             }
-            // A diphthong, after a short a (not alif's long one, nor the vowel after an ayn or hamza,
-            // Sa'id): ay, aw.
+            // Ya and waw between vowels are consonants (Mu'ayad, Diya', Ilyas, Hawijah).
+            ('ي' | 'و', Some((_, before)))
+                if before.ends_with(is_vowel)
+                    && vowel_next
+                    && matches!(piece.as_str(), "" | "i" | "u") =>
+            {
+                (match (*letter, persian) {
+                    ('ي', _) => "y",
+                    (_, true) => "v",
+                    _ => "w",
+                })
+                .to_string()
+            }
+            // A ya written y after an i and before a consonant is the long i (A'isha).
+            ('ي', Some((_, before)))
+                if before.ends_with('i') && piece == "y" && !vowel_next && !last =>
+            {
+                String::new()
+            }
+            // A diphthong, after a short a (not alif's long one, nor the vowel after an ayn or hamza
+            // inside a word, Sa'id): ay, aw.
             ('ي' | 'و', Some((l, before)))
                 if style.ay
                     && before.ends_with('a')
-                    && !matches!(l, 'ا' | 'آ' | 'أ' | 'إ' | 'ع' | 'ء' | 'ئ' | 'ؤ') =>
+                    && !matches!(l, 'ا' | 'آ' | 'أ' | 'إ')
+                    && (last || !matches!(l, 'ع' | 'ء' | 'ئ' | 'ؤ')) =>
             {
-                diphthong(*letter, &piece, pieces_next_vowel(&pieces, written.len()))
+                diphthong(*letter, &piece, vowel_next)
+            }
+            _ => piece,
+        };
+        // A final ية after a consonant letter: the house's nisba ending (Al-Mahmudiyah).
+        let piece = match (&style.nisba, letter) {
+            (Some(nisba), 'ة')
+                if last
+                    && written.len() >= 2
+                    && written[i - 1].0 == 'ي'
+                    && super::model::fold(written[i - 2].0)
+                        .is_some_and(|c| !matches!(c, 'ا' | 'و' | 'ي' | 'ع' | 'ء' | 'ئ' | 'ؤ')) =>
+            {
+                written[i - 1].1.clear();
+                let before = &mut written[i - 2].1;
+                let trimmed = before.trim_end_matches(is_vowel).len();
+                before.truncate(trimmed);
+                nisba.clone()
             }
             _ => piece,
         };
@@ -1050,5 +1101,50 @@ mod tests {
                 "{arabic}: {out}"
             );
         }
+    }
+
+    #[test]
+    fn house_vowels_diphthongs_and_nisba_are_the_styles() {
+        // The pieces' e and o are i and u, ay and aw for diphthongs, as the shipped style says.
+        assert_eq!(a_i_u("ee"), "i");
+        assert_eq!(a_i_u("ou"), "u");
+        assert_eq!(a_i_u("eq"), "iq");
+        assert_eq!(diphthong('ي', "i", false), "y");
+        assert_eq!(diphthong('و', "u", false), "w");
+        assert_eq!(diphthong('ي', "i", true), "i");
+        assert_eq!(with_consonant("ga", "j"), "ja");
+        assert_eq!(with_consonant("ak", "q"), "aq");
+        assert_eq!(with_consonant("gg", "j"), "jj");
+        assert_eq!(with_consonant("a", "f"), "fa");
+        // Through the shipped model.
+        for (arabic, want) in [("حيدر", "Hay"), ("زينب", "Zay"), ("قيس", "Qay")] {
+            assert!(news(arabic).starts_with(want), "{arabic}: {}", news(arabic));
+        }
+        assert!(news("المحمودية").ends_with("iyah"), "{}", news("المحمودية"));
+        for arabic in ["طارق", "سامح", "نور", "يوسف"] {
+            let out = news(arabic);
+            assert!(!out.contains(['e', 'o']), "{arabic}: {out}");
+        }
+        // Another house keeps what the model learned.
+        let learned = Style::parse(
+            "vowels = learned\ndiphthongs = learned\nnisba = learned\n",
+            "s",
+        )
+        .unwrap();
+        assert!(!learned.aiu && !learned.ay && learned.nisba.is_none());
+        // Persian-script names keep Persian vowels and write waw as v.
+        assert!(news("موسوی").contains('v'), "{}", news("موسوی"));
+    }
+
+    #[test]
+    fn a_word_starts_with_a_sounded_letter() {
+        // A first waw is w (not the French Ou nor nothing), a first consonant takes a vowel.
+        for arabic in ["وسام", "وليد", "وائل"] {
+            assert!(news(arabic).starts_with('W'), "{arabic}: {}", news(arabic));
+        }
+        let out = news("الزبير");
+        assert!(!out.starts_with("Al-Zb"), "{out}");
+        assert!(news("أسماء").starts_with('A'), "{}", news("أسماء"));
+        assert!(news("إربد").starts_with('I'), "{}", news("إربد"));
     }
 }
