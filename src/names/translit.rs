@@ -322,7 +322,7 @@ pub fn learned_news_with(model: &Model, word: &str, style: &Style) -> Option<Str
         Some(rest) if rest.chars().count() >= 2 => ("Al-", rest),
         _ => ("", bare.as_str()),
     };
-    let spelled = spell(model, rest, style)?;
+    let spelled = spell(model, rest, style, !article.is_empty())?;
     Some(capitalise_after_article(&format!("{article}{spelled}")))
 }
 
@@ -356,7 +356,7 @@ fn allah_joined(model: &Model, head: &str, style: &Style) -> Option<String> {
     }
     // The head as the model spells it before الله (Fadl, Hamd: no vowel the head alone would get).
     let joined = format!("{head}{ALLAH}");
-    let spelled = spell_first(model, &joined, head.chars().count(), style)?;
+    let spelled = spell_first(model, &joined, head.chars().count(), style, true)?;
     let spelled: String = spelled
         .chars()
         .filter(|&c| c != AYN_CHAR && c != HAMZA_CHAR)
@@ -443,18 +443,53 @@ fn with_consonant(piece: &str, consonant: &str) -> String {
 }
 
 /// An article-less word spelled by the model with the house's consonants and marks.
-fn spell(model: &Model, word: &str, style: &Style) -> Option<String> {
-    spell_first(model, word, usize::MAX, style)
+fn spell(model: &Model, word: &str, style: &Style, known_arab: bool) -> Option<String> {
+    spell_first(model, word, usize::MAX, style, known_arab)
 }
 
-/// [`spell`], only the first `n` characters of `word` (which are letters the model reads).
-fn spell_first(model: &Model, word: &str, n: usize, style: &Style) -> Option<String> {
+/// [`spell`], only the first `n` characters of `word` (which are letters the model reads). The house's
+/// vowels and consonants apply to an Arab word: `known_arab` (it had the article, or is a compound of
+/// الله) or one with a letter of Arabic's own sounds.
+fn spell_first(
+    model: &Model,
+    word: &str,
+    n: usize,
+    style: &Style,
+    known_arab: bool,
+) -> Option<String> {
     let mut pieces = model.render_pieces(word)?;
     pieces.truncate(n);
     let persian = word
         .chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'پ' | 'چ' | 'ژ' | 'گ'));
-    let aiu = style.aiu && !persian;
+    // The house's vowels and consonants are for Arab names; a word with no letter of Arabic's own
+    // sounds (ح ص ض ط ظ ع غ ق ث ذ, hamza, ta marbuta, alif maqsura), no article and not before الله
+    // may be a foreign name in Arabic script (ماكرون Macron, بوتين Putin), which keeps the model's
+    // vowels and consonants, but for ج and ف: J and F whatever the word (جرابلس Jarabulus).
+    let arab = !persian
+        && (known_arab
+            || word.chars().any(|c| {
+                matches!(
+                    c,
+                    'ح' | 'ص'
+                        | 'ض'
+                        | 'ط'
+                        | 'ظ'
+                        | 'ع'
+                        | 'غ'
+                        | 'ق'
+                        | 'ث'
+                        | 'ذ'
+                        | 'ة'
+                        | 'ء'
+                        | 'أ'
+                        | 'إ'
+                        | 'ؤ'
+                        | 'ئ'
+                        | 'ى'
+                )
+            }));
+    let aiu = style.aiu && arab;
     let mut written: Vec<(char, String)> = Vec::with_capacity(pieces.len());
     for ((letter, piece), read) in pieces.iter().zip(super::model::read_letters(word)) {
         // ASCII letters only, whatever the model holds.
@@ -466,7 +501,10 @@ fn spell_first(model: &Model, word: &str, n: usize, style: &Style) -> Option<Str
         let piece = if aiu { a_i_u(&piece) } else { piece };
         let piece = if let Some(sound) = persian_sound(read) {
             with_consonant(&piece, sound)
-        } else if let Some(consonant) = style.letter(*letter).filter(|_| !persian) {
+        } else if let Some(consonant) = style
+            .letter(*letter)
+            .filter(|_| arab || (!persian && matches!(letter, 'ج' | 'ف')))
+        {
             with_consonant(&piece, consonant)
         } else if persian && *letter == 'و' {
             // Persian waw is v (Javad, Parviz, Mousavi).
@@ -1116,12 +1154,13 @@ mod tests {
         assert_eq!(with_consonant("ak", "q"), "aq");
         assert_eq!(with_consonant("gg", "j"), "jj");
         assert_eq!(with_consonant("a", "f"), "fa");
-        // Through the shipped model.
+        // Through the shipped model (in Arab words: a letter of Arabic's own sounds, or the article;
+        // a word without may be a foreign name, which keeps the model's vowels: ماكرون).
         for (arabic, want) in [("حيدر", "Hay"), ("زينب", "Zay"), ("قيس", "Qay")] {
             assert!(news(arabic).starts_with(want), "{arabic}: {}", news(arabic));
         }
         assert!(news("المحمودية").ends_with("iyah"), "{}", news("المحمودية"));
-        for arabic in ["طارق", "سامح", "نور", "يوسف"] {
+        for arabic in ["طارق", "سامح", "نوح", "يوسف"] {
             let out = news(arabic);
             assert!(!out.contains(['e', 'o']), "{arabic}: {out}");
         }
