@@ -1,5 +1,5 @@
 //! The transliteration model on the google-ar2en eval split: top-1 accuracy (case-insensitive),
-//! character error rate, and names per second.
+//! character error rate, and names per second; the same through the news scheme's house style.
 //!
 //! `cargo bench --bench translit`. Trains on the train split and the Wikidata name tokens in
 //! `../shared/data/translit/` (never on eval), writes the model to `target/bench-data/translit.model`,
@@ -8,12 +8,22 @@
 //! `../shared/data` is missing. With
 //! `TM_PEERS_PYTHON` (a Python with arabic-name-romanizer, see benches/peers/README.md) the peer is run on
 //! the same split in the same run.
+//!
+//! Then the names the authority lacks: `tests/fixtures/names/translit_unknown.tsv` (or the file
+//! `TM_UNKNOWN_SET` names; columns `arabic, house, accepted, category`, accepted spellings separated by
+//! ` | `), if present: the share spelled in the house form or an accepted one (case-insensitive) and the
+//! character error rate against the house form, for the model just trained (no authority) and for the
+//! shipped tool (`tm/translit.model` with the shipped authority), both in the shipped house style, with
+//! compounds of الله joined as the news scheme joins them. `TM_SHOW_MISSES=1` lists the misses.
 
 mod common;
 
 use std::time::Instant;
 
 use tm::names::model::{training_examples, Model};
+use tm::names::style::Style;
+use tm::names::translit::{allah_compounds, learned_text, Scheme, Transliterator};
+use tm::names::Authority;
 
 /// Passes over the eval split: one pass is 1,431 names, a few milliseconds, so a single pass on a busy
 /// machine says little.
@@ -96,6 +106,35 @@ fn main() {
         rates[0],
         rates[PASSES - 1]
     );
+    // The same split through the news scheme (the house style on the model's spelling: a i u, ay, J F Q
+    // ...), letters only: what the house style costs on a table of mostly foreign names.
+    let style = Style::shipped();
+    let (mut right, mut errors, mut chars) = (0usize, 0usize, 0usize);
+    for (ar, gold) in &pairs {
+        let letters = |s: &str| -> Vec<char> {
+            s.chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let gold = letters(gold);
+        let out = letters(&learned_text(&model, ar, &style));
+        right += usize::from(gold == out);
+        errors += edit_distance(&out, &gold);
+        chars += gold.len();
+    }
+    println!(
+        "google-ar2en eval in the news scheme (house style, letters compared): top-1 {:.3}, CER {:.3}",
+        right as f64 / pairs.len() as f64,
+        errors as f64 / chars as f64
+    );
+    unknown_names(&model);
+    // Another model file on the same set (`TM_COMPARE_MODEL=tm/translit.model`: the shipped one).
+    if let Some(other) = std::env::var_os("TM_COMPARE_MODEL") {
+        let text = std::fs::read_to_string(&other).unwrap();
+        println!("compared model: {}", std::path::Path::new(&other).display());
+        unknown_names(&Model::from_text(&text));
+    }
     match std::env::var_os("TM_PEERS_PYTHON") {
         Some(python) => {
             let status = std::process::Command::new(python)
@@ -107,5 +146,91 @@ fn main() {
             }
         }
         None => println!("peer: skipped (set TM_PEERS_PYTHON; see benches/peers/README.md)"),
+    }
+}
+
+/// The unknown-names set: house-or-accepted share and CER against the house form, for the model just
+/// trained and for the shipped tool.
+fn unknown_names(model: &Model) {
+    let path = std::env::var_os("TM_UNKNOWN_SET").map_or_else(
+        || common::repo_root().join("tests/fixtures/names/translit_unknown.tsv"),
+        std::path::PathBuf::from,
+    );
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("unknown names: {} is missing; skipped", path.display());
+        return;
+    };
+    // (arabic, house, accepted, category), the header skipped.
+    let rows: Vec<(&str, &str, Vec<&str>, &str)> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            let accepted = c
+                .get(2)
+                .map(|a| {
+                    a.split(" | ")
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some((
+                *c.first()?,
+                *c.get(1)?,
+                accepted,
+                c.get(3).copied().unwrap_or(""),
+            ))
+        })
+        .collect();
+    let style = Style::shipped();
+    let authority = Authority::shipped();
+    let tool = Transliterator::new(&authority, style.clone());
+    let show = std::env::var_os("TM_SHOW_MISSES").is_some();
+    for (who, render) in [
+        (
+            "model just trained, no authority",
+            Box::new(|ar: &str| learned_text(model, ar, &style)) as Box<dyn Fn(&str) -> String>,
+        ),
+        (
+            "shipped tool (tm/translit.model, shipped authority)",
+            Box::new(|ar: &str| {
+                let words: Vec<&str> = ar.split_whitespace().collect();
+                let joined = allah_compounds(&words).join(" ");
+                tool.render(&joined, Scheme::News).text
+            }),
+        ),
+    ] {
+        let (mut good, mut errors, mut chars) = (0usize, 0usize, 0usize);
+        let mut by_category: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for (ar, house, accepted, category) in &rows {
+            let out = render(ar);
+            let is = |x: &str| x.trim().eq_ignore_ascii_case(out.trim());
+            let ok = is(house) || accepted.iter().any(|a| is(a));
+            good += usize::from(ok);
+            let entry = by_category.entry(category).or_default();
+            entry.0 += usize::from(ok);
+            entry.1 += 1;
+            let o: Vec<char> = out.to_lowercase().chars().collect();
+            let h: Vec<char> = house.to_lowercase().chars().collect();
+            errors += edit_distance(&o, &h);
+            chars += h.len();
+            if show && !ok {
+                println!("  miss [{category}] {ar}: {out} (house {house})");
+            }
+        }
+        let categories: Vec<String> = by_category
+            .iter()
+            .map(|(c, (g, n))| format!("{c} {g}/{n}"))
+            .collect();
+        println!(
+            "unknown names ({}), {who}: {} names, house or accepted {:.3}, CER {:.3} ({})",
+            path.display(),
+            rows.len(),
+            good as f64 / rows.len().max(1) as f64,
+            errors as f64 / chars.max(1) as f64,
+            categories.join(", ")
+        );
     }
 }

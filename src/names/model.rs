@@ -26,11 +26,71 @@ const MAX_PIECE: usize = 3;
 /// Sentence boundary graphone.
 const EDGE: &str = "^";
 
-/// The Arabic letters of a word as the model sees them: harakat, tatweel and anything not Arabic dropped.
+/// The Arabic letters of a word as the model sees them: harakat, tatweel and anything not Arabic dropped,
+/// Persian and Urdu letters folded to their Arabic counterparts ([`fold`]).
 pub fn letters(word: &str) -> Vec<char> {
-    word.chars()
-        .filter(|c| ('\u{0621}'..='\u{064A}').contains(c) && *c != '\u{0640}')
-        .collect()
+    word.chars().filter_map(fold).collect()
+}
+
+/// The letter the model reads for `c`: an Arabic letter (U+0621..=U+064A, not tatweel) as it is, but
+/// alif with hamza or madda as bare alif; a
+/// Persian or Urdu letter as its Arabic counterpart, the one with the same shape: ی ے ۓ → ي, ک ڪ → ك,
+/// ە ھ ۀ ۃ → ه or ة, and the letters Arabic lacks as the nearest letter of the same shape (پ → ب,
+/// چ → ج, ژ → ز, گ → ك, ڤ → ف, ٹ → ت, ڈ → د, ڑ → ر, ں → ن), whose sound the renderer then writes (p,
+/// ch, zh, g, v). Anything else (harakat, Latin, digits) is `None`: never read, never a letter lost.
+#[inline]
+pub fn fold(c: char) -> Option<char> {
+    Some(match c {
+        // Alif with hamza or madda is alif: the name tables write them so (احمد for أحمد), and the
+        // renderer reads the hamza from the word itself.
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        '\u{0621}'..='\u{063F}' | '\u{0641}'..='\u{064A}' => c,
+        'ی' | 'ې' | 'ۍ' | 'ے' | 'ۓ' | 'ێ' => 'ي',
+        'ک' | 'ڪ' | 'ګ' | 'گ' | 'ڭ' | 'ڳ' => 'ك',
+        'ە' | 'ھ' | 'ہ' | 'ۀ' => 'ه',
+        'ۃ' => 'ة',
+        'پ' => 'ب',
+        'چ' | 'ڃ' | 'ځ' | 'څ' => 'ج',
+        'ژ' | 'ږ' | 'ڙ' => 'ز',
+        'ڤ' | 'ڥ' => 'ف',
+        'ٹ' | 'ټ' => 'ت',
+        'ڈ' | 'ډ' => 'د',
+        'ڑ' | 'ړ' => 'ر',
+        'ں' | 'ڼ' => 'ن',
+        'ڨ' => 'ق',
+        'ښ' => 'ش',
+        _ => return None,
+    })
+}
+
+/// The characters of `word` the model reads, as written (before [`fold`]): one per piece of
+/// [`Model::render_pieces`].
+pub fn read_letters(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars().filter(|&c| fold(c).is_some())
+}
+
+/// English as the model learns and writes it: ASCII letters in lower case. Accents are folded (Saïd →
+/// said, Erdoğan → erdogan, Škr → skr), a few letters spelled out (ß → ss, æ → ae); apostrophes and
+/// everything else dropped: the renderer places the ayn and hamza marks itself.
+pub fn ascii_letters(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        match c {
+            'a'..='z' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ı' => out.push('i'),
+            'đ' | 'Đ' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'þ' => out.push_str("th"),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Expectation-maximisation of P(English piece | Arabic letter) over the examples.
@@ -174,7 +234,7 @@ type History = [u32; ORDER - 1];
 /// Hypotheses kept at each letter.
 const BEAM: usize = 8;
 /// Graphones tried per letter.
-const OPTIONS: usize = 8;
+const OPTIONS: usize = 12;
 /// The best candidates of a step that are ranked; the beam is filled from them (some are duplicates).
 const WINDOW: usize = 3 * BEAM;
 
@@ -186,6 +246,49 @@ const LETTER_COUNT: usize = 0x064A - 0x0621 + 1;
 fn letter_index(c: char) -> Option<usize> {
     let i = (c as u32).wrapping_sub(FIRST_LETTER) as usize;
     (i < LETTER_COUNT && c != '\u{0640}').then_some(i)
+}
+
+/// The number of the letter the model reads for `c` (folded, [`fold`]), or `None`.
+#[inline]
+fn read_index(c: char) -> Option<usize> {
+    fold(c).and_then(letter_index)
+}
+
+/// How much more a word starting with a consonant cluster counts than one starting with the consonant
+/// and a vowel (see [`start_factor`]).
+const START_CLUSTER: f64 = 0.05;
+
+/// Whether the letter numbered `li` is a consonant that carries no vowel of its own in spelling (not an
+/// alif, waw, ya, ta marbuta, hamza or ayn).
+fn is_consonant(li: usize) -> bool {
+    let c = char::from_u32(FIRST_LETTER + li as u32).unwrap_or(' ');
+    !matches!(
+        c,
+        'ا' | 'أ' | 'إ' | 'آ' | 'و' | 'ي' | 'ى' | 'ة' | 'ء' | 'ئ' | 'ؤ' | 'ع'
+    )
+}
+
+/// The factor on the probability of `letter` written `piece` at the start of a word: Arabic spelling
+/// gives every first consonant a sound (no empty piece), a first waw is the consonant w (or Persian v: not
+/// the French Ou of Oualid, nor dropped), a first ya is y; and no Arabic word starts with two consonants,
+/// so a first consonant written without a vowel before another consonant counts [`START_CLUSTER`]
+/// (Zubaydi rather than Zbidi; foreign names in Arabic script, Trump or Christopher, keep their clusters
+/// where the tables show them).
+fn start_factor(letter: char, piece: &str, consonant_next: bool) -> f64 {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    // Alif, hamza and ayn may start a word silently before the alif that writes their vowel (Adil).
+    let may_be_silent = matches!(letter, 'ا' | 'أ' | 'إ' | 'آ' | 'ء' | 'ع' | 'ى' | 'ة');
+    if (piece.is_empty() && !may_be_silent)
+        || (letter == 'و' && !piece.starts_with(['w', 'v']))
+        || (letter == 'ي' && !piece.starts_with(['y', 'j']))
+    {
+        return 0.0;
+    }
+    if consonant_next && !may_be_silent && !piece.contains(vowel) {
+        START_CLUSTER
+    } else {
+        1.0
+    }
 }
 
 /// What follows one history, as counted: total, distinct graphones, word edges.
@@ -287,6 +390,9 @@ pub struct Model {
     entries: Vec<Entry>,
     /// Options by letter number.
     letter_options: Vec<LetterOptions>,
+    /// By letter number: factors on its options' probabilities at the start of a word, when the next
+    /// letter is a consonant ([0]) or not ([1]) ([`start_factor`]).
+    start_factors: Vec<[[f64; OPTIONS]; 2]>,
     /// Nodes of the word-start histories `^ ^` and `^ ^ ^` (normally [`NONE`]).
     start: [u32; 2],
 }
@@ -338,11 +444,7 @@ impl Model {
         let pairs: Vec<(Vec<char>, Vec<char>, f64)> = examples
             .iter()
             .map(|(a, e, w)| {
-                let en: Vec<char> = e
-                    .to_lowercase()
-                    .chars()
-                    .filter(|c| c.is_alphabetic() || *c == '\'')
-                    .collect();
+                let en: Vec<char> = ascii_letters(e).chars().collect();
                 (letters(a), en, *w)
             })
             .filter(|(a, e, _)| !a.is_empty() && !e.is_empty() && e.len() <= a.len() * MAX_PIECE)
@@ -436,6 +538,24 @@ impl Model {
                 option_of[g as usize] = Some((li as u8, j as u8));
             }
         }
+        self.start_factors = (0..LETTER_COUNT)
+            .map(|li| {
+                let lo = &self.letter_options[li];
+                let letter = char::from_u32(FIRST_LETTER + li as u32).unwrap_or(' ');
+                let mut f = [[1.0; OPTIONS]; 2];
+                for (next, row) in f.iter_mut().enumerate() {
+                    for (f, &g) in row.iter_mut().zip(&lo.ids[..lo.len]) {
+                        let s = &self.graphones[g as usize];
+                        *f = start_factor(letter, &s[letter.len_utf8()..], next == 0);
+                    }
+                    // A letter none of whose options may start a word keeps them all.
+                    if row[..lo.len].iter().all(|&x| x == 0.0) {
+                        *row = [1.0; OPTIONS];
+                    }
+                }
+                f
+            })
+            .collect();
         // A longer history leads from its prefix: every prefix needs a node, even one never seen as a
         // history itself (then `types` stays 0).
         let longer: Vec<History> = ids.keys().copied().collect();
@@ -585,7 +705,7 @@ impl Model {
     /// Searches the best graphone sequence for `word` into `path`; false when the word has no letter or a
     /// letter never seen.
     fn search(&self, word: &str, path: &mut Vec<u32>) -> bool {
-        let mut letters = word.chars().filter_map(letter_index).peekable();
+        let mut letters = word.chars().filter_map(read_index).peekable();
         let Some(&first) = letters.peek() else {
             return false;
         };
@@ -621,12 +741,18 @@ impl Model {
                 }
                 m += k;
             }
+            if parents == 0 {
+                let f = &self.start_factors[li][usize::from(!next.is_some_and(is_consonant))];
+                for (o, fj) in scores[..k].iter_mut().zip(f) {
+                    *o *= fj;
+                }
+            }
             // Candidates rank best first, ties in the order they were made (hypothesis, then option).
             // Paths that end in the same history score the same from here on: the beam keeps the first
             // of each among the first WINDOW candidates, up to BEAM of them. Two candidates share a
             // history when their hypotheses share their last two graphones and they add the same one:
             // only the first of such a group is a representative.
-            let mut live = u64::MAX >> (64 - m);
+            let mut live = u128::MAX >> (128 - m);
             for q in 1..beam.len() {
                 let Some(p) = (0..q).find(|&p| beam[p].h[1..] == beam[q].h[1..]) else {
                     continue;
@@ -640,9 +766,9 @@ impl Model {
                         .unwrap_or(p * k + j);
                     let c = q * k + j;
                     if scores[c] > scores[r] {
-                        live &= !(1 << r);
+                        live &= !(1u128 << r);
                     } else {
-                        live &= !(1 << c);
+                        live &= !(1u128 << c);
                     }
                 }
             }
@@ -677,7 +803,7 @@ impl Model {
             // ahead of it are duplicates.
             let last = top[kept - 1] as usize;
             let mut ahead = kept - 1;
-            let mut dead = !live & (u64::MAX >> (64 - m));
+            let mut dead = !live & (u128::MAX >> (128 - m));
             while dead != 0 {
                 let c = dead.trailing_zeros() as usize;
                 dead &= dead - 1;
@@ -796,8 +922,9 @@ impl Model {
         lines.sort();
         let mut out = String::from(
             "# tm transliteration model: graphone n-gram counts (count<TAB>graphones), built by `tm names train`.\n\
-             # Trained on google/transliteration ar2en-train.txt (Apache License 2.0, Copyright Google LLC)\n\
-             # and on steveash/NETransliteration-COLING2018 Wikidata name tokens (CC0 1.0).\n",
+             # Trained on google/transliteration ar2en-train.txt (Apache License 2.0, Copyright Google LLC),\n\
+             # on steveash/NETransliteration-COLING2018 Wikidata name tokens (CC0 1.0) and on Wikidata name\n\
+             # units with their countries (wikidata-names/units.tsv, Wikidata rows only: CC0 1.0).\n",
         );
         for l in lines {
             let _ = writeln!(out, "{l}");
@@ -823,16 +950,169 @@ impl Model {
     }
 }
 
-/// Reads the training tables under `dir` (the layout of `../shared/data/translit/`): Google's
-/// Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`) and the Wikidata
-/// name tokens (`wikidata-names/wd_arabic.normalized.aligned.tokens`, `english<TAB>spaced letters<TAB>count`,
-/// weighted by 1 + ln count). The eval split is never read here.
+/// How much a spelling used in one country counts in training (ISO 3166 codes, as `units.tsv` has them).
+///
+/// The house writes Mashriq news English: spellings from Iraq, Syria, Lebanon, Jordan and Palestine count
+/// in full, the Gulf's and Egypt's a little less (Egypt writes ج as G, which the house does not), and the
+/// French spellings of the Maghreb (Kacem, Zied, Oulid) not at all. Iranian, Afghan, Pakistani and
+/// Turkish-influenced spellings (Ghasem, Javad, Zeynep) count for little: enough for names only they
+/// have, not enough to outvote an Arab country's spelling of an Arab name.
+pub fn country_weight(country: &str) -> f64 {
+    match country {
+        "IQ" | "SY" | "LB" | "JO" | "PS" => 1.0,
+        "SA" | "KW" | "QA" | "BH" | "AE" | "OM" | "YE" => 0.8,
+        "EG" => 0.5,
+        "SD" => 0.3,
+        "DZ" | "MA" | "TN" | "LY" | "MR" => 0.0,
+        "IR" | "AF" | "PK" => 0.03,
+        _ => 0.1,
+    }
+}
+
+/// How much more an example of the units counts than one of the other tables: they are the Arab names
+/// with their countries, the house's own kind of name, where the other tables are mostly foreign names in
+/// Arabic script (which write no vowels between consonants: Krki for كركي).
+const UNITS: f64 = 4.0;
+
+/// The weight of an Arab name's spelling by its vowels: Mashriq news English writes the classical vowels a,
+/// i, u and the diphthongs ay, aw (Haydar, Zaynab, Husayn, Nuri, Al-Juburi); the e and o of Egyptian,
+/// Levantine, French and Turkish spellings (Haider, Zeynep, Nouri) and a final y (Al-Jubury) count a
+/// tenth.
+fn house_vowels(latin: &str) -> f64 {
+    if latin.contains(['e', 'o']) || latin.ends_with('y') {
+        0.1
+    } else {
+        1.0
+    }
+}
+
+/// An Arabic key as the tables are compared: alif forms as bare alif, ta marbuta as ha, alif maqsura and
+/// the Persian yeh as ya, keheh as kaf, no harakat or tatweel (the `units.tsv` keys are written so).
+fn table_key(arabic: &str) -> String {
+    arabic
+        .chars()
+        .filter_map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ة' => Some('ه'),
+            'ى' | 'ی' => Some('ي'),
+            'ک' => Some('ك'),
+            c if fold(c).is_some() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A unit's key with the final letter its spelling shows: the keys write ة as ه and ى as ي, so a key
+/// ending in ه or ي spelled with a final a (Fatima, Mustafa) had ta marbuta or alif maqsura.
+fn final_vowel_letter(mut arabic: String, latin: &str) -> String {
+    let ends_a = latin.ends_with('a') || latin.ends_with("ah") || latin.ends_with("eh");
+    if ends_a && arabic.ends_with('ه') && !latin.ends_with("ha") {
+        arabic.pop();
+        arabic.push('ة');
+    } else if latin.ends_with('a') && arabic.ends_with('ي') && !latin.ends_with("ya") {
+        arabic.pop();
+        arabic.push('ى');
+    }
+    arabic
+}
+
+/// A unit without its article, as the renderer reads it (the renderer writes `Al-` itself): the Arabic
+/// without ال and the English without al-, el-, Al or an assimilated article (ash-, an-). `None` when the
+/// English is not one word once the article is gone.
+fn without_article(arabic: &str, latin: &str) -> Option<(String, String)> {
+    let lower = latin.to_lowercase();
+    let (arabic, rest) = match arabic.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => {
+            let mut english = lower.as_str();
+            for article in ["al-", "el-", "al ", "el ", "al'", "el'", "ul-", "al", "el"] {
+                if let Some(r) = english.strip_prefix(article) {
+                    english = r;
+                    break;
+                }
+            }
+            // Assimilated: as-sadr, ash-shami, an-nasr.
+            if english.len() == lower.len() {
+                if let Some((head, tail)) = lower.split_once(['-', ' ']) {
+                    if (head.starts_with('a') || head.starts_with('e'))
+                        && head.len() <= 3
+                        && tail.starts_with(&head[1..])
+                    {
+                        english = tail;
+                    }
+                }
+            }
+            (rest.to_string(), english.to_string())
+        }
+        _ => (arabic.to_string(), lower),
+    };
+    let one_word = !rest.is_empty() && !rest.contains([' ', '-']) && !arabic.contains(' ');
+    one_word.then_some((arabic, rest))
+}
+
+/// Reads the training tables under `dir` (the layout of `../shared/data/translit/`):
+///
+/// - the Wikidata name units (`wikidata-names/units.tsv`: `arabic_key, latin, latin_lang, country, role,
+///   count, source`): each one-word spelling weighted by its uses in each country ([`country_weight`]),
+///   1 + ln(weighted uses), or the weighted uses themselves below one, times [`UNITS`], times
+///   [`house_vowels`]; the article taken off both sides; units of the DziriNames benchmark (source
+///   `dzirinames`, Algerian) are not used;
+/// - Google's Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`), mostly
+///   foreign names in Arabic script: weight 1, but not an Arabic word the units spell in an Arab country
+///   (the table's spellings of Arab names are largely Maghrebi and French);
+/// - the Wikidata name tokens (`wikidata-names/wd_arabic.normalized.aligned.tokens`,
+///   `english<TAB>spaced letters<TAB>count`), weighted by 1 + ln count, only for words the units lack
+///   (the units are the same Wikidata names with their countries).
+///
+/// English is folded to ASCII letters ([`ascii_letters`]). The eval split is never read here.
 pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, String, f64)>> {
     let mut out = Vec::new();
+    // Weighted uses per (Arabic, English) and per Arabic word in Arab countries, in file order.
+    let units = std::fs::read_to_string(dir.join("wikidata-names/units.tsv"))?;
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut uses: FxHashMap<(String, String), f64> = FxHashMap::default();
+    let mut known: FxHashMap<String, f64> = FxHashMap::default();
+    for line in units.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let [arabic, latin, _, country, _, count, source] = cells[..] else {
+            continue;
+        };
+        if source == "dzirinames" {
+            continue;
+        }
+        let count: f64 = count.trim().parse().unwrap_or(1.0);
+        let weight = country_weight(country);
+        *known.entry(table_key(arabic)).or_insert(0.0) += if weight >= 0.3 { count } else { 0.0 };
+        let Some((arabic, latin)) = without_article(arabic, latin) else {
+            continue;
+        };
+        let latin = ascii_letters(&latin);
+        let arabic = final_vowel_letter(arabic, &latin);
+        if weight == 0.0 || latin.is_empty() {
+            continue;
+        }
+        let k = (arabic, latin);
+        match uses.get_mut(&k) {
+            Some(u) => *u += weight * count,
+            None => {
+                uses.insert(k.clone(), weight * count);
+                order.push(k);
+            }
+        }
+    }
+    for k in order {
+        // As the tokens are weighted (1 + ln uses), below one use in proportion.
+        let m = uses[&k];
+        let w = if m >= 1.0 { 1.0 + m.ln() } else { m };
+        let w = UNITS * w * house_vowels(&k.1);
+        out.push((k.0, k.1, w));
+    }
+    let arab = |key: &str| known.get(key).is_some_and(|&n| n > 0.0);
     let google = std::fs::read_to_string(dir.join("google-ar2en/ar2en-train.txt"))?;
     for line in google.lines() {
         if let Some((ar, en)) = line.split_once('\t') {
-            out.push((ar.to_string(), en.to_string(), 1.0));
+            if !arab(&table_key(ar)) {
+                out.push((ar.to_string(), en.to_string(), 1.0));
+            }
         }
     }
     let wikidata =
@@ -840,12 +1120,12 @@ pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, 
     for line in wikidata.lines() {
         let cells: Vec<&str> = line.split('\t').collect();
         if let [en, ar, count] = cells[..] {
+            let ar = ar.replace(' ', "");
+            if known.contains_key(&table_key(&ar)) {
+                continue;
+            }
             let count: f64 = count.trim().parse().unwrap_or(1.0);
-            out.push((
-                ar.replace(' ', ""),
-                en.to_string(),
-                1.0 + count.max(1.0).ln(),
-            ));
+            out.push((ar, en.to_string(), 1.0 + count.max(1.0).ln()));
         }
     }
     Ok(out)
@@ -883,12 +1163,16 @@ mod tests {
         // (score, history, parent)
         let mut all: Vec<(f64, History, usize)> = vec![(1.0, [0; ORDER - 1], 0)];
         let mut start = 0;
-        for li in word.chars().filter_map(letter_index) {
+        let read: Vec<usize> = word.chars().filter_map(read_index).collect();
+        for (i, &li) in read.iter().enumerate() {
             let opts = model.letter_options.get(li).filter(|o| o.len > 0)?;
             let mut next = Vec::new();
+            let consonant_next = read.get(i + 1).is_some_and(|&n| is_consonant(n));
+            let factors = &model.start_factors[li][usize::from(!consonant_next)];
             for (parent, (score, h, _)) in all.iter().enumerate().skip(start) {
-                for &g in &opts.ids[..opts.len] {
-                    next.push((score * prob(h, g), [h[1], h[2], g], parent));
+                for (j, &g) in opts.ids[..opts.len].iter().enumerate() {
+                    let f = if i == 0 { factors[j] } else { 1.0 };
+                    next.push((score * prob(h, g) * f, [h[1], h[2], g], parent));
                 }
             }
             next.sort_by(|x, y| y.0.total_cmp(&x.0));
@@ -1010,5 +1294,52 @@ mod tests {
         let again = Model::from_text(&model.to_text(0.0));
         assert_eq!(again.render("جميل").as_deref(), Some("jamil"));
         assert_eq!(model.render("ظظ"), None, "letters never seen");
+    }
+
+    #[test]
+    fn persian_letters_are_folded_not_dropped() {
+        assert_eq!(letters("کاظم"), letters("كاظم"));
+        assert_eq!(letters("عراقچی"), "عراقجي".chars().collect::<Vec<_>>());
+        assert_eq!(letters("پژگڤ"), "بزكف".chars().collect::<Vec<_>>());
+        assert_eq!(letters("هٔ ھ ە"), "ههه".chars().collect::<Vec<_>>());
+        assert_eq!(letters("مُحَمَّد"), "محمد".chars().collect::<Vec<_>>());
+        assert_eq!(read_letters("عراقچی").collect::<String>(), "عراقچی");
+        // The model reads them as their Arabic counterparts.
+        let examples = vec![("كاظم".to_string(), "kazim".to_string(), 1.0)];
+        let model = Model::train(&examples);
+        assert_eq!(model.render("کاظم").as_deref(), Some("kazim"));
+    }
+
+    #[test]
+    fn the_model_learns_and_writes_ascii_only() {
+        assert_eq!(ascii_letters("Erdoğan"), "erdogan");
+        assert_eq!(ascii_letters("Saïd"), "said");
+        assert_eq!(ascii_letters("Škr"), "skr");
+        assert_eq!(ascii_letters("Al-N'aïmy"), "alnaimy");
+        assert_eq!(ascii_letters("Weiß"), "weiss");
+        let examples: Vec<(String, String, f64)> = [("سعيد", "Saïd"), ("شكري", "Şükri")]
+            .iter()
+            .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
+            .collect();
+        let model = Model::train(&examples);
+        assert_eq!(model.render("سعيد").as_deref(), Some("said"));
+        assert_eq!(model.render("شكري").as_deref(), Some("sukri"));
+    }
+
+    #[test]
+    fn mashriq_spellings_outweigh_maghrebi_and_persian_ones() {
+        assert!(country_weight("IQ") > country_weight("EG"));
+        assert!(country_weight("EG") > country_weight("IR"));
+        assert_eq!(country_weight("TN"), 0.0);
+        assert_eq!(
+            without_article("الصباح", "Al-Sabah"),
+            Some(("صباح".into(), "sabah".into()))
+        );
+        assert_eq!(
+            without_article("الشامي", "ash-Shami"),
+            Some(("شامي".into(), "shami".into()))
+        );
+        assert_eq!(without_article("ابن اس", "Ibn-e-Aas"), None);
+        assert_eq!(table_key("أحمد"), "احمد");
     }
 }

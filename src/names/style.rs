@@ -3,8 +3,11 @@
 //!
 //! The file is `key = value` lines; `#` starts a comment. Keys: `article` (`Al-`, `al-`, `el-`, `Al `),
 //! `capitals` (`true`/`false`), `ayn` and `hamza` (the mark written inside a word; empty for none), `forms`,
-//! and `title` lines (`title = الشيخ: Sheikh`): how the house writes the titles that stand before names,
-//! with or without the article. A file with no `title` line keeps the shipped titles.
+//! `letter ج = j` (the consonant written for an Arabic letter in names the model spells; one line each),
+//! `diphthongs` (`ay`: Haydar, Al-Jawf; `learned`: as the model spells them), `vowels` (`aiu`: Samih,
+//! Nur; `learned`: Sameh, Nour), `nisba` (a final ية: `iyah`, or `learned`), and `title` lines
+//! (`title = الشيخ: Sheikh`): how the house writes the titles that stand before names, with or without
+//! the article. A file with no `title` line keeps the shipped titles.
 
 use super::NamesError;
 
@@ -21,6 +24,32 @@ pub struct Style {
     pub forms: Forms,
     /// Titles before names: Arabic (as written in the file) and the house's English (Sheikh, Sayyid).
     pub titles: Vec<(String, String)>,
+    /// The consonant the house writes for these Arabic letters in names the model spells (ج J, not
+    /// Egypt's G; ف F, not Persian and Turkish V; ق Q, not K or Gh), whatever spelling the model learned.
+    pub letters: Vec<(char, String)>,
+    /// Diphthongs written ay and aw (Haydar, Qusay, Al-Jawf), not as the model learned them (Haidar,
+    /// Qusai, Al-Jauf).
+    pub ay: bool,
+    /// Vowels written a, i and u only (Samih, Tariq, Nur, Al-Rifa'i), not the e and o the model learned
+    /// from Egyptian, Levantine, French and foreign spellings (Sameh, Tareq, Nour); Persian-script names
+    /// keep them (Mohsen, Pejman).
+    pub aiu: bool,
+    /// How a final ية after a consonant is written (Al-Mahmudiyah, Al-Attiyah), or `None`: as the model
+    /// learned it (-ia, -iyya, -ieh).
+    pub nisba: Option<String>,
+}
+
+/// The letters' consonants when a style file names none: the shipped style's `letter` lines.
+fn default_letters() -> Vec<(char, String)> {
+    SHIPPED
+        .lines()
+        .filter_map(|l| {
+            let (key, value) = l.strip_prefix("letter ")?.split_once('=')?;
+            let mut chars = key.trim().chars();
+            let letter = chars.next().filter(|_| chars.next().is_none())?;
+            Some((letter, value.trim().to_string()))
+        })
+        .collect()
 }
 
 /// Which of a name's short and long forms is the house form; the other stays an accepted alternative.
@@ -45,6 +74,10 @@ impl Style {
             hamza: "'".into(),
             forms: Forms::Listed,
             titles: Vec::new(),
+            letters: default_letters(),
+            ay: true,
+            aiu: true,
+            nisba: Some("iyah".into()),
         })
     }
 
@@ -57,6 +90,10 @@ impl Style {
             hamza: "'".into(),
             forms: Forms::Listed,
             titles: Vec::new(),
+            letters: default_letters(),
+            ay: true,
+            aiu: true,
+            nisba: Some("iyah".into()),
         };
         let mut titles_set = false;
         for (i, line) in text.lines().enumerate() {
@@ -114,9 +151,49 @@ impl Style {
                     titles_set = true;
                     style.titles.push((arabic.to_string(), english.to_string()));
                 }
+                "diphthongs" => {
+                    style.ay = match value.trim() {
+                        "ay" => true,
+                        "ai" | "learned" => false,
+                        other => {
+                            return Err(err(format!("diphthongs is ay or learned, not {other:?}")))
+                        }
+                    }
+                }
+                "vowels" => {
+                    style.aiu = match value.trim() {
+                        "aiu" | "a i u" => true,
+                        "learned" => false,
+                        other => return Err(err(format!("vowels is aiu or learned, not {other:?}"))),
+                    }
+                }
+                "nisba" => {
+                    let v = value.trim().to_ascii_lowercase();
+                    style.nisba = match v.as_str() {
+                        "learned" => None,
+                        v if !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase()) => {
+                            Some(v.to_string())
+                        }
+                        _ => return Err(err(format!("nisba is learned or letters, not {value:?}"))),
+                    }
+                }
+                key if key.starts_with("letter ") => {
+                    let mut arabic = key["letter ".len()..].trim().chars();
+                    let (Some(letter), None) = (arabic.next(), arabic.next()) else {
+                        return Err(err(format!("{key:?}: one Arabic letter after `letter`")));
+                    };
+                    let consonant = value.trim().to_ascii_lowercase();
+                    if consonant.is_empty() || !consonant.chars().all(|c| c.is_ascii_alphabetic()) {
+                        return Err(err(format!(
+                            "letter {letter} is written with ASCII letters, not {value:?}"
+                        )));
+                    }
+                    style.letters.retain(|(l, _)| *l != letter);
+                    style.letters.push((letter, consonant));
+                }
                 other => {
                     return Err(err(format!(
-                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, title)"
+                        "unknown key {other:?} (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels, nisba, title)"
                     )))
                 }
             }
@@ -125,6 +202,14 @@ impl Style {
             style.titles = Style::shipped().titles;
         }
         Ok(style)
+    }
+
+    /// The consonant the house writes for `letter` in names the model spells, if the style names one.
+    pub fn letter(&self, letter: char) -> Option<&str> {
+        self.letters
+            .iter()
+            .find(|(l, _)| *l == letter)
+            .map(|(_, c)| c.as_str())
     }
 
     /// Applies the capitals rule to a word.
@@ -156,6 +241,10 @@ mod tests {
                 hamza: "'".into(),
                 forms: Forms::Listed,
                 titles: Style::shipped().titles,
+                letters: default_letters(),
+                ay: true,
+                aiu: true,
+                nisba: Some("iyah".into()),
             }
         );
         let titles = Style::shipped().titles;
@@ -167,26 +256,11 @@ mod tests {
 
     #[test]
     fn titles_are_the_files_or_the_shipped_ones() {
-        let own = Style::parse(
-            "title = الشيخ: Shaykh
-",
-            "mine.txt",
-        )
-        .unwrap();
+        let own = Style::parse("title = الشيخ: Shaykh\n", "mine.txt").unwrap();
         assert_eq!(own.titles, [("الشيخ".to_string(), "Shaykh".to_string())]);
-        let none = Style::parse(
-            "article = al-
-",
-            "mine.txt",
-        )
-        .unwrap();
+        let none = Style::parse("article = al-\n", "mine.txt").unwrap();
         assert_eq!(none.titles, Style::shipped().titles);
-        let err = Style::parse(
-            "title = الشيخ Sheikh
-",
-            "bad.txt",
-        )
-        .unwrap_err();
+        let err = Style::parse("title = الشيخ Sheikh\n", "bad.txt").unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("bad.txt:1: a title is `title = ARABIC: ENGLISH`"),
@@ -210,7 +284,7 @@ mod tests {
         let err = Style::parse("# ok\ncolour = red\n", "bad.txt").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, title)"
+            "bad.txt:2: unknown key \"colour\" (article, capitals, ayn, hamza, forms, letter, diphthongs, vowels, nisba, title)"
         );
     }
 
