@@ -599,7 +599,7 @@ pub fn run() -> i32 {
                 note,
             } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &accepted, &note),
             NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
-            NamesCommand::Train { data, out, min } => commands::names_train(&data, &out, min),
+            NamesCommand::Train { data, out, min } => commands::names_train(&ctx, &data, &out, min),
             NamesCommand::Mine {
                 min,
                 limit,

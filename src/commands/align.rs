@@ -199,6 +199,22 @@ fn align_batch(
             super::count(pairs.len() as u64, "document pair", "document pairs"),
             total.describe(cfg)
         );
+    } else if !cfg.import {
+        // With --import, the import's summary says it all.
+        #[derive(Serialize)]
+        struct BatchJson<'a> {
+            document_pairs: usize,
+            aligned: usize,
+            failed_lines: &'a [usize],
+            #[serde(flatten)]
+            totals: &'a Totals,
+        }
+        ctx.print_json(&BatchJson {
+            document_pairs: pairs.len(),
+            aligned: pairs.len() - failed.len(),
+            failed_lines: &failed,
+            totals: &total,
+        })?;
     }
     if !failed.is_empty() {
         let lines: Vec<String> = failed.iter().map(|l| l.to_string()).collect();
@@ -492,14 +508,19 @@ const MEMORY_EXAMPLES_PER_WORD: usize = 10;
 const MEMORY_EXAMPLES: usize = 20_000;
 
 /// Counts of what was aligned, for the summary on standard error.
-#[derive(Default)]
+#[derive(Default, Serialize)]
 struct Totals {
+    /// Arabic and English sentences read.
     arabic: usize,
     english: usize,
+    /// Beads with both sides, and beads with one side only.
     pairs: usize,
     unmatched: usize,
+    /// Beads scored below the review line.
     review: usize,
+    /// Beads below `--min-score`, left out.
     dropped: usize,
+    #[serde(skip)]
     scored: bool,
 }
 
@@ -744,7 +765,23 @@ fn import(
         &ReadOptions::new(&cfg.src, &cfg.tgt),
         &opts,
     )?;
-    if !ctx.json {
+    if ctx.json {
+        #[derive(Serialize)]
+        struct ImportJson<'a> {
+            memory: &'a str,
+            document_pairs: usize,
+            imported: u64,
+            new: u64,
+            identical: u64,
+        }
+        ctx.print_json(&ImportJson {
+            memory: &store.path().display().to_string(),
+            document_pairs: pairs.len(),
+            imported: report.units,
+            new: report.added,
+            identical: report.merged,
+        })?;
+    } else {
         let from = match pairs {
             [(_, pair)] => format!(
                 "origin \"{} + {}\"",

@@ -331,6 +331,24 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         None => Output::stdout(),
     };
     let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
+    if ctx.json && cfg.out.is_none() {
+        // One object a segment, its best match as `lookup --json` gives matches (null for none).
+        #[derive(Serialize)]
+        struct SegmentJson<'a> {
+            segment: &'a str,
+            #[serde(rename = "match")]
+            best: Option<&'a Match>,
+        }
+        let items: Vec<SegmentJson> = segments
+            .iter()
+            .zip(&matches)
+            .map(|(segment, best)| SegmentJson {
+                segment,
+                best: best.as_ref(),
+            })
+            .collect();
+        return ctx.print_json_lines(&items);
+    }
     let name = out.name();
     let write_err = |e: io::Error| anyhow::Error::new(e).context(format!("writing {name}"));
     let mut dropped = 0;
@@ -432,6 +450,25 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         eprintln!(
             "warning: {dropped} control character(s) that XML 1.0 cannot represent were left out"
         );
+    }
+    if ctx.json {
+        #[derive(Serialize)]
+        struct WrittenJson {
+            output: String,
+            segments: usize,
+            matched: usize,
+            left_out: usize,
+        }
+        return ctx.print_json(&WrittenJson {
+            output: cfg
+                .out
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            segments: segments.len(),
+            matched: matches.iter().filter(|m| m.is_some()).count(),
+            left_out,
+        });
     }
     if cfg.out.is_some() || !io::stdout().is_terminal() {
         let found = matches.iter().filter(|m| m.is_some()).count();

@@ -257,7 +257,13 @@ pub fn names_add(
         accepted: accepted.to_vec(),
         source: "user",
     };
-    ctx.open(OpenMode::ReadWrite)?.add_names(&[name])?;
+    ctx.open(OpenMode::ReadWrite)?
+        .add_names(std::slice::from_ref(&name))?;
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({
+            "added": {"arabic": name.arabic, "english": name.english, "kind": name.kind.to_string()}
+        }));
+    }
     writeln!(
         io::stdout().lock(),
         "added {}",
@@ -272,6 +278,9 @@ pub fn names_remove(ctx: &Context, arabic: &str) -> Result<()> {
         bail!(
             "no name of yours has the Arabic form {arabic:?} (`tm names list --user` shows them)"
         );
+    }
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "removed": arabic }));
     }
     writeln!(
         io::stdout().lock(),
@@ -348,6 +357,12 @@ pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> 
         NamesFormat::Tbx => crate::names::tbx::read(&text, &label)?,
     };
     ctx.open(OpenMode::ReadWrite)?.add_names(&names)?;
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({
+            "imported": names.len(),
+            "file": file.display().to_string(),
+        }));
+    }
     writeln!(
         io::stdout().lock(),
         "imported {} names from {}",
@@ -389,6 +404,12 @@ pub fn names_export(
         .with_context(|| format!("writing {}", out.name()))?;
     let to_stdout = out.is_stdout();
     out.finish()?;
+    if ctx.json && !to_stdout {
+        return ctx.print_json(&serde_json::json!({
+            "exported": names.len(),
+            "file": file.display().to_string(),
+        }));
+    }
     if !to_stdout {
         writeln!(
             io::stdout().lock(),
@@ -400,10 +421,10 @@ pub fn names_export(
     Ok(())
 }
 
-/// `tm translit`: one rendering per input line, in order.
 /// How many of the newest units that have a word `translit` reads to learn the memory's spelling of it.
 const MEMORY_UNITS: usize = 200;
 
+/// `tm translit`: one rendering per input line, in order.
 pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
     use crate::names::translit::{Scheme, Transliterator};
     use std::io::BufRead;
@@ -501,7 +522,7 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
 }
 
 /// `tm names train`: builds the transliteration model from the name tables under `data`.
-pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
+pub fn names_train(ctx: &Context, data: &Path, out: &Path, min: f64) -> Result<()> {
     use crate::names::model::{training_examples, Model};
     let examples = training_examples(data).with_context(|| {
         format!(
@@ -515,6 +536,13 @@ pub fn names_train(data: &Path, out: &Path, min: f64) -> Result<()> {
     file.write_all(text.as_bytes())
         .with_context(|| format!("writing {}", out.display()))?;
     file.finish()?;
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({
+            "examples": examples.len(),
+            "file": out.display().to_string(),
+            "bytes": text.len(),
+        }));
+    }
     writeln!(
         io::stdout().lock(),
         "trained on {} examples; wrote {} ({} KB)",

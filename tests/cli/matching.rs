@@ -414,3 +414,80 @@ fn a_regional_query_finds_the_bare_language_and_prefers_its_own_region() {
     let out = s.stdout(&["lookup", "--json", "--src", "ar", source]);
     assert_eq!(json_lines(&out)[0]["matches"].as_array().unwrap().len(), 3);
 }
+
+/// Issue 16, item 5: every command answers `--json` with JSON on standard output: here the ones that
+/// printed text or nothing (pretranslate, align --import and --batch, names add/remove/import/export).
+#[test]
+fn commands_that_printed_text_answer_json() {
+    let s = with_sample();
+    let doc = s.path("doc.txt");
+    std::fs::write(&doc, "وصل الوفد إلى البوكمال\nجملة لا مثيل لها\n").unwrap();
+    let lines =
+        json_lines(&s.stdout(&["--json", "pretranslate", doc.to_str().unwrap(), "--lines"]));
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["segment"], "وصل الوفد إلى البوكمال");
+    assert!(lines[1]["match"].is_null());
+    let xlf = s.path("doc.xlf");
+    let out = s.json(&[
+        "--json",
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--lines",
+        "--format",
+        "xliff",
+        "-o",
+        xlf.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["segments"].as_u64(), out["output"].as_str()),
+        (Some(2), xlf.to_str())
+    );
+
+    let (ar, en) = (s.path("ar.txt"), s.path("en.txt"));
+    std::fs::write(&ar, "وصل الوفد إلى البوكمال.\n").unwrap();
+    std::fs::write(&en, "The delegation reached Al-Bukamal.\n").unwrap();
+    let out = s.json(&[
+        "--json",
+        "align",
+        ar.to_str().unwrap(),
+        en.to_str().unwrap(),
+        "--import",
+    ]);
+    assert_eq!(
+        (out["imported"].as_u64(), out["document_pairs"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let list = s.path("list.tsv");
+    std::fs::write(&list, "ar.txt\ten.txt\tpairs.tsv\n").unwrap();
+    let out = s.json(&["--json", "align", "--batch", list.to_str().unwrap()]);
+    assert_eq!(
+        (out["aligned"].as_u64(), out["pairs"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    let out = s.json(&[
+        "--json",
+        "names",
+        "add",
+        "--arabic",
+        "جاسم",
+        "--english",
+        "Jasim",
+        "--kind",
+        "person",
+    ]);
+    assert_eq!(out["added"]["english"], "Jasim");
+    let names = s.path("names.tsv");
+    let out = s.json(&[
+        "--json",
+        "names",
+        "export",
+        "--user",
+        names.to_str().unwrap(),
+    ]);
+    assert_eq!(out["exported"], 1);
+    let out = s.json(&["--json", "names", "remove", "جاسم"]);
+    assert_eq!(out["removed"], "جاسم");
+    let out = s.json(&["--json", "names", "import", names.to_str().unwrap()]);
+    assert_eq!(out["imported"], 1);
+}
