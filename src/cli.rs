@@ -137,6 +137,15 @@ enum AlignFormatArg {
     Beads,
 }
 
+/// `--top`: a count of at least one (0 would show nothing and look like "no match").
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 shows nothing: give 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number")),
+    }
+}
+
 fn parse_min_score(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
     commands::check_min_score(v).map_err(|e| e.to_string())
@@ -277,10 +286,10 @@ struct LookupArgs {
     #[arg(value_name = "TEXT")]
     text: String,
     /// Lowest score shown (0-100).
-    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(1..=100))]
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100))]
     min: u8,
-    /// How many distinct stored segments to show (all translations of each are shown).
-    #[arg(long, default_value_t = 5)]
+    /// How many distinct stored segments to show, at least 1 (all translations of each are shown).
+    #[arg(long, default_value_t = 5, value_parser = parse_top)]
     top: usize,
     /// Look up in this .tmx/.tsv/.csv file directly, without importing it.
     #[arg(long, value_name = "FILE")]
@@ -316,8 +325,8 @@ struct PretranslateArgs {
     /// The document is already one segment per line: take the lines as they are.
     #[arg(long)]
     lines: bool,
-    /// Lowest score used.
-    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
+    /// Lowest score used (0-100).
+    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(0..=100))]
     min: u8,
     /// Output file (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "OUT")]

@@ -72,7 +72,11 @@ pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
     let display = ctx.display();
     let mut out = io::stdout().lock();
     let mut answer = |query: &str, out: &mut io::StdoutLock| -> Result<()> {
-        let matches = matcher.lookup(query, None)?;
+        let matches = if query.is_empty() {
+            Vec::new()
+        } else {
+            matcher.lookup(query, None)?
+        };
         if ctx.json {
             serde_json::to_writer(
                 &mut *out,
@@ -91,11 +95,9 @@ pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
         let stdin = io::stdin();
         for (i, line) in stdin.lock().lines().enumerate() {
             let line = line.with_context(|| format!("reading standard input, line {}", i + 1))?;
-            let query = line.trim();
-            if query.is_empty() {
-                continue;
-            }
-            answer(query, &mut out)?;
+            // Every line is answered, a blank one with no matches: the answers stay in step with
+            // the input's lines.
+            answer(line.trim(), &mut out)?;
             // Each answer is seen as soon as it is ready, even through a pipe.
             out.flush()?;
         }

@@ -86,10 +86,17 @@ fn batch_lookup_answers_each_line_in_order_and_min_filters() {
         .stdout
         .clone();
     let answers = json_lines(&out);
-    assert_eq!(answers.len(), 3, "blank lines are skipped");
+    assert_eq!(answers.len(), 4, "every line is answered, a blank one too");
     assert_eq!(answers[0]["query"], "حزب الله");
-    assert_eq!(answers[1]["matches"].as_array().unwrap().len(), 0);
-    assert_eq!(answers[2]["matches"][0]["target"], "Al-Bukamal");
+    assert_eq!(
+        (
+            answers[1]["query"].as_str(),
+            answers[1]["matches"].as_array().map(Vec::len)
+        ),
+        (Some(""), Some(0))
+    );
+    assert_eq!(answers[2]["matches"].as_array().unwrap().len(), 0);
+    assert_eq!(answers[3]["matches"][0]["target"], "Al-Bukamal");
     for a in &answers {
         for m in a["matches"].as_array().unwrap() {
             assert!(m["score"].as_u64().unwrap() >= 90);
@@ -490,4 +497,18 @@ fn commands_that_printed_text_answer_json() {
     assert_eq!(out["removed"], "جاسم");
     let out = s.json(&["--json", "names", "import", names.to_str().unwrap()]);
     assert_eq!(out["imported"], 1);
+}
+
+/// Issue 16, item 8: `--min 0` is taken as the help says, `--top 0` is refused rather than answered
+/// with "no match".
+#[test]
+fn min_zero_is_taken_and_top_zero_is_refused() {
+    let s = with_sample();
+    s.tm(&["lookup", "--min", "0", "حزب الله"])
+        .assert()
+        .success();
+    s.tm(&["lookup", "--top", "0", "حزب الله"])
+        .assert()
+        .code(2)
+        .stderr(contains("0 shows nothing"));
 }
