@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{self, Context, ExportConfig, ImportConfig};
-use crate::display::BidiMode;
+use crate::display::{BidiMode, ColorMode};
 use crate::formats::Format;
 use crate::store::UnitFilter;
 
@@ -33,6 +33,11 @@ pub struct Cli {
     /// reorders data output or a pipe.
     #[arg(long, global = true, value_name = "MODE", default_value = "auto")]
     bidi: BidiMode,
+
+    /// Colour: `auto` on a terminal (not with TERM=dumb or NO_COLOR), `always` (also into a pipe, for
+    /// `less -R`; never into JSON or other data), `never`.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
 
     #[command(subcommand)]
     command: Command,
@@ -493,7 +498,12 @@ pub fn run() -> i32 {
     let mut matches = definitions.get_matches_mut();
     let cli = Cli::from_arg_matches_mut(&mut matches)
         .unwrap_or_else(|e| e.format(&mut definitions).exit());
-    let ctx = Context::new(cli.db, cli.json, cli.bidi);
+    let color = match cli.color.as_str() {
+        "always" => ColorMode::Always,
+        "never" => ColorMode::Never,
+        _ => ColorMode::Auto,
+    };
+    let ctx = Context::new(cli.db, cli.json, cli.bidi, color);
     let result = match cli.command {
         Command::Import(a) => commands::import(&ctx, import_config(a)),
         Command::Align(a) => align_config(a).and_then(|cfg| commands::align(&ctx, cfg)),

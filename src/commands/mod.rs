@@ -11,7 +11,7 @@ use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::display::{BidiMode, Display};
+use crate::display::{BidiMode, ColorMode, Display};
 use crate::output::Guard;
 use crate::store::{OpenMode, Store};
 
@@ -39,11 +39,17 @@ pub struct Context {
     pub(crate) db: Option<PathBuf>,
     pub(crate) json: bool,
     pub(crate) bidi: BidiMode,
+    pub(crate) color: ColorMode,
 }
 
 impl Context {
-    pub fn new(db: Option<PathBuf>, json: bool, bidi: BidiMode) -> Context {
-        Context { db, json, bidi }
+    pub fn new(db: Option<PathBuf>, json: bool, bidi: BidiMode, color: ColorMode) -> Context {
+        Context {
+            db,
+            json,
+            bidi,
+            color,
+        }
     }
 
     /// The memory file: `--db`/`$TM_DB`, else `memory.db` in the platform's data folder.
@@ -73,7 +79,7 @@ impl Context {
 
     /// How Arabic is printed for human-readable output on stdout.
     pub(crate) fn display(&self) -> Display {
-        Display::new(self.bidi, io::stdout().is_terminal(), self.json)
+        Display::new(self.bidi, io::stdout().is_terminal(), self.json).with_color(self.color)
     }
 
     /// Prints one JSON object per line (JSON Lines), for lists other tools read as a stream.

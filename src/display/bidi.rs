@@ -26,6 +26,15 @@ pub enum BidiMode {
     Visual,
 }
 
+/// When colour is written (`--color`): `Auto` on a terminal that is not `TERM=dumb` and without
+/// `NO_COLOR`; `Always` also into a pipe (for `less -R`), but never into data output; `Never`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
 impl BidiMode {
     /// Every mode with its command-line name, in the order shown in help and
     /// error messages.
@@ -169,13 +178,24 @@ impl Display {
                     stdout_is_terminal && detect_terminal(&env) == TerminalBidi::DrawsAsReceived
                 }
             };
-        let no_color = env("NO_COLOR").is_some_and(|value| !value.is_empty());
+        let no_color = env("NO_COLOR").is_some_and(|value| !value.is_empty())
+            || env("TERM").is_some_and(|term| term == "dumb");
         Display {
             reorder,
             color: stdout_is_terminal && !data_output && !no_color,
             terminal: stdout_is_terminal,
             data: data_output,
         }
+    }
+
+    /// The colour rule with the user's `--color` on top.
+    pub fn with_color(mut self, mode: ColorMode) -> Display {
+        self.color = match mode {
+            ColorMode::Auto => self.color,
+            ColorMode::Always => !self.data,
+            ColorMode::Never => false,
+        };
+        self
     }
 
     /// Whether right-to-left text is turned into visual order before printing.
@@ -696,6 +716,21 @@ mod tests {
         assert!(!color(true, false, &[("NO_COLOR", "1")]));
         assert!(!color(false, false, &[]));
         assert!(!color(true, true, &[]));
+        assert!(!color(true, false, &[("TERM", "dumb")]));
+        let with = |terminal, data, mode| {
+            Display::with_env(BidiMode::Auto, terminal, data, env_with(&[]))
+                .with_color(mode)
+                .color()
+        };
+        assert!(
+            with(false, false, ColorMode::Always),
+            "into a pipe when asked"
+        );
+        assert!(
+            !with(true, true, ColorMode::Always),
+            "never into data output"
+        );
+        assert!(!with(true, false, ColorMode::Never));
     }
 
     #[test]

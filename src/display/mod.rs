@@ -49,6 +49,6 @@ pub mod bidi;
 pub mod clean;
 pub mod table;
 
-pub use bidi::{visual_line, BidiMode, Display};
+pub use bidi::{visual_line, BidiMode, ColorMode, Display};
 pub use clean::clean;
 pub use table::table;

@@ -512,3 +512,18 @@ fn min_zero_is_taken_and_top_zero_is_refused() {
         .code(2)
         .stderr(contains("0 shows nothing"));
 }
+
+/// Issue 16, item 8: `--color always` colours the differing words even into a pipe (for `less -R`);
+/// by default a pipe gets `[[ ]]` marks and no escapes, and JSON never has colour.
+#[test]
+fn color_is_the_users_choice_but_never_in_data() {
+    let s = with_sample();
+    let query = "دخلت قافلة من 17 شاحنة محملة بالذخيرة إلى مدينة البوكمال";
+    let piped = String::from_utf8(s.stdout(&["lookup", query])).unwrap();
+    assert!(!piped.contains('\u{1b}') && piped.contains("[["), "{piped}");
+    let always = String::from_utf8(s.stdout(&["lookup", "--color", "always", query])).unwrap();
+    assert!(always.contains("\u{1b}["), "{always}");
+    let json = String::from_utf8(s.stdout(&["lookup", "--json", "--color", "always", query])).unwrap();
+    assert!(!json.contains('\u{1b}'), "{json}");
+    s.tm(&["lookup", "--color", "sometimes", query]).assert().code(2);
+}
