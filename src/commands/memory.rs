@@ -65,6 +65,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
         },
         skip_invalid: cfg.skip_invalid,
     };
+    ctx.make_default_folder()?;
     let db = ctx.db_path()?;
     let bar = progress_bar(total_bytes, "importing");
     let import =

@@ -7,7 +7,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -74,7 +74,22 @@ impl Context {
     }
 
     pub(crate) fn open(&self, mode: OpenMode) -> Result<Store> {
+        if mode == OpenMode::ReadWrite {
+            self.make_default_folder()?;
+        }
         Ok(Store::open(&self.db_path()?, mode)?)
+    }
+
+    /// Makes the platform's data folder for the default memory, before a command writes it. A folder
+    /// in `--db`/`TM_DB` is the user's to make: a mistyped one is an error, not a new folder.
+    pub(crate) fn make_default_folder(&self) -> Result<()> {
+        if self.db.is_none() {
+            if let Some(dir) = self.db_path()?.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("making the data folder {}", dir.display()))?;
+            }
+        }
+        Ok(())
     }
 
     /// How Arabic is printed for human-readable output on stdout.

@@ -47,6 +47,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum Error {
     #[error("no memory at {path}: import or add something first (tm import FILE), or give --db")]
     NotFound { path: PathBuf },
+    #[error("the folder {folder} does not exist: create it first, or give --db a path in a folder that does")]
+    NoFolder { folder: PathBuf },
     #[error("{path} is not a tm memory (not an SQLite database, or another program's)")]
     NotAMemory { path: PathBuf },
     #[error(
@@ -183,11 +185,15 @@ impl Store {
             });
         }
         if mode == OpenMode::ReadWrite && !exists {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
+            // A folder the user named and mistyped is not made: the memory would land out of sight.
+            // (The command layer makes the default data folder.)
+            if let Some(dir) = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+            {
+                return Err(Error::NoFolder {
+                    folder: dir.to_path_buf(),
+                });
             }
         }
         let flags = match mode {
@@ -261,7 +267,11 @@ impl Store {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        if !dir.is_dir() {
+            return Err(Error::NoFolder {
+                folder: dir.to_path_buf(),
+            });
+        }
         let name = path
             .file_name()
             .map_or("memory".into(), |n| n.to_string_lossy());

@@ -700,3 +700,25 @@ fn endless_input_is_refused_as_it_streams() {
     }
     assert_eq!(s.units(), before);
 }
+
+/// Issue 16, item 8: a folder named in `--db` that does not exist is an error, not a new folder (a
+/// mistyped path would put the memory out of sight); nothing is made.
+#[test]
+fn a_memory_in_a_folder_that_does_not_exist_is_an_error() {
+    let s = Sandbox::new();
+    let missing = s.path("no/such/folder/m.db");
+    let tsv = s.path("a.tsv");
+    std::fs::write(&tsv, "ar\ten\nوصل الوفد\tThe delegation arrived\n").unwrap();
+    for args in [
+        vec!["import", tsv.to_str().unwrap()],
+        vec!["add", "--source", "قال", "--target", "said"],
+    ] {
+        let mut cmd = assert_cmd::Command::cargo_bin("tm").unwrap();
+        cmd.env_remove("TM_DB")
+            .arg("--db")
+            .arg(&missing)
+            .args(&args);
+        cmd.assert().code(2).stderr(contains("does not exist"));
+    }
+    assert!(!s.path("no").exists(), "no folder was made");
+}
