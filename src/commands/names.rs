@@ -477,16 +477,16 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
                 input: &'a str,
                 output: &'a str,
                 scheme: String,
-                /// The pieces' one source, `mixed` when they differ (`rules` outside the news scheme).
+                /// `authority` when the whole input is one name of the authority's or the user's,
+                /// else `rules` (as before pieces were given: scripts branch on it); each piece says
+                /// where its own spelling came from.
                 source: &'static str,
                 pieces: Vec<PieceJson<'a>>,
             }
-            let mut sources = t.pieces.iter().map(|p| p.source.as_str());
-            let first = sources.next().unwrap_or("rules");
-            let source = if sources.all(|s| s == first) {
-                first
+            let source = if t.from_authority {
+                "authority"
             } else {
-                "mixed"
+                "rules"
             };
             serde_json::to_writer(
                 &mut *out,

@@ -100,6 +100,14 @@ pub fn concordance(
                 }
             }
         }
+        // The stem's own postings, as the stemmer files it (stem_of is not idempotent: الوساطه is
+        // filed under وساطه, whose own stem would be another).
+        if let Some(k) = reader.word(&wanted[0]).map_err(err)? {
+            if !first.1.contains(&k.word) {
+                first.0 += reader.postings_size(k.word).map_err(err)?;
+                first.1.push(k.word);
+            }
+        }
         if first.1.is_empty() {
             return Ok(Vec::new());
         }
@@ -287,8 +295,13 @@ fn is_inflection(word: &str, base: &str) -> bool {
             && ending.ends_with(suffix)
             && !b"aeiouwxy".contains(&last)
     };
+    // -es only where English writes it: after s, x, z, ch, sh and o (plan: plans, not planes).
+    let takes_es = ["s", "x", "z", "ch", "sh", "o"]
+        .iter()
+        .any(|e| base.ends_with(e));
     match ending.as_str() {
-        "s" | "es" | "ed" | "ing" => true,
+        "s" | "ed" | "ing" => true,
+        "es" => takes_es,
         "d" => base.ends_with('e'),
         "~es" | "~ed" => true,
         _ => doubled("ed") || doubled("ing"),
@@ -389,7 +402,12 @@ mod tests {
         ] {
             assert!(is_inflection(word, base), "{word} / {base}");
         }
-        for (word, base) in [("ward", "war"), ("drones", "dr"), ("guardian", "guard")] {
+        for (word, base) in [
+            ("ward", "war"),
+            ("drones", "dr"),
+            ("guardian", "guard"),
+            ("planes", "plan"),
+        ] {
             assert!(!is_inflection(word, base), "{word} / {base}");
         }
     }

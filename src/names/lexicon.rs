@@ -45,6 +45,9 @@ pub struct Known<'a> {
     pub english: &'a str,
     /// One of the user's own names gave it (else the shipped authority).
     pub user: bool,
+    /// An entry has the word as it is, not only with or without the article (امام from الإمام is
+    /// also "in front of": such a form is a name's word only beside other names).
+    pub direct: bool,
 }
 
 impl Lexicon {
@@ -122,6 +125,7 @@ impl Lexicon {
         Some(Known {
             english: &chosen.english,
             user: chosen.user,
+            direct: chosen.direct,
         })
     }
 

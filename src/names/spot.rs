@@ -187,9 +187,14 @@ fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
 /// pronoun suffix never follows (السعوديه is Saudi Arabia typed with ه). A name of several words is
 /// taken on the evidence of the others (وزاره الصحه).
 fn pronoun_suffix(found: &str) -> bool {
+    // Read without harakat and tatweel: وَالسعوديه has its article after the fatha.
+    let letters: String = found
+        .chars()
+        .filter(|c| !matches!(c, '\u{640}' | '\u{64B}'..='\u{65F}' | '\u{670}'))
+        .collect();
     last_letter(found) == Some('ه')
         && !found.contains(char::is_whitespace)
-        && !bare_forms(found).any(|f| f.starts_with("ال"))
+        && !bare_forms(&letters).any(|f| f.starts_with("ال"))
 }
 
 /// The last letter of `s`, harakat and tatweel passed over.

@@ -262,9 +262,8 @@ impl<'a> Transliterator<'a> {
         for (arabic, english) in &style.titles {
             let words: Vec<String> = tokenize(arabic).into_iter().map(|t| t.norm).collect();
             let key = words.join(" ");
-            if let Some(bare) = key.strip_prefix("ال").filter(|b| b.chars().count() >= 2) {
-                titles.entry(bare.to_string()).or_insert(english.clone());
-            }
+            // As the style writes it: without its article a title is often a common word (أمام
+            // "in front of" for الإمام, لواء "brigade" for اللواء); a style lists such forms itself.
             titles.insert(key, english.clone());
         }
         Transliterator {
@@ -316,10 +315,12 @@ impl<'a> Transliterator<'a> {
             },
             Scheme::AlaLc | Scheme::Din => Transliteration {
                 text: (text.split_whitespace())
-                    .map(|w| match (has_harakat(w), vocalised_by_model(w)) {
-                        (false, Some(vocalised)) => word_in(&vocalised, scheme),
-                        _ => word_in(w, scheme),
-                    })
+                    .map(
+                        |w| match model_may_vocalise(w).then(|| vocalised_by_model(w)) {
+                            Some(Some(vocalised)) => word_in(&vocalised, scheme),
+                            _ => word_in(w, scheme),
+                        },
+                    )
                     .collect::<Vec<_>>()
                     .join(" "),
                 from_authority: false,
@@ -344,21 +345,43 @@ impl<'a> Transliterator<'a> {
         }
         let spots = self.spotter.spot_in(text, &tokens);
         let mut spots = spots.iter().peekable();
+        // Whether only spaces stand between a word and the next: two words separated by punctuation
+        // are never one title, compound or lexicon entry (قال: الله is not one word).
+        let spaced: Vec<bool> = (0..tokens.len())
+            .map(|k| {
+                tokens.get(k + 1).is_some_and(|next| {
+                    text.get(tokens[k].span.end..next.span.start)
+                        .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+                })
+            })
+            .collect();
         let mut plan: Vec<(std::ops::Range<usize>, Plan)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let from = i;
+            // A name that began inside a step already taken is passed over.
+            while spots
+                .next_if(|s| s.span.start < tokens[i].span.start)
+                .is_some()
+            {}
+            let two = spaced[i];
             let step = if let Some(spot) = spots.next_if(|s| s.span.start == tokens[i].span.start) {
                 while i < tokens.len() && tokens[i].span.end <= spot.span.end {
                     i += 1;
                 }
                 Plan::Name(spot.name)
             } else if let Some((words, english)) =
-                longest_at(&tokens[i..], |key| self.titles.get(key).cloned())
+                longest_at(&tokens[i..], two, |key| self.titles.get(key).cloned())
+                    // A title stands before a name: اللواء 45 is a brigade, not a major general.
+                    .filter(|(words, _)| {
+                        tokens
+                            .get(i + words)
+                            .is_some_and(|next| next.norm.chars().any(is_arabic_letter))
+                    })
             {
                 i += words;
                 Plan::Title(english)
-            } else if let Some(joined) = tokens.get(i + 1).and_then(|next| {
+            } else if let Some(joined) = tokens.get(i + 1).filter(|_| two).and_then(|next| {
                 let pair = [&text[tokens[i].span.clone()], &text[next.span.clone()]];
                 match allah_compounds(&pair).as_slice() {
                     [one] => Some(one.to_string()),
@@ -367,7 +390,7 @@ impl<'a> Transliterator<'a> {
             }) {
                 i += 2;
                 Plan::Allah(joined)
-            } else if let Some((words, key)) = longest_at(&tokens[i..], |key| {
+            } else if let Some((words, key)) = longest_at(&tokens[i..], two, |key| {
                 self.lexicon.get(key).map(|_| key.to_string())
             }) {
                 i += words;
@@ -400,14 +423,26 @@ impl<'a> Transliterator<'a> {
             .filter(|(_, &n)| n >= 2)
             .max_by_key(|(&e, &n)| (n, std::cmp::Reverse(e)))
             .map(|(&e, _)| e);
+        // Whether a step is part of a name, for the lexicon's forms that are only a name's words beside
+        // other names (see `Known::direct`).
+        let named: Vec<bool> = plan
+            .iter()
+            .map(|(_, step)| !matches!(step, Plan::Word))
+            .collect();
         let mut out = String::with_capacity(text.len());
         let mut pieces = Vec::with_capacity(plan.len());
         let mut written = 0;
-        for (words, step) in plan {
+        for (k, (words, step)) in plan.into_iter().enumerate() {
+            let beside_a_name =
+                (k > 0 && named[k - 1]) || named.get(k + 1).copied().unwrap_or(false);
             let (start, end) = (
                 tokens[words.start].span.start,
                 tokens[words.end - 1].span.end,
             );
+            // Words that share one span (the ligature ﷺ makes four) were written with the first.
+            if start < written {
+                continue;
+            }
             push_gap(&mut out, &text[written..start]);
             let mut units = None;
             let (english, source) = match step {
@@ -417,7 +452,11 @@ impl<'a> Transliterator<'a> {
                 }
                 Plan::Title(english) => (english, Source::Rules),
                 Plan::Allah(joined) => self.word(&joined, &tokens[words.start]),
-                Plan::Lexicon(key) => match self.lexicon.get_in(&key, context) {
+                Plan::Lexicon(key) => match self
+                    .lexicon
+                    .get_in(&key, context)
+                    .filter(|known| known.direct || beside_a_name)
+                {
                     Some(known) if known.user => (known.english.to_string(), Source::User),
                     Some(known) => (known.english.to_string(), Source::Authority),
                     None => self.word(&text[start..end], &tokens[words.start]),
@@ -485,10 +524,14 @@ impl<'a> Transliterator<'a> {
     }
 }
 
-/// The longest run of two words or one at the start of `tokens` that `find` knows (by their matching
-/// forms joined with a space), the first word read also without its clitics: how many words, and what
-/// `find` gave.
-fn longest_at<T>(tokens: &[Token], find: impl Fn(&str) -> Option<T>) -> Option<(usize, T)> {
+/// The longest run of two words (when `two`: only spaces between them) or one at the start of `tokens`
+/// that `find` knows (by their matching forms joined with a space), the first word read also without
+/// its clitics: how many words, and what `find` gave.
+fn longest_at<T>(
+    tokens: &[Token],
+    two: bool,
+    find: impl Fn(&str) -> Option<T>,
+) -> Option<(usize, T)> {
     let first = &tokens.first()?.norm;
     // A clitic is taken off only where a real word is left (لبن is not ل + bin).
     let forms: Vec<Cow<str>> = bare_forms(first)
@@ -496,7 +539,7 @@ fn longest_at<T>(tokens: &[Token], find: impl Fn(&str) -> Option<T>) -> Option<(
         .filter(|(k, f)| *k == 0 || f.chars().count() >= 3)
         .map(|(_, f)| f)
         .collect();
-    if let Some(second) = tokens.get(1) {
+    if let Some(second) = tokens.get(1).filter(|_| two) {
         for form in &forms {
             if let Some(found) = find(&format!("{form} {}", second.norm)) {
                 return Some((2, found));
@@ -986,6 +1029,16 @@ fn mark_pieces(pieces: &[(char, String)]) -> String {
         }
     }
     out
+}
+
+/// Whether the model may give a word its vowels for the schemes that follow harakat: an unvocalised
+/// word of plain Arabic letters only. The model reads hamza seats, alif wasla and Persian letters as
+/// other letters, and no punctuation: such words keep the rules' reading of what is written.
+fn model_may_vocalise(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| ('\u{0621}'..='\u{064A}').contains(&c) && !matches!(c, 'أ' | 'إ' | 'آ' | 'ـ'))
 }
 
 /// An unvocalised word with the harakat its learned news spelling implies, for the schemes that follow

@@ -523,7 +523,10 @@ fn color_is_the_users_choice_but_never_in_data() {
     assert!(!piped.contains('\u{1b}') && piped.contains("[["), "{piped}");
     let always = String::from_utf8(s.stdout(&["lookup", "--color", "always", query])).unwrap();
     assert!(always.contains("\u{1b}["), "{always}");
-    let json = String::from_utf8(s.stdout(&["lookup", "--json", "--color", "always", query])).unwrap();
+    let json =
+        String::from_utf8(s.stdout(&["lookup", "--json", "--color", "always", query])).unwrap();
     assert!(!json.contains('\u{1b}'), "{json}");
-    s.tm(&["lookup", "--color", "sometimes", query]).assert().code(2);
+    s.tm(&["lookup", "--color", "sometimes", query])
+        .assert()
+        .code(2);
 }

@@ -270,7 +270,7 @@ fn a_users_name_changes_the_spelling_inside_longer_names() {
     .success();
     let after = translit(&s, &input);
     assert_eq!(after[0]["output"], "Haider Hadi Al-Khafaji", "{after:?}");
-    assert_eq!(after[0]["source"], "mixed");
+    assert_eq!(after[0]["source"], "rules", "not one whole name");
     let pieces = after[0]["pieces"].as_array().unwrap();
     assert_eq!(pieces[0]["arabic"], "وحيدر");
     assert_eq!(pieces[0]["source"], "user");
@@ -307,5 +307,39 @@ fn the_memorys_own_spelling_of_a_name_word_comes_before_the_model() {
         after[0]["pieces"][1]["source"], "authority",
         "Hadi is the authority's"
     );
-    assert_eq!(after[1]["source"], "model", "{after:?}");
+    assert_eq!(after[1]["pieces"][0]["source"], "model", "{after:?}");
+}
+
+/// What the review of this change found: a ligature that stands for several words (ﷺ), a title's bare
+/// form that is a common word, punctuation between two words, a brigade number after اللواء.
+#[test]
+fn ligatures_titles_and_punctuation_come_through_whole() {
+    let s = Sandbox::new();
+    let inputs: Vec<String> = [
+        "محمد ﷺ",
+        "أمام المبنى",
+        "قال: الله",
+        "اللواء 45",
+        "اللواء قاسم سليماني",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    let out = translit(&s, &inputs);
+    assert!(
+        !out[1]["output"].as_str().unwrap().contains("Imam"),
+        "{}",
+        out[1]
+    );
+    assert!(
+        out[2]["output"].as_str().unwrap().contains(": Allah"),
+        "{}",
+        out[2]
+    );
+    assert!(
+        !out[3]["output"].as_str().unwrap().contains("General"),
+        "{}",
+        out[3]
+    );
+    assert_eq!(out[4]["output"], "Major General Qasem Soleimani");
 }
