@@ -55,6 +55,8 @@
 //! itself only removes or replaces characters (lower-casing İ gives two
 //! characters, well within the bound).
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfkc, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -480,6 +482,32 @@ pub fn joined_first_word(form: &str) -> Option<String> {
     let first = first_matching_word(words.next()?)?;
     let second = first_matching_word(words.next()?)?;
     second.starts_with("ال").then(|| format!("{first}{second}"))
+}
+
+/// A word (in matching form) and the forms it has without a leading conjunction (و ف) and preposition
+/// (ب ك ل), the word itself first; ل before the article is written لل, so للX is also read as ال + X.
+/// Unlike [`strip_clitics`], which finds the one stem the index files a word under, these are every
+/// reading: what a name's first word (the spotter) or a phrase's first word (concordance) may be.
+pub fn without_proclitics(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let long_enough = |s: &str| s.chars().nth(1).is_some();
+    // Spotting looks at every word of a text: the forms stay on the stack, but for the rare لل.
+    let mut forms: [Option<&str>; 3] = [Some(word), None, None];
+    let mut article = None;
+    let mut rest = word;
+    if let Some(r) = rest.strip_prefix(['و', 'ف']).filter(|r| long_enough(r)) {
+        forms[1] = Some(r);
+        rest = r;
+    }
+    if let Some(r) = rest
+        .strip_prefix(['ب', 'ك', 'ل'])
+        .filter(|r| long_enough(r))
+    {
+        forms[2] = Some(r);
+        if rest.starts_with('ل') && r.starts_with('ل') {
+            article = Some(format!("ا{r}"));
+        }
+    }
+    (forms.into_iter().flatten().map(Cow::Borrowed)).chain(article.map(Cow::Owned))
 }
 
 /// One word of [`tokens`] cut where the matching tokenizer cuts: at punctuation, except `.` or `,`

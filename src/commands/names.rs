@@ -426,7 +426,7 @@ const MEMORY_UNITS: usize = 200;
 
 /// `tm translit`: one rendering per input line, in order.
 pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
-    use crate::names::translit::{Scheme, Transliterator};
+    use crate::names::translit::{MemorySpellings, Scheme, Transliterator};
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
     let style = load_style(style)?;
@@ -442,23 +442,23 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
     authority.prefer(style.forms);
     // The first error reading the memory: the answer it spoiled is not printed.
     let failed: std::cell::RefCell<Option<crate::store::Error>> = Default::default();
-    let mut transliterator = Transliterator::new(&authority, style);
-    if let Some(store) = &store {
-        // The memory's own spellings: the units that have a word, through the word index.
+    let transliterator = Transliterator::new(&authority, style);
+    // The memory's own spellings: the units that have a word, through the word index.
+    let memory = store.as_ref().map(|store| {
         let failed = &failed;
-        transliterator = transliterator.with_memory(Box::new(move |word: &str| {
+        MemorySpellings::new(Box::new(move |word: &str| {
             store
                 .pairs_sharing("ar", "en", word, MEMORY_UNITS, MEMORY_UNITS)
                 .unwrap_or_else(|e| {
                     failed.borrow_mut().get_or_insert(e);
                     Vec::new()
                 })
-        }));
-    }
+        }))
+    });
     let display = ctx.display();
     let mut out = io::stdout().lock();
     let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
-        let t = transliterator.render(input, scheme);
+        let t = transliterator.render_with(input, scheme, memory.as_ref());
         if let Some(e) = failed.borrow_mut().take() {
             return Err(e.into());
         }

@@ -15,6 +15,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::tokens::{stem_of, tokenize};
+use crate::normalize::without_proclitics;
 use crate::store::index::IndexReader;
 use crate::store::{self, Store};
 use crate::unit::language_fit;
@@ -200,7 +201,7 @@ fn find(text: &str, wanted: &[String], first: &str, arabic: bool) -> (Vec<Range<
             let stem = stem_of(token);
             // Only the proclitics a word can take, once each (كولكورونا is not ك + و + ل + كورونا).
             let first_with_clitic =
-                k == 0 && bare_forms(token).any(|f| f == wanted[0] || f == first);
+                k == 0 && without_proclitics(token).any(|f| f == wanted[0] || f == first);
             (stem == wanted[k] || first_with_clitic).then_some(false)
         } else if token == wanted[k] {
             Some(false)
@@ -247,25 +248,6 @@ fn proclitic_forms(word: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// The word with its proclitics taken off, each way it can be read (the word itself first).
-fn bare_forms(word: &str) -> impl Iterator<Item = String> + '_ {
-    let mut out = vec![word.to_string()];
-    let rest = word.strip_prefix(['و', 'ف']).unwrap_or(word);
-    if rest != word && rest.chars().count() >= 2 {
-        out.push(rest.to_string());
-    }
-    if let Some(r) = rest
-        .strip_prefix(['ب', 'ك', 'ل'])
-        .filter(|r| r.chars().count() >= 2)
-    {
-        out.push(r.to_string());
-        if rest.starts_with('ل') && r.starts_with('ل') {
-            out.push(format!("ا{r}"));
-        }
-    }
-    out.into_iter()
 }
 
 /// Whether `word` is a plain English inflection of `base` (both lower case): -s, -es, -ies for -y, -ed,

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::{first_matching_word, joined_first_word};
+use crate::normalize::{first_matching_word, joined_first_word, without_proclitics};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl Spotter {
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = bare_forms(norm(&words[i])).find_map(|first| {
+            let found = without_proclitics(norm(&words[i])).find_map(|first| {
                 self.by_first.get(first.as_ref())?.iter().find(|(form, _)| {
                     form.len() <= words.len() - i
                         && form[1..]
@@ -164,7 +164,7 @@ impl<'t> FirstWords<'t> {
     pub(crate) fn of(words: impl IntoIterator<Item = &'t str>) -> FirstWords<'t> {
         let mut set = FxHashSet::default();
         for word in words {
-            set.extend(bare_forms(word));
+            set.extend(without_proclitics(word));
         }
         FirstWords(set)
     }
@@ -194,7 +194,7 @@ fn pronoun_suffix(found: &str) -> bool {
         .collect();
     last_letter(found) == Some('ه')
         && !found.contains(char::is_whitespace)
-        && !bare_forms(&letters).any(|f| f.starts_with("ال"))
+        && !without_proclitics(&letters).any(|f| f.starts_with("ال"))
 }
 
 /// The last letter of `s`, harakat and tatweel passed over.
@@ -202,30 +202,6 @@ fn last_letter(s: &str) -> Option<char> {
     s.chars()
         .rev()
         .find(|&c| c.is_alphabetic() && !matches!(c, '\u{640}' | '\u{64B}'..='\u{65F}' | '\u{670}'))
-}
-
-/// A word and the forms it has without a leading conjunction (و ف) and preposition (ب ك ل); ل before
-/// the article is written لل, so للX is also read as ال + X.
-pub(crate) fn bare_forms(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    let long_enough = |s: &str| s.chars().nth(1).is_some();
-    // Spotting looks at every word of a text: the forms stay on the stack, but for the rare لل.
-    let mut forms: [Option<&str>; 3] = [Some(word), None, None];
-    let mut article = None;
-    let mut rest = word;
-    if let Some(r) = rest.strip_prefix(['و', 'ف']).filter(|r| long_enough(r)) {
-        forms[1] = Some(r);
-        rest = r;
-    }
-    if let Some(r) = rest
-        .strip_prefix(['ب', 'ك', 'ل'])
-        .filter(|r| long_enough(r))
-    {
-        forms[2] = Some(r);
-        if rest.starts_with('ل') && r.starts_with('ل') {
-            article = Some(format!("ا{r}"));
-        }
-    }
-    (forms.into_iter().flatten().map(Cow::Borrowed)).chain(article.map(Cow::Owned))
 }
 
 #[cfg(test)]

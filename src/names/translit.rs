@@ -25,11 +25,11 @@ use rustc_hash::FxHashMap;
 
 use super::lexicon::Lexicon;
 use super::model::Model;
-use super::spot::bare_forms;
 use super::style::Style;
 use super::usage::{self, Usage};
 use super::{Authority, Spotter};
 use crate::fuzzy::tokens::{tokenize, Token};
+use crate::normalize::without_proclitics;
 
 /// A transliteration scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,17 +205,27 @@ pub struct Transliterator<'a> {
     /// The style's titles by their words in matching form, with and without the article.
     titles: FxHashMap<String, String>,
     style: Style,
-    /// The user's memory, if any: its units that have a word, and how it spells the words asked so far.
-    memory: Option<Memory<'a>>,
 }
 
 /// The units of the user's memory whose Arabic has a word (matching form, clitics off): Arabic and
 /// English. The store's word index answers it in the command layer.
 pub type Pairs<'a> = Box<dyn Fn(&str) -> Vec<(String, String)> + 'a>;
 
-struct Memory<'a> {
+/// The user's memory as [`Transliterator::render_with`] asks it: its units that have a word, and how it
+/// spells the words asked so far. Kept apart from the transliterator, which stays shareable between
+/// threads (a memory's store is not).
+pub struct MemorySpellings<'a> {
     pairs: Pairs<'a>,
     known: std::cell::RefCell<FxHashMap<String, Option<Usage>>>,
+}
+
+impl<'a> MemorySpellings<'a> {
+    pub fn new(pairs: Pairs<'a>) -> MemorySpellings<'a> {
+        MemorySpellings {
+            pairs,
+            known: Default::default(),
+        }
+    }
 }
 
 /// Where a piece of a news rendering got its spelling, best first: the shipped authority, the user's own
@@ -272,24 +282,12 @@ impl<'a> Transliterator<'a> {
             lexicon: Lexicon::of(authority),
             titles,
             style,
-            memory: None,
         }
     }
 
-    /// Spells the words no name covers as the user's memory consistently does, before the model
-    /// ([`crate::names::usage`]).
-    pub fn with_memory(mut self, pairs: Pairs<'a>) -> Transliterator<'a> {
-        self.memory = Some(Memory {
-            pairs,
-            known: Default::default(),
-        });
-        self
-    }
-
     /// The memory's spelling of a word (one of its forms without clitics, longest first).
-    fn memory_spelling(&self, token: &Token) -> Option<Usage> {
-        let memory = self.memory.as_ref()?;
-        bare_forms(&token.norm)
+    fn memory_spelling(&self, memory: &MemorySpellings, token: &Token) -> Option<Usage> {
+        without_proclitics(&token.norm)
             .filter(|f| f.chars().count() >= 3)
             .find_map(|form| {
                 if let Some(known) = memory.known.borrow().get(form.as_ref()) {
@@ -306,8 +304,19 @@ impl<'a> Transliterator<'a> {
 
     /// A name, or any run of text, in a scheme.
     pub fn render(&self, text: &str, scheme: Scheme) -> Transliteration {
+        self.render_with(text, scheme, None)
+    }
+
+    /// [`Transliterator::render`], spelling the words no name covers as the user's memory consistently
+    /// does, before the model ([`crate::names::usage`]).
+    pub fn render_with(
+        &self,
+        text: &str,
+        scheme: Scheme,
+        memory: Option<&MemorySpellings>,
+    ) -> Transliteration {
         match scheme {
-            Scheme::News => self.render_news(text),
+            Scheme::News => self.render_news(text, memory),
             Scheme::Buckwalter => Transliteration {
                 text: to_buckwalter(text),
                 from_authority: false,
@@ -332,7 +341,7 @@ impl<'a> Transliterator<'a> {
     /// The news scheme: the names of the authority and the user wherever they stand in the text
     /// (through clitics, punctuation, joined spellings), then the words those names are made of, then
     /// the learned model, then the rules. Punctuation between words is kept, in Latin form.
-    fn render_news(&self, text: &str) -> Transliteration {
+    fn render_news(&self, text: &str, memory: Option<&MemorySpellings>) -> Transliteration {
         let tokens = tokenize(text);
         // What covers each run of words: a name, words of the lexicon, or a word alone.
         enum Plan {
@@ -408,7 +417,9 @@ impl<'a> Transliterator<'a> {
                 Plan::Lexicon(key) => self.lexicon.entries(key).collect(),
                 // A name found whole (سليماني) still says whose words stand beside it.
                 Plan::Name(_) => (tokens[words.clone()].iter())
-                    .flat_map(|t| bare_forms(&t.norm).find(|f| self.lexicon.get(f).is_some()))
+                    .flat_map(|t| {
+                        without_proclitics(&t.norm).find(|f| self.lexicon.get(f).is_some())
+                    })
                     .flat_map(|f| self.lexicon.entries(&f).collect::<Vec<_>>())
                     .collect(),
                 Plan::Title(_) | Plan::Allah(_) | Plan::Word => continue,
@@ -461,7 +472,9 @@ impl<'a> Transliterator<'a> {
                     Some(known) => (known.english.to_string(), Source::Authority),
                     None => self.word(&text[start..end], &tokens[words.start]),
                 },
-                Plan::Word => match self.memory_word(&text[start..end], &tokens[words.start]) {
+                Plan::Word => match memory
+                    .and_then(|m| self.memory_word(m, &text[start..end], &tokens[words.start]))
+                {
                     Some(usage) => {
                         units = Some(usage.units);
                         (usage.english, Source::Memory)
@@ -488,15 +501,11 @@ impl<'a> Transliterator<'a> {
     }
 
     /// The memory's spelling of an unvocalised Arabic word that is not one of the house's fixed words.
-    fn memory_word(&self, word: &str, token: &Token) -> Option<Usage> {
-        if self.memory.is_none()
-            || !word.chars().any(is_arabic_letter)
-            || has_harakat(word)
-            || fixed_word(word).is_some()
-        {
+    fn memory_word(&self, memory: &MemorySpellings, word: &str, token: &Token) -> Option<Usage> {
+        if !word.chars().any(is_arabic_letter) || has_harakat(word) || fixed_word(word).is_some() {
             return None;
         }
-        self.memory_spelling(token)
+        self.memory_spelling(memory, token)
     }
 
     /// One word no name covers: the learned model for unvocalised Arabic, the rules for vocalised
@@ -534,7 +543,7 @@ fn longest_at<T>(
 ) -> Option<(usize, T)> {
     let first = &tokens.first()?.norm;
     // A clitic is taken off only where a real word is left (لبن is not ل + bin).
-    let forms: Vec<Cow<str>> = bare_forms(first)
+    let forms: Vec<Cow<str>> = without_proclitics(first)
         .enumerate()
         .filter(|(k, f)| *k == 0 || f.chars().count() >= 3)
         .map(|(_, f)| f)

@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 
 use super::lexicon::Skeletons;
 use super::skeleton::skeleton;
-use super::spot::bare_forms;
 use crate::fuzzy::tokens::tokenize;
+use crate::normalize::without_proclitics;
 
 /// Units that must spell a word one way before that is the memory's spelling.
 pub const MIN_UNITS: u64 = 2;
@@ -36,7 +36,8 @@ pub fn spelling(word: &str, pairs: &[(String, String)], article: &str) -> Option
     let mut rendered = 0u64;
     for (arabic, english) in pairs {
         let has = tokenize(arabic).iter().any(|t| {
-            bare_forms(&t.norm).any(|f| f == word || f.strip_prefix("ال").unwrap_or(&f) == bare)
+            without_proclitics(&t.norm)
+                .any(|f| f == word || f.strip_prefix("ال").unwrap_or(&f) == bare)
         });
         if !has {
             continue;
