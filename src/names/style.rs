@@ -6,8 +6,8 @@
 //! `letter ج = j` (the consonant written for an Arabic letter in names the model spells; one line each),
 //! `diphthongs` (`ay`: Haydar, Al-Jawf; `learned`: as the model spells them), `vowels` (`aiu`: Samih,
 //! Nur; `learned`: Sameh, Nour), `nisba` (a final ية: `iyah`, or `learned`), and `title` lines
-//! (`title = الشيخ: Sheikh`): how the house writes the titles that stand before names, with or without
-//! the article. A file with no `title` line keeps the shipped titles.
+//! (`title = الشيخ: Sheikh`): how the house writes the titles that stand before names, matched as
+//! written. A file with no `title` line keeps the shipped titles.
 
 use super::NamesError;
 

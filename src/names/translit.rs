@@ -202,7 +202,7 @@ pub struct Transliterator<'a> {
     authority: &'a Authority,
     spotter: Spotter,
     lexicon: Lexicon,
-    /// The style's titles by their words in matching form, with and without the article.
+    /// The style's titles by their words in matching form, as the style writes them.
     titles: FxHashMap<String, String>,
     style: Style,
 }
