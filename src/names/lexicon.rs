@@ -133,14 +133,6 @@ impl Lexicon {
     pub fn entries(&self, words: &str) -> impl Iterator<Item = u32> + '_ {
         (self.words.get(words).into_iter().flatten()).flat_map(|s| s.entries.iter().copied())
     }
-
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
 }
 
 /// The pieces of a name's Arabic words (in matching form) that spell one of its English words: an

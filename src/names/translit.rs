@@ -646,11 +646,7 @@ fn has_harakat(word: &str) -> bool {
 /// compounds of الله are one word (Abdullah, Nasrallah; Allah alone). The output is ASCII but for the
 /// placeholder marks (which the style turns into its marks).
 pub fn learned_news_with(model: &Model, word: &str, style: &Style) -> Option<String> {
-    let bare: String = word
-        .chars()
-        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c) && c != 'ٰ')
-        .map(|c| if c == 'ٱ' { 'ا' } else { c })
-        .collect();
+    let bare = bare_letters(word);
     if let Some(fixed) = fixed_word(&bare) {
         return Some(fixed.into());
     }
@@ -714,19 +710,16 @@ fn allah_joined(model: &Model, head: &str, style: &Style) -> Option<String> {
 /// the article or a single letter (a clitic written apart) is not joined.
 pub fn allah_compounds<'w>(words: &[&'w str]) -> Vec<std::borrow::Cow<'w, str>> {
     use std::borrow::Cow;
-    let bare = |w: &str| -> String {
-        w.chars()
-            .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c) && c != 'ٰ')
-            .map(|c| if c == 'ٱ' { 'ا' } else { c })
-            .collect()
-    };
     let mut out: Vec<Cow<'w, str>> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
         if let Some(next) = words.get(i + 1) {
-            let head = bare(words[i]);
+            let head = bare_letters(words[i]);
             let arabic = head.chars().all(|c| super::model::fold(c).is_some());
-            if bare(next) == ALLAH && arabic && head.chars().count() >= 2 && !head.starts_with("ال")
+            if bare_letters(next) == ALLAH
+                && arabic
+                && head.chars().count() >= 2
+                && !head.starts_with("ال")
             {
                 out.push(Cow::Owned(format!("{head}{ALLAH}")));
                 i += 2;
@@ -1138,14 +1131,19 @@ fn vocalised_by_model(word: &str) -> Option<String> {
     Some(out.into_iter().collect())
 }
 
+/// A word's letters as the house's fixed words and the model compare them: harakat, the superscript
+/// alif and tatweel dropped, alif wasla as alif.
+fn bare_letters(word: &str) -> String {
+    word.chars()
+        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c) && c != '\u{0670}')
+        .map(|c| if c == 'ٱ' { 'ا' } else { c })
+        .collect()
+}
+
 /// The house style's fixed spellings of name words (harakat and tatweel ignored).
 fn fixed_word(word: &str) -> Option<&'static str> {
-    let bare: String = word
-        .chars()
-        .filter(|&c| c != 'ـ' && !('\u{064B}'..='\u{0652}').contains(&c) && c != '\u{0670}')
-        .collect();
-    Some(match bare.as_str() {
-        "الله" | "ٱلله" => "Allah",
+    Some(match bare_letters(word).as_str() {
+        "الله" => "Allah",
         "أبو" | "ابو" => "Abu",
         "أبي" | "ابي" => "Abi",
         "بن" | "ابن" => "Bin",
