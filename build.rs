@@ -8,21 +8,24 @@
 //!   (SQLite's, encoding_rs's and Rust's tables) and copying the pages they sit in. The objects stay
 //!   position-independent code; only the executable is placed at a fixed address. Shared libraries,
 //!   heap and stack are still randomised; tm reads local files and opens no sockets.
-//! - The first word of every Arabic form of the shipped names (`tm/names.tsv`), in matching form, is
+//! - The first word of every Arabic form of the shipped names (`tm/names.tsv`), folded and cut by the
+//!   text layer (`src/text`, compiled into this script as it stands), is
 //!   written out as a table with each line's place in the file: one `tm align` reads only the names
 //!   whose first word its document has, and normalizing the 600 forms to find out took as long as
 //!   aligning a short document.
 
-// The same normalization as at run time: the module needs nothing but its two Unicode crates.
-#[allow(dead_code)]
-#[path = "src/normalize.rs"]
-mod normalize;
+// The text layer as it stands, so that the shipped names are folded and cut exactly as `tm` folds and
+// cuts text at run time. It uses nothing of `tm` but itself (its module doc says so) and no crate but
+// unicode-normalization, which is why it can be compiled here on its own.
+#[allow(dead_code, unused_imports)]
+#[path = "src/text/mod.rs"]
+mod text;
 
 use std::fmt::Write as _;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=src/normalize.rs");
+    println!("cargo:rerun-if-changed=src/text");
     println!("cargo:rerun-if-changed=tm/names.tsv");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg-bins=-no-pie");
@@ -43,11 +46,11 @@ fn shipped_first_words() {
         let arabic = line.split('\t').next().unwrap_or("");
         write!(table, "    ({start}, {}, &[", start + line.len()).unwrap();
         for form in arabic.split('|') {
-            match normalize::first_matching_word(form) {
+            match text::first_word(form) {
                 Some(word) => write!(table, "Some({word:?}), ").unwrap(),
                 None => table.push_str("None, "),
             }
-            if let Some(joined) = normalize::joined_first_word(form) {
+            if let Some(joined) = text::joined_first_word(form) {
                 write!(table, "Some({joined:?}), ").unwrap();
             }
         }

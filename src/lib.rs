@@ -6,7 +6,7 @@
 //! - [`unit`]: the translation unit every format reads into and the store keeps.
 //! - [`formats`]: TMX 1.4b, TSV and CSV readers and writers.
 //! - [`store`]: the SQLite memory: schema, import in one transaction, upkeep.
-//! - [`normalize`]: Arabic folding for matching (stored text never changes).
+//! - [`text`]: the bottom layer: folding, words, clitics, skeletons (stored text never changes).
 //! - [`fuzzy`]: fuzzy lookup, concordance, suggestions.
 //! - [`segment`]: sentence splitting.
 //! - [`display`]: right-to-left text in terminals, tables.
@@ -20,8 +20,8 @@ pub mod display;
 pub mod formats;
 pub mod fuzzy;
 pub mod names;
-pub mod normalize;
 pub mod output;
 pub mod segment;
 pub mod store;
+pub mod text;
 pub mod unit;

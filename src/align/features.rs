@@ -11,10 +11,10 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use crate::names::skeleton::{arabic_skeleton_into, skeleton_into};
 use crate::names::spot::Spotter;
 use crate::names::Authority;
-use crate::normalize::{fold_english, normalize, strip_clitics, tokens};
+use crate::text::skeleton::{arabic_skeleton_into, skeleton_into};
+use crate::text::{self, fold_english, normalize, strip_clitics};
 
 /// Interned concept ids: one table for both languages, so a shared id is a shared concept. A concept's
 /// key is a one-letter kind (`#` number, `L` Latin token, `S` skeleton, `A`/`E` Arabic/English word, `N`
@@ -355,18 +355,22 @@ impl Reader {
     #[cfg(test)]
     pub(crate) fn arabic(&mut self, text: &str) -> Sentence {
         let folded = normalize(text);
-        let words: Vec<&str> = tokens(&folded).collect();
+        let words: Vec<&str> = text::words(&folded).collect();
         self.arabic_words(text, &words)
     }
 
-    /// Reads an Arabic sentence, given with the [`tokens`] of its [`normalize`]d form.
+    /// Reads an Arabic sentence, given with the [`words`](text::words()) of its [`normalize`]d form.
     pub(crate) fn arabic_words(&mut self, text: &str, words: &[&str]) -> Sentence {
         self.read(text, words.iter().copied(), Reader::arabic_token)
     }
 
     /// Reads an English sentence.
     pub(crate) fn english(&mut self, text: &str) -> Sentence {
-        self.read(text, tokens(&fold_english(text)), Reader::english_token)
+        self.read(
+            text,
+            text::words(&fold_english(text)),
+            Reader::english_token,
+        )
     }
 
     /// The word keys of an Arabic text that are known already (the document's, read first), without
@@ -374,7 +378,7 @@ impl Reader {
     /// the aligner reads thousands of them.
     pub(crate) fn known_arabic_words(&self, text: &str) -> Vec<u32> {
         let folded = normalize(text);
-        tokens(&folded)
+        text::words(&folded)
             .filter_map(|token| match self.arabic.get(&fingerprint('a', token)) {
                 Some(ids) => ids.word,
                 None => self.concepts.get('A', arabic_stem(token)?),
@@ -385,7 +389,7 @@ impl Reader {
     /// [`Reader::known_arabic_words`] for English.
     pub(crate) fn known_english_words(&self, text: &str) -> Vec<u32> {
         let folded = fold_english(text);
-        tokens(&folded)
+        text::words(&folded)
             .filter_map(|token| match self.english.get(&fingerprint('e', token)) {
                 Some(ids) => ids.word,
                 None => self.concepts.get('E', english_word(token)?),
@@ -699,7 +703,7 @@ mod tests {
             &vec![1.0; reader.concepts.len()],
         );
         let ar_folded: Vec<String> = ar_text.iter().map(|t| normalize(t)).collect();
-        let ar_words: Vec<Vec<&str>> = ar_folded.iter().map(|t| tokens(t).collect()).collect();
+        let ar_words: Vec<Vec<&str>> = ar_folded.iter().map(|t| text::words(t).collect()).collect();
         add_names(
             (&authority, None),
             (&ar_words, &mut ar),

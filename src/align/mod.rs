@@ -21,7 +21,6 @@
 //! assert_eq!((beads[1].ar.clone(), beads[1].en.clone()), (2..3, 1..2));
 //! ```
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 mod dp;
@@ -33,7 +32,7 @@ use features::{Reader, Sentence, Vector};
 use rustc_hash::FxHashMap;
 
 use crate::names::{Authority, Spotter};
-use crate::normalize::{matching_pieces, may_cut, normalize, tokens};
+use crate::text::{self, normalize};
 
 /// One aligned group: Arabic sentences `ar` with English sentences `en` (either may be empty: a
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
@@ -128,7 +127,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     let ar_words: Vec<Vec<&str>> = (ar_folded.iter())
         .map(|s| {
             let mut words = Vec::with_capacity(s.len() / 8);
-            words.extend(tokens(s));
+            words.extend(text::words(s));
             words
         })
         .collect();
@@ -137,19 +136,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         .collect();
     let mut en: Vec<Sentence> = en_text.iter().map(|s| reader.english(s.as_ref())).collect();
     if options.authority.is_some() || options.shipped_names {
-        // Names are spotted in the words as the matching tokenizer cuts them (most sentences have no
-        // word it cuts).
-        let name_words: Vec<Cow<[&str]>> = (ar_words.iter())
-            .map(|words| match words.iter().any(|w| may_cut(w)) {
-                true => Cow::Owned(words.iter().flat_map(|w| matching_pieces(w)).collect()),
-                false => Cow::Borrowed(words.as_slice()),
-            })
-            .collect();
         let (shipped, own_spotter);
         let names = match options.authority {
             Some(authority) => (authority, options.spotter),
             None => {
-                let all = name_words.iter().flat_map(|w| w.iter().copied());
+                let all = ar_words.iter().flat_map(|w| w.iter().copied());
                 shipped = Authority::shipped_for_words(all);
                 // Few enough to index them all.
                 own_spotter = Spotter::new(&shipped);
@@ -157,7 +148,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
             }
         };
         let concepts = &mut reader.concepts;
-        features::add_names(names, (&name_words, &mut ar), (en_text, &mut en), concepts);
+        features::add_names(names, (&ar_words, &mut ar), (en_text, &mut en), concepts);
     }
 
     // Pass 1: length and anchors.

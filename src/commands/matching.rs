@@ -12,9 +12,9 @@ use crate::formats::xliff::{Target, XliffWriter};
 use crate::formats::{Format, ReadOptions};
 use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
 use crate::fuzzy::{self, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
-use crate::normalize::normalize;
 use crate::output::{Guard, Output};
 use crate::store::{ImportFile, OpenMode, Store};
+use crate::text::normalize;
 
 /// `tm lookup`, mapped from its flags.
 pub struct LookupConfig {
@@ -533,7 +533,7 @@ pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) ->
         .collect();
     let mut seen = std::collections::HashSet::new();
     for (seg, m) in segments.iter().zip(&matches) {
-        let words = fuzzy::tokens::tokenize(seg).len() as u64;
+        let words = crate::text::tokenize(seg).len() as u64;
         let band = if !seen.insert(normalize(seg)) {
             "repetition"
         } else {

@@ -14,10 +14,9 @@ use std::ops::Range;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::tokens::{stem_of, tokenize};
-use crate::normalize::without_proclitics;
 use crate::store::index::IndexReader;
 use crate::store::{self, Store};
+use crate::text::{stem_of, tokenize, without_proclitics};
 use crate::unit::language_fit;
 
 /// One unit where the phrase occurs.

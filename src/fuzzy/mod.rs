@@ -24,13 +24,13 @@ pub mod concordance;
 pub mod score;
 pub mod search;
 pub mod suggest;
-pub mod tokens;
 
 use serde::Serialize;
 
-use crate::normalize::normalize;
+use crate::store::WordKey;
 use crate::store::{self, Store};
-use score::{align, Edit, WordKey};
+use crate::text::{normalize, tokenize, Token};
+use score::{align, Edit};
 use search::{PostingsCache, Query, Scored, SearchOptions};
 
 /// How a match relates to the query, best first.
@@ -169,7 +169,7 @@ impl<'s> Matcher<'s> {
         s: Scored,
         neighbours: Option<(Option<i64>, Option<i64>)>,
     ) -> rusqlite::Result<Match> {
-        let source_tokens = tokens::tokenize(&s.source);
+        let source_tokens = tokenize(&s.source);
         let source_keys = keys_of(
             self.store.conn(),
             &source_tokens,
@@ -226,9 +226,9 @@ impl<'s> Matcher<'s> {
 /// the query, saving look-ups).
 fn keys_of(
     conn: &rusqlite::Connection,
-    tokens: &[tokens::Token],
+    tokens: &[Token],
     query_keys: &[WordKey],
-    query_tokens: &[tokens::Token],
+    query_tokens: &[Token],
 ) -> rusqlite::Result<Vec<WordKey>> {
     let reader = store::index::IndexReader::new(conn);
     let shared: std::collections::HashMap<&str, WordKey> = query_tokens
@@ -255,8 +255,8 @@ fn keys_of(
 /// The spans of the stored source that differ from the query.
 fn diff_spans(
     source: &str,
-    source_tokens: &[tokens::Token],
-    query_tokens: &[tokens::Token],
+    source_tokens: &[Token],
+    query_tokens: &[Token],
     edits: &[Edit],
 ) -> Vec<DiffSpan> {
     let chars = |byte: usize| source[..byte].chars().count();

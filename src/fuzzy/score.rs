@@ -1,6 +1,6 @@
 //! The score translators know: word-level edit distance, made aware of Arabic clitics.
 //!
-//! Both segments are sequences of words (see [`super::tokens`]). The distance is Levenshtein's over
+//! Both segments are sequences of words (see [`crate::text::words`]). The distance is Levenshtein's over
 //! words with these costs:
 //!
 //! | edit | cost |
@@ -21,12 +21,7 @@
 //!
 //! Distances are computed in half points so that all arithmetic is on integers.
 
-/// What matching needs of a word: its identity, and the identity of its stem (numbers share one stem).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WordKey {
-    pub word: u32,
-    pub stem: u32,
-}
+use crate::store::WordKey;
 
 /// The cost of putting `b` where `a` was, in half points.
 #[inline]

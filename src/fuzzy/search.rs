@@ -16,9 +16,10 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 
-use super::score::{self, distance, max_distance, WordKey};
-use super::tokens::{stem_of, tokenize, Token};
+use super::score::{self, distance, max_distance};
 use crate::store::index::{decode_words, IndexReader};
+use crate::store::WordKey;
+use crate::text::{stem_of, tokenize, Token};
 use crate::unit::language_fit;
 
 /// Postings larger than this (bytes) are not read just to tighten bounds.

@@ -7,23 +7,8 @@
 //! place unambiguously is left alone, and the caller is told.
 
 use super::score::Edit;
-use super::tokens::Token;
-
-/// English month names, January first.
-pub(crate) const ENGLISH_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::text::words::ENGLISH_MONTHS;
+use crate::text::Token;
 
 /// Arabic month names in their matching form (alef and ta marbuta folded), with their number: the names
 /// used in Egypt and the Gulf and the Levantine names used in Iraq, Syria and Lebanon (two-word Levantine
@@ -256,8 +241,9 @@ fn word_positions(text: &str, word: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fuzzy::score::{align, WordKey};
-    use crate::fuzzy::tokens::tokenize;
+    use crate::fuzzy::score::align;
+    use crate::store::WordKey;
+    use crate::text::tokenize;
     use std::collections::HashMap;
 
     /// Aligns two Arabic texts with word ids made up on the spot (stems as the tokenizer gives them).

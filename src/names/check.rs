@@ -13,9 +13,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::skeleton::skeleton;
 use super::style::Style;
 use super::{Authority, Kind, Spot, Spotter};
+use crate::text::skeleton;
 
 /// Jaro-Winkler similarity (lower-cased) above which a same-skeleton spelling is taken for the name.
 const SIMILARITY: f64 = 0.8;

@@ -14,9 +14,9 @@
 
 use rustc_hash::FxHashMap;
 
-use super::skeleton::{arabic_skeleton_into, skeleton};
 use super::Authority;
-use crate::fuzzy::tokens::tokenize;
+use crate::text::skeleton::{arabic_skeleton_into, skeleton};
+use crate::text::tokenize;
 
 /// One Arabic word (or two joined, `نصر الله`) in matching form, and how the names spell it.
 #[derive(Default)]

@@ -10,13 +10,11 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::fuzzy::suggest::ENGLISH_MONTHS;
-use crate::fuzzy::tokens::is_digit;
-use crate::normalize::normalize;
+use crate::text::words::{is_digit, ENGLISH_MONTHS};
+use crate::text::{normalize, skeleton};
 
 use serde::Serialize;
 
-use super::skeleton::skeleton;
 use super::translit::{Scheme, Transliterator};
 use super::{style::Style, Authority, Spotter};
 

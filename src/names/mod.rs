@@ -11,7 +11,6 @@ pub mod check;
 pub mod lexicon;
 pub mod mine;
 pub mod model;
-pub mod skeleton;
 pub mod spot;
 pub mod style;
 pub mod tbx;
@@ -23,7 +22,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::normalize::{matching_words, normalize};
+use crate::text::{normalize, words};
 
 pub use spot::{Spot, Spotter};
 
@@ -220,10 +219,10 @@ impl Authority {
     /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
     pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
         let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
-        Authority::shipped_for_words(folded.iter().flat_map(|t| matching_words(t)))
+        Authority::shipped_for_words(folded.iter().flat_map(|t| words(t)))
     }
 
-    /// [`Authority::shipped_for`] texts given as their words in matching form ([`matching_words`] of the
+    /// [`Authority::shipped_for`] texts given as their words in matching form ([`words`] of the
     /// [`normalize`]d text), as the aligner has them.
     pub fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
         let words = spot::FirstWords::of(words);
@@ -318,8 +317,8 @@ mod tests {
             let firsts: Vec<Option<String>> = arabic
                 .split('|')
                 .flat_map(|form| {
-                    let joined = crate::normalize::joined_first_word(form).map(Some);
-                    std::iter::once(crate::normalize::first_matching_word(form)).chain(joined)
+                    let joined = crate::text::joined_first_word(form).map(Some);
+                    std::iter::once(crate::text::first_word(form)).chain(joined)
                 })
                 .collect();
             let table: Vec<Option<String>> = table.iter().map(|w| w.map(str::to_string)).collect();
@@ -342,7 +341,7 @@ mod tests {
         let text = "أعلن حزبالله أمس عن عملية في ديرالزور";
         let authority = Authority::shipped_for(&[text]);
         let folded = normalize(text);
-        let spotter = Spotter::for_texts(&authority, matching_words(&folded));
+        let spotter = Spotter::for_texts(&authority, words(&folded));
         let found: Vec<&str> = spotter
             .spot(text)
             .iter()

@@ -11,8 +11,7 @@ use std::ops::Range;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
-use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::{first_matching_word, joined_first_word, without_proclitics};
+use crate::text::{first_word, joined_first_word, tokenize, without_proclitics, Token};
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +36,7 @@ impl Spotter {
         Spotter::indexing(authority, |_| true)
     }
 
-    /// A spotter for these texts only (given as their [`matching_words`](crate::normalize::matching_words)): it indexes just the forms
+    /// A spotter for these texts only (given as their [`words`](crate::text::words())): it indexes just the forms
     /// whose first word the texts have (with or without clitics). The aligner builds one for a
     /// document when it has no spotter: indexing all the authority's forms cost more than aligning a
     /// short document.
@@ -100,7 +99,7 @@ impl Spotter {
             .collect()
     }
 
-    /// The names in a text's words in matching form ([`crate::normalize::matching_words`] of the normalized text, as the
+    /// The names in a text's words in matching form ([`crate::text::words()`] of the normalized text, as the
     /// aligner has them): each as the range of words it covers and its index.
     pub fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
         self.spot_by(words, |w| w)
@@ -174,11 +173,11 @@ impl<'t> FirstWords<'t> {
     }
 }
 
-/// Whether `form`'s [`first_matching_word`] (or its [`joined_first_word`]) is one `wanted` accepts (read
+/// Whether `form`'s [`first_word`] (or its [`joined_first_word`]) is one `wanted` accepts (read
 /// alone, that is cheaper than reading the whole form, and most forms are not wanted). A form that
 /// starts with no word is kept.
 fn may_start(form: &str, wanted: impl Fn(&str) -> bool) -> bool {
-    first_matching_word(form).is_none_or(|w| wanted(&w))
+    first_word(form).is_none_or(|w| wanted(&w))
         || joined_first_word(form).is_some_and(|w| wanted(&w))
 }
 
@@ -208,7 +207,7 @@ fn last_letter(s: &str) -> Option<char> {
 mod tests {
     use super::*;
     use crate::names::parse_tsv;
-    use crate::normalize::matching_words;
+    use crate::text::words;
 
     fn authority() -> Authority {
         Authority {
@@ -285,8 +284,8 @@ mod tests {
         let a = authority();
         let spotter = Spotter::new(&a);
         let text = "قصفت طائرات مواقع لكتائب حزب الله وحزبِ الله قرب دير الزّور";
-        let folded = crate::normalize::normalize(text);
-        let words: Vec<&str> = matching_words(&folded).collect();
+        let folded = crate::text::normalize(text);
+        let words: Vec<&str> = words(&folded).collect();
         let found = spotter.spot_words(&words);
         let names: Vec<usize> = found.iter().map(|(_, name)| *name).collect();
         let by_text: Vec<usize> = spotter.spot(text).iter().map(|s| s.name).collect();
@@ -300,8 +299,8 @@ mod tests {
 
     /// The names `spot` finds in a text, and those `spot_words` finds in its matching words.
     fn both_ways(spotter: &Spotter, text: &str) -> (Vec<usize>, Vec<usize>) {
-        let folded = crate::normalize::normalize(text);
-        let words: Vec<&str> = matching_words(&folded).collect();
+        let folded = crate::text::normalize(text);
+        let words: Vec<&str> = words(&folded).collect();
         let by_words = spotter.spot_words(&words).iter().map(|s| s.1).collect();
         (
             spotter.spot(text).iter().map(|s| s.name).collect(),

@@ -28,8 +28,7 @@ use super::model::Model;
 use super::style::Style;
 use super::usage::{self, Usage};
 use super::{Authority, Spotter};
-use crate::fuzzy::tokens::{tokenize, Token};
-use crate::normalize::without_proclitics;
+use crate::text::{tokenize, without_proclitics, Token};
 
 /// A transliteration scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

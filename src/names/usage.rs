@@ -11,9 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use super::lexicon::Skeletons;
-use super::skeleton::skeleton;
-use crate::fuzzy::tokens::tokenize;
-use crate::normalize::without_proclitics;
+use crate::text::{skeleton, tokenize, without_proclitics};
 
 /// Units that must spell a word one way before that is the memory's spelling.
 pub const MIN_UNITS: u64 = 2;

@@ -12,10 +12,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
+use super::WordKey;
 use super::{now, sqlite_error, stable_hash, tokens_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
-use crate::fuzzy::score::WordKey;
-use crate::fuzzy::tokens::tokenize;
+use crate::text::tokenize;
 use crate::unit::{primary_language, Unit};
 
 /// A rough size of one unit in an interchange file, to estimate how many units an import brings.

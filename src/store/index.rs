@@ -17,8 +17,17 @@ use rustc_hash::FxHashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::fuzzy::score::WordKey;
-use crate::fuzzy::tokens::{stem_of, tokenize};
+use crate::text::{stem_of, tokenize};
+
+/// What matching needs of a word: its id in the memory's vocabulary, and the id of its stem (numbers
+/// share one stem). The index files units under these; fuzzy scoring compares them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordKey {
+    /// The word's id.
+    pub word: u32,
+    /// Its stem's id.
+    pub stem: u32,
+}
 
 /// An import writes its postings as a segment after this many units (bounds its memory).
 pub const SEGMENT_UNITS: u64 = 250_000;

@@ -34,6 +34,7 @@ use crate::formats::FormatError;
 use crate::unit::{primary_language, Meta, Segment, Unit};
 
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
+pub use index::WordKey;
 pub use upkeep::{DedupeGroup, DedupeReport, Health, UnitFilter, UnreadableUnit};
 
 /// Page size of new memories.
@@ -538,7 +539,7 @@ impl Store {
         let _reading = self.conn.unchecked_transaction().map_err(&err)?;
         let reader = index::IndexReader::new(&self.conn);
         let mut stems = rustc_hash::FxHashSet::default();
-        for token in crate::fuzzy::tokens::tokenize(text) {
+        for token in crate::text::tokenize(text) {
             if token.number().is_none() {
                 if let Some(key) = reader.word(&token.norm).map_err(&err)? {
                     stems.insert(key.stem);
@@ -660,7 +661,7 @@ pub(crate) fn stable_hash(parts: &[&str]) -> i64 {
 /// The hash of a source segment's words in their matching form (punctuation aside), stored beside it:
 /// the identity of a segment for context matches and `dedupe`.
 pub fn norm_hash(text: &str) -> i64 {
-    let tokens = crate::fuzzy::tokens::tokenize(text);
+    let tokens = crate::text::tokenize(text);
     tokens_hash(tokens.iter().map(|t| t.norm.as_str()))
 }
 

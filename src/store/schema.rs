@@ -9,7 +9,7 @@ use rusqlite::{Connection, Transaction};
 /// Each entry moves the schema up one version. Never edit a released entry; add a new one.
 const MIGRATIONS: &[&str] = &[
     // 1: units. Text is kept exactly as given. `norm_hash` is the hash of the source's words in their
-    // matching form (normalize.rs, punctuation aside): equal hashes find the same segment without storing a second
+    // matching form (text::normalize, punctuation aside): equal hashes find the same segment without storing a second
     // copy of every Arabic segment (a text column cost a third of the file and of import time; the fuzzy
     // index of the matching work keeps its own compact word ids). `pair_hash` finds an identical
     // source+target pair without indexing the text itself.

@@ -384,7 +384,7 @@ proptest! {
     fn lookup_scores_are_symmetric_and_in_range(a in news_segment(), b in news_segment()) {
         prop_assume!(a != b);
         // A segment of punctuation alone has no words to match.
-        let has_words = |s: &str| !tm::fuzzy::tokens::tokenize(s).is_empty();
+        let has_words = |s: &str| !tm::text::tokenize(s).is_empty();
         prop_assume!(has_words(&a) && has_words(&b));
         let mut both = Store::in_memory().unwrap();
         add(&mut both, &a, "A");

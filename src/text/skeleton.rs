@@ -11,7 +11,7 @@
 //! the authority's names both use it.
 //!
 //! ```
-//! use tm::names::skeleton::skeleton;
+//! use tm::text::skeleton;
 //! assert_eq!(skeleton("Hizbullah"), skeleton("Hezbollah"));
 //! assert_eq!(skeleton("Deir Al-Zour"), skeleton("Deir ez-Zor"));
 //! assert_eq!(skeleton("Kata'ib Hizbullah"), skeleton("Kataib Hizballah"));
@@ -45,7 +45,7 @@ pub fn skeleton(name: &str) -> String {
 
 /// [`skeleton`] written into `out` (cleared first), with `word` as scratch space: the aligner takes the
 /// skeleton of every English word it reads, and reuses both buffers.
-pub(crate) fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
+pub fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
     out.clear();
     let lower;
     let name = if name.chars().any(char::is_uppercase) {
@@ -88,18 +88,17 @@ pub(crate) fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
 }
 
 /// [`arabic_skeleton_into`] as a new string.
-#[cfg(test)]
-pub(crate) fn arabic_skeleton(word: &str) -> String {
+pub fn arabic_skeleton(word: &str) -> String {
     let mut out = String::new();
     arabic_skeleton_into(word, &mut out);
     out
 }
 
 /// The consonant skeleton of a normalized Arabic word, in the classes of
-/// [`crate::names::skeleton::skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
+/// [`skeleton`] (ث→s as th→s, ج→g as j→g, ق→k as q→k...), so that a name and
 /// its English spelling meet. Vowel letters, hamza and ayn are dropped, as English spellings drop them.
 /// Written into `out` (cleared first), a buffer the reader reuses for every word.
-pub(crate) fn arabic_skeleton_into(word: &str, out: &mut String) {
+pub fn arabic_skeleton_into(word: &str, out: &mut String) {
     out.clear();
     let word = word
         .strip_prefix("ال")
@@ -229,7 +228,7 @@ mod tests {
             ("بريطانيا", "Britain"),
         ] {
             assert_eq!(
-                arabic_skeleton(&crate::normalize::normalize(ar)),
+                arabic_skeleton(&super::super::fold::normalize(ar)),
                 skeleton(en),
                 "{ar} / {en}"
             );
