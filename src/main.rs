@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(tm::cli::run());
+    std::process::exit(tm::run());
 }

@@ -1,11 +1,11 @@
 //! Sentence alignment of an Arabic text with its English translation.
 //!
 //! Two passes of the same dynamic programme over bead shapes 1-1, 2-1, 1-2, 1-0, 0-1, 3-1, 1-3 and 2-2
-//! (see [`dp`]). A bead's cost adds the shape's prior, Gale & Church's length cost (with the
+//! (see `dp`). A bead's cost adds the shape's prior, Gale & Church's length cost (with the
 //! English/Arabic length ratio and its variance measured on the documents themselves) and minus the
-//! weight of what the two sides share ([`features`]): numbers, Latin-script tokens, consonant skeletons
+//! weight of what the two sides share (`features`): numbers, Latin-script tokens, consonant skeletons
 //! of names and loanwords, names of the authority in any known spelling, punctuation. The first pass's beads teach a word-translation table
-//! ([`lexicon`]), and the second pass adds its words to what the sides share: Moore's two-pass idea,
+//! (`lexicon`), and the second pass adds its words to what the sides share: Moore's two-pass idea,
 //! with no dictionary from outside.
 //!
 //! Long documents run in a band around a first guess (a chain of local anchors), moved and widened while the best path runs along its edge, so time and memory grow with the length of the

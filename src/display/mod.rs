@@ -18,7 +18,7 @@
 //! - [`BidiMode`] is what the user asked for (`--bidi auto|logical|visual`).
 //! - [`Display`] is the resolved policy for this run: does this process
 //!   reorder, and may it use colour? [`Display::line`] applies it to a string.
-//! - [`visual_line`] is the reordering itself (Unicode bidi algorithm, with
+//! - [`bidi::visual_line`] is the reordering itself (Unicode bidi algorithm, with
 //!   harakat kept on their letters and brackets mirrored).
 //! - [`clean()`] makes text from data safe for a terminal (no escape sequences, no bidi overrides);
 //!   [`Display::line`] applies it to everything but data output.
@@ -49,6 +49,6 @@ pub mod bidi;
 pub mod clean;
 pub mod table;
 
-pub use bidi::{visual_line, BidiMode, ColorMode, Display};
+pub use bidi::{BidiMode, ColorMode, Display};
 pub use clean::clean;
 pub use table::table;

@@ -1,7 +1,6 @@
 //! Fuzzy matching that understands Arabic: paste an Arabic segment, get the closest stored segments with
 //! their English, scored the way translators expect, with what differs marked.
 //!
-//! - [`tokens`]: words with their spans, matching forms and stems.
 //! - [`score`]: the clitic-aware word-level edit distance and the score formula.
 //! - [`search`]: candidates from the word index, exact scoring, the exhaustive reference.
 //! - [`suggest`]: the query's numbers and months put into the stored English.

@@ -1,6 +1,6 @@
 //! The score translators know: word-level edit distance, made aware of Arabic clitics.
 //!
-//! Both segments are sequences of words (see [`crate::text::words`]). The distance is Levenshtein's over
+//! Both segments are sequences of words (see [`crate::text::words()`]). The distance is Levenshtein's over
 //! words with these costs:
 //!
 //! | edit | cost |

@@ -1,7 +1,7 @@
 //! Learning names from the memory: Arabic spans and the capitalised English spans they are rendered as.
 //!
 //! In each unit, every run of one to three Arabic words is transliterated with the learned model, and its
-//! romanization skeleton (see [`skeleton`]) is compared with those of the runs of capitalised English
+//! romanization skeleton (see [`skeleton`](crate::text::skeleton())) is compared with those of the runs of capitalised English
 //! words of the translation. A pair that agrees is evidence that the translator wrote that Arabic name that
 //! way; pairs are counted across the memory and ranked by evidence. Names the authority already knows are
 //! left out: the point is to propose new ones.

@@ -4,7 +4,8 @@
 //!   binary), overridden by the user's own entries kept in the memory.
 //! - [`Spotter`]: finds authority names in Arabic text, longest first, through attached conjunctions and
 //!   prepositions (لكتائب حزب الله, وحزب الله) and whatever harakat or letter forms the text has.
-//! - [`skeleton`]: the romanization key that lets the check recognise spellings nobody listed.
+//! - [`crate::text::skeleton()`]: the romanization key that lets the check recognise spellings nobody
+//!   listed.
 //! - [`check`]: the consistency check of translations against the authority.
 
 pub mod check;
@@ -222,7 +223,7 @@ impl Authority {
         Authority::shipped_for_words(folded.iter().flat_map(|t| words(t)))
     }
 
-    /// [`Authority::shipped_for`] texts given as their words in matching form ([`words`] of the
+    /// [`Authority::shipped_for`] texts given as their words in matching form ([`words`](fn@words) of the
     /// [`normalize`]d text), as the aligner has them.
     pub fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
         let words = spot::FirstWords::of(words);

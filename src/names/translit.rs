@@ -639,7 +639,7 @@ fn has_harakat(word: &str) -> bool {
 }
 
 /// An unvocalised word in the house style, spelled by the learned model: `Al-` for the article, a
-/// capital, the placeholder marks for ayn and hamza after the vowel they carry ([`mark_pieces`]), the
+/// capital, the placeholder marks for ayn and hamza after the vowel they carry (`mark_pieces`), the
 /// house's consonant for the letters its style names (ج J, ف F: [`Style::letters`]) and the sounds of
 /// Persian and Urdu letters (پ p, چ ch, ژ zh, گ g, ڤ v). Whole-word forms (Abu, Abd, Bin) come first;
 /// compounds of الله are one word (Abdullah, Nasrallah; Allah alone). The output is ASCII but for the

@@ -91,7 +91,7 @@ fn is_protected(stem: &str) -> bool {
     PROTECTED.iter().any(|p| stem.starts_with(p))
 }
 
-/// Splits the proclitics off a [`normalize`]d Arabic token and returns
+/// Splits the proclitics off a [`normalize`](super::normalize)d Arabic token and returns
 /// `(proclitics, stem)`, with `proclitics + stem == token`.
 ///
 /// Proclitics are, in this order: the conjunction و or ف, one preposition

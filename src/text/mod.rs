@@ -5,8 +5,8 @@
 //! definition of folding, of a word, of a clitic and of a consonant skeleton holds everywhere:
 //!
 //! - [`fold`]: the matching form of text ([`normalize`] for Arabic or any text, [`fold_english`]).
-//! - [`words`]: the one word rule, over original text with spans ([`tokenize`]) or over folded text
-//!   ([`words()`](words::words)).
+//! - [`words`](mod@words): the one word rule, over original text with spans ([`tokenize`]) or over
+//!   folded text ([`words()`](fn@words)).
 //! - [`clitics`]: the proclitics و ف ب ك ل ال, as the index strips them ([`strip_clitics`]) and as
 //!   a lookup reads them ([`without_proclitics`]).
 //! - [`skeleton`](mod@skeleton): the consonants of a name, in Latin and in Arabic script, so that the
