@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use common::{generate_tmx, median, repo_root, Corpus, Rng};
-use tm::fuzzy::search::{exhaustive, Query, SearchOptions};
+use tm::fuzzy::search::{exhaustive, Query};
 use tm::fuzzy::{LookupOptions, Matcher};
 use tm::store::{OpenMode, Store};
 
@@ -143,7 +143,7 @@ fn main() {
     let ours_median = median(times);
 
     // Recall against the exhaustive scan, on a sample of queries (each scan reads the whole memory).
-    let opts = SearchOptions {
+    let opts = LookupOptions {
         min: 70,
         top: 5,
         src: "ar".into(),

@@ -556,10 +556,12 @@ pub fn run() -> i32 {
             &ctx,
             commands::LookupConfig {
                 text: a.text,
-                min: a.min,
-                top: a.top,
-                src: a.langs.src,
-                tgt: a.langs.tgt,
+                opts: crate::fuzzy::LookupOptions {
+                    min: a.min,
+                    top: a.top,
+                    src: a.langs.src,
+                    tgt: a.langs.tgt,
+                },
                 memory: a.memory,
             },
         ),
@@ -570,15 +572,18 @@ pub fn run() -> i32 {
             &ctx,
             commands::PretranslateConfig {
                 file: a.file,
-                min: a.min,
+                opts: crate::fuzzy::LookupOptions {
+                    min: a.min,
+                    top: 1,
+                    src: a.langs.src,
+                    tgt: a.langs.tgt,
+                },
                 out: a.out,
                 format: match a.format {
                     PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
                     PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
                     PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
                 },
-                src: a.langs.src,
-                tgt: a.langs.tgt,
                 lines: a.lines,
             },
         ),

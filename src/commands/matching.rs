@@ -20,10 +20,8 @@ use crate::text::normalize;
 pub struct LookupConfig {
     /// One query, or `-` for one query per line of standard input.
     pub text: String,
-    pub min: u8,
-    pub top: usize,
-    pub src: String,
-    pub tgt: String,
+    /// Score, count and languages.
+    pub opts: LookupOptions,
     /// Look up in this TMX/TSV/CSV file instead of the memory, without importing it.
     pub memory: Option<PathBuf>,
 }
@@ -59,16 +57,8 @@ struct LookupJson<'a> {
 }
 
 pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
-    let store = open_for_lookup(ctx, cfg.memory.as_deref(), &cfg.src, &cfg.tgt)?;
-    let mut matcher = Matcher::new(
-        &store,
-        LookupOptions {
-            min: cfg.min,
-            top: cfg.top,
-            src: cfg.src.clone(),
-            tgt: cfg.tgt.clone(),
-        },
-    );
+    let store = open_for_lookup(ctx, cfg.memory.as_deref(), &cfg.opts.src, &cfg.opts.tgt)?;
+    let mut matcher = Matcher::new(&store, cfg.opts.clone());
     let display = ctx.display();
     let mut out = io::stdout().lock();
     let mut answer = |query: &str, out: &mut io::StdoutLock| -> Result<()> {
@@ -87,7 +77,7 @@ pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
             )?;
             writeln!(out)?;
         } else {
-            print_matches(out, query, &matches, cfg.min, &display)?;
+            print_matches(out, query, &matches, cfg.opts.min, &display)?;
         }
         Ok(())
     };
@@ -265,11 +255,10 @@ fn read_segments(path: &Path, lines: bool) -> Result<Vec<String>> {
 /// `tm pretranslate`, mapped from its flags.
 pub struct PretranslateConfig {
     pub file: PathBuf,
-    pub min: u8,
+    /// The lowest score and the languages (`top` is always 1: a segment's best match).
+    pub opts: LookupOptions,
     pub out: Option<PathBuf>,
     pub format: PretranslateFormat,
-    pub src: String,
-    pub tgt: String,
     /// Each line is one segment, as it is (else the text is split into sentences).
     pub lines: bool,
 }
@@ -285,19 +274,13 @@ pub enum PretranslateFormat {
 fn best_matches(
     store: &Store,
     segments: &[String],
-    min: u8,
-    src: &str,
-    tgt: &str,
+    opts: &LookupOptions,
 ) -> Result<Vec<Option<Match>>> {
-    let mut matcher = Matcher::new(
-        store,
-        LookupOptions {
-            min,
-            top: 1,
-            src: src.to_string(),
-            tgt: tgt.to_string(),
-        },
-    );
+    let opts = LookupOptions {
+        top: 1,
+        ..opts.clone()
+    };
+    let mut matcher = Matcher::new(store, opts);
     let mut out = Vec::with_capacity(segments.len());
     for (i, seg) in segments.iter().enumerate() {
         let context = fuzzy::Context {
@@ -332,7 +315,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         )?,
         None => Output::stdout(),
     };
-    let matches = best_matches(&store, &segments, cfg.min, &cfg.src, &cfg.tgt)?;
+    let matches = best_matches(&store, &segments, &cfg.opts)?;
     if ctx.json && cfg.out.is_none() {
         // One object a segment, its best match as `lookup --json` gives matches (null for none).
         #[derive(Serialize)]
@@ -357,7 +340,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
     let mut left_out = 0;
     match cfg.format {
         PretranslateFormat::Tsv => {
-            writeln!(out, "{}\t{}\tscore\tkind", cfg.src, cfg.tgt).map_err(write_err)?;
+            writeln!(out, "{}\t{}\tscore\tkind", cfg.opts.src, cfg.opts.tgt).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
                 let (target, score, kind) = match m {
                     Some(m) => (
@@ -378,7 +361,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         }
         PretranslateFormat::Tmx => {
             let header = crate::formats::tmx::Header {
-                srclang: cfg.src.clone(),
+                srclang: cfg.opts.src.clone(),
                 creation_date: crate::store::now(),
             };
             let mut w =
@@ -391,8 +374,8 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                     continue;
                 };
                 let mut unit = crate::unit::Unit::new(
-                    &cfg.src,
-                    &cfg.tgt,
+                    &cfg.opts.src,
+                    &cfg.opts.tgt,
                     crate::unit::Segment::plain(seg.as_str()),
                     crate::unit::Segment::plain(
                         m.suggestion.clone().unwrap_or_else(|| m.target.clone()),
@@ -414,8 +397,8 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
         }
         PretranslateFormat::Xliff => {
             let original = cfg.file.display().to_string();
-            let mut w =
-                XliffWriter::new(&mut out, &original, &cfg.src, &cfg.tgt).map_err(write_err)?;
+            let mut w = XliffWriter::new(&mut out, &original, &cfg.opts.src, &cfg.opts.tgt)
+                .map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
                 let note = m.as_ref().map(|m| {
                     let unresolved = m.numbers == Some(fuzzy::suggest::Numbers::Unresolved);
@@ -478,7 +461,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             "{} of {} segments have a match at or above {}",
             found,
             segments.len(),
-            cfg.min
+            cfg.opts.min
         );
         if left_out > 0 {
             eprintln!(
@@ -523,7 +506,13 @@ struct Analysis {
 pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) -> Result<()> {
     let segments = read_segments(file, lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
-    let matches = best_matches(&store, &segments, 50, src, tgt)?;
+    let opts = LookupOptions {
+        min: 50,
+        top: 1,
+        src: src.to_string(),
+        tgt: tgt.to_string(),
+    };
+    let matches = best_matches(&store, &segments, &opts)?;
     let mut bands: Vec<Band> = BANDS
         .iter()
         .map(|&band| Band {

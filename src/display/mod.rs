@@ -26,24 +26,7 @@
 //!   [`Display::line`], in a way that keeps adjacent Arabic columns in place
 //!   in terminals that reorder by themselves.
 //!
-//! ```
-//! use tm::display::{table, BidiMode, Display};
-//!
-//! // A terminal known not to reorder (kitty): the program must do it.
-//! let display = Display::with_env(BidiMode::Auto, true, false, |name| {
-//!     (name == "KITTY_WINDOW_ID").then(|| "1".to_string())
-//! });
-//! assert!(display.reorders());
-//! assert_eq!(display.line("حزب الله"), "هللا بزح");
-//! assert_eq!(display.line("Hizbullah"), "Hizbullah"); // borrowed, untouched
-//!
-//! // JSON, TSV and TMX output is never reordered, whatever the flag says.
-//! let data = Display::with_env(BidiMode::Visual, true, true, |_| None);
-//! assert_eq!(data.line("حزب الله"), "حزب الله");
-//!
-//! let rows = vec![vec!["حزب الله".to_string(), "Hizbullah".to_string()]];
-//! println!("{}", table(&["Arabic", "English"], &rows, &display));
-//! ```
+//! (The module's tests show each in use.)
 
 pub mod bidi;
 pub mod clean;
@@ -52,3 +35,30 @@ pub mod table;
 pub use bidi::{BidiMode, ColorMode, Display};
 pub use clean::clean;
 pub use table::table;
+
+#[cfg(test)]
+mod overview {
+    use super::{table, BidiMode, Display};
+
+    #[test]
+    fn reordering_data_and_tables() {
+        // A terminal known not to reorder (kitty): the program must do it.
+        let display = Display::with_env(BidiMode::Auto, true, false, |name| {
+            (name == "KITTY_WINDOW_ID").then(|| "1".to_string())
+        });
+        assert!(display.reorders());
+        assert_eq!(display.line("حزب الله"), "هللا بزح");
+        assert_eq!(display.line("Hizbullah"), "Hizbullah"); // borrowed, untouched
+
+        // JSON, TSV and TMX output is never reordered, whatever the flag says.
+        let data = Display::with_env(BidiMode::Visual, true, true, |_| None);
+        assert_eq!(data.line("حزب الله"), "حزب الله");
+
+        let rows = vec![vec!["حزب الله".to_string(), "Hizbullah".to_string()]];
+        let laid_out = table(&["Arabic", "English"], &rows, &display);
+        assert!(
+            laid_out.contains("Hizbullah") && laid_out.contains("هللا بزح"),
+            "{laid_out}"
+        );
+    }
+}

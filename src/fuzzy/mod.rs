@@ -30,7 +30,7 @@ use crate::store::WordKey;
 use crate::store::{self, Store};
 use crate::text::{normalize, tokenize, Token};
 use score::{align, Edit};
-use search::{PostingsCache, Query, Scored, SearchOptions};
+use search::{PostingsCache, Query, Scored};
 
 /// How a match relates to the query, best first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -80,12 +80,16 @@ pub struct Match {
     pub use_count: i64,
 }
 
-/// What to look for.
+/// What to look for: the one set of lookup options, from the command line down to the search.
 #[derive(Clone, Debug)]
 pub struct LookupOptions {
+    /// The lowest score a match may have (0 to 100).
     pub min: u8,
+    /// How many distinct source segments to return (all translations of each are kept).
     pub top: usize,
+    /// The source language; a bare tag takes any region (`ar` reads `ar-IQ`).
     pub src: String,
+    /// The target language, read as `src` is.
     pub tgt: String,
 }
 
@@ -128,13 +132,7 @@ impl<'s> Matcher<'s> {
         let conn = self.store.conn();
         let err = |e| store::sqlite_error(self.store.path(), e);
         let query = Query::new(conn, text).map_err(err)?;
-        let search_opts = SearchOptions {
-            min: self.opts.min,
-            top: self.opts.top,
-            src: self.opts.src.clone(),
-            tgt: self.opts.tgt.clone(),
-        };
-        let scored = search::search(conn, &query, &search_opts, &mut self.cache).map_err(err)?;
+        let scored = search::search(conn, &query, &self.opts, &mut self.cache).map_err(err)?;
         let query_norm = normalize(text);
         // The neighbours' identities, as units store theirs (computed once, not per match).
         let neighbours =

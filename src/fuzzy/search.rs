@@ -17,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 
 use super::score::{self, distance, max_distance};
+use super::LookupOptions;
 use crate::store::index::{decode_words, IndexReader};
 use crate::store::WordKey;
 use crate::text::{stem_of, tokenize, Token};
@@ -91,16 +92,6 @@ pub struct Scored {
     pub language_fit: u8,
 }
 
-/// What to search for.
-#[derive(Clone, Debug)]
-pub struct SearchOptions {
-    pub min: u8,
-    /// How many distinct source segments to return (all translations of each are kept).
-    pub top: usize,
-    pub src: String,
-    pub tgt: String,
-}
-
 /// A small cache of decoded postings, so a batch of lookups reads each common list once.
 #[derive(Default)]
 pub struct PostingsCache {
@@ -135,7 +126,7 @@ impl PostingsCache {
 pub fn search(
     conn: &Connection,
     query: &Query,
-    opts: &SearchOptions,
+    opts: &LookupOptions,
     cache: &mut PostingsCache,
 ) -> rusqlite::Result<Vec<Scored>> {
     let n = query.keys.len();
@@ -336,7 +327,7 @@ fn cut_to_top(found: Vec<Scored>, top: usize) -> Vec<Scored> {
 pub fn exhaustive(
     conn: &Connection,
     query: &Query,
-    opts: &SearchOptions,
+    opts: &LookupOptions,
 ) -> rusqlite::Result<Vec<Scored>> {
     let n = query.keys.len();
     let mut found = Vec::new();
@@ -456,7 +447,7 @@ mod tests {
         let mut cache = PostingsCache::default();
         let mut nonempty = 0;
         for min in [50u8, 70, 90] {
-            let opts = SearchOptions {
+            let opts = LookupOptions {
                 min,
                 top: 5,
                 src: "ar".into(),
@@ -489,7 +480,7 @@ mod tests {
         let store = memory();
         let conn = store.conn();
         let query = Query::new(conn, "وحزب الله").unwrap();
-        let opts = SearchOptions {
+        let opts = LookupOptions {
             min: 50,
             top: 3,
             src: "ar".into(),
