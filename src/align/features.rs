@@ -16,9 +16,33 @@ use crate::names::Authority;
 use crate::text::skeleton::{arabic_skeleton_into, skeleton_into};
 use crate::text::{self, fold_english, normalize, strip_clitics};
 
+/// What a concept (or a cached token) is, mixed into its fingerprint so that equal texts of different
+/// kinds stay apart. The values are the one-letter tags the fingerprints have always been made with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Kind {
+    /// A number, in its normalized form.
+    Number = b'#',
+    /// A token in Latin script (COVID-19, Reuters), written alike on both sides.
+    Latin = b'L',
+    /// A consonant skeleton that an Arabic word and an English word share.
+    Skeleton = b'S',
+    /// An Arabic word's stem, for the learned lexicon.
+    ArabicWord = b'A',
+    /// An English word, for the learned lexicon.
+    EnglishWord = b'E',
+    /// A name of the authority, spotted on both sides.
+    Name = b'N',
+    /// A punctuation mark both sides carry (? ! : quotes, brackets).
+    Punctuation = b'P',
+    /// Not a concept: the reader's cache key of an Arabic token.
+    ArabicToken = b'a',
+    /// Not a concept: the reader's cache key of an English token.
+    EnglishToken = b'e',
+}
+
 /// Interned concept ids: one table for both languages, so a shared id is a shared concept. A concept's
-/// key is a one-letter kind (`#` number, `L` Latin token, `S` skeleton, `A`/`E` Arabic/English word, `N`
-/// name, `P` punctuation) and its text, kept as their 64-bit xxh3 fingerprint: reading a document looks
+/// key is its [`Kind`] and its text, kept as their 64-bit xxh3 fingerprint: reading a document looks
 /// up a few keys for each of its words, and most of a short document's words are new. (Two keys of a
 /// document share a fingerprint with odds of about 1 in 10^10; they would then count as one concept.)
 #[derive(Default)]
@@ -29,17 +53,17 @@ pub(crate) struct Concepts {
 /// The fingerprint of a concept key or a token. The kind is mixed in after hashing: as xxh3's seed it
 /// is added before the final mixing, and for inputs of three bytes or fewer two kinds then collide
 /// (`S`+`thk` with `E`+`the`).
-fn fingerprint(kind: char, text: &str) -> u64 {
+fn fingerprint(kind: Kind, text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes()) ^ (kind as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl Concepts {
-    pub(crate) fn id(&mut self, kind: char, text: &str) -> u32 {
+    pub(crate) fn id(&mut self, kind: Kind, text: &str) -> u32 {
         let next = self.ids.len() as u32;
         *self.ids.entry(fingerprint(kind, text)).or_insert(next)
     }
 
-    pub(crate) fn get(&self, kind: char, text: &str) -> Option<u32> {
+    pub(crate) fn get(&self, kind: Kind, text: &str) -> Option<u32> {
         self.ids.get(&fingerprint(kind, text)).copied()
     }
 
@@ -296,7 +320,7 @@ impl Reader {
     }
 
     fn arabic_token(&mut self, token: &str) -> TokenIds {
-        let key = fingerprint('a', token);
+        let key = fingerprint(Kind::ArabicToken, token);
         if let Some(ids) = self.arabic.get(&key) {
             return *ids;
         }
@@ -308,21 +332,21 @@ impl Reader {
                 arabic_skeleton_into(stem, skeleton);
             }
             TokenIds {
-                concept: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
+                concept: (skeleton.len() >= 3).then(|| c.id(Kind::Skeleton, skeleton)),
                 also: None,
-                word: Some(c.id('A', stem)),
+                word: Some(c.id(Kind::ArabicWord, stem)),
             }
         } else if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
+            TokenIds::concept(c.id(Kind::Number, &key))
         } else {
-            TokenIds::concept(c.id('L', token))
+            TokenIds::concept(c.id(Kind::Latin, token))
         };
         self.arabic.insert(key, ids);
         ids
     }
 
     fn english_token(&mut self, token: &str) -> TokenIds {
-        let key = fingerprint('e', token);
+        let key = fingerprint(Kind::EnglishToken, token);
         if let Some(ids) = self.english.get(&key) {
             return *ids;
         }
@@ -330,7 +354,7 @@ impl Reader {
         let ids = if let Some(stem) = english_word(token) {
             // A Latin token the Arabic side carries as is (WHO, Twitter) is known by now: the Arabic
             // side is read first.
-            let latin = c.get('L', token);
+            let latin = c.get(Kind::Latin, token);
             let skeleton = &mut self.skeleton;
             skeleton.clear();
             if !is_english_function(token) {
@@ -338,14 +362,14 @@ impl Reader {
             }
             TokenIds {
                 concept: latin,
-                also: (skeleton.len() >= 3).then(|| c.id('S', skeleton)),
-                word: Some(c.id('E', stem)),
+                also: (skeleton.len() >= 3).then(|| c.id(Kind::Skeleton, skeleton)),
+                word: Some(c.id(Kind::EnglishWord, stem)),
             }
         } else if let Some(key) = number_key(token) {
-            TokenIds::concept(c.id('#', &key))
+            TokenIds::concept(c.id(Kind::Number, &key))
         } else {
             // COVID-19 style tokens are written alike in Arabic text.
-            TokenIds::concept(c.id('L', token))
+            TokenIds::concept(c.id(Kind::Latin, token))
         };
         self.english.insert(key, ids);
         ids
@@ -379,10 +403,12 @@ impl Reader {
     pub(crate) fn known_arabic_words(&self, text: &str) -> Vec<u32> {
         let folded = normalize(text);
         text::words(&folded)
-            .filter_map(|token| match self.arabic.get(&fingerprint('a', token)) {
-                Some(ids) => ids.word,
-                None => self.concepts.get('A', arabic_stem(token)?),
-            })
+            .filter_map(
+                |token| match self.arabic.get(&fingerprint(Kind::ArabicToken, token)) {
+                    Some(ids) => ids.word,
+                    None => self.concepts.get(Kind::ArabicWord, arabic_stem(token)?),
+                },
+            )
             .collect()
     }
 
@@ -390,10 +416,12 @@ impl Reader {
     pub(crate) fn known_english_words(&self, text: &str) -> Vec<u32> {
         let folded = fold_english(text);
         text::words(&folded)
-            .filter_map(|token| match self.english.get(&fingerprint('e', token)) {
-                Some(ids) => ids.word,
-                None => self.concepts.get('E', english_word(token)?),
-            })
+            .filter_map(
+                |token| match self.english.get(&fingerprint(Kind::EnglishToken, token)) {
+                    Some(ids) => ids.word,
+                    None => self.concepts.get(Kind::EnglishWord, english_word(token)?),
+                },
+            )
             .collect()
     }
 
@@ -408,7 +436,8 @@ impl Reader {
         let mut words = Vec::with_capacity(text.len() / 5);
         let marks = &mut self.punctuation;
         let len = length_and_punctuation(text, |key| {
-            let id = marks[key].get_or_insert_with(|| self.concepts.id('P', PUNCTUATION[key]));
+            let id = marks[key]
+                .get_or_insert_with(|| self.concepts.id(Kind::Punctuation, PUNCTUATION[key]));
             concepts.push(*id);
         });
         for token in tokens {
@@ -465,7 +494,7 @@ pub(crate) fn add_names<'t, W: AsRef<[&'t str]>, E: AsRef<str>>(
             .map(|(_, name)| {
                 *found
                     .entry(name)
-                    .or_insert_with(|| concepts.id('N', &name.to_string()))
+                    .or_insert_with(|| concepts.id(Kind::Name, &name.to_string()))
             })
             .collect();
         if !ids.is_empty() {
@@ -641,19 +670,33 @@ mod tests {
     fn concepts_of_different_kinds_stay_apart() {
         // xxh3 with the kind as seed gave these two one fingerprint.
         let mut concepts = Concepts::default();
-        assert_ne!(concepts.id('S', "thk"), concepts.id('E', "the"));
-        assert_ne!(concepts.id('S', "srg"), concepts.id('E', "sri"));
+        assert_ne!(
+            concepts.id(Kind::Skeleton, "thk"),
+            concepts.id(Kind::EnglishWord, "the")
+        );
+        assert_ne!(
+            concepts.id(Kind::Skeleton, "srg"),
+            concepts.id(Kind::EnglishWord, "sri")
+        );
         // And short keys of every kind, pairwise.
         let texts = [
             "", "a", "b", "ab", "ba", "the", "thk", "1", "10", "01", "trmb",
         ];
         let mut seen = std::collections::HashSet::new();
-        for kind in ['#', 'L', 'S', 'A', 'E', 'N', 'P'] {
+        for kind in [
+            Kind::Number,
+            Kind::Latin,
+            Kind::Skeleton,
+            Kind::ArabicWord,
+            Kind::EnglishWord,
+            Kind::Name,
+            Kind::Punctuation,
+        ] {
             for t in texts {
-                assert!(seen.insert(fingerprint(kind, t)), "{kind}{t}");
+                assert!(seen.insert(fingerprint(kind, t)), "{kind:?}{t}");
             }
         }
-        assert_eq!(concepts.get('S', "thk"), Some(0));
+        assert_eq!(concepts.get(Kind::Skeleton, "thk"), Some(0));
     }
 
     #[test]

@@ -10,8 +10,9 @@ use super::Context;
 use crate::display::Display;
 use crate::formats::xliff::{Target, XliffWriter};
 use crate::formats::{Format, ReadOptions};
+use crate::fuzzy::concordance::Side;
 use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
-use crate::fuzzy::{self, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
+use crate::fuzzy::{self, DiffOp, DiffSpan, LookupOptions, Match, MatchKind, Matcher};
 use crate::output::{Guard, Output};
 use crate::store::{ImportFile, OpenMode, Store};
 use crate::text::normalize;
@@ -96,8 +97,21 @@ pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
     answer(&cfg.text, &mut out)
 }
 
-/// Marks the differing words of `source`: colour on a terminal, `[[...]]` elsewhere.
+/// Marks the differing words of `source`: colour on a terminal, `[[...]]` elsewhere. A variant (same
+/// stem, another clitic or number) is marked more softly than another word.
 fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
+    let spans = diff
+        .iter()
+        .map(|d| (d.start..d.end, d.op == DiffOp::Variant));
+    mark_spans(source, spans, display)
+}
+
+/// Marks character ranges of `source`, each strongly or (`soft`) softly.
+fn mark_spans(
+    source: &str,
+    spans: impl IntoIterator<Item = (std::ops::Range<usize>, bool)>,
+    display: &Display,
+) -> String {
     let (open_red, open_yellow, close) = if display.color() && !display.reorders() {
         ("\x1b[31;1m", "\x1b[33m", "\x1b[0m")
     } else {
@@ -105,18 +119,14 @@ fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
     };
     // Cleaned char for char, so the spans' positions still hold.
     let chars: Vec<char> = crate::display::clean(source).chars().collect();
-    let mut out = String::with_capacity(source.len() + diff.len() * 8);
+    let mut out = String::with_capacity(source.len() + 16);
     let mut at = 0;
-    for d in diff.iter().filter(|d| d.start < d.end) {
-        out.extend(&chars[at..d.start]);
-        out.push_str(if d.op == "variant" {
-            open_yellow
-        } else {
-            open_red
-        });
-        out.extend(&chars[d.start..d.end]);
+    for (span, soft) in spans.into_iter().filter(|(s, _)| s.start < s.end) {
+        out.extend(&chars[at..span.start]);
+        out.push_str(if soft { open_yellow } else { open_red });
+        out.extend(&chars[span.clone()]);
         out.push_str(close);
-        at = d.end;
+        at = span.end;
     }
     out.extend(&chars[at..]);
     display.reordered(&out).into_owned()
@@ -162,7 +172,7 @@ fn print_matches(
         let missing: Vec<&str> = m
             .diff
             .iter()
-            .filter(|d| d.op == "missing")
+            .filter(|d| d.op == DiffOp::Missing)
             .map(|d| d.text.as_str())
             .collect();
         if !missing.is_empty() {
@@ -197,25 +207,16 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
         writeln!(out, "no unit contains {}", display.line(phrase))?;
     }
     for h in &hits {
-        let spans: Vec<DiffSpan> = h
-            .spans
-            .iter()
-            .map(|r| DiffSpan {
-                start: r.start,
-                end: r.end,
-                text: String::new(),
-                op: "hit",
-            })
-            .collect();
-        let (source, target) = if h.side == "source" {
+        let spans = h.spans.iter().map(|r| (r.clone(), false));
+        let (source, target) = if h.side == Side::Source {
             (
-                mark_diff(&h.source, &spans, &display),
+                mark_spans(&h.source, spans, &display),
                 display.line(&h.target).into_owned(),
             )
         } else {
             (
                 display.line(&h.source).into_owned(),
-                mark_diff(&h.target, &spans, &display),
+                mark_spans(&h.target, spans, &display),
             )
         };
         writeln!(

@@ -1,5 +1,6 @@
 //! The commands of the name authority: check, and names list/add/remove/import/export.
 
+use crate::names::Origin;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -255,7 +256,7 @@ pub fn names_add(
         variants: variants.to_vec(),
         note: note.to_string(),
         accepted: accepted.to_vec(),
-        source: "user",
+        source: Origin::User,
     };
     ctx.open(OpenMode::ReadWrite)?
         .add_names(std::slice::from_ref(&name))?;
@@ -322,7 +323,7 @@ pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> 
     let text = crate::formats::decode::read_document(file)?;
     let label = file.display().to_string();
     let names = match format {
-        NamesFormat::Tsv => parse_tsv(&text, &label, "user")?,
+        NamesFormat::Tsv => parse_tsv(&text, &label, Origin::User)?,
         NamesFormat::Omegat => {
             // source, target, comment; the comment as tm writes it: "kind; also: A, B; not: C, D".
             let as_tsv: String = text
@@ -352,7 +353,7 @@ pub fn names_import(ctx: &Context, file: &Path, format: Option<NamesFormat>) -> 
                     )
                 })
                 .collect();
-            parse_tsv(&as_tsv, &label, "user")?
+            parse_tsv(&as_tsv, &label, Origin::User)?
         }
         NamesFormat::Tbx => crate::names::tbx::read(&text, &label)?,
     };
@@ -599,7 +600,7 @@ pub fn names_mine(ctx: &Context, cfg: MineConfig) -> Result<()> {
             p.units
         ),
         accepted: Vec::new(),
-        source: "user",
+        source: Origin::User,
     };
     if let Some(path) = &cfg.output {
         let text = to_tsv(&proposals.iter().map(as_name).collect::<Vec<_>>());
@@ -638,7 +639,7 @@ pub fn names_mine(ctx: &Context, cfg: MineConfig) -> Result<()> {
                 .iter()
                 .find(|n| n.arabic.iter().any(|a| a == &p.arabic) && n.english != p.english);
             match spelled {
-                Some(n) if !(cfg.replace && n.source == "user") => {
+                Some(n) if !(cfg.replace && n.source == Origin::User) => {
                     skipped.push(format!("{} (already {})", p.arabic, n.english))
                 }
                 _ => added.push(as_name(p)),

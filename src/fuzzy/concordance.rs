@@ -26,12 +26,22 @@ pub struct Hit {
     pub source: String,
     pub target: String,
     pub origin: Option<String>,
-    /// Which text the spans are in: `source` or `target`.
-    pub side: &'static str,
+    /// Which text the spans are in.
+    pub side: Side,
     /// Character offsets of each occurrence.
     pub spans: Vec<Range<usize>>,
     /// An English word of the phrase was found only in an inflected form (drones for drone).
     pub inflected: bool,
+}
+
+/// The side of a unit a phrase was found in (`side` in `tm concordance --json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The source text (an Arabic phrase).
+    Source,
+    /// The target text (a phrase in Latin script).
+    Target,
 }
 
 /// Whether text is (mostly) Arabic script: the side a phrase is looked for in.
@@ -74,7 +84,7 @@ pub fn concordance(
                 source,
                 target,
                 origin,
-                side: if arabic { "source" } else { "target" },
+                side: if arabic { Side::Source } else { Side::Target },
                 spans,
                 inflected,
             });
@@ -328,7 +338,7 @@ mod tests {
 
         let hits = concordance(&store, "Resistance", "ar", "en", 10).unwrap();
         assert_eq!(hits.len(), 2);
-        assert_eq!(hits[0].side, "target");
+        assert_eq!(hits[0].side, Side::Target);
         assert!(!hits[0].inflected);
         assert!(concordance(&store, "كلمة غائبة", "ar", "en", 10)
             .unwrap()

@@ -54,10 +54,33 @@ pub struct DiffSpan {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    /// `replace`: another word; `variant`: same stem, another proclitic or article, or another number;
-    /// `extra`: a word the query lacks; `missing`: a query word the source lacks (empty span where it
-    /// would go, `text` is the query's word).
-    pub op: &'static str,
+    /// How this part differs.
+    pub op: DiffOp,
+}
+
+/// How a part of the stored source differs from the query (`op` in `tm lookup --json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffOp {
+    /// Another word.
+    Replace,
+    /// The same stem with another proclitic or article, or another number.
+    Variant,
+    /// A word the query lacks.
+    Extra,
+    /// A query word the source lacks: an empty span where it would go, `text` is the query's word.
+    Missing,
+}
+
+impl std::fmt::Display for DiffOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DiffOp::Replace => "replace",
+            DiffOp::Variant => "variant",
+            DiffOp::Extra => "extra",
+            DiffOp::Missing => "missing",
+        })
+    }
 }
 
 /// One match, as `tm lookup --json` prints it.
@@ -257,7 +280,7 @@ fn diff_spans(
     edits: &[Edit],
 ) -> Vec<DiffSpan> {
     let chars = |byte: usize| source[..byte].chars().count();
-    let span = |s: usize, op: &'static str| {
+    let span = |s: usize, op: DiffOp| {
         let r = source_tokens[s].span.clone();
         DiffSpan {
             start: chars(r.start),
@@ -272,15 +295,15 @@ fn diff_spans(
         match *e {
             Edit::Same { s, .. } => last_end = source_tokens[s].span.end,
             Edit::Variant { s, .. } => {
-                out.push(span(s, "variant"));
+                out.push(span(s, DiffOp::Variant));
                 last_end = source_tokens[s].span.end;
             }
             Edit::Replace { s, .. } => {
-                out.push(span(s, "replace"));
+                out.push(span(s, DiffOp::Replace));
                 last_end = source_tokens[s].span.end;
             }
             Edit::SourceOnly { s } => {
-                out.push(span(s, "extra"));
+                out.push(span(s, DiffOp::Extra));
                 last_end = source_tokens[s].span.end;
             }
             Edit::QueryOnly { q } => {
@@ -289,7 +312,7 @@ fn diff_spans(
                     start: at,
                     end: at,
                     text: query_tokens[q].norm.clone(),
-                    op: "missing",
+                    op: DiffOp::Missing,
                 });
             }
         }

@@ -371,7 +371,7 @@ mod tests {
                  العراق\tIraq\tplace\t\t\n\
                  قيس الخزعلي\tQais Al-Khazali\tperson\tQais al-Khazali\t\n",
                 "test",
-                "user",
+                crate::names::Origin::User,
             )
             .unwrap(),
         }

@@ -13,6 +13,7 @@
 //! use, then the first entry's. A word with the article gives its form without it (الخزعلي → Khazali),
 //! and the reverse, since names take and drop the article.
 
+use super::Origin;
 use rustc_hash::FxHashMap;
 
 use super::Authority;
@@ -77,7 +78,7 @@ impl Lexicon {
             }
         };
         for (entry, name) in authority.names.iter().enumerate() {
-            let user = name.source == "user";
+            let user = name.source == Origin::User;
             let english: Vec<&str> = name.english.split_whitespace().collect();
             for form in &name.arabic {
                 let arabic: Vec<String> = tokenize(form).into_iter().map(|t| t.norm).collect();
@@ -271,7 +272,7 @@ mod tests {
 
     fn lexicon(tsv: &str) -> Lexicon {
         Lexicon::of(&Authority {
-            names: parse_tsv(tsv, "test", "shipped").unwrap(),
+            names: parse_tsv(tsv, "test", Origin::Shipped).unwrap(),
         })
     }
 
@@ -314,7 +315,7 @@ mod tests {
              أبو حيدر الخفاجي\tAbu Haydar Al-Khafaji\tperson\n\
              حيدر الغراوي\tHaidar Al-Gharawi\tperson\n",
             "test",
-            "shipped",
+            crate::names::Origin::Shipped,
         )
         .unwrap();
         let l = Lexicon::of(&Authority {
@@ -325,7 +326,7 @@ mod tests {
             Some("Haydar"),
             "two entries against one"
         );
-        let mut names = parse_tsv("حيدر\tHaider\tperson\n", "user", "user").unwrap();
+        let mut names = parse_tsv("حيدر\tHaider\tperson\n", "user", Origin::User).unwrap();
         names.extend(shipped);
         let l = Lexicon::of(&Authority { names });
         assert_eq!(english(&l, "حيدر"), Some("Haider"), "the user's own entry");

@@ -93,8 +93,27 @@ pub struct Name {
     pub note: String,
     /// Accepted alternatives, never findings (United States beside U.S., EU beside European Union).
     pub accepted: Vec<String>,
-    /// `shipped` or `user`.
-    pub source: &'static str,
+    /// Where the entry comes from.
+    pub source: Origin,
+}
+
+/// Where a name entry comes from: the list `tm` ships, or the user's own names in the memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// `tm/names.tsv`, built into the binary.
+    Shipped,
+    /// Added by the user (`tm names add`, `tm names import`), kept in the memory.
+    User,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Origin::Shipped => "shipped",
+            Origin::User => "user",
+        })
+    }
 }
 
 /// A problem in a names file.
@@ -119,7 +138,7 @@ fn list(cell: &str) -> Vec<String> {
 /// first; the last columns may be left out).
 /// It allocates only what a [`Name`] keeps: every `tm` command that checks or spots names parses the
 /// shipped list first.
-pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Name>, NamesError> {
+pub fn parse_tsv(text: &str, file: &str, source: Origin) -> Result<Vec<Name>, NamesError> {
     parse_lines(text.lines().enumerate(), file, source)
 }
 
@@ -127,7 +146,7 @@ pub fn parse_tsv(text: &str, file: &str, source: &'static str) -> Result<Vec<Nam
 fn parse_lines<'t>(
     lines: impl Iterator<Item = (usize, &'t str)>,
     file: &str,
-    source: &'static str,
+    source: Origin,
 ) -> Result<Vec<Name>, NamesError> {
     let mut names = Vec::new();
     for (i, line) in lines {
@@ -211,7 +230,7 @@ impl Authority {
     pub fn shipped() -> Authority {
         Authority {
             // The shipped file is tested to parse (tests below); an error here would be a build defect.
-            names: parse_tsv(SHIPPED, "tm/names.tsv", "shipped").unwrap_or_default(),
+            names: parse_tsv(SHIPPED, "tm/names.tsv", Origin::Shipped).unwrap_or_default(),
         }
     }
 
@@ -231,7 +250,7 @@ impl Authority {
             .filter(|(_, (_, _, firsts))| firsts.iter().any(|w| w.is_none_or(|w| words.has(w))))
             .map(|(i, &(start, end, _))| (i, &SHIPPED[start..end]));
         Authority {
-            names: parse_lines(lines, "tm/names.tsv", "shipped").unwrap_or_default(),
+            names: parse_lines(lines, "tm/names.tsv", Origin::Shipped).unwrap_or_default(),
         }
     }
 
@@ -254,7 +273,7 @@ mod tests {
 
     #[test]
     fn the_shipped_authority_parses_and_covers_the_seed() {
-        let a = parse_tsv(SHIPPED, "tm/names.tsv", "shipped").expect("tm/names.tsv parses");
+        let a = parse_tsv(SHIPPED, "tm/names.tsv", Origin::Shipped).expect("tm/names.tsv parses");
         assert!(a.len() >= 150, "{} names", a.len());
         let english: Vec<&str> = a.iter().map(|n| n.english.as_str()).collect();
         for name in [
@@ -353,7 +372,12 @@ mod tests {
 
     #[test]
     fn user_entries_override_shipped_ones_sharing_an_arabic_form() {
-        let user = parse_tsv("حزب الله\tHezbollah\torganisation\t\t", "user", "user").unwrap();
+        let user = parse_tsv(
+            "حزب الله\tHezbollah\torganisation\t\t",
+            "user",
+            Origin::User,
+        )
+        .unwrap();
         let a = Authority::with_user(user);
         let hits: Vec<&Name> = a
             .names
@@ -366,12 +390,12 @@ mod tests {
 
     #[test]
     fn a_bad_line_names_its_file_and_line() {
-        let err = parse_tsv("arabic\tenglish\nحزب الله\n", "mine.tsv", "user").unwrap_err();
+        let err = parse_tsv("arabic\tenglish\nحزب الله\n", "mine.tsv", Origin::User).unwrap_err();
         assert_eq!(
             err.to_string(),
             "mine.tsv:2: a name needs at least the Arabic and the English, separated by a tab"
         );
-        let err = parse_tsv("حزب الله\tHizbullah\tparty\n", "mine.tsv", "user").unwrap_err();
+        let err = parse_tsv("حزب الله\tHizbullah\tparty\n", "mine.tsv", Origin::User).unwrap_err();
         assert!(err.to_string().contains("unknown kind \"party\""));
     }
 }

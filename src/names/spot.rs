@@ -217,7 +217,7 @@ mod tests {
                  المقاومة الإسلامية في العراق\tIslamic Resistance in Iraq\torganisation\t\t\n\
                  دير الزور\tDeir Al-Zour\tplace\tDeir ez-Zor\t\n",
                 "test",
-                "user",
+                crate::names::Origin::User,
             )
             .unwrap(),
         }
@@ -238,7 +238,7 @@ mod tests {
             names: parse_tsv(
                 "عنة\tAnah\tplace\t\t\nالله\tAllah\tother\t\t\n",
                 "test",
-                "user",
+                crate::names::Origin::User,
             )
             .unwrap(),
         };

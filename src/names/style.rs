@@ -295,7 +295,7 @@ mod tests {
                  الاتحاد الأوروبي\tEuropean Union\torganisation\t\t\tEU | Brexit\n\
                  حزب الله\tHizbullah\torganisation\tHezbollah\t\n",
                 "test",
-                "user",
+                crate::names::Origin::User,
             )
             .unwrap(),
         }

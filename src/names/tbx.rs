@@ -6,6 +6,7 @@
 //! takes the same shape back: in the `en` set, the term marked preferred (else the first) is the English,
 //! the deprecated ones are variants, the others (admitted, or without a status) accepted alternatives.
 
+use super::Origin;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -225,7 +226,7 @@ pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
                                     .map(|(_, e)| e.0.clone())
                                     .collect(),
                                 note: note.trim().to_string(),
-                                source: "user",
+                                source: Origin::User,
                             });
                         }
                     }
@@ -251,7 +252,7 @@ mod tests {
             "كتائب حزب الله | كتائب حزب الله العراقية\tHizbullah Brigades\torganisation\tKataib Hezbollah | Kata'ib Hizbullah\tIraqi militia & PMF\n\
              دير الزور\tDeir Al-Zour\tplace\t\t\n",
             "test",
-            "user",
+            crate::names::Origin::User,
         )
         .unwrap();
         let xml = write(&names);

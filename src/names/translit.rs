@@ -16,6 +16,7 @@
 //! (`model.rs`, shipped as `tm/translit.model`) and applies the house style on top; the other schemes
 //! give the rule-based rendering, which for unvocalised text is a consonant skeleton.
 
+use super::Origin;
 use std::fmt;
 use std::str::FromStr;
 
@@ -560,11 +561,10 @@ fn longest_at<T>(
         .map(|found| (1, found))
 }
 
-fn source_of(name_source: &str) -> Source {
-    if name_source == "user" {
-        Source::User
-    } else {
-        Source::Authority
+fn source_of(origin: Origin) -> Source {
+    match origin {
+        Origin::User => Source::User,
+        Origin::Shipped => Source::Authority,
     }
 }
 
@@ -1483,7 +1483,7 @@ mod tests {
     #[test]
     fn news_style_uses_the_authority_first_then_rules() {
         let authority = Authority {
-            names: parse_tsv("حزب الله\tHizbullah\torganisation\t\t\n", "t", "user").unwrap(),
+            names: parse_tsv("حزب الله\tHizbullah\torganisation\t\t\n", "t", Origin::User).unwrap(),
         };
         let t = transliterate("حزب الله", Scheme::News, &authority, &Style::shipped());
         assert_eq!((t.text.as_str(), t.from_authority), ("Hizbullah", true));
@@ -1509,7 +1509,7 @@ mod tests {
                  قيس الخزعلي\tQais Al-Khazali\tperson\t\t\n\
                  دير الزور\tDeir Al-Zour\tplace\t\t\n",
                 "t",
-                "shipped",
+                crate::names::Origin::Shipped,
             )
             .unwrap(),
         };

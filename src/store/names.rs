@@ -1,5 +1,6 @@
 //! The user's name authority entries, kept in the memory so that they travel with it.
 
+use crate::names::Origin;
 use std::collections::HashMap;
 
 use rusqlite::params;
@@ -47,7 +48,7 @@ impl Store {
                     .filter(|v| !v.is_empty())
                     .map(str::to_string)
                     .collect(),
-                source: "user",
+                source: Origin::User,
             });
         }
         Ok(out)
@@ -159,7 +160,7 @@ mod tests {
             variants: Vec::new(),
             note: String::new(),
             accepted: Vec::new(),
-            source: "user",
+            source: Origin::User,
         }
     }
 
