@@ -587,6 +587,26 @@ fn a_locked_memory_is_waited_for_then_reported_busy() {
     assert_eq!(s.units(), before);
 }
 
+/// A `TM_BUSY_TIMEOUT` that is not a duration is an error that names it, before anything is done.
+#[test]
+fn a_busy_timeout_that_is_not_a_duration_is_named() {
+    let s = with_sample();
+    for bad in ["ten", "1.5s", "-1", "2h"] {
+        s.tm(&["add", "--source", "القائم", "--target", "Al-Qa'im"])
+            .env("TM_BUSY_TIMEOUT", bad)
+            .assert()
+            .code(2)
+            .stderr(contains(format!(
+                "TM_BUSY_TIMEOUT=\"{bad}\" is not a duration"
+            )));
+    }
+    assert_eq!(s.segments(), 133);
+    s.tm(&["add", "--source", "القائم", "--target", "Al-Qa'im"])
+        .env("TM_BUSY_TIMEOUT", "0")
+        .assert()
+        .success();
+}
+
 /// A memory the user may read but not write: reading works, writing says so, and nothing changes.
 #[cfg(unix)]
 #[test]

@@ -16,6 +16,7 @@ use crate::support::{fixture_str, Sandbox};
 fn tm(db: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tm"));
     cmd.env_remove("TM_DB")
+        .env_remove("TM_BUSY_TIMEOUT")
         .env("TM_USER", "tester")
         .arg("--db")
         .arg(db)

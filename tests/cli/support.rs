@@ -28,8 +28,14 @@ impl Sandbox {
 
     /// `tm --db <sandbox db> ARGS...`, with no stray environment.
     pub fn tm(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("tm").expect("tm binary");
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Sandbox::tm`] as a plain process, for a test that spawns it and watches it run.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tm"));
         cmd.env_remove("TM_DB")
+            .env_remove("TM_BUSY_TIMEOUT")
             .env("TM_USER", "tester")
             .arg("--db")
             .arg(self.db())
@@ -150,7 +156,10 @@ impl Unprivileged {
             }
             None => std::process::Command::new(&self.exe),
         };
-        cmd.env_remove("TM_DB").arg("--db").arg(db);
+        cmd.env_remove("TM_DB")
+            .env_remove("TM_BUSY_TIMEOUT")
+            .arg("--db")
+            .arg(db);
         cmd
     }
 }
