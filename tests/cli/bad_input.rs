@@ -545,33 +545,55 @@ fn one_bad_unit_after_a_million_good_ones_stores_nothing() {
     one_bad_unit_at_the_end(1_000_000);
 }
 
-/// Another process holds the memory's write lock: a writer waits for it (the busy timeout), and says the
-/// memory is busy when it does not come free in time. Writers used to fail at once.
+/// Another process holds the memory's write lock: a writer waits for it (the busy timeout,
+/// `TM_BUSY_TIMEOUT`), and says the memory is busy when it does not come free in time. Writers used to
+/// fail at once. Nothing here waits out a timeout: the lock is freed once the writer is seen waiting, or
+/// held until the writer has given up.
 #[test]
 fn a_locked_memory_is_waited_for_then_reported_busy() {
     let s = with_sample();
-    let hold = |seconds: u64| {
-        let db = s.db();
-        let (locked, is_locked) = std::sync::mpsc::channel();
-        let holder = std::thread::spawn(move || {
-            let conn = rusqlite::Connection::open(db).unwrap();
-            conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
-            locked.send(()).unwrap();
-            std::thread::sleep(std::time::Duration::from_secs(seconds));
-            conn.execute_batch("COMMIT").unwrap();
-        });
-        is_locked.recv().unwrap();
-        holder
+    // In WAL mode, as every memory is once a command has written it (a first import leaves a rollback
+    // journal), the lock keeps out writers only: a writer reads, then waits for the lock to write.
+    // Writers that began with a read could not wait for it and failed at once.
+    let lock = || {
+        let conn = rusqlite::Connection::open(s.db()).unwrap();
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            .unwrap();
+        conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        conn
     };
-    let holder = hold(2);
-    let started = std::time::Instant::now();
-    s.tm(&["add", "--source", "القائم", "--target", "Al-Qa'im"])
-        .assert()
-        .success();
-    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
-    holder.join().unwrap();
+    let unlock = |conn: rusqlite::Connection| conn.execute_batch("COMMIT").unwrap();
+
+    #[cfg(target_os = "linux")]
+    {
+        // Freed while the writer waits for it: the writer goes on.
+        let mut held = Some(lock());
+        let add = ["add", "--source", "القائم", "--target", "Al-Qa'im"];
+        let (status, err, waited) = watch(&s, &add, "1m", || unlock(held.take().unwrap()));
+        if let Some(conn) = held {
+            unlock(conn); // never seen waiting
+        }
+        assert!(waited, "the writer was never seen waiting: {err}");
+        assert!(status.success(), "{err}");
+        assert!(s.units().iter().any(|u| u.target.text == "Al-Qa'im"));
+
+        // TM_BUSY_TIMEOUT=0: no wait at all.
+        let held = lock();
+        let add = ["add", "--source", "البوكمال", "--target", "Al-Bukamal"];
+        let (status, err, waited) = watch(&s, &add, "0", || {});
+        unlock(held);
+        assert!(!waited, "the writer waited: {err}");
+        assert!(
+            status.code() == Some(2) && err.contains("memory.db is busy"),
+            "{err}"
+        );
+    }
+    #[cfg(not(target_os = "linux"))]
+    eprintln!("skipped: seeing that a writer waits for the lock needs Linux's /proc");
+
+    // Held until the writer gives up: it says the memory is busy, and changes nothing.
     let before = s.units();
-    let holder = hold(14);
+    let held = lock();
     s.tm(&[
         "import",
         &fixture_str("tests/fixtures/tico19/all.en-ar.tmx"),
@@ -580,11 +602,63 @@ fn a_locked_memory_is_waited_for_then_reported_busy() {
         "--tgt",
         "en",
     ])
+    .env("TM_BUSY_TIMEOUT", "100ms")
     .assert()
     .code(2)
     .stderr(contains("memory.db is busy"));
-    holder.join().unwrap();
+    unlock(held);
     assert_eq!(s.units(), before);
+}
+
+/// Runs `tm ARGS` with `TM_BUSY_TIMEOUT` to the end, watching it through Linux's /proc: `on_wait` runs
+/// the first time it is seen waiting for a lock. Returns its exit status, its stderr, and whether it was
+/// seen waiting.
+#[cfg(target_os = "linux")]
+fn watch(
+    s: &Sandbox,
+    args: &[&str],
+    busy_timeout: &str,
+    on_wait: impl FnOnce(),
+) -> (std::process::ExitStatus, String, bool) {
+    // Output to files, not pipes: a process blocked on a full pipe would look like one that waits.
+    let (out, err) = (s.path("watched.out"), s.path("watched.err"));
+    let mut child = s
+        .process(args)
+        .env("TM_BUSY_TIMEOUT", busy_timeout)
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let db = s.db().canonicalize().unwrap();
+    let mut on_wait = Some(on_wait);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if on_wait.is_some() && waits_for_a_lock(child.id(), &db) {
+            on_wait.take().unwrap()();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let stderr = std::fs::read_to_string(&err).unwrap();
+    (status, stderr, on_wait.is_none())
+}
+
+/// Whether process `pid` is asleep with the memory `db` open. Once a `tm` process has the memory open it
+/// sleeps nowhere but in SQLite's busy handler, waiting for a lock.
+#[cfg(target_os = "linux")]
+fn waits_for_a_lock(pid: u32, db: &std::path::Path) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The state follows the command's name, in parentheses.
+    let asleep = stat
+        .rsplit_once(')')
+        .is_some_and(|(_, rest)| rest.trim_start().starts_with('S'));
+    asleep
+        && std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|file| file == db))
 }
 
 /// A `TM_BUSY_TIMEOUT` that is not a duration is an error that names it, before anything is done.
