@@ -1,5 +1,6 @@
 //! Helpers shared by the topic modules.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -109,6 +110,22 @@ impl Run {
     /// Its standard input.
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.cmd.write_stdin(input);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Run {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Run {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Kills it after `limit` (a hang fails the test instead of stalling the suite).
+    pub fn timeout(mut self, limit: std::time::Duration) -> Run {
+        self.cmd.timeout(limit);
         self
     }
 
