@@ -4,19 +4,21 @@
 //! tools script against: add freely, never rename.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{self, Context, ExportConfig, ImportConfig};
 use crate::display::{BidiMode, ColorMode};
 use crate::formats::Format;
-use crate::store::UnitFilter;
+use crate::store::{OpenOptions, UnitFilter};
 
 /// tm: a translation memory for Arabic→English media translation.
 ///
 /// The memory is an SQLite file: --db PATH, else $TM_DB, else memory.db in the platform's data folder
 /// (on Linux ~/.local/share/tm/memory.db, on macOS ~/Library/Application Support/tm/memory.db, on Windows
-/// %APPDATA%\tm\memory.db). Commands that only read never create it.
+/// %APPDATA%\tm\memory.db). Commands that only read never create it. A command waits up to 10 s for
+/// another's write to the memory, then says it is busy; $TM_BUSY_TIMEOUT changes that (2s, 500ms, 1m).
 #[derive(Parser, Debug)]
 #[command(name = "tm", version, max_term_width = 100)]
 pub struct Cli {
@@ -503,7 +505,12 @@ pub fn run() -> i32 {
         "never" => ColorMode::Never,
         _ => ColorMode::Auto,
     };
-    let ctx = Context::new(cli.db, cli.json, cli.bidi, color);
+    let open_options = match busy_timeout(std::env::var_os("TM_BUSY_TIMEOUT")) {
+        Ok(None) => OpenOptions::new(),
+        Ok(Some(timeout)) => OpenOptions::new().busy_timeout(timeout),
+        Err(e) => return commands::exit_code(Err(e)),
+    };
+    let ctx = Context::new(cli.db, cli.json, cli.bidi, color).with_open_options(open_options);
     let result = match cli.command {
         Command::Import(a) => commands::import(&ctx, import_config(a)),
         Command::Align(a) => align_config(a).and_then(|cfg| commands::align(&ctx, cfg)),
@@ -708,6 +715,38 @@ fn import_config(a: ImportArgs) -> ImportConfig {
     }
 }
 
+/// `$TM_BUSY_TIMEOUT`: how long a command waits for another's write before saying the memory is busy.
+/// Milliseconds (`500`), or a whole number of `ms`, `s` or `m` (`250ms`, `2s`, `1m`); unset or empty
+/// keeps the default, `0` does not wait.
+fn busy_timeout(value: Option<std::ffi::OsString>) -> anyhow::Result<Option<Duration>> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = value.to_str().and_then(|text| {
+        let text = text.trim();
+        let digits = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(digits);
+        let millis_per = match unit.trim_start() {
+            "" | "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            _ => return None,
+        };
+        let millis = number.parse::<u64>().ok()?.checked_mul(millis_per)?;
+        Some(Duration::from_millis(millis))
+    });
+    match parsed {
+        Some(timeout) => Ok(Some(timeout)),
+        None => anyhow::bail!(
+            "TM_BUSY_TIMEOUT={:?} is not a duration: give milliseconds (500) or a whole number of ms, \
+             s or m (250ms, 2s, 1m)",
+            value.to_string_lossy()
+        ),
+    }
+}
+
 /// The user recorded on new units: the flag, else $TM_USER, else $USER / $USERNAME.
 fn user(flag: Option<String>) -> Option<String> {
     flag.or_else(|| {
@@ -726,5 +765,33 @@ mod tests {
     #[test]
     fn every_command_is_well_defined() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn busy_timeout_takes_milliseconds_or_a_unit() {
+        let parse = |v: &str| busy_timeout(Some(v.into())).map_err(|e| e.to_string());
+        let ms = |n| Ok(Some(Duration::from_millis(n)));
+        assert_eq!(parse("1500"), ms(1500));
+        assert_eq!(parse("250ms"), ms(250));
+        assert_eq!(parse(" 2 s "), ms(2000));
+        assert_eq!(parse("1m"), ms(60_000));
+        assert_eq!(parse("0"), ms(0));
+        assert_eq!(busy_timeout(None).unwrap(), None);
+        assert_eq!(parse("").unwrap(), None);
+        for bad in [
+            "abc",
+            "1.5s",
+            "-1",
+            "2h",
+            "s",
+            "10 000",
+            "300000000000000000m",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(
+                e.starts_with("TM_BUSY_TIMEOUT=") && e.contains(bad),
+                "{bad}: {e}"
+            );
+        }
     }
 }

@@ -80,7 +80,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
     let report = match created {
         Some(report) => report,
         // The memory existed, or another process created it meanwhile.
-        None => import(&mut Store::open(&db, OpenMode::ReadWrite)?)?,
+        None => import(&mut ctx.open(OpenMode::ReadWrite)?)?,
     };
     bar.finish_and_clear();
 

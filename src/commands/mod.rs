@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::display::{BidiMode, ColorMode, Display};
 use crate::output::Guard;
-use crate::store::{OpenMode, Store};
+use crate::store::{OpenMode, OpenOptions, Store};
 
 mod align;
 mod matching;
@@ -34,12 +34,14 @@ pub use names::{
     names_train, translit, MineConfig, NamesFormat,
 };
 
-/// What every command needs: where the memory is and how to print.
+/// What every command needs: where the memory is, how to open it and how to print.
 pub struct Context {
     pub(crate) db: Option<PathBuf>,
     pub(crate) json: bool,
     pub(crate) bidi: BidiMode,
     pub(crate) color: ColorMode,
+    /// How every command opens the memory (the busy timeout).
+    pub(crate) open_options: OpenOptions,
 }
 
 impl Context {
@@ -49,6 +51,15 @@ impl Context {
             json,
             bidi,
             color,
+            open_options: OpenOptions::new(),
+        }
+    }
+
+    /// Opens the memory with `options` instead of the defaults.
+    pub fn with_open_options(self, options: OpenOptions) -> Context {
+        Context {
+            open_options: options,
+            ..self
         }
     }
 
@@ -77,7 +88,8 @@ impl Context {
         if mode == OpenMode::ReadWrite {
             self.make_default_folder()?;
         }
-        Ok(Store::open(&self.db_path()?, mode)?)
+        let db = self.db_path()?;
+        Ok(Store::open_with(&db, mode, &self.open_options)?)
     }
 
     /// Makes the platform's data folder for the default memory, before a command writes it. A folder

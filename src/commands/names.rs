@@ -21,7 +21,7 @@ fn authority(ctx: &Context) -> Result<Authority> {
     if !db.exists() {
         return Ok(Authority::shipped());
     }
-    let store = Store::open(&db, OpenMode::ReadOnly)?;
+    let store = Store::open_with(&db, OpenMode::ReadOnly, &ctx.open_options)?;
     Ok(Authority::with_user(store.names()?))
 }
 
@@ -434,7 +434,7 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
     let db = ctx.db_path()?;
     let store = db
         .exists()
-        .then(|| Store::open(&db, OpenMode::ReadOnly))
+        .then(|| Store::open_with(&db, OpenMode::ReadOnly, &ctx.open_options))
         .transpose()?;
     let mut authority = match &store {
         Some(store) => Authority::with_user(store.names()?),

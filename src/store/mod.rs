@@ -40,8 +40,12 @@ pub use upkeep::{DedupeGroup, DedupeReport, Health, UnitFilter, UnreadableUnit};
 /// Page size of new memories.
 const PAGE_SIZE: u32 = 8192;
 
-/// How long a command waits for another process's write to finish before saying the memory is busy.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a command waits for another process's write to finish before saying the memory is busy,
+/// unless [`OpenOptions::busy_timeout`] says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest busy timeout SQLite can be given (its milliseconds are an `i32`): about 24.8 days.
+pub const MAX_BUSY_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// Errors at the store boundary. Each names the memory file and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +126,41 @@ pub enum OpenMode {
     ReadWrite,
 }
 
+/// How a memory is opened, besides whether it may be written: `Store::open_with(path, mode, &options)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use tm::store::OpenOptions;
+/// let options = OpenOptions::new().busy_timeout(Duration::from_secs(1));
+/// # let _ = options;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenOptions {
+    busy_timeout: Duration,
+}
+
+impl OpenOptions {
+    /// The defaults: a [`DEFAULT_BUSY_TIMEOUT`] busy timeout.
+    pub const fn new() -> OpenOptions {
+        OpenOptions {
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+
+    /// How long to wait for another process's write to finish before failing with [`Error::Busy`].
+    /// Zero (or less than a millisecond) does not wait; more than [`MAX_BUSY_TIMEOUT`] waits that long.
+    pub fn busy_timeout(mut self, timeout: Duration) -> OpenOptions {
+        self.busy_timeout = timeout.min(MAX_BUSY_TIMEOUT);
+        self
+    }
+}
+
+impl Default for OpenOptions {
+    fn default() -> OpenOptions {
+        OpenOptions::new()
+    }
+}
+
 /// The memory.
 pub struct Store {
     conn: Connection,
@@ -172,8 +211,13 @@ pub struct PairCount {
 }
 
 impl Store {
-    /// Opens the memory at `path`.
+    /// Opens the memory at `path`, with the default [`OpenOptions`].
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        Store::open_with(path, mode, &OpenOptions::new())
+    }
+
+    /// Opens the memory at `path` with `options`.
+    pub fn open_with(path: &Path, mode: OpenMode, options: &OpenOptions) -> Result<Store> {
         if path.is_dir() {
             return Err(Error::IsFolder {
                 path: path.to_path_buf(),
@@ -205,17 +249,18 @@ impl Store {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
-        match Store::setup(conn, path, mode) {
+        let busy = options.busy_timeout;
+        match Store::setup(conn, path, mode, busy) {
             // A memory from an older tm: brought up to date by a writing open (the migrations only
             // add), then read. Where the user may not write it, the error says what to do.
             Err(Error::OlderSchema { .. }) if mode == OpenMode::ReadOnly && writable(path) => {
-                drop(Store::open(path, OpenMode::ReadWrite)?);
+                drop(Store::open_with(path, OpenMode::ReadWrite, options)?);
                 let conn =
                     Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
-                Store::setup(conn, path, mode)
+                Store::setup(conn, path, mode, busy)
             }
             Err(Error::HotJournal { .. }) if mode == OpenMode::ReadOnly => {
-                Store::roll_back_hot_journal(path).map_err(|e| match e {
+                Store::roll_back_hot_journal(path, busy).map_err(|e| match e {
                     Error::Busy { .. } => e,
                     _ => Error::HotJournal {
                         path: path.to_path_buf(),
@@ -223,7 +268,7 @@ impl Store {
                 })?;
                 let conn =
                     Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
-                Store::setup(conn, path, mode)
+                Store::setup(conn, path, mode, busy)
             }
             result => result,
         }
@@ -233,13 +278,13 @@ impl Store {
     /// command can read the memory as it was before. SQLite does this on the first read of any
     /// connection that may write, and refuses a read-only one; this only restores the last committed
     /// state, it changes nothing that was committed.
-    fn roll_back_hot_journal(path: &Path) -> Result<()> {
+    fn roll_back_hot_journal(path: &Path, busy_timeout: Duration) -> Result<()> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| sqlite_error(path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
+        conn.busy_timeout(busy_timeout)
             .map_err(|e| sqlite_error(path, e))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
@@ -320,12 +365,22 @@ impl Store {
     pub fn in_memory() -> Result<Store> {
         let conn =
             Connection::open_in_memory().map_err(|e| sqlite_error(Path::new(":memory:"), e))?;
-        Store::setup(conn, Path::new(":memory:"), OpenMode::ReadWrite)
+        Store::setup(
+            conn,
+            Path::new(":memory:"),
+            OpenMode::ReadWrite,
+            DEFAULT_BUSY_TIMEOUT,
+        )
     }
 
-    fn setup(mut conn: Connection, path: &Path, mode: OpenMode) -> Result<Store> {
+    fn setup(
+        mut conn: Connection,
+        path: &Path,
+        mode: OpenMode,
+        busy_timeout: Duration,
+    ) -> Result<Store> {
         let err = |e| sqlite_error(path, e);
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        conn.busy_timeout(busy_timeout).map_err(err)?;
         // Writers take the write lock when their transaction begins. A deferred transaction reads first
         // and then asks for the lock, and SQLite cannot wait for it then (the reader's snapshot would be
         // stale): a second import failed at once with "busy" instead of waiting for the first.
@@ -805,6 +860,24 @@ mod tests {
     fn add(store: &mut Store, (src, tgt): (&str, &str), ar: &str, en: &str) {
         let unit = Unit::new(src, tgt, Segment::plain(ar), Segment::plain(en));
         store.add(unit, &Provenance::default()).unwrap();
+    }
+
+    /// SQLite takes milliseconds in an `i32`: a longer timeout is capped, never a panic.
+    #[test]
+    fn any_busy_timeout_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.db");
+        for timeout in [Duration::ZERO, Duration::from_micros(500), Duration::MAX] {
+            let options = OpenOptions::new().busy_timeout(timeout);
+            Store::open_with(&path, OpenMode::ReadWrite, &options).unwrap();
+            Store::open_with(&path, OpenMode::ReadOnly, &options).unwrap();
+        }
+        assert_eq!(
+            OpenOptions::new().busy_timeout(Duration::MAX),
+            OpenOptions::new().busy_timeout(MAX_BUSY_TIMEOUT)
+        );
+        assert_eq!(OpenOptions::default(), OpenOptions::new());
+        assert_eq!(OpenOptions::new().busy_timeout, DEFAULT_BUSY_TIMEOUT);
     }
 
     #[test]

@@ -251,7 +251,7 @@ fn tmx_output_reimports_with_scores_and_review_marks() {
     let ar = write_lines(&sb, "ar.txt", &doc.ar);
     let en = write_lines(&sb, "en.txt", &doc.en);
     let tmx = sb.path("pairs.tmx");
-    sb.tm(&[
+    sb.run(&[
         "align",
         "--segmented",
         "--format",
@@ -261,10 +261,9 @@ fn tmx_output_reimports_with_scores_and_review_marks() {
         &ar,
         &en,
     ])
-    .assert()
-    .success()
-    .stdout("");
-    sb.stdout(&["import", &tmx.to_string_lossy()]);
+    .stdout_is("")
+    .ok();
+    sb.ok(&["import", &tmx.to_string_lossy()]);
     let units = sb.units();
     let pairs = doc
         .gold
@@ -299,7 +298,7 @@ fn import_puts_pairs_in_the_memory_with_the_files_as_origin() {
     let ar = write_lines(&sb, "article-ar.txt", &doc.ar);
     let en = write_lines(&sb, "article-en.txt", &doc.en);
     // --format beads is not printed with --import alone, and must not cost the pairs their scores.
-    sb.tm(&[
+    sb.run(&[
         "align",
         "--segmented",
         "--format",
@@ -308,9 +307,8 @@ fn import_puts_pairs_in_the_memory_with_the_files_as_origin() {
         &ar,
         &en,
     ])
-    .assert()
-    .success()
-    .stdout("");
+    .stdout_is("")
+    .ok();
     let units = sb.units();
     assert!(units.len() >= 20);
     let scores: Vec<f64> = units
@@ -370,12 +368,9 @@ fn the_summary_counts_in_the_singular_too() {
         "en.txt",
         &["A convoy of 17 trucks entered Al-Bukamal.".to_string()],
     );
-    sb.tm(&["align", &ar, &en])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains(
-            "aligned 1 Arabic and 1 English sentence: 1 pair, 0 unmatched,",
-        ));
+    sb.run(&["align", &ar, &en])
+        .stderr_has("aligned 1 Arabic and 1 English sentence: 1 pair, 0 unmatched,")
+        .ok();
 }
 
 #[test]
@@ -383,28 +378,22 @@ fn bad_input_is_named() {
     let sb = Sandbox::new();
     let en = write_lines(&sb, "en.txt", &["One sentence.".to_string()]);
     let missing = sb.path("missing.txt");
-    sb.tm(&["align", &missing.to_string_lossy(), &en])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("missing.txt"));
+    sb.fails_with(&["align", &missing.to_string_lossy(), &en], "missing.txt");
     let bad = sb.path("bad.txt");
     std::fs::write(
         &bad,
         b"\xd8\xac\xd9\x85\xd9\x84\xd8\xa9.\n\xff\xfe\xfa broken\n",
     )
     .unwrap();
-    sb.tm(&["align", &bad.to_string_lossy(), &en])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("bad.txt:2"));
-    sb.tm(&["align", "--min-score", "1.5", &en, &en])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("between 0 and 1"));
+    sb.fails_with(&["align", &bad.to_string_lossy(), &en], "bad.txt:2");
+    sb.fails_with(
+        &["align", "--min-score", "1.5", &en, &en],
+        "between 0 and 1",
+    );
     // An import that cannot happen leaves the memory file as it was.
     let db = sb.db();
     std::fs::write(&db, b"not a memory").unwrap();
-    sb.tm(&["align", "--import", &en, &en]).assert().code(2);
+    sb.run(&["align", "--import", &en, &en]).fails();
     assert_eq!(std::fs::read(&db).unwrap(), b"not a memory");
 }
 
@@ -486,7 +475,7 @@ fn the_memory_teaches_the_aligner_words() {
     .collect();
     let memory = sb.path("memory.tsv");
     std::fs::write(&memory, others.join("\n") + "\n").unwrap();
-    sb.stdout(&["import", "--no-header", &memory.to_string_lossy()]);
+    sb.ok(&["import", "--no-header", &memory.to_string_lossy()]);
     let helped = strict_f1(&doc.gold, &beads(&sb));
     eprintln!("strict F1 {alone:.3} alone, {helped:.3} with the memory");
     assert!(
@@ -521,7 +510,7 @@ fn batch_of_three(sb: &Sandbox, with_outputs: bool) -> (Vec<Doc>, String) {
 fn batch_aligns_every_pair_of_the_list_into_its_own_file() {
     let sb = Sandbox::new();
     let (docs, list) = batch_of_three(&sb, true);
-    sb.tm(&[
+    sb.run(&[
         "align",
         "--batch",
         &list,
@@ -529,10 +518,9 @@ fn batch_aligns_every_pair_of_the_list_into_its_own_file() {
         "--format",
         "beads",
     ])
-    .assert()
-    .success()
-    .stdout("")
-    .stderr(predicates::str::contains("aligned 3 of 3 document pairs"));
+    .stdout_is("")
+    .stderr_has("aligned 3 of 3 document pairs")
+    .ok();
     for (k, doc) in docs.iter().enumerate() {
         let beads = std::fs::read_to_string(sb.path(&format!("docs/out/{k}.beads"))).unwrap();
         let predicted: Vec<String> = beads.lines().map(String::from).collect();
@@ -557,25 +545,18 @@ fn batch_import_is_all_or_nothing_and_names_the_failed_line() {
     let (_, list) = batch_of_three(&sb, false);
     // The second pair's English file is missing: the others align, nothing is imported.
     std::fs::remove_file(sb.path("docs/1-en.txt")).unwrap();
-    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("list.tsv:4: "))
-        .stderr(predicates::str::contains("1-en.txt"))
-        .stderr(predicates::str::contains("aligned 2 of 3 document pairs"))
-        .stderr(predicates::str::contains(
-            "list.tsv: the pair on line 4 failed; nothing was imported",
-        ));
+    sb.run(&["align", "--batch", &list, "--segmented", "--import"])
+        .stderr_has("list.tsv:4: ")
+        .stderr_has("1-en.txt")
+        .stderr_has("aligned 2 of 3 document pairs")
+        .fails_with("list.tsv: the pair on line 4 failed; nothing was imported");
     assert!(!sb.db().exists(), "no memory was created");
     // With every file there, every pair goes in, each with its own two files as origin.
     let doc = tico_document(360, 40);
     write_lines(&sb, "docs/1-en.txt", &doc.en);
-    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains(
-            "3 document pairs, each its own origin",
-        ));
+    sb.run(&["align", "--batch", &list, "--segmented", "--import"])
+        .stderr_has("3 document pairs, each its own origin")
+        .ok();
     let origins: HashSet<String> = sb.units().into_iter().filter_map(|u| u.origin).collect();
     let expected: HashSet<String> = (0..3).map(|k| format!("{k}-ar.txt + {k}-en.txt")).collect();
     assert_eq!(origins, expected);
@@ -597,8 +578,8 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
     let memory = sb.path("memory.tsv");
     std::fs::write(&memory, pairs.join("\n") + "\n").unwrap();
     let run = |jobs: &str| {
-        sb.stdout(&["import", "--no-header", &memory.to_string_lossy()]);
-        sb.tm(&[
+        sb.ok(&["import", "--no-header", &memory.to_string_lossy()]);
+        sb.ok(&[
             "align",
             "--batch",
             &list,
@@ -607,9 +588,7 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
             jobs,
             "--import",
             "--force",
-        ])
-        .assert()
-        .success();
+        ]);
         let outputs: Vec<String> = (0..3)
             .map(|k| std::fs::read_to_string(sb.path(&format!("docs/out/{k}.beads"))).unwrap())
             .collect();
@@ -628,7 +607,7 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
     let text = std::fs::read_to_string(&list).unwrap();
     std::fs::write(&list, text.replace("out/0.beads", "missing/0.beads")).unwrap();
     std::fs::remove_file(sb.path("docs/2-en.txt")).unwrap();
-    sb.tm(&[
+    sb.run(&[
         "align",
         "--batch",
         &list,
@@ -637,20 +616,18 @@ fn a_batch_on_several_threads_writes_and_imports_what_one_thread_does() {
         "3",
         "--force",
     ])
-    .assert()
-    .failure()
-    .stderr(predicates::str::contains("aligned 1 of 3 document pairs"))
-    .stderr(predicates::str::contains("the pairs on lines 3, 5 failed"));
+    .stderr_has("aligned 1 of 3 document pairs")
+    .fails_with("the pairs on lines 3, 5 failed");
     let (ar, en) = (sb.path("docs/1-ar.txt"), sb.path("docs/1-en.txt"));
     let pair = [ar.to_string_lossy(), en.to_string_lossy()];
-    sb.tm(&["align", "--jobs", "2", &pair[0], &pair[1]])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--jobs is for --batch"));
-    sb.tm(&["align", "--batch", &list, "--jobs", "0"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("0 is not in 1..="));
+    sb.fails_with(
+        &["align", "--jobs", "2", &pair[0], &pair[1]],
+        "--jobs is for --batch",
+    );
+    sb.fails_with(
+        &["align", "--batch", &list, "--jobs", "0"],
+        "0 is not in 1..=",
+    );
 }
 
 #[test]
@@ -660,19 +637,14 @@ fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
     let mut text = std::fs::read_to_string(&list).unwrap();
     text.push_str("only-one-file.txt\n");
     std::fs::write(&list, text).unwrap();
-    sb.tm(&["align", "--batch", &list, "--segmented"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains(
-            "list.tsv:6: expected AR_FILE<TAB>EN_FILE<TAB>OUT",
-        ));
+    sb.fails_with(
+        &["align", "--batch", &list, "--segmented"],
+        "list.tsv:6: expected AR_FILE<TAB>EN_FILE<TAB>OUT",
+    );
     assert!(!sb.path("docs/out/0.beads").exists());
     // Without --import each line needs its output file.
     let (_, list) = batch_of_three(&sb, false);
-    sb.tm(&["align", "--batch", &list])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("list.tsv:3: expected"));
+    sb.fails_with(&["align", "--batch", &list], "list.tsv:3: expected");
     // No output may overwrite another's, an input, or the list; standard output is not a batch's.
     let (_, list) = batch_of_three(&sb, true);
     let refused = |line: &str, says: &str| {
@@ -680,10 +652,10 @@ fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
         text.push_str(line);
         let bad = sb.path("docs/bad-list.tsv");
         std::fs::write(&bad, text).unwrap();
-        sb.tm(&["align", "--batch", &bad.to_string_lossy(), "--segmented"])
-            .assert()
-            .failure()
-            .stderr(predicates::str::contains(says));
+        sb.fails_with(
+            &["align", "--batch", &bad.to_string_lossy(), "--segmented"],
+            says,
+        );
     };
     refused(
         "1-ar.txt\t1-en.txt\tout/0.beads\n",
@@ -713,14 +685,12 @@ fn a_bad_batch_list_is_refused_before_anything_is_aligned() {
         .unwrap()
         .replace(".txt\n", ".txt\t\n");
     std::fs::write(&list, text).unwrap();
-    sb.tm(&["align", "--batch", &list, "--segmented", "--import"])
-        .assert()
-        .success();
+    sb.ok(&["align", "--batch", &list, "--segmented", "--import"]);
     // A list and a pair of files at once is a usage error.
-    sb.tm(&["align", "--batch", &list, "a.txt", "b.txt"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("cannot be used with"));
+    sb.fails_with(
+        &["align", "--batch", &list, "a.txt", "b.txt"],
+        "cannot be used with",
+    );
 }
 
 #[test]
@@ -731,21 +701,19 @@ fn output_to_a_device_is_written_not_replaced_and_a_missing_folder_is_named() {
     let ar = write_lines(&sb, "ar.txt", &doc.ar);
     let en = write_lines(&sb, "en.txt", &doc.en);
     // Renaming a temporary file over /dev/null (as root) would have replaced the device.
-    sb.tm(&["align", "--segmented", "-o", "/dev/null", &ar, &en])
-        .assert()
-        .success();
+    sb.ok(&["align", "--segmented", "-o", "/dev/null", &ar, &en]);
     let null = std::fs::metadata("/dev/null").unwrap();
     assert!(null.file_type().is_char_device());
     let missing = sb.path("nope/out.tsv");
-    sb.tm(&[
-        "align",
-        "--segmented",
-        "-o",
-        &missing.to_string_lossy(),
-        &ar,
-        &en,
-    ])
-    .assert()
-    .failure()
-    .stderr(predicates::str::contains("nope does not exist"));
+    sb.fails_with(
+        &[
+            "align",
+            "--segmented",
+            "-o",
+            &missing.to_string_lossy(),
+            &ar,
+            &en,
+        ],
+        "nope does not exist",
+    );
 }

@@ -8,9 +8,7 @@ use crate::support::{fixture_str, Sandbox};
 /// A sandbox with the sample memory, its WAL folded into the file so that the file is the whole memory.
 fn with_sample() -> Sandbox {
     let s = Sandbox::new();
-    s.tm(&["import", &fixture_str("tm/sample.tmx")])
-        .assert()
-        .success();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
     let conn = rusqlite::Connection::open(s.db()).unwrap();
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
@@ -100,10 +98,9 @@ fn a_damaged_memory_is_not_written_and_doctor_says_so() {
 #[test]
 fn doctor_says_a_whole_memory_is_whole() {
     let s = with_sample();
-    s.tm(&["doctor"])
-        .assert()
-        .success()
-        .stdout(contains("the memory is whole (133 units checked)"));
+    s.run(&["doctor"])
+        .stdout_has("the memory is whole (133 units checked)")
+        .ok();
     let json = s.json(&["--json", "doctor"]);
     assert_eq!(json["whole"], true);
     assert_eq!(json["units"], 133);
@@ -129,14 +126,13 @@ fn a_value_that_is_not_text_is_an_error_not_a_missing_hit() {
     .unwrap();
     drop(conn);
     // Every hit read, so the damaged one among them (the phrase has more than the default 20).
-    s.tm(&["concordance", "--limit", "1000", "حزب الله"])
-        .assert()
-        .code(2)
-        .stderr(contains("is damaged"));
-    s.tm(&["doctor"])
-        .assert()
-        .code(1)
-        .stdout(contains(format!("unit {id}: its origin is not text")));
+    s.fails_with(
+        &["concordance", "--limit", "1000", "حزب الله"],
+        "is damaged",
+    );
+    s.run(&["doctor"])
+        .stdout_has(format!("unit {id}: its origin is not text"))
+        .exits(1);
 }
 
 #[test]

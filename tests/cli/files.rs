@@ -4,17 +4,12 @@
 
 use std::path::Path;
 
-use predicates::prelude::PredicateBooleanExt;
-use predicates::str::contains;
-
 use crate::support::{fixture_str, Sandbox};
 
 /// A sandbox with the sample memory, an Arabic document and its English.
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
-    s.tm(&["import", &fixture_str("tm/sample.tmx")])
-        .assert()
-        .success();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
     std::fs::write(
         s.path("ar.txt"),
         "دخلت قافلة من 17 شاحنة إلى مدينة البوكمال.\nوقال المصدر إن حزب الله أرسل تعزيزات.\n",
@@ -62,14 +57,7 @@ fn no_command_writes_its_output_over_the_memory() {
         ],
     ];
     for args in cases {
-        let out = s
-            .tm(&args)
-            .current_dir(s.dir.path())
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = s.run(&args).current_dir(s.dir.path()).fails();
         assert!(
             err.contains("memory") && err.contains("destroy it")
                 || err.contains("OUT") && err.contains("is the memory"),
@@ -82,11 +70,9 @@ fn no_command_writes_its_output_over_the_memory() {
     {
         std::os::unix::fs::symlink(s.db(), s.path("link.db")).unwrap();
         for path in ["link.db", "./memory.db"] {
-            s.tm(&["export", path])
+            s.run(&["export", path])
                 .current_dir(s.dir.path())
-                .assert()
-                .code(2)
-                .stderr(contains("writing the output there would destroy it"));
+                .fails_with("writing the output there would destroy it");
         }
         assert_eq!(s.units(), before);
     }
@@ -104,11 +90,10 @@ fn a_command_does_not_write_over_its_own_input() {
         (vec!["pretranslate", "ar.txt", "-o", "ar.txt"], "ar.txt"),
     ] {
         let before = std::fs::read(s.path(input)).unwrap();
-        s.tm(&args)
+        s.run(&args)
             .current_dir(s.dir.path())
-            .assert()
-            .code(2)
-            .stderr(contains("document").and(contains("would destroy it")));
+            .stderr_has("document")
+            .fails_with("would destroy it");
         assert_eq!(std::fs::read(s.path(input)).unwrap(), before, "{args:?}");
     }
     assert_eq!(
@@ -133,16 +118,13 @@ fn devices_fifos_and_links_are_written_in_place() {
     use std::os::unix::fs::FileTypeExt;
     let s = sandbox();
     // A device: /dev/null takes it and stays a device; /dev/full says the disk is full.
-    s.tm(&["export", "/dev/null"]).assert().success();
+    s.ok(&["export", "/dev/null"]);
     assert!(std::fs::metadata("/dev/null")
         .unwrap()
         .file_type()
         .is_char_device());
     if Path::new("/dev/full").exists() {
-        s.tm(&["export", "/dev/full"])
-            .assert()
-            .code(2)
-            .stderr(contains("/dev/full"));
+        s.fails_with(&["export", "/dev/full"], "/dev/full");
         assert!(std::fs::metadata("/dev/full")
             .unwrap()
             .file_type()
@@ -156,9 +138,7 @@ fn devices_fifos_and_links_are_written_in_place() {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
         };
-        s.tm(&["export", "--format", "tsv", fifo.to_str().unwrap()])
-            .assert()
-            .success();
+        s.ok(&["export", "--format", "tsv", fifo.to_str().unwrap()]);
         let got = reader.join().unwrap();
         assert_eq!(got.lines().count(), 134, "a header and 133 units");
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
@@ -168,9 +148,7 @@ fn devices_fifos_and_links_are_written_in_place() {
     std::fs::write(&target, "old").unwrap();
     let link = s.path("link.tmx");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    s.tm(&["names", "export", link.to_str().unwrap()])
-        .assert()
-        .success();
+    s.ok(&["names", "export", link.to_str().unwrap()]);
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -229,12 +207,10 @@ fn a_read_only_file_is_not_replaced() {
     let mut perms = std::fs::metadata(&path).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&path, perms).unwrap();
-    s.tm(&["export", path.to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(contains(
-            "ro.tmx: the file is read-only, so it is not replaced",
-        ));
+    s.fails_with(
+        &["export", path.to_str().unwrap()],
+        "ro.tmx: the file is read-only, so it is not replaced",
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
 }
 
@@ -242,10 +218,7 @@ fn a_read_only_file_is_not_replaced() {
 fn a_missing_folder_is_an_error_and_is_not_created() {
     let s = sandbox();
     let path = s.path("no/such/out.tmx");
-    s.tm(&["export", path.to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(contains("does not exist"));
+    s.fails_with(&["export", path.to_str().unwrap()], "does not exist");
     assert!(!s.path("no").exists());
 }
 
@@ -327,24 +300,20 @@ fn text_from_data_never_drives_the_terminal() {
         format!("ar\ten\nدخلت قافلة إلى مدينة البوكمال\tA convoy entered Al-Bukamal{HOSTILE}\n"),
     )
     .unwrap();
-    s.tm(&[
+    s.ok(&[
         "import",
         tsv.to_str().unwrap(),
         "--origin",
         &format!("feed{HOSTILE}"),
-    ])
-    .assert()
-    .success();
-    s.tm(&[
+    ]);
+    s.ok(&[
         "names",
         "add",
         "--arabic",
         "قافلة",
         "--english",
         &format!("Qafila{HOSTILE}"),
-    ])
-    .assert()
-    .success();
+    ]);
     std::fs::write(s.path("doc.txt"), "دخلت قافلة إلى مدينة البوكمال\n").unwrap();
     std::fs::write(s.path("en.txt"), format!("A convoy{HOSTILE} entered.\n")).unwrap();
     for args in [

@@ -1,15 +1,10 @@
 //! lookup, concordance, pretranslate and analyze through the binary.
 
-use predicates::prelude::*;
-use predicates::str::contains;
-
 use crate::support::{fixture_str, Sandbox};
 
 fn with_sample() -> Sandbox {
     let s = Sandbox::new();
-    s.tm(&["import", &fixture_str("tm/sample.tmx")])
-        .assert()
-        .success();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
     s
 }
 
@@ -78,14 +73,10 @@ fn normalized_and_exact_matches_score_100_and_say_which() {
 fn batch_lookup_answers_each_line_in_order_and_min_filters() {
     let s = with_sample();
     let out = s
-        .tm(&["lookup", "-", "--json", "--min", "90"])
-        .write_stdin("حزب الله\n\nكلمات لا توجد في الذاكرة أبدا\nالبوكمال\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let answers = json_lines(&out);
+        .run(&["lookup", "-", "--json", "--min", "90"])
+        .stdin("حزب الله\n\nكلمات لا توجد في الذاكرة أبدا\nالبوكمال\n")
+        .ok();
+    let answers = json_lines(out.as_bytes());
     assert_eq!(answers.len(), 4, "every line is answered, a blank one too");
     assert_eq!(answers[0]["query"], "حزب الله");
     assert_eq!(
@@ -107,33 +98,27 @@ fn batch_lookup_answers_each_line_in_order_and_min_filters() {
 #[test]
 fn lookup_reads_a_memory_file_without_importing_it() {
     let s = Sandbox::new();
-    s.tm(&[
+    s.run(&[
         "lookup",
         "--memory",
         &fixture_str("tm/sample.tmx"),
         "وحزب الله",
     ])
-    .assert()
-    .success()
-    .stdout(
-        contains("75")
-            .and(contains("Hizbullah"))
-            .and(contains("[[حزب]]")),
-    );
+    .stdout_has("75")
+    .stdout_has("Hizbullah")
+    .stdout_has("[[حزب]]")
+    .ok();
     assert!(!s.db().exists());
 }
 
 #[test]
 fn lookup_in_a_missing_memory_is_a_clear_error() {
     let s = Sandbox::new();
-    s.tm(&["lookup", "حزب الله"])
-        .assert()
-        .code(2)
-        .stderr(contains("no memory at"));
-    s.tm(&["lookup", "--memory", "nowhere.tmx", "حزب الله"])
-        .assert()
-        .code(2)
-        .stderr(contains("nowhere.tmx"));
+    s.fails_with(&["lookup", "حزب الله"], "no memory at");
+    s.fails_with(
+        &["lookup", "--memory", "nowhere.tmx", "حزب الله"],
+        "nowhere.tmx",
+    );
 }
 
 #[test]
@@ -160,10 +145,9 @@ fn concordance_finds_arabic_through_clitics_and_english_by_word() {
             .any(|t| t == "والمقاومة" || t == "للمقاومة" || t == "بالمقاومة"),
         "{texts:?}"
     );
-    s.tm(&["concordance", "Hizbullah Brigades", "--limit", "3"])
-        .assert()
-        .success()
-        .stdout(contains("[[Hizbullah Brigades]]"));
+    s.run(&["concordance", "Hizbullah Brigades", "--limit", "3"])
+        .stdout_has("[[Hizbullah Brigades]]")
+        .ok();
 }
 
 #[test]
@@ -195,36 +179,29 @@ fn pretranslate_writes_tsv_tmx_and_xliff_with_context_matches() {
     assert_eq!(rows[4][3], "new");
 
     let xlf = s.path("doc.xlf");
-    s.tm(&[
+    s.ok(&[
         "pretranslate",
         doc.to_str().unwrap(),
         "--format",
         "xliff",
         "-o",
         xlf.to_str().unwrap(),
-    ])
-    .assert()
-    .success();
+    ]);
     let xliff = std::fs::read_to_string(&xlf).unwrap();
     assert_eq!(xliff.matches("<trans-unit ").count(), 4);
     assert_eq!(xliff.matches("<target ").count(), 3);
 
     let tmx = s.path("doc.tmx");
-    s.tm(&[
+    s.ok(&[
         "pretranslate",
         doc.to_str().unwrap(),
         "--format",
         "tmx",
         "-o",
         tmx.to_str().unwrap(),
-    ])
-    .assert()
-    .success();
+    ]);
     let again = Sandbox::new();
-    again
-        .tm(&["import", tmx.to_str().unwrap()])
-        .assert()
-        .success();
+    again.ok(&["import", tmx.to_str().unwrap()]);
     assert_eq!(again.units().len(), 3);
 }
 
@@ -252,10 +229,10 @@ fn analyze_counts_bands_and_repetitions() {
     assert_eq!(band("repetition"), 1);
     assert_eq!(band("95-99"), 1);
     assert_eq!(band("new"), 1);
-    s.tm(&["analyze", doc.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(contains("repetition").and(contains("total")));
+    s.run(&["analyze", doc.to_str().unwrap()])
+        .stdout_has("repetition")
+        .stdout_has("total")
+        .ok();
 }
 
 #[test]
@@ -291,15 +268,13 @@ fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
     let s = Sandbox::new();
     let stored_en =
         "On September 23 and 24, 2024, two Arab media sources published reports on the attack.";
-    s.tm(&[
+    s.ok(&[
         "add",
         "--source",
         "في 23 و24 سبتمبر 2024، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.",
         "--target",
         stored_en,
-    ])
-    .assert()
-    .success();
+    ]);
     let query = "في 30 أكتوبر 2025، نشر مصدران إعلاميان عربيان تقارير عن الهجوم.";
     let out = s.stdout(&["lookup", "--json", query]);
     let m = &json_lines(&out)[0]["matches"][0];
@@ -319,7 +294,7 @@ fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
     assert_eq!((row[1], row[3]), (stored_en, "fuzzy"), "{tsv}");
     for format in ["xliff", "tmx"] {
         let path = s.path(&format!("doc.{format}"));
-        s.tm(&[
+        s.ok(&[
             "pretranslate",
             doc.to_str().unwrap(),
             "--lines",
@@ -327,9 +302,7 @@ fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
             format,
             "-o",
             path.to_str().unwrap(),
-        ])
-        .assert()
-        .success();
+        ]);
         let written = std::fs::read_to_string(&path).unwrap();
         assert!(
             !written.contains("October 23") && !written.contains("and 30"),
@@ -352,15 +325,13 @@ fn numbers_that_do_not_pair_are_never_put_into_a_suggestion() {
 fn a_regional_query_finds_the_bare_language_and_prefers_its_own_region() {
     let s = Sandbox::new();
     let source = "أطلقت المقاومة الإسلامية في العراق طائرة مسيرة";
-    s.tm(&[
+    s.ok(&[
         "add",
         "--source",
         source,
         "--target",
         "Bare: a drone was launched",
-    ])
-    .assert()
-    .success();
+    ]);
     let regional = ["--src", "ar-IQ", "--tgt", "en-US"];
     let first_target = |args: &[&str]| {
         let out = s.stdout(&[&["lookup", "--json"], args, &[source]].concat());
@@ -393,7 +364,7 @@ fn a_regional_query_finds_the_bare_language_and_prefers_its_own_region() {
 
     // The same segment stored for Iraq and the U.S.: a regional query gets it first though it is
     // older; a bare query still gets the newer, bare one.
-    s.tm(&[
+    s.ok(&[
         &[
             "add",
             "--source",
@@ -403,18 +374,14 @@ fn a_regional_query_finds_the_bare_language_and_prefers_its_own_region() {
         ][..],
         &regional,
     ]
-    .concat())
-        .assert()
-        .success();
-    s.tm(&[
+    .concat());
+    s.ok(&[
         "add",
         "--source",
         source,
         "--target",
         "Bare again: a drone was launched",
-    ])
-    .assert()
-    .success();
+    ]);
     assert_eq!(first_target(&regional), "Regional: a drone was launched");
     assert_eq!(first_target(&[]), "Bare again: a drone was launched");
     // A bare memory query reaches regional units too.
@@ -504,13 +471,8 @@ fn commands_that_printed_text_answer_json() {
 #[test]
 fn min_zero_is_taken_and_top_zero_is_refused() {
     let s = with_sample();
-    s.tm(&["lookup", "--min", "0", "حزب الله"])
-        .assert()
-        .success();
-    s.tm(&["lookup", "--top", "0", "حزب الله"])
-        .assert()
-        .code(2)
-        .stderr(contains("0 shows nothing"));
+    s.ok(&["lookup", "--min", "0", "حزب الله"]);
+    s.fails_with(&["lookup", "--top", "0", "حزب الله"], "0 shows nothing");
 }
 
 /// Issue 16, item 8: `--color always` colours the differing words even into a pipe (for `less -R`);
@@ -526,7 +488,5 @@ fn color_is_the_users_choice_but_never_in_data() {
     let json =
         String::from_utf8(s.stdout(&["lookup", "--json", "--color", "always", query])).unwrap();
     assert!(!json.contains('\u{1b}'), "{json}");
-    s.tm(&["lookup", "--color", "sometimes", query])
-        .assert()
-        .code(2);
+    s.run(&["lookup", "--color", "sometimes", query]).fails();
 }

@@ -1,8 +1,10 @@
 //! Helpers shared by the topic modules.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use predicates::str::contains;
 use tm::store::{OpenMode, Store, UnitFilter};
 use tm::unit::Unit;
 
@@ -28,8 +30,14 @@ impl Sandbox {
 
     /// `tm --db <sandbox db> ARGS...`, with no stray environment.
     pub fn tm(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("tm").expect("tm binary");
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Sandbox::tm`] as a plain process, for a test that spawns it and watches it run.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tm"));
         cmd.env_remove("TM_DB")
+            .env_remove("TM_BUSY_TIMEOUT")
             .env("TM_USER", "tester")
             .arg("--db")
             .arg(self.db())
@@ -37,7 +45,28 @@ impl Sandbox {
         cmd
     }
 
-    /// Runs `tm ARGS...`, expects success, and returns its standard output.
+    /// `tm ARGS...` with what it must print, checked when it runs (in the manner of just's test
+    /// builder): `s.run(&["delete", "--all"]).stdout_is("deleted 3 units\n").ok();`
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run {
+            cmd: self.tm(args),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        }
+    }
+
+    /// Runs `tm ARGS...`, expects success, and returns its standard output: `s.run(args).ok()`.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.run(args).ok()
+    }
+
+    /// Runs `tm ARGS...`, expects it to fail (exit status 2) saying `message` on stderr, and returns
+    /// its stderr: `s.run(args).fails_with(message)`.
+    pub fn fails_with(&self, args: &[&str], message: impl Into<String>) -> String {
+        self.run(args).fails_with(message)
+    }
+
+    /// Runs `tm ARGS...`, expects success, and returns its standard output as bytes.
     pub fn stdout(&self, args: &[&str]) -> Vec<u8> {
         self.tm(args).assert().success().get_output().stdout.clone()
     }
@@ -58,6 +87,106 @@ impl Sandbox {
             .stats()
             .expect("stats")
             .segments
+    }
+}
+
+/// What a command's output must be: all of it, or a part of it.
+enum Expect {
+    Is(String),
+    Has(String),
+}
+
+/// A `tm` command with the output expected of it, run by one of `ok`, `fails`, `fails_with` and
+/// `exits`, which check its exit status and then every expectation; a failed check prints the command
+/// and everything it printed.
+#[must_use = "nothing runs until .ok(), .fails(), .fails_with() or .exits()"]
+pub struct Run {
+    cmd: Command,
+    stdout: Vec<Expect>,
+    stderr: Vec<Expect>,
+}
+
+impl Run {
+    /// Its standard input.
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
+        self.cmd.write_stdin(input);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Run {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Run {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Kills it after `limit` (a hang fails the test instead of stalling the suite).
+    pub fn timeout(mut self, limit: std::time::Duration) -> Run {
+        self.cmd.timeout(limit);
+        self
+    }
+
+    /// Standard output must be exactly `text`.
+    pub fn stdout_is(mut self, text: impl Into<String>) -> Run {
+        self.stdout.push(Expect::Is(text.into()));
+        self
+    }
+
+    /// Standard output must contain `text`.
+    pub fn stdout_has(mut self, text: impl Into<String>) -> Run {
+        self.stdout.push(Expect::Has(text.into()));
+        self
+    }
+
+    /// Standard error must contain `text`.
+    pub fn stderr_has(mut self, text: impl Into<String>) -> Run {
+        self.stderr.push(Expect::Has(text.into()));
+        self
+    }
+
+    /// Runs it, expects success, and returns its standard output.
+    pub fn ok(self) -> String {
+        let out = self.check(|a| a.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs it, expects it to fail (exit status 2, every error of tm's), and returns its stderr.
+    pub fn fails(self) -> String {
+        let out = self.check(|a| a.code(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Runs it, expects it to fail (exit status 2) saying `message`, and returns its stderr.
+    pub fn fails_with(self, message: impl Into<String>) -> String {
+        self.stderr_has(message).fails()
+    }
+
+    /// Runs it, expects exit status `code`, and returns all it printed.
+    pub fn exits(self, code: i32) -> std::process::Output {
+        self.check(|a| a.code(code))
+    }
+
+    fn check(
+        mut self,
+        status: impl FnOnce(assert_cmd::assert::Assert) -> assert_cmd::assert::Assert,
+    ) -> std::process::Output {
+        let mut assert = status(self.cmd.assert());
+        for expect in self.stdout {
+            assert = match expect {
+                Expect::Is(text) => assert.stdout(text),
+                Expect::Has(text) => assert.stdout(contains(text)),
+            };
+        }
+        for expect in self.stderr {
+            assert = match expect {
+                Expect::Is(text) => assert.stderr(text),
+                Expect::Has(text) => assert.stderr(contains(text)),
+            };
+        }
+        assert.get_output().clone()
     }
 }
 
@@ -150,7 +279,10 @@ impl Unprivileged {
             }
             None => std::process::Command::new(&self.exe),
         };
-        cmd.env_remove("TM_DB").arg("--db").arg(db);
+        cmd.env_remove("TM_DB")
+            .env_remove("TM_BUSY_TIMEOUT")
+            .arg("--db")
+            .arg(db);
         cmd
     }
 }

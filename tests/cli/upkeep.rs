@@ -1,8 +1,5 @@
 //! add, list, delete and dedupe.
 
-use predicates::prelude::*;
-use predicates::str::contains;
-
 use crate::support::Sandbox;
 
 #[test]
@@ -17,12 +14,9 @@ fn adding_the_same_pair_twice_stores_it_once_with_a_use_count() {
         "--origin",
         "memri",
     ];
-    s.tm(&args).assert().success().stdout("added as unit 1\n");
-    s.tm(&args)
-        .assert()
-        .success()
-        .stdout("already stored as unit 1\n");
-    s.tm(&[
+    s.run(&args).stdout_is("added as unit 1\n").ok();
+    s.run(&args).stdout_is("already stored as unit 1\n").ok();
+    s.run(&[
         "add",
         "--source",
         "قيس الخزعلي",
@@ -30,16 +24,13 @@ fn adding_the_same_pair_twice_stores_it_once_with_a_use_count() {
         "Qais al-Khazali",
         "--json",
     ])
-    .assert()
-    .success()
-    .stdout("{\"id\":2,\"new\":true}\n");
+    .stdout_is("{\"id\":2,\"new\":true}\n")
+    .ok();
     let units = s.units();
     assert_eq!(units.len(), 2, "one source, two translations");
     assert_eq!(units[0].usage_count, Some(2));
     assert_eq!(units[0].created_by.as_deref(), Some("tester"));
-    s.tm(&["add", "--source", " ", "--target", "x"])
-        .assert()
-        .code(2);
+    s.run(&["add", "--source", " ", "--target", "x"]).fails();
 }
 
 #[test]
@@ -50,87 +41,66 @@ fn delete_needs_a_criterion_and_can_dry_run() {
         ("القائم", "Al-Qa'im", "a"),
         ("دير الزور", "Deir Al-Zour", "b"),
     ] {
-        s.tm(&["add", "--source", ar, "--target", en, "--origin", origin])
-            .assert()
-            .success();
+        s.ok(&["add", "--source", ar, "--target", en, "--origin", origin]);
     }
-    s.tm(&["delete"])
-        .assert()
-        .code(2)
-        .stderr(contains("say which units to delete"));
-    s.tm(&["delete", "--origin", "a", "--dry-run"])
-        .assert()
-        .success()
-        .stdout("would delete 2 units\n");
+    s.fails_with(&["delete"], "say which units to delete");
+    s.run(&["delete", "--origin", "a", "--dry-run"])
+        .stdout_is("would delete 2 units\n")
+        .ok();
     assert_eq!(s.segments(), 3);
-    s.tm(&["delete", "--origin", "a"])
-        .assert()
-        .success()
-        .stdout("deleted 2 units\n");
-    s.tm(&["delete", "--id", "3", "--json"])
-        .assert()
-        .success()
-        .stdout("{\"deleted\":1,\"dry_run\":false}\n");
+    s.run(&["delete", "--origin", "a"])
+        .stdout_is("deleted 2 units\n")
+        .ok();
+    s.run(&["delete", "--id", "3", "--json"])
+        .stdout_is("{\"deleted\":1,\"dry_run\":false}\n")
+        .ok();
     assert_eq!(s.segments(), 0);
 }
 
 #[test]
 fn list_prints_a_table_and_json_lines() {
     let s = Sandbox::new();
-    s.tm(&[
+    s.ok(&[
         "add",
         "--source",
         "حركة النجباء",
         "--target",
         "Al-Nujaba Movement",
-    ])
-    .assert()
-    .success();
-    s.tm(&[
+    ]);
+    s.ok(&[
         "add",
         "--source",
         "عصائب أهل الحق",
         "--target",
         "Asa'ib Ahl Al-Haq",
-    ])
-    .assert()
-    .success();
+    ]);
     // Not a terminal: logical order, no marks, so the output can be piped.
     let out = s.stdout(&["list"]);
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("حركة النجباء"), "{text}");
     assert!(!text.contains('\u{200e}'));
-    s.tm(&["list", "--json", "--limit", "1"])
-        .assert()
-        .success()
-        .stdout(contains("\"source\":\"عصائب أهل الحق\"").and(contains("\"id\":2")));
+    s.run(&["list", "--json", "--limit", "1"])
+        .stdout_has("\"source\":\"عصائب أهل الحق\"")
+        .stdout_has("\"id\":2")
+        .ok();
     // Forced visual order reverses the Arabic for terminals that do not.
-    s.tm(&["list", "--bidi", "visual", "--limit", "1"])
-        .assert()
-        .success()
-        .stdout(contains("قحلا لهأ بئاصع"));
+    s.run(&["list", "--bidi", "visual", "--limit", "1"])
+        .stdout_has("قحلا لهأ بئاصع")
+        .ok();
 }
 
 #[test]
 fn dedupe_merges_units_that_differ_in_harakat_and_spacing() {
     let s = Sandbox::new();
-    s.tm(&["add", "--source", "حزبُ اللهِ", "--target", "Hizbullah"])
-        .assert()
-        .success();
-    s.tm(&["add", "--source", "حزب الله", "--target", "Hizbullah "])
-        .assert()
-        .success();
-    s.tm(&["add", "--source", "حزب الله", "--target", "Hezbollah"])
-        .assert()
-        .success();
-    s.tm(&["dedupe", "--dry-run"])
-        .assert()
-        .success()
-        .stdout(contains("would remove 1 duplicate units in 1 groups"));
+    s.ok(&["add", "--source", "حزبُ اللهِ", "--target", "Hizbullah"]);
+    s.ok(&["add", "--source", "حزب الله", "--target", "Hizbullah "]);
+    s.ok(&["add", "--source", "حزب الله", "--target", "Hezbollah"]);
+    s.run(&["dedupe", "--dry-run"])
+        .stdout_has("would remove 1 duplicate units in 1 groups")
+        .ok();
     assert_eq!(s.segments(), 3);
-    s.tm(&["dedupe"])
-        .assert()
-        .success()
-        .stdout(contains("removed 1 duplicate units"));
+    s.run(&["dedupe"])
+        .stdout_has("removed 1 duplicate units")
+        .ok();
     assert_eq!(s.segments(), 2);
 }
