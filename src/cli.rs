@@ -13,7 +13,7 @@ use crate::display::{BidiMode, ColorMode};
 use crate::formats::Format;
 use crate::store::{OpenOptions, UnitFilter};
 
-/// tm: a translation memory for Arabic→English media translation.
+/// A translation memory for Arabic→English media translation.
 ///
 /// The memory is an SQLite file: --db PATH, else $TM_DB, else memory.db in the platform's data folder
 /// (on Linux ~/.local/share/tm/memory.db, on macOS ~/Library/Application Support/tm/memory.db, on Windows
@@ -87,6 +87,26 @@ enum Command {
     /// Align an Arabic document with its English translation into segment pairs (TSV, TMX, beads), or
     /// import them into the memory.
     Align(AlignArgs),
+    /// Print the manual page (roff): `tm man > ~/.local/share/man/man1/tm.1`, then `man tm`. With a
+    /// command, that command's page (`tm man import > .../tm-import.1`).
+    Man(ManArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish); README,
+    /// "Installing", says where each shell reads it.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+struct ManArgs {
+    /// A command (`import`, `names`...): its page instead of tm's.
+    #[arg(value_name = "COMMAND")]
+    command: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -491,6 +511,29 @@ struct DedupeArgs {
     dry_run: bool,
 }
 
+/// `tm man [COMMAND]`: the page of tm, or of one of its commands, in roff.
+fn man(command: Option<&str>) -> anyhow::Result<()> {
+    let mut cli = Cli::command();
+    // Each command's flags are deferred (see `Command`): the page needs them all.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let known: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+                anyhow::bail!(
+                    "tm has no command {name:?}; its commands: {}",
+                    known.join(", ")
+                );
+            };
+            sub.clone().display_name(format!("tm-{name}"))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(page).render(&mut out)?;
+    Ok(())
+}
+
 /// Parses the arguments and runs the command. Returns the process exit code.
 /// Called once a process (`main`): the command definitions it builds are not freed.
 pub fn run() -> i32 {
@@ -617,6 +660,12 @@ pub fn run() -> i32 {
                 Ok(false) => 0,
                 Err(e) => commands::exit_code(Err(e)),
             }
+        }
+        Command::Man(a) => man(a.command.as_deref()),
+        Command::Completions(a) => {
+            let mut cli = Cli::command();
+            clap_complete::generate(a.shell, &mut cli, "tm", &mut std::io::stdout());
+            Ok(())
         }
         Command::Translit(a) => commands::translit(&ctx, &a.text, &a.scheme, a.style.as_deref()),
         Command::Names(n) => match n {

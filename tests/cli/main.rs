@@ -11,6 +11,7 @@ mod damaged;
 mod disk_full;
 mod files;
 mod import_export;
+mod install;
 mod matching;
 mod names;
 mod props;
