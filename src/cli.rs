@@ -58,6 +58,9 @@ enum Command {
     Add(AddArgs),
     /// Show what the memory holds.
     Stats,
+    /// List the origins (files, documents, projects) units came from, with how many each, as --origin
+    /// names them in list, export and delete.
+    Origins,
     /// List units, newest last.
     List(ListArgs),
     /// Delete units by id, origin or source text.
@@ -589,6 +592,7 @@ pub fn run() -> i32 {
             },
         ),
         Command::Stats => commands::stats(&ctx),
+        Command::Origins => commands::origins(&ctx),
         Command::List(a) => commands::list(&ctx, a.origin, a.limit),
         Command::Delete(a) => commands::delete(
             &ctx,

@@ -294,6 +294,34 @@ pub fn stats(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// `tm origins`: each origin with its units and latest change, as `--origin` names them.
+pub fn origins(ctx: &Context) -> Result<()> {
+    let store = ctx.open(OpenMode::ReadOnly)?;
+    let origins = store.origins()?;
+    if ctx.json {
+        // One object a line, as `list --json` gives units.
+        let mut out = io::stdout().lock();
+        for o in &origins {
+            serde_json::to_writer(&mut out, o)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let disp = ctx.display();
+    let rows: Vec<Vec<String>> = (origins.iter())
+        .map(|o| {
+            vec![
+                o.origin.clone().unwrap_or_else(|| "(none)".into()),
+                o.units.to_string(),
+                o.changed.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let text = display::table(&["origin", "units", "changed"], &rows, &disp);
+    writeln!(io::stdout().lock(), "{}", text.trim_end())?;
+    Ok(())
+}
+
 pub fn list(ctx: &Context, origin: Option<String>, limit: usize) -> Result<()> {
     let store = ctx.open(OpenMode::ReadOnly)?;
     let filter = UnitFilter {

@@ -26,8 +26,8 @@ pub use matching::{
     PretranslateFormat,
 };
 pub use memory::{
-    add, dedupe, delete, doctor, export, import, list, reindex, stats, AddConfig, ExportConfig,
-    ImportConfig,
+    add, dedupe, delete, doctor, export, import, list, origins, reindex, stats, AddConfig,
+    ExportConfig, ImportConfig,
 };
 pub use names::{
     check, names_add, names_export, names_import, names_list, names_mine, names_remove,

@@ -210,6 +210,17 @@ pub struct PairCount {
     pub segments: u64,
 }
 
+/// The units of one origin (a file, a document, a project), as `tm origins` lists them.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OriginCount {
+    /// The origin as recorded; `None` for units imported without one.
+    pub origin: Option<String>,
+    /// How many units have it.
+    pub units: u64,
+    /// The latest change to any of them (ISO 8601 basic, as TMX writes dates).
+    pub changed: Option<String>,
+}
+
 impl Store {
     /// Opens the memory at `path`, with the default [`OpenOptions`].
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
@@ -494,6 +505,29 @@ impl Store {
     }
 
     /// Counts and dates for `tm stats`.
+    /// Every origin in the memory with its number of units, most units first (then by name): what
+    /// `--origin` filters on in `list`, `export` and `delete`.
+    pub fn origins(&self) -> Result<Vec<OriginCount>> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT origin, count(*), max(changed) FROM units GROUP BY origin \
+                 ORDER BY count(*) DESC, origin",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(OriginCount {
+                    origin: r.get(0)?,
+                    units: r.get(1)?,
+                    changed: r.get(2)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&err)
+    }
+
     pub fn stats(&self) -> Result<Stats> {
         let err = self.err();
         let (segments, origins, oldest, newest): (u64, u64, Option<String>, Option<String>) = self

@@ -104,3 +104,54 @@ fn dedupe_merges_units_that_differ_in_harakat_and_spacing() {
         .ok();
     assert_eq!(s.segments(), 2);
 }
+
+#[test]
+fn origins_lists_what_stats_counts() {
+    let s = Sandbox::new();
+    let sample = crate::support::fixture_str("tm/sample.tmx");
+    s.ok(&["import", &sample, "--origin", "سبتمبر 2024"]);
+    s.ok(&[
+        "add",
+        "--source",
+        "معبر السكك",
+        "--target",
+        "the Al-Sikak crossing",
+    ]);
+    s.ok(&[
+        "add",
+        "--source",
+        "قرية الهري الحدودية",
+        "--target",
+        "the border village of Al-Hari",
+        "--origin",
+        "desk",
+    ]);
+    let stats = s.json(&["stats", "--json"]);
+    assert_eq!(stats["origins"], 2, "{stats}");
+
+    let lines: Vec<serde_json::Value> = s
+        .ok(&["origins", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object a line"))
+        .collect();
+    let listed: Vec<(Option<&str>, u64)> = (lines.iter())
+        .map(|o| (o["origin"].as_str(), o["units"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [(Some("سبتمبر 2024"), 133), (None, 1), (Some("desk"), 1)]
+    );
+    // Each listed origin is what --origin selects.
+    assert_eq!(
+        s.ok(&["list", "--origin", "desk", "--json"])
+            .lines()
+            .count(),
+        1
+    );
+
+    let text = s.ok(&["origins", "--bidi", "logical"]);
+    assert!(
+        text.contains("سبتمبر 2024") && text.contains("(none)"),
+        "{text}"
+    );
+}
