@@ -300,12 +300,7 @@ pub fn origins(ctx: &Context) -> Result<()> {
     let origins = store.origins()?;
     if ctx.json {
         // One object a line, as `list --json` gives units.
-        let mut out = io::stdout().lock();
-        for o in &origins {
-            serde_json::to_writer(&mut out, o)?;
-            writeln!(out)?;
-        }
-        return Ok(());
+        return ctx.print_json_lines(&origins);
     }
     let disp = ctx.display();
     let rows: Vec<Vec<String>> = (origins.iter())

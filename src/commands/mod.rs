@@ -106,7 +106,10 @@ impl Context {
 
     /// How Arabic is printed for human-readable output on stdout.
     pub(crate) fn display(&self) -> Display {
-        Display::new(self.bidi, io::stdout().is_terminal(), self.json).with_color(self.color)
+        let width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0));
+        Display::new(self.bidi, io::stdout().is_terminal(), self.json)
+            .with_color(self.color)
+            .with_width(width)
     }
 
     /// Prints one JSON object per line (JSON Lines), for lists other tools read as a stream.

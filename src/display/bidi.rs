@@ -92,6 +92,9 @@ pub struct Display {
     terminal: bool,
     /// The output is a data format (JSON, TSV, TMX): its text stays exact.
     data: bool,
+    /// The terminal's width in columns, when output goes to one: tables are fitted to it. Never set
+    /// for a pipe, whose reader gets every character.
+    width: Option<usize>,
 }
 
 /// What is known about how the terminal treats right-to-left text.
@@ -185,10 +188,23 @@ impl Display {
             color: stdout_is_terminal && !data_output && !no_color,
             terminal: stdout_is_terminal,
             data: data_output,
+            width: None,
         }
     }
 
     /// The colour rule with the user's `--color` on top.
+    /// The display with tables fitted to `width` columns (a terminal's width; `None`: no limit).
+    /// Ignored unless output goes to a terminal and is not a data format.
+    pub fn with_width(mut self, width: Option<usize>) -> Display {
+        self.width = width.filter(|_| self.terminal && !self.data);
+        self
+    }
+
+    /// The columns a table may take, if output goes to a terminal of known width.
+    pub fn width(&self) -> Option<usize> {
+        self.width
+    }
+
     pub fn with_color(mut self, mode: ColorMode) -> Display {
         self.color = match mode {
             ColorMode::Auto => self.color,

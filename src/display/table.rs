@@ -13,7 +13,11 @@
 //!   put, and each cell is turned around in its own place;
 //! - columns are sized by terminal cells (one per code point, harakat none)
 //!   rather than by `unicode-width`'s string width, which counts the Arabic
-//!   lam-alef pair (`لا`) as one column where terminals use two.
+//!   lam-alef pair (`لا`) as one column where terminals use two;
+//! - on a terminal of known width ([`Display::width`]), the widest columns are
+//!   narrowed until the table fits, and a cell longer than its column ends in
+//!   `…`: cut in logical order, so an Arabic cell keeps its beginning. A pipe
+//!   gets every character.
 
 use comfy_table::{presets, Table, TableComponent};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -53,11 +57,23 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], display: &Display) -> Strin
         // the output depends only on the arguments.
         .force_no_tty();
 
+    let limits = display
+        .width()
+        .map(|width| column_limits(headers, rows, width))
+        .unwrap_or_default();
+    let fit = |i: usize, text: &str| -> String {
+        match limits.get(i) {
+            Some(&limit) => fitted(text, limit),
+            None => text.to_string(),
+        }
+    };
     if !headers.is_empty() {
-        table.set_header(headers.iter().map(|h| cell(h, display, marks)));
+        table.set_header(
+            (headers.iter().enumerate()).map(|(i, h)| cell(&fit(i, h), display, marks)),
+        );
     }
     for row in rows {
-        table.add_row(row.iter().map(|c| cell(c, display, marks)));
+        table.add_row((row.iter().enumerate()).map(|(i, c)| cell(&fit(i, c), display, marks)));
     }
 
     table
@@ -68,6 +84,76 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], display: &Display) -> Strin
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Columns narrower than this are not narrowed further: a table wider than the terminal is better than
+/// one with nothing readable in its cells.
+const MIN_COLUMN: usize = 8;
+
+/// The widest each column may be for the table to fit in `width` terminal columns: the widest columns
+/// narrowed first, one column at a time, none below [`MIN_COLUMN`] (or its own width). Each cell is
+/// padded by a column on each side and the cells are joined by `│`, so the rule under the header takes
+/// three columns a cell, less one, besides the cells.
+fn column_limits(headers: &[&str], rows: &[Vec<String>], width: usize) -> Vec<usize> {
+    let columns = rows
+        .iter()
+        .map(Vec::len)
+        .chain([headers.len()])
+        .max()
+        .unwrap_or(0);
+    let mut widths = vec![0; columns];
+    let lines = |text: &str| text.split('\n').map(terminal_width).max().unwrap_or(0);
+    for (i, h) in headers.iter().enumerate() {
+        widths[i] = widths[i].max(lines(h));
+    }
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(lines(c));
+        }
+    }
+    let frame = (3 * columns).saturating_sub(1);
+    let mut total: usize = frame + widths.iter().sum::<usize>();
+    while total > width {
+        let Some((widest, &w)) = widths
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &w)| (w, usize::MAX - i))
+        else {
+            break;
+        };
+        if w <= MIN_COLUMN {
+            break;
+        }
+        widths[widest] = w - 1;
+        total -= 1;
+    }
+    widths
+}
+
+/// `text` cut to `limit` terminal columns on each of its lines, ending in `…` where something was cut.
+fn fitted(text: &str, limit: usize) -> String {
+    if text.split('\n').all(|line| terminal_width(line) <= limit) {
+        return text.to_string();
+    }
+    let cut = |line: &str| -> String {
+        if terminal_width(line) <= limit {
+            return line.to_string();
+        }
+        let mut out = String::with_capacity(line.len());
+        let mut used = 0;
+        for c in line.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > limit {
+                break;
+            }
+            used += w;
+            out.push(c);
+        }
+        // A mark cut from its letter would be dropped by a terminal anyway; keep the line clean.
+        out.push('…');
+        out
+    };
+    text.split('\n').map(cut).collect::<Vec<_>>().join("\n")
 }
 
 /// One cell's text as handed to comfy-table: in display order, each line
@@ -176,6 +262,60 @@ mod tests {
     }
 
     // ----- layout -----
+
+    #[test]
+    fn a_terminal_table_fits_its_width_and_a_pipe_gets_everything() {
+        let arabic = "دخلت قافلة من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال قادمة من العراق";
+        let english =
+            "A convoy of 17 trucks loaded with weapons entered the city of Al-Bukamal from Iraq";
+        let rows = rows(&[&["7", arabic, english, "سبتمبر 2024"]]);
+        let headers = ["id", "source", "target", "origin"];
+        for mode in [BidiMode::Logical, BidiMode::Visual] {
+            let narrow = display(mode, true).with_width(Some(60));
+            let out = table(&headers, &rows, &narrow);
+            for line in out.lines() {
+                assert!(
+                    terminal_width(line) <= 60,
+                    "{} columns: {line}",
+                    terminal_width(line)
+                );
+            }
+            assert_aligned(&out);
+            // Cut in logical order: the Arabic keeps its first words, the English its first words.
+            let cells = out.lines().nth(2).unwrap();
+            let logical = narrow.line("دخلت قافلة");
+            assert!(cells.contains(logical.as_ref()), "{cells}");
+            assert!(
+                cells.contains("A convoy of") && cells.contains('…'),
+                "{cells}"
+            );
+            assert!(!cells.contains("Iraq"), "{cells}");
+        }
+        // Wide enough, or a pipe: every character.
+        let wide = table(
+            &headers,
+            &rows,
+            &display(BidiMode::Logical, true).with_width(Some(400)),
+        );
+        assert!(wide.contains(arabic) && wide.contains(english) && !wide.contains('…'));
+        let piped = display(BidiMode::Logical, false).with_width(Some(60));
+        assert_eq!(piped.width(), None);
+        let out = table(&headers, &rows, &piped);
+        assert!(out.contains(arabic) && out.contains(english));
+    }
+
+    #[test]
+    fn columns_are_narrowed_widest_first_and_never_below_the_minimum() {
+        let rows = vec![vec!["x".repeat(50), "y".repeat(20), "z".to_string()]];
+        let limits = column_limits(&["a", "b", "c"], &rows, 3 * 3 - 1 + 40);
+        assert_eq!(limits, [19, 20, 1]);
+        let limits = column_limits(&["a", "b", "c"], &rows, 10);
+        assert_eq!(limits, [MIN_COLUMN, MIN_COLUMN, 1]);
+        assert_eq!(
+            fitted("حزب الله\nHizbullah Brigades", 9),
+            "حزب الله\nHizbulla…"
+        );
+    }
 
     #[test]
     fn piped_logical_table_has_no_marks() {
