@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
-use super::{FormatError, Position};
+use super::position::{self, Position};
+use super::FormatError;
 
 /// How many bytes are looked at to decide the encoding.
 const SNIFF_LEN: usize = 1024;
@@ -53,7 +54,7 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
         ));
     }
     let start = Position { line: 1, col: 1 };
-    if let Some(at) = super::nul_position(&bytes, start) {
+    if let Some(at) = position::nul_position(&bytes, start) {
         return Err(FormatError::malformed(
             path,
             Some(at),
@@ -61,7 +62,7 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        let at = super::position_at(e.as_bytes(), e.utf8_error().valid_up_to(), start);
+        let at = position::position_at(e.as_bytes(), e.utf8_error().valid_up_to(), start);
         FormatError::malformed(path, Some(at), super::NOT_UTF8.into())
     })
 }

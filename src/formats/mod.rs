@@ -15,6 +15,7 @@
 
 pub mod decode;
 pub mod html;
+mod position;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::unit::Unit;
 
+pub use position::Position;
 pub(crate) use xml::is_xml_char;
 
 /// What every reader says of bytes that are not UTF-8: the usual cause, and the fix.
@@ -37,28 +39,6 @@ pub(crate) const NOT_UTF8: &str =
 pub(crate) const NUL_CHAR: &str =
     "a NUL character (U+0000): this is not a text file, or it is UTF-16 without a byte-order \
      mark (pass --encoding utf-16le or utf-16be)";
-
-/// The position of the first NUL in `bytes`, which start at `at`: lines and characters counted on.
-pub(crate) fn nul_position(bytes: &[u8], at: Position) -> Option<Position> {
-    let i = bytes.iter().position(|&b| b == 0)?;
-    Some(position_at(bytes, i, at))
-}
-
-/// The position of byte `i` of `bytes`, which start at `at`: lines and characters counted on.
-pub(crate) fn position_at(bytes: &[u8], i: usize, at: Position) -> Position {
-    let before = &bytes[..i];
-    let chars = |b: &[u8]| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
-    match before.iter().rposition(|&b| b == b'\n') {
-        Some(nl) => Position {
-            line: at.line + before.iter().filter(|&&b| b == b'\n').count() as u64,
-            col: chars(&before[nl + 1..]) + 1,
-        },
-        None => Position {
-            line: at.line,
-            col: at.col + chars(before),
-        },
-    }
-}
 
 /// The interchange formats `tm` reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,13 +111,6 @@ pub(crate) fn too_long(max: usize) -> String {
          is larger than tm reads (--max-segment MIB raises the limit)",
         max >> 20
     )
-}
-
-/// Where in a file something went wrong. Lines and columns count from 1; columns count characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Position {
-    pub line: u64,
-    pub col: u64,
 }
 
 /// A problem with a file being read or written.

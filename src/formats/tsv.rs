@@ -27,7 +27,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::decode;
-use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
+use super::position::{nul_position, Position};
+use super::{FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

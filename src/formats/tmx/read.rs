@@ -10,10 +10,9 @@ use quick_xml::Reader;
 
 use super::ORIGIN_PROP;
 use crate::formats::decode;
+use crate::formats::position::{nul_position, LineTracker, Position};
 use crate::formats::xml::{escape_text_into, push_attr};
-use crate::formats::{
-    nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR,
-};
+use crate::formats::{FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
@@ -76,7 +75,9 @@ impl TmxReader {
     /// tracker's column is pulled back by the difference, which is never a newline.
     fn here(&self) -> Position {
         let tracker = self.xml.get_ref();
-        let ahead = tracker.consumed.saturating_sub(self.xml.buffer_position());
+        let ahead = tracker
+            .consumed()
+            .saturating_sub(self.xml.buffer_position());
         let mut p = tracker.position();
         p.col = p.col.saturating_sub(ahead).max(1);
         p
@@ -91,7 +92,7 @@ impl TmxReader {
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
-        if let Some((at, msg)) = &self.xml.get_ref().fault {
+        if let Some((at, msg)) = self.xml.get_ref().fault() {
             return FormatError::malformed(&self.path, Some(*at), msg.clone());
         }
         let msg = match &err {
@@ -634,9 +635,6 @@ impl TmxReader {
     }
 }
 
-/// The I/O error that stops the parser on a [`LineTracker`] fault.
-const FAULT: &str = "the file cannot be read on (see the position)";
-
 /// Why a `<tuv>` with two `<seg>` is refused.
 const TWO_SEGS: &str = "a <tuv> holds two <seg> (TMX allows one): tm cannot tell which is the text";
 
@@ -786,99 +784,6 @@ struct RawTuv {
     /// Why the segment cannot be stored, found while reading it.
     problem: Option<String>,
     at: Position,
-}
-
-/// A `BufRead` that counts lines and columns of what the parser has consumed, so that every error
-/// names a line and column without a second pass over the file.
-struct LineTracker<R> {
-    inner: R,
-    line: u64,
-    /// Characters since the last newline.
-    col: u64,
-    /// Bytes consumed in all.
-    consumed: u64,
-    /// Bytes since the last `<` or `>`: the parser holds a whole text or tag in memory, so an endless
-    /// one is stopped here, as the bytes stream past.
-    run: usize,
-    max_run: usize,
-    /// What was found in the bytes consumed (a NUL, an endless run), reported by the next read.
-    fault: Option<(Position, String)>,
-}
-
-impl<R: BufRead> LineTracker<R> {
-    fn new(inner: R, max_run: usize) -> LineTracker<R> {
-        LineTracker {
-            inner,
-            line: 1,
-            col: 0,
-            consumed: 0,
-            run: 0,
-            max_run,
-            fault: None,
-        }
-    }
-
-    fn position(&self) -> Position {
-        Position {
-            line: self.line,
-            col: self.col + 1,
-        }
-    }
-}
-
-impl<R: BufRead> io::Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineTracker<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.fault.is_some() {
-            // The parser stops on this; the reader takes the fault's own position and words.
-            return Err(io::Error::new(io::ErrorKind::InvalidData, FAULT));
-        }
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let used = &buf[..amt.min(buf.len())];
-            if self.fault.is_none() {
-                let here = Position {
-                    line: self.line,
-                    col: self.col + 1,
-                };
-                if let Some(at) = nul_position(used, here) {
-                    self.fault = Some((at, NUL_CHAR.to_string()));
-                }
-                self.run = match memchr::memrchr2(b'<', b'>', used) {
-                    Some(i) => used.len() - i - 1,
-                    None => self.run + used.len(),
-                };
-                if self.run > self.max_run {
-                    self.fault = Some((here, crate::formats::too_long(self.max_run)));
-                }
-            }
-            self.consumed += used.len() as u64;
-            // Both counts vectorise; this costs little next to parsing.
-            let newlines = used.iter().filter(|&&b| b == b'\n').count() as u64;
-            let tail = match used.iter().rposition(|&b| b == b'\n') {
-                Some(i) => {
-                    self.line += newlines;
-                    self.col = 0;
-                    &used[i + 1..]
-                }
-                None => used,
-            };
-            self.col += tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
-        }
-        self.inner.consume(amt);
-    }
 }
 
 /// Reads a whole TMX document held in a string (for tests and examples).
