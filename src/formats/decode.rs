@@ -311,52 +311,6 @@ impl<R: Read> Read for Transcoder<R> {
     }
 }
 
-/// Converts byte offsets in the decoded (UTF-8) text of a file to lines and columns.
-///
-/// Only called when something has gone wrong, so it re-reads the file rather than make the hot path count
-/// lines. `offsets` must be sorted ascending; one position is returned per offset.
-pub fn positions(
-    path: &Path,
-    encoding: &'static Encoding,
-    offsets: &[u64],
-) -> Vec<Option<Position>> {
-    let mut out = vec![None; offsets.len()];
-    let Ok(mut decoded) = open(path, Some(encoding), true) else {
-        return out;
-    };
-    let mut line = 1u64;
-    let mut line_start_bytes: Vec<u8> = Vec::new();
-    let mut offset = 0u64;
-    let mut next = 0usize;
-    let mut buf = [0u8; 1 << 14];
-    while next < offsets.len() {
-        let n = match decoded.reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        for &b in &buf[..n] {
-            while next < offsets.len() && offsets[next] == offset {
-                let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
-                out[next] = Some(Position { line, col });
-                next += 1;
-            }
-            if b == b'\n' {
-                line += 1;
-                line_start_bytes.clear();
-            } else {
-                line_start_bytes.push(b);
-            }
-            offset += 1;
-        }
-    }
-    // Offsets at or past the end (a truncated file) point just after the last character.
-    for slot in out.iter_mut().skip(next) {
-        let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
-        *slot = Some(Position { line, col });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,17 +420,5 @@ mod tests {
             .unwrap();
         let err = open(f.path(), None, true).err().unwrap();
         assert!(err.to_string().contains("x-klingon"), "{err}");
-    }
-
-    #[test]
-    fn positions_count_lines_and_characters() {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all("ab\nحزب x\n".as_bytes()).unwrap();
-        // Byte 3 is the start of line 2; "حزب " is 7 bytes, so byte 10 is 'x' at column 5.
-        let p = positions(f.path(), UTF_8, &[0, 3, 10, 99]);
-        assert_eq!(p[0], Some(Position { line: 1, col: 1 }));
-        assert_eq!(p[1], Some(Position { line: 2, col: 1 }));
-        assert_eq!(p[2], Some(Position { line: 2, col: 5 }));
-        assert_eq!(p[3], Some(Position { line: 3, col: 1 }));
     }
 }

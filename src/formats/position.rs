@@ -1,4 +1,5 @@
-//! Where in a file a reader is: lines and columns, which every error names.
+//! Where in a file a reader is: lines and columns counted as the bytes go past, so that every error
+//! names its place without a second pass over the file (a stream read from a pipe has none).
 //!
 //! The TSV and CSV readers count lines themselves (a line is their unit); the XML parser reads in
 //! chunks that do not end at lines, so the TMX reader counts through a [`LineTracker`] between the
@@ -55,6 +56,11 @@ pub(crate) struct LineTracker<R> {
     max_run: usize,
     /// What was found in the bytes consumed (a NUL, an endless run), reported by the next read.
     fault: Option<(Position, String)>,
+    /// Where the parser's current event began, and the bytes consumed since: the parser reports an
+    /// error as an offset into the event it was reading, and these locate it.
+    mark_offset: u64,
+    mark_position: Position,
+    since_mark: Vec<u8>,
 }
 
 impl<R: BufRead> LineTracker<R> {
@@ -67,7 +73,36 @@ impl<R: BufRead> LineTracker<R> {
             run: 0,
             max_run,
             fault: None,
+            mark_offset: 0,
+            mark_position: Position { line: 1, col: 1 },
+            since_mark: Vec::new(),
         }
+    }
+
+    /// Called before the parser reads an event: what it consumes from here on is kept until the
+    /// next mark, so that an error inside the event can be located.
+    pub(crate) fn mark(&mut self) {
+        self.mark_offset = self.consumed;
+        self.mark_position = self.position();
+        self.since_mark.clear();
+    }
+
+    /// The position of byte `offset` of the stream, which lies in the event begun at the last mark,
+    /// or just before it: the parser may have consumed the `<` that starts the event while reading
+    /// the text before it, and that byte is never a newline. An offset past what was consumed is
+    /// placed just after the last character.
+    pub(crate) fn locate(&self, offset: u64) -> Position {
+        if offset < self.mark_offset {
+            let mut p = self.mark_position;
+            p.col = p.col.saturating_sub(self.mark_offset - offset).max(1);
+            return p;
+        }
+        let i = usize::try_from(offset - self.mark_offset).map_or(usize::MAX, |i| i);
+        position_at(
+            &self.since_mark,
+            i.min(self.since_mark.len()),
+            self.mark_position,
+        )
     }
 
     /// The position of the next byte to be consumed.
@@ -128,6 +163,7 @@ impl<R: BufRead> BufRead for LineTracker<R> {
                 }
             }
             self.consumed += used.len() as u64;
+            self.since_mark.extend_from_slice(used);
             // Both counts vectorise; this costs little next to parsing.
             let newlines = used.iter().filter(|&&b| b == b'\n').count() as u64;
             let tail = match used.iter().rposition(|&b| b == b'\n') {
@@ -141,5 +177,26 @@ impl<R: BufRead> BufRead for LineTracker<R> {
             self.col += tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
         }
         self.inner.consume(amt);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn locate_counts_lines_and_characters_from_the_mark() {
+        let text = "ab<c>\nxy\nحزب x\n";
+        let mut t = LineTracker::new(text.as_bytes(), 1 << 20);
+        // The parser has read "ab" and, looking ahead, the `<` of the next event.
+        t.read_exact(&mut [0u8; 3]).unwrap();
+        t.mark();
+        t.read_to_end(&mut Vec::new()).unwrap();
+        assert_eq!(t.locate(2), Position { line: 1, col: 3 }, "the look-ahead");
+        assert_eq!(t.locate(6), Position { line: 2, col: 1 });
+        // "حزب " is 7 bytes from byte 9, so byte 16 is 'x' at column 5.
+        assert_eq!(t.locate(16), Position { line: 3, col: 5 });
+        assert_eq!(t.locate(99), Position { line: 4, col: 1 }, "past the end");
     }
 }

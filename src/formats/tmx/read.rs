@@ -35,7 +35,6 @@ enum Inline {
 pub struct TmxReader {
     path: PathBuf,
     xml: Reader<LineTracker<Box<dyn BufRead + Send>>>,
-    encoding: &'static encoding_rs::Encoding,
     bytes_read: Arc<AtomicU64>,
     opts: ReadOptions,
     buf: Vec<u8>,
@@ -61,7 +60,6 @@ impl TmxReader {
         Ok(TmxReader {
             path: path.to_path_buf(),
             xml,
-            encoding: decoded.encoding,
             bytes_read: decoded.bytes_read,
             opts: opts.clone(),
             buf: Vec::with_capacity(4096),
@@ -83,12 +81,10 @@ impl TmxReader {
         p
     }
 
-    /// A fatal error at the parser's error position, located by re-reading the file.
+    /// A fatal error at the parser's error position.
     fn fatal_at(&self, offset: u64, msg: String) -> FormatError {
-        let position = decode::positions(&self.path, self.encoding, &[offset])
-            .pop()
-            .flatten();
-        FormatError::malformed(&self.path, position, msg)
+        let position = self.xml.get_ref().locate(offset);
+        FormatError::malformed(&self.path, Some(position), msg)
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
@@ -114,6 +110,7 @@ impl TmxReader {
     fn next_event(&mut self) -> Result<Event<'static>, FormatError> {
         self.buf.clear();
         let at = self.here();
+        self.xml.get_mut().mark();
         match self.xml.read_event_into(&mut self.buf) {
             Ok(ev) => {
                 let ev = ev.into_owned();
