@@ -5,7 +5,6 @@
 //! UTF-8) and, when it is not UTF-8, transcodes it on the fly. Malformed input is refused, never replaced
 //! with U+FFFD: a legacy Arabic file read as the wrong encoding would otherwise be stored as mojibake.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,11 +18,11 @@ use super::FormatError;
 /// How many bytes are looked at to decide the encoding.
 const SNIFF_LEN: usize = 1024;
 
-/// An open file, decoded to UTF-8, with a shared count of the raw bytes read so far.
+/// An open file or stream, decoded to UTF-8, with a shared count of the raw bytes read so far.
 pub struct DecodedFile {
     pub reader: Box<dyn BufRead + Send>,
     pub encoding: &'static Encoding,
-    /// Raw bytes of the file consumed so far; shared so a progress bar can watch it.
+    /// Raw bytes of the file or stream consumed so far; shared so a progress bar can watch it.
     pub bytes_read: Arc<AtomicU64>,
 }
 
@@ -67,30 +66,40 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
     })
 }
 
-/// Opens `path` and returns a UTF-8 byte stream of its text.
-///
-/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16
-/// byte-pattern check.
+/// Opens `path` and returns a UTF-8 byte stream of its text, as [`from_reader`] does any stream.
 pub fn open(
     path: &Path,
     forced: Option<&'static Encoding>,
     xml: bool,
 ) -> Result<DecodedFile, FormatError> {
-    let file = File::open(path).map_err(|e| FormatError::io(path, e))?;
+    from_reader(super::open_file(path)?, path, forced, xml)
+}
+
+/// Returns a UTF-8 byte stream of the text `reader` holds; `name` stands for the file in errors
+/// (`<stdin>`).
+///
+/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16
+/// byte-pattern check.
+pub fn from_reader(
+    reader: impl Read + Send + 'static,
+    name: &Path,
+    forced: Option<&'static Encoding>,
+    xml: bool,
+) -> Result<DecodedFile, FormatError> {
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut raw = Counting {
-        inner: file,
+        inner: reader,
         count: Arc::clone(&bytes_read),
     };
     let mut head = Vec::with_capacity(SNIFF_LEN);
     (&mut raw)
         .take(SNIFF_LEN as u64)
         .read_to_end(&mut head)
-        .map_err(|e| FormatError::io(path, e))?;
+        .map_err(|e| FormatError::io(name, e))?;
 
     let (encoding, bom_len) = match forced {
         Some(enc) => (enc, bom_length(&head, enc)),
-        None => sniff(path, &head, xml)?,
+        None => sniff(name, &head, xml)?,
     };
     let head = head[bom_len..].to_vec();
     let stream = io::Cursor::new(head).chain(raw);
@@ -110,7 +119,7 @@ pub fn open(
 }
 
 /// Works out the encoding from the first bytes. Returns it with the length of its byte-order mark.
-fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usize), FormatError> {
+fn sniff(name: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usize), FormatError> {
     if let Some((enc, len)) = Encoding::for_bom(head) {
         return Ok((enc, len));
     }
@@ -132,7 +141,7 @@ fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usiz
                 Some(enc) if enc == UTF_16LE || enc == UTF_16BE => Ok((UTF_8, 0)),
                 Some(enc) => Ok((enc, 0)),
                 None => Err(FormatError::malformed(
-                    path,
+                    name,
                     Some(Position { line: 1, col: 1 }),
                     format!(
                         "the XML declaration names an encoding tm does not know: {label:?} \

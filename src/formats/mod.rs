@@ -4,6 +4,10 @@
 //! the file) and a writer. Readers never panic on what a file contains: every problem becomes a
 //! [`FormatError`] naming the file, the line and column, and what is wrong.
 //!
+//! A reader reads any byte stream ([`read_units`], `TmxReader::new`, `DelimitedReader::new`), with a
+//! name that stands for the file in its errors (`<stdin>`); opening a file ([`open_units`],
+//! `TmxReader::open`, `DelimitedReader::open`) is that over the file, named by its path.
+//!
 //! ```no_run
 //! use tm::formats::{open_units, Format, ReadOptions};
 //! let opts = ReadOptions::new("ar", "en");
@@ -22,6 +26,8 @@ pub mod xliff;
 mod xml;
 
 use std::fmt;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::unit::Unit;
@@ -202,13 +208,61 @@ pub fn open_units(
     format: Format,
     opts: &ReadOptions,
 ) -> Result<Box<dyn UnitReader>, FormatError> {
+    read_units(open_file(path)?, path, format, opts)
+}
+
+/// Reads units in the given format from any byte stream; `name` stands for the file in errors
+/// (`<stdin>`), which are word for word what the same bytes in a file named so would give.
+pub fn read_units(
+    reader: impl Read + Send + 'static,
+    name: &Path,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Box<dyn UnitReader>, FormatError> {
     Ok(match format {
-        Format::Tmx => Box::new(tmx::TmxReader::open(path, opts)?),
-        Format::Tsv => Box::new(tsv::DelimitedReader::open(path, tsv::Delimiter::Tab, opts)?),
-        Format::Csv => Box::new(tsv::DelimitedReader::open(
-            path,
+        Format::Tmx => Box::new(tmx::TmxReader::new(reader, name, opts)?),
+        Format::Tsv => Box::new(tsv::DelimitedReader::new(
+            reader,
+            name,
+            tsv::Delimiter::Tab,
+            opts,
+        )?),
+        Format::Csv => Box::new(tsv::DelimitedReader::new(
+            reader,
+            name,
             tsv::Delimiter::Comma,
             opts,
         )?),
     })
+}
+
+/// Opens a file to read, with the error every reader gives when it cannot.
+pub(crate) fn open_file(path: &Path) -> Result<File, FormatError> {
+    File::open(path).map_err(|e| FormatError::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_units_reads_any_source_under_its_name() {
+        let opts = ReadOptions::new("ar", "en");
+        let csv = "ar,en\nالقائم,Al-Qa'im\n";
+        let units: Vec<Unit> = read_units(csv.as_bytes(), Path::new("pasted"), Format::Csv, &opts)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(units[0].source.text, "القائم");
+        let err = read_units(&b""[..], Path::new("<stdin>"), Format::Tsv, &opts)
+            .err()
+            .unwrap();
+        assert_eq!(err.to_string(), "<stdin>:1:1: the file is empty");
+        let err = read_units(&b"<tmx"[..], Path::new("<stdin>"), Format::Tmx, &opts)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert!(err.to_string().starts_with("<stdin>:1:1: "), "{err}");
+    }
 }

@@ -1,6 +1,6 @@
 //! Reading TMX: a streaming parser of `<tu>` elements into units, every problem located.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use super::ORIGIN_PROP;
 use crate::formats::decode;
 use crate::formats::position::{nul_position, LineTracker, Position};
 use crate::formats::xml::{escape_text_into, push_attr};
-use crate::formats::{FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
+use crate::formats::{open_file, FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
@@ -33,7 +33,8 @@ enum Inline {
 
 /// Streams the units of a TMX file, one `<tu>` at a time.
 pub struct TmxReader {
-    path: PathBuf,
+    /// The file's path, or the name that stands for it in errors.
+    name: PathBuf,
     xml: Reader<LineTracker<Box<dyn BufRead + Send>>>,
     bytes_read: Arc<AtomicU64>,
     opts: ReadOptions,
@@ -50,15 +51,26 @@ enum State {
 }
 
 impl TmxReader {
+    /// Opens a TMX file: [`TmxReader::new`] over it, named by its path.
     pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxReader, FormatError> {
-        let decoded = decode::open(path, opts.encoding, true)?;
+        TmxReader::new(open_file(path)?, path, opts)
+    }
+
+    /// Reads TMX from any byte stream (a pipe, bytes in memory); `name` stands for the file in
+    /// errors (`<stdin>`).
+    pub fn new(
+        reader: impl Read + Send + 'static,
+        name: &Path,
+        opts: &ReadOptions,
+    ) -> Result<TmxReader, FormatError> {
+        let decoded = decode::from_reader(reader, name, opts.encoding, true)?;
         let mut xml = Reader::from_reader(LineTracker::new(decoded.reader, opts.max_segment));
         let config = xml.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(TmxReader {
-            path: path.to_path_buf(),
+            name: name.to_path_buf(),
             xml,
             bytes_read: decoded.bytes_read,
             opts: opts.clone(),
@@ -84,19 +96,19 @@ impl TmxReader {
     /// A fatal error at the parser's error position.
     fn fatal_at(&self, offset: u64, msg: String) -> FormatError {
         let position = self.xml.get_ref().locate(offset);
-        FormatError::malformed(&self.path, Some(position), msg)
+        FormatError::malformed(&self.name, Some(position), msg)
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
         if let Some((at, msg)) = self.xml.get_ref().fault() {
-            return FormatError::malformed(&self.path, Some(*at), msg.clone());
+            return FormatError::malformed(&self.name, Some(*at), msg.clone());
         }
         let msg = match &err {
             // The decoder stopped at the bad bytes, after handing over all text before them: the
             // parser has consumed up to exactly there.
             quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
                 let at = self.xml.get_ref().position();
-                return FormatError::malformed(&self.path, Some(at), e.to_string());
+                return FormatError::malformed(&self.name, Some(at), e.to_string());
             }
             quick_xml::Error::Encoding(_) => NOT_UTF8.to_string(),
             quick_xml::Error::Syntax(e) => format!("not well-formed XML: {e}"),
@@ -121,7 +133,7 @@ impl TmxReader {
                         nul.col += 1;
                     }
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(nul),
                         NUL_CHAR.into(),
                     ));
@@ -130,7 +142,7 @@ impl TmxReader {
                 if let Event::Start(e) | Event::Empty(e) = &ev {
                     if !starts_like_a_name(e.name().as_ref()) {
                         return Err(FormatError::malformed(
-                            &self.path,
+                            &self.name,
                             Some(at),
                             format!(
                                 "not well-formed XML: <{}> is not an element name",
@@ -154,7 +166,7 @@ impl TmxReader {
                 Event::Start(e) if !seen_root => {
                     if e.local_name().as_ref() != b"tmx" {
                         return Err(FormatError::malformed(
-                            &self.path,
+                            &self.name,
                             Some(at),
                             format!(
                                 "not a TMX file: the root element is <{}>, not <tmx>",
@@ -168,7 +180,7 @@ impl TmxReader {
                 Event::Start(e) => self.skip_element(&e)?,
                 Event::Empty(e) if !seen_root => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         format!(
                             "not a TMX file: the root element is <{}/>",
@@ -182,14 +194,14 @@ impl TmxReader {
                 }
                 Event::Text(t) if !seen_root && !is_blank(&t) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         "not a TMX file: text before the root element (is this XML?)".into(),
                     ))
                 }
                 Event::End(_) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         "the file has no <body> element".into(),
                     ))
@@ -200,7 +212,7 @@ impl TmxReader {
                     } else {
                         "the file is empty or has no XML element"
                     };
-                    return Err(FormatError::malformed(&self.path, Some(at), msg.into()));
+                    return Err(FormatError::malformed(&self.name, Some(at), msg.into()));
                 }
                 _ => {}
             }
@@ -228,7 +240,7 @@ impl TmxReader {
 
     fn truncated(&self, inside: &[u8]) -> FormatError {
         FormatError::malformed(
-            &self.path,
+            &self.name,
             Some(self.here()),
             format!(
                 "the file ends inside <{}> (truncated?)",
@@ -244,21 +256,21 @@ impl TmxReader {
         let mut seen = rustc_hash::FxHashSet::default();
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| {
-                FormatError::malformed(&self.path, Some(at), format!("bad attribute: {err}"))
+                FormatError::malformed(&self.name, Some(at), format!("bad attribute: {err}"))
             })?;
             let key = std::str::from_utf8(attr.key.as_ref())
                 .map_err(|_| self.not_utf8(at))?
                 .to_string();
             if !seen.insert(key.clone()) {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("not well-formed XML: the attribute {key} is given twice"),
                 ));
             }
             let value = attr.unescape_value().map_err(|err| {
                 FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("bad value of attribute {key}: {err}"),
                 )
@@ -475,7 +487,7 @@ impl TmxReader {
     }
 
     fn not_utf8(&self, at: Position) -> FormatError {
-        FormatError::malformed(&self.path, Some(at), NOT_UTF8.into())
+        FormatError::malformed(&self.name, Some(at), NOT_UTF8.into())
     }
 
     fn resolve_ref(
@@ -488,7 +500,7 @@ impl TmxReader {
             Ok(None) => {}
             Err(e) => {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("bad character reference: {e}"),
                 ))
@@ -503,7 +515,7 @@ impl TmxReader {
 
     fn undefined_entity(&self, r: &quick_xml::events::BytesRef, at: Position) -> FormatError {
         FormatError::malformed(
-            &self.path,
+            &self.name,
             Some(at),
             format!(
                 "entity &{}; is not one of XML's five; tm never expands entities a DOCTYPE \
@@ -535,7 +547,7 @@ impl TmxReader {
             let have: Vec<&str> = tu.tuvs.iter().map(|t| t.lang.as_str()).collect();
             let missing = if si.is_none() { src_req } else { tgt_req };
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 Some(at),
                 format!(
                     "unit{} has no {missing} segment (it has {}); --src and --tgt pick the pair",
@@ -558,7 +570,7 @@ impl TmxReader {
                 .collect();
             if let Some(other) = others.first() {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(other.at),
                     format!(
                         "unit{} has two {req} segments ({} and {}): tm cannot tell which one is \
@@ -573,7 +585,7 @@ impl TmxReader {
         let mut tuvs: Vec<Option<RawTuv>> = tu.tuvs.into_iter().map(Some).collect();
         let (Some(src), Some(tgt)) = (tuvs[si].take(), tuvs[ti].take()) else {
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 Some(at),
                 "source and target languages are the same variant".into(),
             ));
@@ -581,7 +593,7 @@ impl TmxReader {
         for tuv in [&src, &tgt] {
             if let Some(problem) = &tuv.problem {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(tuv.at),
                     format!("unit{}: {problem}", tuid_note(&tu.attrs)),
                 ));
@@ -590,7 +602,7 @@ impl TmxReader {
         for (tuv, lang) in [(&src, &self.opts.src), (&tgt, &self.opts.tgt)] {
             if tuv.seg.as_ref().is_none_or(|s| s.text.trim().is_empty()) {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(tuv.at),
                     format!("unit{} has an empty {lang} segment", tuid_note(&tu.attrs)),
                 ));
@@ -746,7 +758,7 @@ impl TmxReader {
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         format!(
                             "<{}> after </body>: a TMX file has one body, and units after it would \
@@ -783,12 +795,11 @@ struct RawTuv {
     at: Position,
 }
 
-/// Reads a whole TMX document held in a string (for tests and examples).
+/// Reads a whole TMX document held in a string (for tests and examples); `<string>` stands for the
+/// file in errors.
 pub fn read_str(xml: &str, src: &str, tgt: &str) -> Result<Vec<Unit>, FormatError> {
-    let dir = tempfile::tempdir().map_err(|e| FormatError::io(Path::new("."), e))?;
-    let path = dir.path().join("input.tmx");
-    std::fs::write(&path, xml).map_err(|e| FormatError::io(&path, e))?;
-    TmxReader::open(&path, &ReadOptions::new(src, tgt))?.collect()
+    let bytes = io::Cursor::new(xml.as_bytes().to_vec());
+    TmxReader::new(bytes, Path::new("<string>"), &ReadOptions::new(src, tgt))?.collect()
 }
 
 fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool) {
@@ -916,5 +927,68 @@ mod tests {
     fn not_xml_is_refused() {
         let err = read_all("حزب الله\tHizbullah\n").remove(0).unwrap_err();
         assert!(err.to_string().contains("not a TMX file"), "{err}");
+    }
+
+    #[test]
+    fn reads_utf16_with_a_bom_from_memory() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(tmx(UNIT).encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let len = bytes.len() as u64;
+        let opts = ReadOptions::new("ar", "en");
+        let mut reader =
+            TmxReader::new(io::Cursor::new(bytes), Path::new("<stdin>"), &opts).unwrap();
+        let units: Vec<Unit> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].source.text, "قيس الخزعلي");
+        assert_eq!(units[0].origin.as_deref(), Some("memri"));
+        assert_eq!(reader.bytes_read(), len, "progress counts the raw bytes");
+    }
+
+    #[test]
+    fn an_error_in_a_stream_names_the_given_name_and_line() {
+        let xml = "<tmx version=\"1.4\"><header/><body>\n<tu>\n<tuv xml:lang=\"ar\"><seg>حزب</tuv>";
+        let opts = ReadOptions::new("ar", "en");
+        let err = TmxReader::new(xml.as_bytes(), Path::new("<stdin>"), &opts)
+            .unwrap()
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "<stdin>:3:28: not well-formed XML: expected `</seg>`, but `</tuv>` was found"
+        );
+    }
+
+    /// What a stream is told is word for word what a file with the same bytes is told, its name
+    /// standing where the path stood: a unit error, parser errors (located from the bytes the
+    /// tracker kept), a NUL, a truncated file, bytes that are not UTF-16.
+    #[test]
+    fn a_stream_gets_the_errors_a_file_gets() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(tmx(UNIT).encode_utf16().flat_map(|u| u.to_le_bytes()));
+        utf16.extend([0x00, 0xD8, b'a', 0]);
+        let cases: Vec<Vec<u8>> = vec![
+            tmx("<tu>\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv></tu>").into_bytes(),
+            tmx("<tu><tuv xml:lang=\"ar\">\n<seg>x</tuv></tu>").into_bytes(),
+            tmx("<tu>\n  <!-- never closed").into_bytes(),
+            tmx("<tu><tuv xml:lang=\"ar\"><seg>a\0b</seg></tuv></tu>").into_bytes(),
+            tmx(UNIT).as_bytes()[..150].to_vec(),
+            utf16,
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.tmx");
+        let opts = ReadOptions::new("ar", "en");
+        let messages = |units: Vec<Result<Unit, FormatError>>| -> Vec<String> {
+            units
+                .into_iter()
+                .map(|u| u.err().map(|e| e.to_string()).unwrap_or_default())
+                .collect()
+        };
+        for bytes in cases {
+            std::fs::write(&path, &bytes).unwrap();
+            let from_file = messages(TmxReader::open(&path, &opts).unwrap().collect());
+            let from_stream = TmxReader::new(io::Cursor::new(bytes), &path, &opts).unwrap();
+            assert!(from_file.iter().any(|m| !m.is_empty()), "{from_file:?}");
+            assert_eq!(messages(from_stream.collect()), from_file);
+        }
     }
 }
