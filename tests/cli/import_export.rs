@@ -465,3 +465,52 @@ fn pretranslated_xml_is_well_formed_whatever_the_memory_holds() {
         }
     }
 }
+
+/// `tm import -` reads standard input in the format --format names, as it would a file: its errors
+/// name `<stdin>`, which is also its units' origin.
+#[test]
+fn import_dash_reads_standard_input() {
+    let s = Sandbox::new();
+    s.tm(&["import", "-", "--format", "tsv", "--json"])
+        .write_stdin("ar\ten\nحزب الله\tHizbullah\n")
+        .assert()
+        .success()
+        .stdout(contains(r#""format":"tsv""#));
+    let mut utf16 = vec![0xFF, 0xFE];
+    let tmx = r#"<tmx version="1.4"><header/><body><tu><prop type="x-origin">memri</prop><tuv xml:lang="ar"><seg>البوكمال</seg></tuv><tuv xml:lang="en"><seg>Al-Bukamal</seg></tuv></tu></body></tmx>"#;
+    utf16.extend(tmx.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    s.tm(&["import", "-", "--format", "tmx"])
+        .write_stdin(utf16)
+        .assert()
+        .success()
+        .stdout(contains("imported 1 units"));
+    let units = s.units();
+    let got: Vec<(&str, Option<&str>)> = units
+        .iter()
+        .map(|u| (u.target.text.as_str(), u.origin.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Hizbullah", Some("<stdin>")),
+            ("Al-Bukamal", Some("memri"))
+        ]
+    );
+
+    s.tm(&["import", "-", "--format", "tmx"])
+        .write_stdin("<tmx version=\"1.4\"><header/><body>\n<tu>\n<seg>x</tuv>")
+        .assert()
+        .code(2)
+        .stderr(contains("error: <stdin>:3:7: not well-formed XML"));
+    s.tm(&["import", "-"])
+        .write_stdin("ar\ten\n")
+        .assert()
+        .code(2)
+        .stderr(contains("-: cannot tell the format"));
+    let sample = fixture_str("tm/sample.tmx");
+    s.tm(&["import", "--format", "tmx", "-", &sample])
+        .assert()
+        .code(2)
+        .stderr(contains("standard input is imported on its own"));
+    assert_eq!(s.segments(), 2, "failed imports stored nothing");
+}
