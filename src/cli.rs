@@ -409,7 +409,8 @@ struct LangArgs {
 
 #[derive(Args, Debug)]
 struct ImportArgs {
-    /// Files to import.
+    /// Files to import; `-` reads standard input (with --format), its units' origin `<stdin>`
+    /// unless --origin or the units name one.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Format of every file; by default each file's extension decides (.tmx, .tsv/.txt, .csv).

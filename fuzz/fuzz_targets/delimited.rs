@@ -7,13 +7,13 @@ use tm::formats::tsv::{DelimitedReader, DelimitedWriter, Delimiter};
 use tm::formats::ReadOptions;
 use tm::unit::Unit;
 
-#[path = "common.rs"]
-mod common;
-
-fn read(path: &std::path::Path, delimiter: Delimiter, header: Option<bool>) -> Vec<Unit> {
+/// The reader over the bytes in memory: the same decoding, parsing and errors as over a file.
+fn read(data: &[u8], delimiter: Delimiter, header: Option<bool>) -> Vec<Unit> {
     let mut opts = ReadOptions::new("ar", "en");
     opts.header = header;
-    let Ok(reader) = DelimitedReader::open(path, delimiter, &opts) else {
+    let source = std::io::Cursor::new(data.to_vec());
+    let name = std::path::Path::new("in.txt");
+    let Ok(reader) = DelimitedReader::new(source, name, delimiter, &opts) else {
         return Vec::new();
     };
     reader.take(10_000).filter_map(Result::ok).collect()
@@ -33,8 +33,7 @@ fuzz_target!(|data: &[u8]| {
         1 => Some(true),
         _ => Some(false),
     };
-    let path = common::input_file("in.txt", body);
-    let units = read(&path, delimiter, header);
+    let units = read(body, delimiter, header);
     if units.is_empty() {
         return;
     }
@@ -43,8 +42,7 @@ fuzz_target!(|data: &[u8]| {
         w.write_unit(u).unwrap();
     }
     let written = w.finish().unwrap();
-    let again_path = common::input_file("again.txt", &written);
-    let again = read(&again_path, delimiter, None);
+    let again = read(&written, delimiter, None);
     let texts = |us: &[Unit]| -> Vec<(String, String)> {
         us.iter()
             .map(|u| (u.source.text.clone(), u.target.text.clone()))

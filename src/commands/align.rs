@@ -761,7 +761,7 @@ fn import(
     };
     let report = store.import_units(
         Path::new("aligned pairs"),
-        units.to_vec(),
+        units.iter().cloned().map(Ok),
         &ReadOptions::new(&cfg.src, &cfg.tgt),
         &opts,
     )?;

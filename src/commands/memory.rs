@@ -11,10 +11,13 @@ use super::{progress_bar, Context};
 use crate::display;
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::{DelimitedWriter, Delimiter};
-use crate::formats::{Format, ReadOptions};
+use crate::formats::{read_units, Format, ReadOptions};
 use crate::output::{Guard, Output};
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance, Store, UnitFilter};
 use crate::unit::{Segment, Unit};
+
+/// What stands for standard input in errors and is the origin of its units that name none.
+const STDIN: &str = "<stdin>";
 
 /// `tm import`, mapped from its flags.
 pub struct ImportConfig {
@@ -32,6 +35,10 @@ pub struct ImportConfig {
 }
 
 pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
+    let from_stdin = cfg.files.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && cfg.files.len() > 1 {
+        bail!("-: standard input is imported on its own, not beside files");
+    }
     let mut files = Vec::new();
     let mut total_bytes = 0;
     for path in &cfg.files {
@@ -42,6 +49,13 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
                 path.display()
             ),
         };
+        if from_stdin {
+            files.push(ImportFile {
+                path: path.clone(),
+                format,
+            });
+            continue;
+        }
         let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
         total_bytes += meta.len();
         files.push(ImportFile {
@@ -68,17 +82,36 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
     ctx.make_default_folder()?;
     let db = ctx.db_path()?;
     let bar = progress_bar(total_bytes, "importing");
-    let import =
-        |store: &mut Store| store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes));
+    // Standard input streams into the memory as a file does, under a name for its errors and origin.
+    let import = |store: &mut Store| match (from_stdin, files.first()) {
+        (true, Some(file)) => {
+            let name = Path::new(STDIN);
+            let units = read_units(io::stdin(), name, file.format, &read)?;
+            let mut report = store.import_units(name, units, &read, &opts)?;
+            for f in &mut report.files {
+                f.format = file.format.to_string();
+            }
+            Ok(report)
+        }
+        _ => store.import(&files, &read, &opts, &|bytes| bar.set_position(bytes)),
+    };
     // A first import builds the memory beside its place and moves it in when it has succeeded, so a
     // failed or killed one leaves no memory behind (see Store::create_new).
-    let created = if db.exists() {
+    let existed = db.exists();
+    let created = if existed {
         None
     } else {
         Store::create_new(&db, import)?
     };
     let report = match created {
         Some(report) => report,
+        // Another process created the memory while standard input went into a new one, which was
+        // left unused: what was read cannot be read again.
+        None if from_stdin && !existed => bail!(
+            "{}: another tm created this memory while standard input was being read into a new \
+             one; nothing was stored: import again",
+            db.display()
+        ),
         // The memory existed, or another process created it meanwhile.
         None => import(&mut ctx.open(OpenMode::ReadWrite)?)?,
     };

@@ -5,7 +5,6 @@
 //! UTF-8) and, when it is not UTF-8, transcodes it on the fly. Malformed input is refused, never replaced
 //! with U+FFFD: a legacy Arabic file read as the wrong encoding would otherwise be stored as mojibake.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,16 +12,17 @@ use std::sync::Arc;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
-use super::{FormatError, Position};
+use super::position::{self, Position};
+use super::FormatError;
 
 /// How many bytes are looked at to decide the encoding.
 const SNIFF_LEN: usize = 1024;
 
-/// An open file, decoded to UTF-8, with a shared count of the raw bytes read so far.
+/// An open file or stream, decoded to UTF-8, with a shared count of the raw bytes read so far.
 pub struct DecodedFile {
     pub reader: Box<dyn BufRead + Send>,
     pub encoding: &'static Encoding,
-    /// Raw bytes of the file consumed so far; shared so a progress bar can watch it.
+    /// Raw bytes of the file or stream consumed so far; shared so a progress bar can watch it.
     pub bytes_read: Arc<AtomicU64>,
 }
 
@@ -53,7 +53,7 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
         ));
     }
     let start = Position { line: 1, col: 1 };
-    if let Some(at) = super::nul_position(&bytes, start) {
+    if let Some(at) = position::nul_position(&bytes, start) {
         return Err(FormatError::malformed(
             path,
             Some(at),
@@ -61,35 +61,45 @@ pub fn read_document(path: &Path) -> Result<String, FormatError> {
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        let at = super::position_at(e.as_bytes(), e.utf8_error().valid_up_to(), start);
+        let at = position::position_at(e.as_bytes(), e.utf8_error().valid_up_to(), start);
         FormatError::malformed(path, Some(at), super::NOT_UTF8.into())
     })
 }
 
-/// Opens `path` and returns a UTF-8 byte stream of its text.
-///
-/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16
-/// byte-pattern check.
+/// Opens `path` and returns a UTF-8 byte stream of its text, as [`from_reader`] does any stream.
 pub fn open(
     path: &Path,
     forced: Option<&'static Encoding>,
     xml: bool,
 ) -> Result<DecodedFile, FormatError> {
-    let file = File::open(path).map_err(|e| FormatError::io(path, e))?;
+    from_reader(super::open_file(path)?, path, forced, xml)
+}
+
+/// Returns a UTF-8 byte stream of the text `reader` holds; `name` stands for the file in errors
+/// (`<stdin>`).
+///
+/// `xml` enables the XML-declaration and `<?xml` UTF-16 sniffing; every file gets the BOM and the UTF-16
+/// byte-pattern check.
+pub fn from_reader(
+    reader: impl Read + Send + 'static,
+    name: &Path,
+    forced: Option<&'static Encoding>,
+    xml: bool,
+) -> Result<DecodedFile, FormatError> {
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut raw = Counting {
-        inner: file,
+        inner: reader,
         count: Arc::clone(&bytes_read),
     };
     let mut head = Vec::with_capacity(SNIFF_LEN);
     (&mut raw)
         .take(SNIFF_LEN as u64)
         .read_to_end(&mut head)
-        .map_err(|e| FormatError::io(path, e))?;
+        .map_err(|e| FormatError::io(name, e))?;
 
     let (encoding, bom_len) = match forced {
         Some(enc) => (enc, bom_length(&head, enc)),
-        None => sniff(path, &head, xml)?,
+        None => sniff(name, &head, xml)?,
     };
     let head = head[bom_len..].to_vec();
     let stream = io::Cursor::new(head).chain(raw);
@@ -109,7 +119,7 @@ pub fn open(
 }
 
 /// Works out the encoding from the first bytes. Returns it with the length of its byte-order mark.
-fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usize), FormatError> {
+fn sniff(name: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usize), FormatError> {
     if let Some((enc, len)) = Encoding::for_bom(head) {
         return Ok((enc, len));
     }
@@ -131,7 +141,7 @@ fn sniff(path: &Path, head: &[u8], xml: bool) -> Result<(&'static Encoding, usiz
                 Some(enc) if enc == UTF_16LE || enc == UTF_16BE => Ok((UTF_8, 0)),
                 Some(enc) => Ok((enc, 0)),
                 None => Err(FormatError::malformed(
-                    path,
+                    name,
                     Some(Position { line: 1, col: 1 }),
                     format!(
                         "the XML declaration names an encoding tm does not know: {label:?} \
@@ -310,52 +320,6 @@ impl<R: Read> Read for Transcoder<R> {
     }
 }
 
-/// Converts byte offsets in the decoded (UTF-8) text of a file to lines and columns.
-///
-/// Only called when something has gone wrong, so it re-reads the file rather than make the hot path count
-/// lines. `offsets` must be sorted ascending; one position is returned per offset.
-pub fn positions(
-    path: &Path,
-    encoding: &'static Encoding,
-    offsets: &[u64],
-) -> Vec<Option<Position>> {
-    let mut out = vec![None; offsets.len()];
-    let Ok(mut decoded) = open(path, Some(encoding), true) else {
-        return out;
-    };
-    let mut line = 1u64;
-    let mut line_start_bytes: Vec<u8> = Vec::new();
-    let mut offset = 0u64;
-    let mut next = 0usize;
-    let mut buf = [0u8; 1 << 14];
-    while next < offsets.len() {
-        let n = match decoded.reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        for &b in &buf[..n] {
-            while next < offsets.len() && offsets[next] == offset {
-                let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
-                out[next] = Some(Position { line, col });
-                next += 1;
-            }
-            if b == b'\n' {
-                line += 1;
-                line_start_bytes.clear();
-            } else {
-                line_start_bytes.push(b);
-            }
-            offset += 1;
-        }
-    }
-    // Offsets at or past the end (a truncated file) point just after the last character.
-    for slot in out.iter_mut().skip(next) {
-        let col = String::from_utf8_lossy(&line_start_bytes).chars().count() as u64 + 1;
-        *slot = Some(Position { line, col });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,17 +429,5 @@ mod tests {
             .unwrap();
         let err = open(f.path(), None, true).err().unwrap();
         assert!(err.to_string().contains("x-klingon"), "{err}");
-    }
-
-    #[test]
-    fn positions_count_lines_and_characters() {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all("ab\nحزب x\n".as_bytes()).unwrap();
-        // Byte 3 is the start of line 2; "حزب " is 7 bytes, so byte 10 is 'x' at column 5.
-        let p = positions(f.path(), UTF_8, &[0, 3, 10, 99]);
-        assert_eq!(p[0], Some(Position { line: 1, col: 1 }));
-        assert_eq!(p[1], Some(Position { line: 2, col: 1 }));
-        assert_eq!(p[2], Some(Position { line: 2, col: 5 }));
-        assert_eq!(p[3], Some(Position { line: 3, col: 1 }));
     }
 }

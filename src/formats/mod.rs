@@ -4,6 +4,10 @@
 //! the file) and a writer. Readers never panic on what a file contains: every problem becomes a
 //! [`FormatError`] naming the file, the line and column, and what is wrong.
 //!
+//! A reader reads any byte stream ([`read_units`], `TmxReader::new`, `DelimitedReader::new`), with a
+//! name that stands for the file in its errors (`<stdin>`); opening a file ([`open_units`],
+//! `TmxReader::open`, `DelimitedReader::open`) is that over the file, named by its path.
+//!
 //! ```no_run
 //! use tm::formats::{open_units, Format, ReadOptions};
 //! let opts = ReadOptions::new("ar", "en");
@@ -15,16 +19,20 @@
 
 pub mod decode;
 pub mod html;
+mod position;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
 mod xml;
 
 use std::fmt;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::unit::Unit;
 
+pub use position::Position;
 pub(crate) use xml::is_xml_char;
 
 /// What every reader says of bytes that are not UTF-8: the usual cause, and the fix.
@@ -37,28 +45,6 @@ pub(crate) const NOT_UTF8: &str =
 pub(crate) const NUL_CHAR: &str =
     "a NUL character (U+0000): this is not a text file, or it is UTF-16 without a byte-order \
      mark (pass --encoding utf-16le or utf-16be)";
-
-/// The position of the first NUL in `bytes`, which start at `at`: lines and characters counted on.
-pub(crate) fn nul_position(bytes: &[u8], at: Position) -> Option<Position> {
-    let i = bytes.iter().position(|&b| b == 0)?;
-    Some(position_at(bytes, i, at))
-}
-
-/// The position of byte `i` of `bytes`, which start at `at`: lines and characters counted on.
-pub(crate) fn position_at(bytes: &[u8], i: usize, at: Position) -> Position {
-    let before = &bytes[..i];
-    let chars = |b: &[u8]| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
-    match before.iter().rposition(|&b| b == b'\n') {
-        Some(nl) => Position {
-            line: at.line + before.iter().filter(|&&b| b == b'\n').count() as u64,
-            col: chars(&before[nl + 1..]) + 1,
-        },
-        None => Position {
-            line: at.line,
-            col: at.col + chars(before),
-        },
-    }
-}
 
 /// The interchange formats `tm` reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,13 +117,6 @@ pub(crate) fn too_long(max: usize) -> String {
          is larger than tm reads (--max-segment MIB raises the limit)",
         max >> 20
     )
-}
-
-/// Where in a file something went wrong. Lines and columns count from 1; columns count characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Position {
-    pub line: u64,
-    pub col: u64,
 }
 
 /// A problem with a file being read or written.
@@ -229,13 +208,61 @@ pub fn open_units(
     format: Format,
     opts: &ReadOptions,
 ) -> Result<Box<dyn UnitReader>, FormatError> {
+    read_units(open_file(path)?, path, format, opts)
+}
+
+/// Reads units in the given format from any byte stream; `name` stands for the file in errors
+/// (`<stdin>`), which are word for word what the same bytes in a file named so would give.
+pub fn read_units(
+    reader: impl Read + Send + 'static,
+    name: &Path,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Box<dyn UnitReader>, FormatError> {
     Ok(match format {
-        Format::Tmx => Box::new(tmx::TmxReader::open(path, opts)?),
-        Format::Tsv => Box::new(tsv::DelimitedReader::open(path, tsv::Delimiter::Tab, opts)?),
-        Format::Csv => Box::new(tsv::DelimitedReader::open(
-            path,
+        Format::Tmx => Box::new(tmx::TmxReader::new(reader, name, opts)?),
+        Format::Tsv => Box::new(tsv::DelimitedReader::new(
+            reader,
+            name,
+            tsv::Delimiter::Tab,
+            opts,
+        )?),
+        Format::Csv => Box::new(tsv::DelimitedReader::new(
+            reader,
+            name,
             tsv::Delimiter::Comma,
             opts,
         )?),
     })
+}
+
+/// Opens a file to read, with the error every reader gives when it cannot.
+pub(crate) fn open_file(path: &Path) -> Result<File, FormatError> {
+    File::open(path).map_err(|e| FormatError::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_units_reads_any_source_under_its_name() {
+        let opts = ReadOptions::new("ar", "en");
+        let csv = "ar,en\nالقائم,Al-Qa'im\n";
+        let units: Vec<Unit> = read_units(csv.as_bytes(), Path::new("pasted"), Format::Csv, &opts)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(units[0].source.text, "القائم");
+        let err = read_units(&b""[..], Path::new("<stdin>"), Format::Tsv, &opts)
+            .err()
+            .unwrap();
+        assert_eq!(err.to_string(), "<stdin>:1:1: the file is empty");
+        let err = read_units(&b"<tmx"[..], Path::new("<stdin>"), Format::Tmx, &opts)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert!(err.to_string().starts_with("<stdin>:1:1: "), "{err}");
+    }
 }

@@ -21,13 +21,14 @@
 //! ```
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::decode;
-use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
+use super::position::{nul_position, Position};
+use super::{open_file, FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +45,8 @@ struct Row {
 
 /// Streams units from a TSV or CSV file.
 pub struct DelimitedReader {
-    path: PathBuf,
+    /// The file's path, or the name that stands for it in errors.
+    name: PathBuf,
     reader: Box<dyn BufRead + Send>,
     delimiter: Delimiter,
     /// Lines read so far.
@@ -67,14 +69,26 @@ pub struct DelimitedReader {
 }
 
 impl DelimitedReader {
+    /// Opens a TSV or CSV file: [`DelimitedReader::new`] over it, named by its path.
     pub fn open(
         path: &Path,
         delimiter: Delimiter,
         opts: &ReadOptions,
     ) -> Result<DelimitedReader, FormatError> {
-        let decoded = decode::open(path, opts.encoding, false)?;
+        DelimitedReader::new(open_file(path)?, path, delimiter, opts)
+    }
+
+    /// Reads TSV or CSV from any byte stream (a pipe, bytes in memory); `name` stands for the file in
+    /// errors (`<stdin>`). The header row, if any, is read here.
+    pub fn new(
+        reader: impl Read + Send + 'static,
+        name: &Path,
+        delimiter: Delimiter,
+        opts: &ReadOptions,
+    ) -> Result<DelimitedReader, FormatError> {
+        let decoded = decode::from_reader(reader, name, opts.encoding, false)?;
         let mut reader = DelimitedReader {
-            path: path.to_path_buf(),
+            name: name.to_path_buf(),
             reader: decoded.reader,
             delimiter,
             line: 0,
@@ -101,7 +115,7 @@ impl DelimitedReader {
             // of an empty memory still has its header).
             Ok(None) => {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(Position { line: 1, col: 1 }),
                     if self.line == 0 {
                         "the file is empty".into()
@@ -154,7 +168,7 @@ impl DelimitedReader {
             }
             if !language_matches(requested, name) {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(Position {
                         line: header.line,
                         col: 1,
@@ -186,7 +200,7 @@ impl DelimitedReader {
             let chunk = self
                 .reader
                 .fill_buf()
-                .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
+                .map_err(|e| read_error(&self.name, Some(self.line + 1), e))?;
             if chunk.is_empty() {
                 break;
             }
@@ -213,14 +227,14 @@ impl DelimitedReader {
                 seen.extend_from_slice(part);
                 let at = nul_position(&seen, start).unwrap_or(start);
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     NUL_CHAR.into(),
                 ));
             }
             if self.buf.len() + part.len() > self.max_line {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(Position {
                         line: self.line + 1,
                         col: 1,
@@ -247,7 +261,7 @@ impl DelimitedReader {
                         let next = self
                             .reader
                             .fill_buf()
-                            .map_err(|e| read_error(&self.path, Some(self.line + 1), e))?;
+                            .map_err(|e| read_error(&self.name, Some(self.line + 1), e))?;
                         if next.first() == Some(&b'\n') {
                             self.reader.consume(1);
                             self.line_break = "\r\n";
@@ -275,7 +289,7 @@ impl DelimitedReader {
         };
         if let Some(at) = nul_position(&self.buf, start) {
             return Err(FormatError::malformed(
-                &self.path,
+                &self.name,
                 Some(at),
                 NUL_CHAR.into(),
             ));
@@ -285,7 +299,7 @@ impl DelimitedReader {
                 .chars()
                 .count() as u64;
             FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 Some(Position {
                     line: self.line,
                     col: col + 1,
@@ -374,7 +388,7 @@ impl DelimitedReader {
             let line_break = self.line_break;
             if !self.read_line()? {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(opened),
                     format!(
                         "the quote opened here (record of line {start}) is never closed: the file \
@@ -389,7 +403,7 @@ impl DelimitedReader {
 
     /// A bad CSV record: the error, with the rest of its line passed over.
     fn skip_record_error(&self, at: Position, msg: &str) -> FormatError {
-        FormatError::bad_unit(&self.path, Some(at), msg.to_string())
+        FormatError::bad_unit(&self.name, Some(at), msg.to_string())
     }
 
     fn to_unit(&self, row: Row) -> Result<Unit, FormatError> {
@@ -413,7 +427,7 @@ impl DelimitedReader {
                 < row.cells.iter().rposition(|c| closes_quote(c))
         {
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 at,
                 format!("the row looks like a quoted field with a tab in it; {QUOTES}"),
             ));
@@ -431,7 +445,7 @@ impl DelimitedReader {
                 String::new()
             };
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 at,
                 format!(
                     "the row has one column; a source and a target separated by {sep} are \
@@ -442,7 +456,7 @@ impl DelimitedReader {
         for (text, lang) in [(&source, &self.src_lang), (&target, &self.tgt_lang)] {
             if text.trim().is_empty() {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     at,
                     format!("the {lang} column is empty"),
                 ));
@@ -480,15 +494,15 @@ impl DelimitedReader {
     }
 }
 
-fn read_error(path: &Path, line: Option<u64>, e: io::Error) -> FormatError {
+fn read_error(name: &Path, line: Option<u64>, e: io::Error) -> FormatError {
     if e.kind() == io::ErrorKind::InvalidData {
         FormatError::malformed(
-            path,
+            name,
             line.map(|line| Position { line, col: 1 }),
             e.to_string(),
         )
     } else {
-        FormatError::io(path, e)
+        FormatError::io(name, e)
     }
 }
 
@@ -855,5 +869,39 @@ mod tests {
         assert_eq!(err.position, Some(Position { line: 2, col: 3 }));
         assert!(err.to_string().contains("windows-1256"), "{err}");
         assert!(results[2].is_ok());
+    }
+
+    #[test]
+    fn reads_from_memory_and_names_the_given_name_in_errors() {
+        let opts = ReadOptions::new("ar", "en");
+        let tsv = "ar\ten\nحزب الله\tHizbullah\nدير الزور\n";
+        let results: Vec<_> =
+            DelimitedReader::new(tsv.as_bytes(), Path::new("<stdin>"), Delimiter::Tab, &opts)
+                .unwrap()
+                .collect();
+        assert_eq!(results[0].as_ref().unwrap().target.text, "Hizbullah");
+        assert_eq!(
+            results[1].as_ref().unwrap_err().to_string(),
+            "<stdin>:3:1: the row has one column; a source and a target separated by a tab are \
+             needed"
+        );
+
+        let mut utf16 = vec![0xFE, 0xFF];
+        utf16.extend(
+            "البوكمال,Al-Bukamal\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_be_bytes()),
+        );
+        let len = utf16.len() as u64;
+        let mut reader = DelimitedReader::new(
+            io::Cursor::new(utf16),
+            Path::new("<stdin>"),
+            Delimiter::Comma,
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().target.text, "Al-Bukamal");
+        assert!(reader.next().is_none());
+        assert_eq!(reader.bytes_read(), len);
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
 use super::WordKey;
 use super::{now, sqlite_error, stable_hash, tokens_hash, Added, Error, Provenance, Result, Store};
-use crate::formats::{open_units, Format, FormatError, Position, ReadOptions};
+use crate::formats::{open_units, Format, FormatError, Position, ReadOptions, UnitReader};
 use crate::text::tokenize;
 use crate::unit::{primary_language, Unit};
 
@@ -222,14 +222,17 @@ pub struct ImportFile {
     pub format: Format,
 }
 
-/// Where an import's units come from: a file to read, or units already in hand (`tm align --import`),
-/// which go through the same single transaction without a detour through a temporary file.
-enum Source {
+/// Where an import's units come from: a file to read, or units from elsewhere (`tm align --import`,
+/// a pipe), which go through the same single transaction without a detour through a temporary file.
+enum Source<'a> {
     File(ImportFile),
-    Units { label: PathBuf, units: Vec<Unit> },
+    Units {
+        label: PathBuf,
+        units: Box<dyn UnitReader + 'a>,
+    },
 }
 
-impl Source {
+impl Source<'_> {
     fn label(&self) -> (&Path, String) {
         match self {
             Source::File(f) => (&f.path, f.format.to_string()),
@@ -238,17 +241,20 @@ impl Source {
     }
 }
 
-/// Units in hand, as a reader.
-struct InHand(std::vec::IntoIter<Unit>);
+/// Units from an iterator, as a reader: it has no bytes to count.
+struct InHand<I>(I);
 
-impl Iterator for InHand {
+impl<I: Iterator<Item = std::result::Result<Unit, FormatError>>> Iterator for InHand<I> {
     type Item = std::result::Result<Unit, FormatError>;
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(Ok)
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
     }
 }
 
-impl crate::formats::UnitReader for InHand {
+impl<I: Iterator<Item = std::result::Result<Unit, FormatError>> + Send> UnitReader for InHand<I> {
     fn bytes_read(&self) -> u64 {
         0
     }
@@ -278,19 +284,23 @@ impl Store {
         self.import_sources(sources, read, opts, progress)
     }
 
-    /// Imports units already in hand, in one transaction, as [`Store::import`] does a file: `label`
-    /// names them in the report and is their origin when they have none. Their order is kept, so
-    /// neighbouring units are each other's context.
-    pub fn import_units(
+    /// Imports units from anywhere (aligned pairs, a reader over a pipe) in one transaction, as
+    /// [`Store::import`] does a file: `label` names them in the report and is their origin when they
+    /// have none. Their order is kept, so neighbouring units are each other's context; an error is
+    /// treated as a file's would be (skipped with `skip_invalid` if it concerns one unit).
+    pub fn import_units<I>(
         &mut self,
         label: &Path,
-        units: Vec<Unit>,
+        units: I,
         read: &ReadOptions,
         opts: &ImportOptions,
-    ) -> Result<ImportReport> {
+    ) -> Result<ImportReport>
+    where
+        I: Iterator<Item = std::result::Result<Unit, FormatError>> + Send,
+    {
         let sources = vec![Source::Units {
             label: label.to_path_buf(),
-            units,
+            units: Box::new(InHand(units)),
         }];
         self.import_sources(sources, read, opts, &|_| {})
     }
@@ -355,7 +365,7 @@ impl Store {
             .iter()
             .map(|s| match s {
                 Source::File(f) => std::fs::metadata(&f.path).map_or(0, |m| m.len()),
-                Source::Units { units, .. } => units.len() as u64 * BYTES_PER_UNIT,
+                Source::Units { units, .. } => units.size_hint().0 as u64 * BYTES_PER_UNIT,
             })
             .sum();
         let mut known: Option<HashSet<i64>> = None;
@@ -463,9 +473,7 @@ fn read_files(
         let file_name = origin_name(source.label().0);
         let opened = match source {
             Source::File(file) => open_units(&file.path, file.format, read),
-            Source::Units { units, .. } => {
-                Ok(Box::new(InHand(units.into_iter())) as Box<dyn crate::formats::UnitReader>)
-            }
+            Source::Units { units, .. } => Ok(units),
         };
         let mut reader = match opened {
             Ok(r) => r,
@@ -539,5 +547,57 @@ impl Skipped {
             line: self.line?,
             col: self.col.unwrap_or(1),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::read_units;
+    use crate::store::UnitFilter;
+
+    /// Units from a stream go in as a file's would: in order, under the stream's name as origin, a
+    /// bad one failing the whole import, or skipped and reported with `skip_invalid`.
+    #[test]
+    fn units_from_a_stream_go_in_as_a_files_would() {
+        let tsv = "ar\ten\nحزب الله\tHizbullah\nدير الزور\nالبوكمال\tAl-Bukamal\n";
+        let read = ReadOptions::new("ar", "en");
+        let name = Path::new("<stdin>");
+        let units = || read_units(tsv.as_bytes(), name, Format::Tsv, &read).unwrap();
+        let mut store = Store::in_memory().unwrap();
+
+        let plain = ImportOptions::default();
+        let err = store
+            .import_units(name, units(), &read, &plain)
+            .unwrap_err();
+        let err = err.to_string();
+        assert!(
+            err.starts_with("<stdin>:3:1: the row has one column"),
+            "{err}"
+        );
+        assert_eq!(store.stats().unwrap().segments, 0, "all or nothing");
+
+        let skip = ImportOptions {
+            skip_invalid: true,
+            ..ImportOptions::default()
+        };
+        let report = store.import_units(name, units(), &read, &skip).unwrap();
+        assert_eq!((report.added, report.skipped), (2, 1));
+        assert_eq!(report.skipped_units[0].line, Some(3));
+        let mut stored = Vec::new();
+        let all = UnitFilter::default();
+        let each = store.for_each_unit(&all, |_, u| {
+            stored.push((u.target.text, u.origin));
+            Ok::<(), Error>(())
+        });
+        each.unwrap();
+        let origin = Some("<stdin>".to_string());
+        assert_eq!(
+            stored,
+            [
+                ("Hizbullah".to_string(), origin.clone()),
+                ("Al-Bukamal".to_string(), origin)
+            ]
+        );
     }
 }

@@ -447,3 +447,46 @@ fn pretranslated_xml_is_well_formed_whatever_the_memory_holds() {
         }
     }
 }
+
+/// `tm import -` reads standard input in the format --format names, as it would a file: its errors
+/// name `<stdin>`, which is also its units' origin.
+#[test]
+fn import_dash_reads_standard_input() {
+    let s = Sandbox::new();
+    s.run(&["import", "-", "--format", "tsv", "--json"])
+        .stdin("ar\ten\nحزب الله\tHizbullah\n")
+        .stdout_has(r#""format":"tsv""#)
+        .ok();
+    let mut utf16 = vec![0xFF, 0xFE];
+    let tmx = r#"<tmx version="1.4"><header/><body><tu><prop type="x-origin">memri</prop><tuv xml:lang="ar"><seg>البوكمال</seg></tuv><tuv xml:lang="en"><seg>Al-Bukamal</seg></tuv></tu></body></tmx>"#;
+    utf16.extend(tmx.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    s.run(&["import", "-", "--format", "tmx"])
+        .stdin(utf16)
+        .stdout_has("imported 1 units")
+        .ok();
+    let units = s.units();
+    let got: Vec<(&str, Option<&str>)> = units
+        .iter()
+        .map(|u| (u.target.text.as_str(), u.origin.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Hizbullah", Some("<stdin>")),
+            ("Al-Bukamal", Some("memri"))
+        ]
+    );
+
+    s.run(&["import", "-", "--format", "tmx"])
+        .stdin("<tmx version=\"1.4\"><header/><body>\n<tu>\n<seg>x</tuv>")
+        .fails_with("error: <stdin>:3:7: not well-formed XML");
+    s.run(&["import", "-"])
+        .stdin("ar\ten\n")
+        .fails_with("-: cannot tell the format");
+    let sample = fixture_str("tm/sample.tmx");
+    s.fails_with(
+        &["import", "--format", "tmx", "-", &sample],
+        "standard input is imported on its own",
+    );
+    assert_eq!(s.segments(), 2, "failed imports stored nothing");
+}

@@ -1,25 +1,6 @@
-//! TMX 1.4b: a streaming reader and writer.
-//!
-//! The reader accepts what real files contain (the LISA compliance kit is the test suite): UTF-8 with or
-//! without BOM, UTF-16 in both byte orders, legacy encodings named by the XML declaration, TMX 1.1's
-//! `lang` beside `xml:lang`, mixed-case and regional language tags, units with more than two languages
-//! and in any order, comments, header `ude`/`map`, and inline markup. It never expands entities a DOCTYPE
-//! declares (no "billion laughs") and never fetches anything a file names.
-//!
-//! Inline markup is kept twice: as plain text for matching (text inside `bpt`, `ept`, `ph`, `it`, `ut`
-//! and `sub` is native code, not words) and as the `<seg>` content re-serialised, so export writes it back
-//! identically.
-//!
-//! ```
-//! use tm::formats::tmx::read_str;
-//! let tmx = r#"<tmx version="1.4"><header srclang="ar"/><body>
-//!   <tu><tuv xml:lang="ar"><seg>حزب الله</seg></tuv><tuv xml:lang="en"><seg>Hizbullah</seg></tuv></tu>
-//! </body></tmx>"#;
-//! let units = read_str(tmx, "ar", "en").unwrap();
-//! assert_eq!(units[0].target.text, "Hizbullah");
-//! ```
+//! Reading TMX: a streaming parser of `<tu>` elements into units, every problem located.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -27,9 +8,11 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::decode;
-use super::xml::{drop_invalid_xml_chars, escape_text_into, push_attr};
-use super::{nul_position, FormatError, Position, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
+use super::ORIGIN_PROP;
+use crate::formats::decode;
+use crate::formats::position::{nul_position, LineTracker, Position};
+use crate::formats::xml::{escape_text_into, push_attr};
+use crate::formats::{open_file, FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
@@ -48,42 +31,11 @@ enum Inline {
     Foreign,
 }
 
-/// `<tu>` attributes with a column of their own; the rest go to [`Meta::attrs`].
-const TU_COLUMNS: [&str; 6] = [
-    "tuid",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "changeid",
-    "usagecount",
-];
-
-/// Attributes the TMX 1.4b DTD allows on `<tuv>` (besides `xml:lang`); `<tu>` allows these and
-/// [`TU_ONLY_ATTRS`]. Others a file carried are kept in the memory but not exported: the export must
-/// validate.
-const TUV_ATTRS: [&str; 11] = [
-    "o-encoding",
-    "datatype",
-    "usagecount",
-    "lastusagedate",
-    "creationtool",
-    "creationtoolversion",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "o-tmf",
-    "changeid",
-];
-const TU_ONLY_ATTRS: [&str; 3] = ["tuid", "segtype", "srclang"];
-
-/// The prop type under which `tm` writes a unit's origin, and reads it back.
-pub const ORIGIN_PROP: &str = "x-origin";
-
 /// Streams the units of a TMX file, one `<tu>` at a time.
 pub struct TmxReader {
-    path: PathBuf,
+    /// The file's path, or the name that stands for it in errors.
+    name: PathBuf,
     xml: Reader<LineTracker<Box<dyn BufRead + Send>>>,
-    encoding: &'static encoding_rs::Encoding,
     bytes_read: Arc<AtomicU64>,
     opts: ReadOptions,
     buf: Vec<u8>,
@@ -99,17 +51,27 @@ enum State {
 }
 
 impl TmxReader {
+    /// Opens a TMX file: [`TmxReader::new`] over it, named by its path.
     pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxReader, FormatError> {
-        let decoded = decode::open(path, opts.encoding, true)?;
+        TmxReader::new(open_file(path)?, path, opts)
+    }
+
+    /// Reads TMX from any byte stream (a pipe, bytes in memory); `name` stands for the file in
+    /// errors (`<stdin>`).
+    pub fn new(
+        reader: impl Read + Send + 'static,
+        name: &Path,
+        opts: &ReadOptions,
+    ) -> Result<TmxReader, FormatError> {
+        let decoded = decode::from_reader(reader, name, opts.encoding, true)?;
         let mut xml = Reader::from_reader(LineTracker::new(decoded.reader, opts.max_segment));
         let config = xml.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(TmxReader {
-            path: path.to_path_buf(),
+            name: name.to_path_buf(),
             xml,
-            encoding: decoded.encoding,
             bytes_read: decoded.bytes_read,
             opts: opts.clone(),
             buf: Vec::with_capacity(4096),
@@ -123,30 +85,30 @@ impl TmxReader {
     /// tracker's column is pulled back by the difference, which is never a newline.
     fn here(&self) -> Position {
         let tracker = self.xml.get_ref();
-        let ahead = tracker.consumed.saturating_sub(self.xml.buffer_position());
+        let ahead = tracker
+            .consumed()
+            .saturating_sub(self.xml.buffer_position());
         let mut p = tracker.position();
         p.col = p.col.saturating_sub(ahead).max(1);
         p
     }
 
-    /// A fatal error at the parser's error position, located by re-reading the file.
+    /// A fatal error at the parser's error position.
     fn fatal_at(&self, offset: u64, msg: String) -> FormatError {
-        let position = decode::positions(&self.path, self.encoding, &[offset])
-            .pop()
-            .flatten();
-        FormatError::malformed(&self.path, position, msg)
+        let position = self.xml.get_ref().locate(offset);
+        FormatError::malformed(&self.name, Some(position), msg)
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> FormatError {
-        if let Some((at, msg)) = &self.xml.get_ref().fault {
-            return FormatError::malformed(&self.path, Some(*at), msg.clone());
+        if let Some((at, msg)) = self.xml.get_ref().fault() {
+            return FormatError::malformed(&self.name, Some(*at), msg.clone());
         }
         let msg = match &err {
             // The decoder stopped at the bad bytes, after handing over all text before them: the
             // parser has consumed up to exactly there.
             quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
                 let at = self.xml.get_ref().position();
-                return FormatError::malformed(&self.path, Some(at), e.to_string());
+                return FormatError::malformed(&self.name, Some(at), e.to_string());
             }
             quick_xml::Error::Encoding(_) => NOT_UTF8.to_string(),
             quick_xml::Error::Syntax(e) => format!("not well-formed XML: {e}"),
@@ -160,6 +122,7 @@ impl TmxReader {
     fn next_event(&mut self) -> Result<Event<'static>, FormatError> {
         self.buf.clear();
         let at = self.here();
+        self.xml.get_mut().mark();
         match self.xml.read_event_into(&mut self.buf) {
             Ok(ev) => {
                 let ev = ev.into_owned();
@@ -170,7 +133,7 @@ impl TmxReader {
                         nul.col += 1;
                     }
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(nul),
                         NUL_CHAR.into(),
                     ));
@@ -179,7 +142,7 @@ impl TmxReader {
                 if let Event::Start(e) | Event::Empty(e) = &ev {
                     if !starts_like_a_name(e.name().as_ref()) {
                         return Err(FormatError::malformed(
-                            &self.path,
+                            &self.name,
                             Some(at),
                             format!(
                                 "not well-formed XML: <{}> is not an element name",
@@ -203,7 +166,7 @@ impl TmxReader {
                 Event::Start(e) if !seen_root => {
                     if e.local_name().as_ref() != b"tmx" {
                         return Err(FormatError::malformed(
-                            &self.path,
+                            &self.name,
                             Some(at),
                             format!(
                                 "not a TMX file: the root element is <{}>, not <tmx>",
@@ -217,7 +180,7 @@ impl TmxReader {
                 Event::Start(e) => self.skip_element(&e)?,
                 Event::Empty(e) if !seen_root => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         format!(
                             "not a TMX file: the root element is <{}/>",
@@ -231,14 +194,14 @@ impl TmxReader {
                 }
                 Event::Text(t) if !seen_root && !is_blank(&t) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         "not a TMX file: text before the root element (is this XML?)".into(),
                     ))
                 }
                 Event::End(_) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         "the file has no <body> element".into(),
                     ))
@@ -249,7 +212,7 @@ impl TmxReader {
                     } else {
                         "the file is empty or has no XML element"
                     };
-                    return Err(FormatError::malformed(&self.path, Some(at), msg.into()));
+                    return Err(FormatError::malformed(&self.name, Some(at), msg.into()));
                 }
                 _ => {}
             }
@@ -277,7 +240,7 @@ impl TmxReader {
 
     fn truncated(&self, inside: &[u8]) -> FormatError {
         FormatError::malformed(
-            &self.path,
+            &self.name,
             Some(self.here()),
             format!(
                 "the file ends inside <{}> (truncated?)",
@@ -293,21 +256,21 @@ impl TmxReader {
         let mut seen = rustc_hash::FxHashSet::default();
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| {
-                FormatError::malformed(&self.path, Some(at), format!("bad attribute: {err}"))
+                FormatError::malformed(&self.name, Some(at), format!("bad attribute: {err}"))
             })?;
             let key = std::str::from_utf8(attr.key.as_ref())
                 .map_err(|_| self.not_utf8(at))?
                 .to_string();
             if !seen.insert(key.clone()) {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("not well-formed XML: the attribute {key} is given twice"),
                 ));
             }
             let value = attr.unescape_value().map_err(|err| {
                 FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("bad value of attribute {key}: {err}"),
                 )
@@ -524,7 +487,7 @@ impl TmxReader {
     }
 
     fn not_utf8(&self, at: Position) -> FormatError {
-        FormatError::malformed(&self.path, Some(at), NOT_UTF8.into())
+        FormatError::malformed(&self.name, Some(at), NOT_UTF8.into())
     }
 
     fn resolve_ref(
@@ -537,7 +500,7 @@ impl TmxReader {
             Ok(None) => {}
             Err(e) => {
                 return Err(FormatError::malformed(
-                    &self.path,
+                    &self.name,
                     Some(at),
                     format!("bad character reference: {e}"),
                 ))
@@ -552,7 +515,7 @@ impl TmxReader {
 
     fn undefined_entity(&self, r: &quick_xml::events::BytesRef, at: Position) -> FormatError {
         FormatError::malformed(
-            &self.path,
+            &self.name,
             Some(at),
             format!(
                 "entity &{}; is not one of XML's five; tm never expands entities a DOCTYPE \
@@ -584,7 +547,7 @@ impl TmxReader {
             let have: Vec<&str> = tu.tuvs.iter().map(|t| t.lang.as_str()).collect();
             let missing = if si.is_none() { src_req } else { tgt_req };
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 Some(at),
                 format!(
                     "unit{} has no {missing} segment (it has {}); --src and --tgt pick the pair",
@@ -607,7 +570,7 @@ impl TmxReader {
                 .collect();
             if let Some(other) = others.first() {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(other.at),
                     format!(
                         "unit{} has two {req} segments ({} and {}): tm cannot tell which one is \
@@ -622,7 +585,7 @@ impl TmxReader {
         let mut tuvs: Vec<Option<RawTuv>> = tu.tuvs.into_iter().map(Some).collect();
         let (Some(src), Some(tgt)) = (tuvs[si].take(), tuvs[ti].take()) else {
             return Err(FormatError::bad_unit(
-                &self.path,
+                &self.name,
                 Some(at),
                 "source and target languages are the same variant".into(),
             ));
@@ -630,7 +593,7 @@ impl TmxReader {
         for tuv in [&src, &tgt] {
             if let Some(problem) = &tuv.problem {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(tuv.at),
                     format!("unit{}: {problem}", tuid_note(&tu.attrs)),
                 ));
@@ -639,7 +602,7 @@ impl TmxReader {
         for (tuv, lang) in [(&src, &self.opts.src), (&tgt, &self.opts.tgt)] {
             if tuv.seg.as_ref().is_none_or(|s| s.text.trim().is_empty()) {
                 return Err(FormatError::bad_unit(
-                    &self.path,
+                    &self.name,
                     Some(tuv.at),
                     format!("unit{} has an empty {lang} segment", tuid_note(&tu.attrs)),
                 ));
@@ -680,9 +643,6 @@ impl TmxReader {
         Ok(unit)
     }
 }
-
-/// The I/O error that stops the parser on a [`LineTracker`] fault.
-const FAULT: &str = "the file cannot be read on (see the position)";
 
 /// Why a `<tuv>` with two `<seg>` is refused.
 const TWO_SEGS: &str = "a <tuv> holds two <seg> (TMX allows one): tm cannot tell which is the text";
@@ -798,7 +758,7 @@ impl TmxReader {
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     return Err(FormatError::malformed(
-                        &self.path,
+                        &self.name,
                         Some(at),
                         format!(
                             "<{}> after </body>: a TMX file has one body, and units after it would \
@@ -835,249 +795,11 @@ struct RawTuv {
     at: Position,
 }
 
-/// A `BufRead` that counts lines and columns of what the parser has consumed, so that every error
-/// names a line and column without a second pass over the file.
-struct LineTracker<R> {
-    inner: R,
-    line: u64,
-    /// Characters since the last newline.
-    col: u64,
-    /// Bytes consumed in all.
-    consumed: u64,
-    /// Bytes since the last `<` or `>`: the parser holds a whole text or tag in memory, so an endless
-    /// one is stopped here, as the bytes stream past.
-    run: usize,
-    max_run: usize,
-    /// What was found in the bytes consumed (a NUL, an endless run), reported by the next read.
-    fault: Option<(Position, String)>,
-}
-
-impl<R: BufRead> LineTracker<R> {
-    fn new(inner: R, max_run: usize) -> LineTracker<R> {
-        LineTracker {
-            inner,
-            line: 1,
-            col: 0,
-            consumed: 0,
-            run: 0,
-            max_run,
-            fault: None,
-        }
-    }
-
-    fn position(&self) -> Position {
-        Position {
-            line: self.line,
-            col: self.col + 1,
-        }
-    }
-}
-
-impl<R: BufRead> io::Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineTracker<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.fault.is_some() {
-            // The parser stops on this; the reader takes the fault's own position and words.
-            return Err(io::Error::new(io::ErrorKind::InvalidData, FAULT));
-        }
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let used = &buf[..amt.min(buf.len())];
-            if self.fault.is_none() {
-                let here = Position {
-                    line: self.line,
-                    col: self.col + 1,
-                };
-                if let Some(at) = nul_position(used, here) {
-                    self.fault = Some((at, NUL_CHAR.to_string()));
-                }
-                self.run = match memchr::memrchr2(b'<', b'>', used) {
-                    Some(i) => used.len() - i - 1,
-                    None => self.run + used.len(),
-                };
-                if self.run > self.max_run {
-                    self.fault = Some((here, super::too_long(self.max_run)));
-                }
-            }
-            self.consumed += used.len() as u64;
-            // Both counts vectorise; this costs little next to parsing.
-            let newlines = used.iter().filter(|&&b| b == b'\n').count() as u64;
-            let tail = match used.iter().rposition(|&b| b == b'\n') {
-                Some(i) => {
-                    self.line += newlines;
-                    self.col = 0;
-                    &used[i + 1..]
-                }
-                None => used,
-            };
-            self.col += tail.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
-        }
-        self.inner.consume(amt);
-    }
-}
-
-/// Reads a whole TMX document held in a string (for tests and examples).
+/// Reads a whole TMX document held in a string (for tests and examples); `<string>` stands for the
+/// file in errors.
 pub fn read_str(xml: &str, src: &str, tgt: &str) -> Result<Vec<Unit>, FormatError> {
-    let dir = tempfile::tempdir().map_err(|e| FormatError::io(Path::new("."), e))?;
-    let path = dir.path().join("input.tmx");
-    std::fs::write(&path, xml).map_err(|e| FormatError::io(&path, e))?;
-    TmxReader::open(&path, &ReadOptions::new(src, tgt))?.collect()
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Writing
-
-/// What the `<header>` of an exported file says.
-#[derive(Clone, Debug)]
-pub struct Header {
-    /// `srclang`: the source language of every unit, or `*all*` when they differ.
-    pub srclang: String,
-    /// `creationdate` in TMX form.
-    pub creation_date: String,
-}
-
-/// Writes units as TMX 1.4b, one at a time, valid against the TMX 1.4b DTD.
-pub struct TmxWriter<W: Write> {
-    out: W,
-    /// Characters XML 1.0 cannot carry (C0 controls other than tab, newline, CR) dropped so far.
-    pub dropped_chars: u64,
-    scratch: String,
-}
-
-impl<W: Write> TmxWriter<W> {
-    pub fn new(mut out: W, header: &Header) -> io::Result<TmxWriter<W>> {
-        let mut h = String::new();
-        h.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        h.push_str("<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\">\n");
-        let attrs = [
-            ("creationtool", "tm"),
-            ("creationtoolversion", env!("CARGO_PKG_VERSION")),
-            ("segtype", "sentence"),
-            ("o-tmf", "tm"),
-            ("adminlang", "en"),
-            ("srclang", header.srclang.as_str()),
-            ("datatype", "plaintext"),
-            ("creationdate", header.creation_date.as_str()),
-        ];
-        h.push_str("  <header");
-        for (k, v) in attrs {
-            push_attr(&mut h, k, v);
-        }
-        h.push_str("/>\n  <body>\n");
-        out.write_all(h.as_bytes())?;
-        Ok(TmxWriter {
-            out,
-            dropped_chars: 0,
-            scratch: String::with_capacity(1024),
-        })
-    }
-
-    pub fn write_unit(&mut self, unit: &Unit) -> io::Result<()> {
-        let s = &mut self.scratch;
-        s.clear();
-        s.push_str("    <tu");
-        let columns = [
-            ("tuid", unit.tuid.as_deref()),
-            ("creationdate", unit.created.as_deref()),
-            ("creationid", unit.created_by.as_deref()),
-            ("changedate", unit.changed.as_deref()),
-            ("changeid", unit.changed_by.as_deref()),
-        ];
-        for (k, v) in columns {
-            if let Some(v) = v {
-                push_attr(s, k, v);
-            }
-        }
-        if let Some(n) = unit.usage_count {
-            push_attr(s, "usagecount", &n.to_string());
-        }
-        for (k, v) in &unit.meta.attrs {
-            let declared = TUV_ATTRS.contains(&k.as_str()) || TU_ONLY_ATTRS.contains(&k.as_str());
-            if declared && !TU_COLUMNS.contains(&k.as_str()) {
-                push_attr(s, k, v);
-            }
-        }
-        s.push_str(">\n");
-        if let Some(origin) = &unit.origin {
-            push_annotation(s, &Annotation::prop(ORIGIN_PROP, origin.as_str()), "      ");
-        }
-        for ann in &unit.meta.annotations {
-            push_annotation(s, ann, "      ");
-        }
-        for (lang, seg, meta) in [
-            (&unit.src_lang, &unit.source, &unit.meta.source),
-            (&unit.tgt_lang, &unit.target, &unit.meta.target),
-        ] {
-            s.push_str("      <tuv");
-            push_attr(s, "xml:lang", lang);
-            for (k, v) in &meta.attrs {
-                if TUV_ATTRS.contains(&k.as_str()) {
-                    push_attr(s, k, v);
-                }
-            }
-            s.push('>');
-            if !meta.annotations.is_empty() {
-                s.push('\n');
-                for ann in &meta.annotations {
-                    push_annotation(s, ann, "        ");
-                }
-                s.push_str("        ");
-            }
-            s.push_str("<seg>");
-            match &seg.markup {
-                Some(markup) => s.push_str(markup),
-                None => escape_text_into(&seg.text, s),
-            }
-            s.push_str("</seg></tuv>\n");
-        }
-        s.push_str("    </tu>\n");
-        let (clean, dropped) = drop_invalid_xml_chars(s);
-        self.dropped_chars += dropped;
-        self.out.write_all(clean.as_bytes())
-    }
-
-    /// Closes the document and returns the output.
-    pub fn finish(mut self) -> io::Result<W> {
-        self.out.write_all(b"  </body>\n</tmx>\n")?;
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
-fn push_annotation(s: &mut String, ann: &Annotation, indent: &str) {
-    let (name, allowed): (&str, &[&str]) = match ann.kind {
-        AnnotationKind::Prop => ("prop", &["type", "xml:lang", "o-encoding"]),
-        AnnotationKind::Note => ("note", &["xml:lang", "o-encoding"]),
-    };
-    s.push_str(indent);
-    s.push('<');
-    s.push_str(name);
-    // The DTD requires a prop's type.
-    if ann.kind == AnnotationKind::Prop && ann.attr("type").is_none() {
-        push_attr(s, "type", "x-untyped");
-    }
-    for (k, v) in &ann.attrs {
-        if allowed.contains(&k.as_str()) {
-            push_attr(s, k, v);
-        }
-    }
-    s.push('>');
-    escape_text_into(&ann.text, s);
-    s.push_str("</");
-    s.push_str(name);
-    s.push_str(">\n");
+    let bytes = io::Cursor::new(xml.as_bytes().to_vec());
+    TmxReader::new(bytes, Path::new("<string>"), &ReadOptions::new(src, tgt))?.collect()
 }
 
 fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool) {
@@ -1208,35 +930,65 @@ mod tests {
     }
 
     #[test]
-    fn writer_output_reads_back_identically() {
-        let body = r#"<tu tuid="a&amp;b" usagecount="3" lastusagedate="20240101T000000Z"><note>ملاحظة</note><tuv xml:lang="ar" creationid="u"><prop type="t">v</prop><seg>  مسافتان &#xD;
- و&lt;وسم&gt; <ph x="1">&lt;br/&gt;</ph></seg></tuv><tuv xml:lang="en"><seg>Hizbullah &amp; co</seg></tuv></tu>"#;
-        let units = read_str(&tmx(body), "ar", "en").unwrap();
-        let header = Header {
-            srclang: "ar".into(),
-            creation_date: "20241001T000000Z".into(),
-        };
-        let mut w = TmxWriter::new(Vec::new(), &header).unwrap();
-        w.write_unit(&units[0]).unwrap();
-        let out = String::from_utf8(w.finish().unwrap()).unwrap();
-        let again = read_str(&out, "ar", "en").unwrap();
-        assert_eq!(again, units);
-        assert_eq!(units[0].source.text, "  مسافتان \r\n و<وسم> ");
-        assert_eq!(units[0].usage_count, Some(3));
+    fn reads_utf16_with_a_bom_from_memory() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(tmx(UNIT).encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let len = bytes.len() as u64;
+        let opts = ReadOptions::new("ar", "en");
+        let mut reader =
+            TmxReader::new(io::Cursor::new(bytes), Path::new("<stdin>"), &opts).unwrap();
+        let units: Vec<Unit> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].source.text, "قيس الخزعلي");
+        assert_eq!(units[0].origin.as_deref(), Some("memri"));
+        assert_eq!(reader.bytes_read(), len, "progress counts the raw bytes");
     }
 
     #[test]
-    fn writer_drops_characters_xml_cannot_carry() {
-        let mut u = Unit::new("ar", "en", Segment::plain("a\u{1}b"), Segment::plain("ok"));
-        u.origin = Some("o".into());
-        let header = Header {
-            srclang: "ar".into(),
-            creation_date: "20241001T000000Z".into(),
+    fn an_error_in_a_stream_names_the_given_name_and_line() {
+        let xml = "<tmx version=\"1.4\"><header/><body>\n<tu>\n<tuv xml:lang=\"ar\"><seg>حزب</tuv>";
+        let opts = ReadOptions::new("ar", "en");
+        let err = TmxReader::new(xml.as_bytes(), Path::new("<stdin>"), &opts)
+            .unwrap()
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "<stdin>:3:28: not well-formed XML: expected `</seg>`, but `</tuv>` was found"
+        );
+    }
+
+    /// What a stream is told is word for word what a file with the same bytes is told, its name
+    /// standing where the path stood: a unit error, parser errors (located from the bytes the
+    /// tracker kept), a NUL, a truncated file, bytes that are not UTF-16.
+    #[test]
+    fn a_stream_gets_the_errors_a_file_gets() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(tmx(UNIT).encode_utf16().flat_map(|u| u.to_le_bytes()));
+        utf16.extend([0x00, 0xD8, b'a', 0]);
+        let cases: Vec<Vec<u8>> = vec![
+            tmx("<tu>\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv></tu>").into_bytes(),
+            tmx("<tu><tuv xml:lang=\"ar\">\n<seg>x</tuv></tu>").into_bytes(),
+            tmx("<tu>\n  <!-- never closed").into_bytes(),
+            tmx("<tu><tuv xml:lang=\"ar\"><seg>a\0b</seg></tuv></tu>").into_bytes(),
+            tmx(UNIT).as_bytes()[..150].to_vec(),
+            utf16,
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.tmx");
+        let opts = ReadOptions::new("ar", "en");
+        let messages = |units: Vec<Result<Unit, FormatError>>| -> Vec<String> {
+            units
+                .into_iter()
+                .map(|u| u.err().map(|e| e.to_string()).unwrap_or_default())
+                .collect()
         };
-        let mut w = TmxWriter::new(Vec::new(), &header).unwrap();
-        w.write_unit(&u).unwrap();
-        assert_eq!(w.dropped_chars, 1);
-        let out = String::from_utf8(w.finish().unwrap()).unwrap();
-        assert!(out.contains("<seg>ab</seg>"));
+        for bytes in cases {
+            std::fs::write(&path, &bytes).unwrap();
+            let from_file = messages(TmxReader::open(&path, &opts).unwrap().collect());
+            let from_stream = TmxReader::new(io::Cursor::new(bytes), &path, &opts).unwrap();
+            assert!(from_file.iter().any(|m| !m.is_empty()), "{from_file:?}");
+            assert_eq!(messages(from_stream.collect()), from_file);
+        }
     }
 }
