@@ -258,7 +258,15 @@ impl Unprivileged {
         let bin = s.path("bin");
         std::fs::create_dir_all(&bin).unwrap();
         let exe = bin.join("tm");
-        std::fs::copy(env!("CARGO_BIN_EXE_tm"), &exe).unwrap();
+        // Copied by another process: a copy written from here holds a writable descriptor that a
+        // test running beside this one can inherit when it forks, and executing the copy then fails
+        // with "Text file busy" (ETXTBSY) until that child has exec'd.
+        let copied = std::process::Command::new("cp")
+            .arg(env!("CARGO_BIN_EXE_tm"))
+            .arg(&exe)
+            .status()
+            .expect("cp runs");
+        assert!(copied.success(), "cp of the tm binary failed");
         for p in [&bin, &exe] {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
