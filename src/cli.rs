@@ -349,9 +349,12 @@ enum PretranslateFormatArg {
 
 #[derive(Args, Debug)]
 struct PretranslateArgs {
-    /// The document, UTF-8 plain text: split into sentences (see --lines).
+    /// The document, plain text: split into sentences (see --lines); `-` reads standard input.
     #[arg(value_name = "FILE")]
     file: PathBuf,
+    /// Its encoding (e.g. windows-1256), when it is not UTF-8 or UTF-16 with a BOM.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
     /// The document is already one segment per line: take the lines as they are.
     #[arg(long)]
     lines: bool,
@@ -370,9 +373,14 @@ struct PretranslateArgs {
 
 #[derive(Args, Debug)]
 struct AnalyzeArgs {
-    /// The document, UTF-8 plain text: split into sentences (see --lines).
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    /// The documents, plain text: each split into sentences (see --lines); `-` reads standard
+    /// input. Several get a report each and a total; a segment repeated from an earlier one counts
+    /// as a repetition.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Their encoding (e.g. windows-1256), when it is not UTF-8 or UTF-16 with a BOM.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
     /// The document is already one segment per line: take the lines as they are.
     #[arg(long)]
     lines: bool,
@@ -623,28 +631,31 @@ pub fn run() -> i32 {
         Command::Concordance(a) => {
             commands::concordance(&ctx, &a.phrase, a.limit, &a.langs.src, &a.langs.tgt)
         }
-        Command::Pretranslate(a) => commands::pretranslate(
-            &ctx,
-            commands::PretranslateConfig {
-                file: a.file,
-                opts: crate::fuzzy::LookupOptions {
-                    min: a.min,
-                    top: 1,
-                    src: a.langs.src,
-                    tgt: a.langs.tgt,
-                },
-                out: a.out,
-                format: match a.format {
-                    PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
-                    PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
-                    PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
-                },
-                lines: a.lines,
-            },
-        ),
-        Command::Analyze(a) => {
-            commands::analyze(&ctx, &a.file, a.lines, &a.langs.src, &a.langs.tgt)
-        }
+        Command::Pretranslate(a) => commands::Document::all(vec![a.file], a.encoding.as_deref())
+            .and_then(|mut docs| {
+                let file = docs.remove(0);
+                commands::pretranslate(
+                    &ctx,
+                    commands::PretranslateConfig {
+                        file,
+                        opts: crate::fuzzy::LookupOptions {
+                            min: a.min,
+                            top: 1,
+                            src: a.langs.src,
+                            tgt: a.langs.tgt,
+                        },
+                        out: a.out,
+                        format: match a.format {
+                            PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
+                            PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
+                            PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
+                        },
+                        lines: a.lines,
+                    },
+                )
+            }),
+        Command::Analyze(a) => commands::Document::all(a.files, a.encoding.as_deref())
+            .and_then(|docs| commands::analyze(&ctx, &docs, a.lines, &a.langs.src, &a.langs.tgt)),
         Command::Reindex => commands::reindex(&ctx),
         Command::Doctor => {
             return match commands::doctor(&ctx) {

@@ -240,8 +240,60 @@ pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &s
 }
 
 /// The segments of a document: its sentences, or with `lines` its non-empty lines as they are.
-fn read_segments(path: &Path, lines: bool) -> Result<Vec<String>> {
-    let text = crate::formats::decode::read_document(path)?;
+/// A document to pretranslate or analyze: a file, or standard input for `-`, in the encoding
+/// `--encoding` names (else its BOM says, else UTF-8).
+pub struct Document {
+    pub path: PathBuf,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl Document {
+    /// The documents of `paths` read in `encoding` (a label such as `windows-1256`).
+    pub fn all(paths: Vec<PathBuf>, encoding: Option<&str>) -> Result<Vec<Document>> {
+        let encoding = match encoding {
+            Some(label) => Some(
+                encoding_rs::Encoding::for_label(label.as_bytes())
+                    .with_context(|| format!("--encoding {label}: not an encoding tm knows"))?,
+            ),
+            None => None,
+        };
+        if paths.len() > 1 && paths.iter().any(|p| p.as_os_str() == "-") {
+            bail!("-: standard input is read on its own, not with other files");
+        }
+        Ok(paths
+            .into_iter()
+            .map(|path| Document { path, encoding })
+            .collect())
+    }
+
+    fn is_stdin(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
+
+    /// The name errors and reports give it.
+    fn name(&self) -> PathBuf {
+        match self.is_stdin() {
+            true => PathBuf::from("<stdin>"),
+            false => self.path.clone(),
+        }
+    }
+
+    fn text(&self) -> Result<String> {
+        use crate::formats::decode::read_document_from;
+        let name = self.name();
+        Ok(match self.is_stdin() {
+            true => read_document_from(io::stdin(), &name, self.encoding)?,
+            false => {
+                let file = std::fs::File::open(&self.path)
+                    .map_err(|e| crate::formats::FormatError::io(&self.path, e))?;
+                read_document_from(file, &name, self.encoding)?
+            }
+        })
+    }
+}
+
+fn read_segments(doc: &Document, lines: bool) -> Result<Vec<String>> {
+    let text = doc.text()?;
     let text = text.as_str();
     if !lines {
         return Ok(crate::segment::sentences(text));
@@ -255,7 +307,7 @@ fn read_segments(path: &Path, lines: bool) -> Result<Vec<String>> {
 
 /// `tm pretranslate`, mapped from its flags.
 pub struct PretranslateConfig {
-    pub file: PathBuf,
+    pub file: Document,
     /// The lowest score and the languages (`top` is always 1: a segment's best match).
     pub opts: LookupOptions,
     pub out: Option<PathBuf>,
@@ -307,13 +359,12 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
     let segments = read_segments(&cfg.file, cfg.lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
     // Opened first: an output that may not be written fails before the work.
+    let mut guard = Guard::new().memory(store.path());
+    if !cfg.file.is_stdin() {
+        guard = guard.input(&cfg.file.path, "the document");
+    }
     let mut out = match &cfg.out {
-        Some(path) => Output::create(
-            path,
-            &mut Guard::new()
-                .memory(store.path())
-                .input(&cfg.file, "the document"),
-        )?,
+        Some(path) => Output::create(path, &mut guard)?,
         None => Output::stdout(),
     };
     let matches = best_matches(&store, &segments, &cfg.opts)?;
@@ -397,7 +448,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             w.finish().map_err(write_err)?;
         }
         PretranslateFormat::Xliff => {
-            let original = cfg.file.display().to_string();
+            let original = cfg.file.name().display().to_string();
             let mut w = XliffWriter::new(&mut out, &original, &cfg.opts.src, &cfg.opts.tgt)
                 .map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
@@ -494,18 +545,49 @@ struct Band {
 
 #[derive(Serialize)]
 struct Analysis {
-    file: PathBuf,
+    /// The document; `null` for the total of several.
+    file: Option<PathBuf>,
+    /// How many documents the total covers (only in a total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    files: Option<usize>,
     segments: u64,
     words: u64,
     bands: Vec<Band>,
 }
 
+impl Analysis {
+    fn new(file: Option<PathBuf>) -> Analysis {
+        Analysis {
+            file,
+            files: None,
+            segments: 0,
+            words: 0,
+            bands: BANDS
+                .iter()
+                .map(|&band| Band {
+                    band,
+                    ..Band::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, band: &'static str, segments: u64, words: u64) {
+        if let Some(b) = self.bands.iter_mut().find(|b| b.band == band) {
+            b.segments += segments;
+            b.words += words;
+            self.segments += segments;
+            self.words += words;
+        }
+    }
+}
+
 /// `tm analyze`: segments and words per band, as translators quote them.
 ///
-/// A segment that repeats an earlier one of the same file (after normalization) is a repetition,
-/// whatever the memory holds; the others go to the band of their best match (threshold 50).
-pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) -> Result<()> {
-    let segments = read_segments(file, lines)?;
+/// A segment that repeats an earlier one (after normalization), in the same document or an earlier
+/// one of the same run, is a repetition, whatever the memory holds; the others go to the band of their
+/// best match (threshold 50). Several documents get a report each and a total, as a batch is quoted.
+pub fn analyze(ctx: &Context, docs: &[Document], lines: bool, src: &str, tgt: &str) -> Result<()> {
     let store = ctx.open(OpenMode::ReadOnly)?;
     let opts = LookupOptions {
         min: 50,
@@ -513,44 +595,61 @@ pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) ->
         src: src.to_string(),
         tgt: tgt.to_string(),
     };
-    let matches = best_matches(&store, &segments, &opts)?;
-    let mut bands: Vec<Band> = BANDS
-        .iter()
-        .map(|&band| Band {
-            band,
-            ..Band::default()
-        })
-        .collect();
     let mut seen = std::collections::HashSet::new();
-    for (seg, m) in segments.iter().zip(&matches) {
-        let words = crate::text::tokenize(seg).len() as u64;
-        let band = if !seen.insert(normalize(seg)) {
-            "repetition"
-        } else {
-            match m {
-                Some(m) if m.kind == MatchKind::Context => "context",
-                Some(m) if m.score == 100 => "100",
-                Some(m) if m.score >= 95 => "95-99",
-                Some(m) if m.score >= 85 => "85-94",
-                Some(m) if m.score >= 75 => "75-84",
-                Some(_) => "50-74",
-                None => "new",
-            }
-        };
-        if let Some(b) = bands.iter_mut().find(|b| b.band == band) {
-            b.segments += 1;
-            b.words += words;
+    let mut total = Analysis::new(None);
+    total.files = Some(docs.len());
+    let mut reports = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let segments = read_segments(doc, lines)?;
+        let matches = best_matches(&store, &segments, &opts)?;
+        let mut analysis = Analysis::new(Some(doc.name()));
+        for (seg, m) in segments.iter().zip(&matches) {
+            let words = crate::text::tokenize(seg).len() as u64;
+            let band = if !seen.insert(normalize(seg)) {
+                "repetition"
+            } else {
+                match m {
+                    Some(m) if m.kind == MatchKind::Context => "context",
+                    Some(m) if m.score == 100 => "100",
+                    Some(m) if m.score >= 95 => "95-99",
+                    Some(m) if m.score >= 85 => "85-94",
+                    Some(m) if m.score >= 75 => "75-84",
+                    Some(_) => "50-74",
+                    None => "new",
+                }
+            };
+            analysis.add(band, 1, words);
+            total.add(band, 1, words);
         }
+        reports.push(analysis);
     }
-    let analysis = Analysis {
-        file: file.to_path_buf(),
-        segments: bands.iter().map(|b| b.segments).sum(),
-        words: bands.iter().map(|b| b.words).sum(),
-        bands,
-    };
+    if docs.len() > 1 {
+        reports.push(total);
+    }
     if ctx.json {
-        return ctx.print_json(&analysis);
+        // One document: its object, as before; several: an object a line, the total last.
+        return match reports.as_slice() {
+            [one] => ctx.print_json(one),
+            all => ctx.print_json_lines(all),
+        };
     }
+    let mut out = io::stdout().lock();
+    let display = ctx.display();
+    for (i, analysis) in reports.iter().enumerate() {
+        if reports.len() > 1 {
+            let title = match &analysis.file {
+                Some(file) => display.line(&file.display().to_string()).into_owned(),
+                None => format!("all {} documents", docs.len()),
+            };
+            writeln!(out, "{}{title}", if i > 0 { "\n" } else { "" })?;
+        }
+        writeln!(out, "{}", band_table(analysis, &display).trim_end())?;
+    }
+    Ok(())
+}
+
+/// The text report of one analysis: a row a band and the total.
+fn band_table(analysis: &Analysis, display: &Display) -> String {
     let pct = |n: u64, total: u64| {
         if total == 0 {
             0.0
@@ -576,11 +675,5 @@ pub fn analyze(ctx: &Context, file: &Path, lines: bool, src: &str, tgt: &str) ->
             "100.0%".to_string(),
         ]])
         .collect();
-    let table = crate::display::table(
-        &["band", "segments", "words", "words %"],
-        &rows,
-        &ctx.display(),
-    );
-    writeln!(io::stdout().lock(), "{}", table.trim_end())?;
-    Ok(())
+    crate::display::table(&["band", "segments", "words", "words %"], &rows, display)
 }

@@ -22,7 +22,7 @@ mod names;
 
 pub use align::{align, check_min_score, AlignConfig, AlignFormat, DocumentPair, Documents};
 pub use matching::{
-    analyze, concordance, lookup, pretranslate, LookupConfig, PretranslateConfig,
+    analyze, concordance, lookup, pretranslate, Document, LookupConfig, PretranslateConfig,
     PretranslateFormat,
 };
 pub use memory::{

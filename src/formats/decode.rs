@@ -35,7 +35,18 @@ pub const MAX_DOCUMENT: u64 = 64 << 20;
 /// a NUL, bytes that are not UTF-8 (in the encoding found), or a larger file is an error naming the
 /// file and the line.
 pub fn read_document(path: &Path) -> Result<String, FormatError> {
-    let decoded = open(path, None, false)?;
+    read_document_from(super::open_file(path)?, path, None)
+}
+
+/// [`read_document`] of any byte stream, `name` standing for the file in errors (`<stdin>`), in the
+/// `forced` encoding if one is given (else the BOM, else UTF-8).
+pub fn read_document_from(
+    reader: impl Read + Send + 'static,
+    name: &Path,
+    forced: Option<&'static Encoding>,
+) -> Result<String, FormatError> {
+    let path = name;
+    let decoded = from_reader(reader, name, forced, false)?;
     let mut bytes = Vec::new();
     decoded
         .reader
@@ -97,8 +108,10 @@ pub fn from_reader(
         .read_to_end(&mut head)
         .map_err(|e| FormatError::io(name, e))?;
 
+    // A byte-order mark wins over a forced encoding: it is never there by accident, while one
+    // `--encoding` is given for a whole batch of files, some of them saved as UTF-16 by Notepad.
     let (encoding, bom_len) = match forced {
-        Some(enc) => (enc, bom_length(&head, enc)),
+        Some(enc) => Encoding::for_bom(&head).unwrap_or((enc, 0)),
         None => sniff(name, &head, xml)?,
     };
     let head = head[bom_len..].to_vec();
@@ -174,13 +187,6 @@ fn utf16_by_pattern(head: &[u8]) -> Option<&'static Encoding> {
         Some(UTF_16BE)
     } else {
         None
-    }
-}
-
-fn bom_length(head: &[u8], enc: &'static Encoding) -> usize {
-    match Encoding::for_bom(head) {
-        Some((bom_enc, len)) if bom_enc == enc => len,
-        _ => 0,
     }
 }
 

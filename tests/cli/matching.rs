@@ -235,6 +235,83 @@ fn analyze_counts_bands_and_repetitions() {
         .ok();
 }
 
+/// Documents as translators receive them: several at once, in Windows-1256, saved by Notepad as UTF-16
+/// with a BOM, or piped in. A segment repeated from an earlier document is a repetition.
+#[test]
+fn analyze_and_pretranslate_read_any_encoding_several_files_and_stdin() {
+    let s = with_sample();
+    let first = s.path("first.txt");
+    let second = s.path("second.txt");
+    let notepad = s.path("notepad.txt");
+    let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("حزب الله\nجملة لا مثيل لها في الذاكرة\n");
+    std::fs::write(&first, &cp1256).unwrap();
+    let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("جملة لا مثيل لها في الذاكرة\n");
+    std::fs::write(&second, &cp1256).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("حزب الله\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    std::fs::write(&notepad, &utf16).unwrap();
+    let [first, second, notepad] =
+        [&first, &second, &notepad].map(|p| p.to_str().unwrap().to_string());
+
+    s.fails_with(
+        &["analyze", "--lines", &first],
+        "first.txt:1:1: not valid UTF-8",
+    );
+    let out = s.ok(&[
+        "analyze",
+        "--lines",
+        "--json",
+        "--encoding",
+        "windows-1256",
+        &first,
+        &second,
+        &notepad,
+    ]);
+    let reports: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 4, "{out}");
+    let band = |r: &serde_json::Value, name: &str| {
+        (r["bands"].as_array().unwrap().iter())
+            .find(|b| b["band"] == name)
+            .map(|b| b["segments"].as_u64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(reports[0]["file"], first.as_str());
+    assert_eq!((band(&reports[0], "100"), band(&reports[0], "new")), (1, 1));
+    // The second document's sentence and the UTF-16 file's name were met before: repetitions.
+    assert_eq!(band(&reports[1], "repetition"), 1);
+    assert_eq!(
+        band(&reports[2], "repetition"),
+        1,
+        "the BOM wins over --encoding"
+    );
+    assert_eq!(reports[3]["file"], serde_json::Value::Null);
+    assert_eq!(reports[3]["files"], 3);
+    assert_eq!(reports[3]["segments"], 4);
+    assert_eq!(band(&reports[3], "repetition"), 2);
+
+    // Standard input, in the encoding named, alone.
+    let piped = std::fs::read(&first).unwrap();
+    s.run(&["pretranslate", "-", "--lines", "--encoding", "cp1256"])
+        .stdin(piped.clone())
+        .stdout_has("حزب الله\tHizbullah")
+        .ok();
+    s.run(&["analyze", "-", "--lines", "--encoding", "cp1256"])
+        .stdin(piped)
+        .stdout_has("new")
+        .ok();
+    s.fails_with(
+        &["analyze", "-", &first],
+        "standard input is read on its own",
+    );
+    s.fails_with(
+        &["pretranslate", &first, "--encoding", "klingon"],
+        "--encoding klingon: not an encoding tm knows",
+    );
+}
+
 #[test]
 fn pretranslate_splits_plain_text_into_sentences_unless_told_lines() {
     let s = with_sample();
