@@ -64,6 +64,11 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     // 4: accepted alternatives of a name (United States beside U.S.), never findings.
     "ALTER TABLE names ADD COLUMN accepted TEXT NOT NULL DEFAULT '';",
+    // 5: the word index rebuilt (no table changes): the one word rule of text::words keeps what
+    // folding removes inside a word, and the particle أن/إن takes proclitics (بأن, لأنه), so words
+    // and stems of older memories are filed under other keys. Every unit gets its words again on the
+    // first opening for writing, as units of version 1 did.
+    "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; UPDATE units SET words = NULL;",
 ];
 
 /// The schema version this build of `tm` writes.

@@ -87,6 +87,22 @@ const PROTECTED: &[&str] = &[
     "وليد",
 ];
 
+/// The particle أن/إن and its forms with a pronoun, in matching form: short words that take proclitics
+/// (rule 7 of [`strip_clitics`]).
+const PARTICLES: &[&str] = &[
+    "ان",
+    "انه",
+    "انها",
+    "انهم",
+    "انهما",
+    "انهن",
+    "اننا",
+    "انني",
+    "اني",
+    "انك",
+    "انكم",
+];
+
 fn is_protected(stem: &str) -> bool {
     PROTECTED.iter().any(|p| stem.starts_with(p))
 }
@@ -117,6 +133,12 @@ fn is_protected(stem: &str) -> bool {
 /// 6. **Protected stems** (see `PROTECTED`: الله, لبنان, وزير, …) are never
 ///    cut and win over the rules above: الله → ("", "الله"),
 ///    بالله → ("ب", "الله"), بلبنان → ("ب", "لبنان").
+///
+/// 7. **Particles.** The particle أن/إن and its forms with a pronoun (أنه,
+///    إنها, أنهم …: `PARTICLES`) take one proclitic و ف ب ل, or و with ب or
+///    ل, however short they are: بأن, لأن, فإن, وإن, لأنه, ولأن all have the
+///    stem ان or انه. Not after ك, because كأن folds onto كان ("was"), which
+///    must stay a word of its own, and not after فل (فلان, "so-and-so").
 ///
 /// Of the splits that qualify the longest is taken.
 ///
@@ -208,6 +230,12 @@ fn qualifies(conj: Option<char>, prep: Option<char>, article: bool, stem: &str) 
     if stem.starts_with(ARTICLE) {
         return false;
     }
+    if PARTICLES.contains(&stem) {
+        return matches!(
+            (conj, prep),
+            (Some(WAW | FEH), None) | (None | Some(WAW), Some(BEH | LAM))
+        );
+    }
     match (conj, prep) {
         (Some(WAW), None) => letters >= 3,
         (Some(WAW) | None, Some(LAM)) => letters >= 4,
@@ -251,6 +279,27 @@ mod tests {
         assert_eq!(sc("لكتائب"), pair("ل", "كتايب"));
         assert_eq!(sc("ولكتائب"), pair("ول", "كتايب"));
         assert_eq!(sc("مقاومة"), pair("", "مقاومه"));
+    }
+
+    #[test]
+    fn particles_take_proclitics_however_short() {
+        for (word, prefix, stem) in [
+            ("بأن", "ب", "ان"),
+            ("لأن", "ل", "ان"),
+            ("فإن", "ف", "ان"),
+            ("وإن", "و", "ان"),
+            ("لأنه", "ل", "انه"),
+            ("بأنها", "ب", "انها"),
+            ("ولأن", "ول", "ان"),
+            ("وبأنهم", "وب", "انهم"),
+            ("أن", "", "ان"),
+        ] {
+            assert_eq!(sc(word), pair(prefix, stem), "{word}");
+        }
+        // كأن is كان ("was") once folded, and فلان is "so-and-so": both stay whole.
+        for word in ["كأن", "كان", "فلان", "كانه"] {
+            assert_eq!(sc(word), pair("", &n(word)), "{word}");
+        }
     }
 
     #[test]

@@ -567,3 +567,36 @@ fn color_is_the_users_choice_but_never_in_data() {
     assert!(!json.contains('\u{1b}'), "{json}");
     s.run(&["lookup", "--color", "sometimes", query]).fails();
 }
+
+/// بأن, لأن, فإن, وإن against أن/إن: the particle with a proclitic is a variant (half a word), not
+/// another word; كأن stays كان ("was").
+#[test]
+fn a_particle_with_a_proclitic_is_a_variant() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "add",
+        "--source",
+        "وأكد المصدر أن القافلة دخلت المدينة",
+        "--target",
+        "The source stressed that the convoy entered the city",
+    ]);
+    for query in [
+        "وأكد المصدر بأن القافلة دخلت المدينة",
+        "وأكد المصدر لأن القافلة دخلت المدينة",
+        "وأكد المصدر فإن القافلة دخلت المدينة",
+        "وأكد المصدر وإن القافلة دخلت المدينة",
+    ] {
+        let json = s.json(&["lookup", "--json", query]);
+        let m = &json["matches"][0];
+        assert_eq!(m["score"], 91, "0.5 over 6 words: {json}");
+        assert_eq!(m["diff"][0]["op"], "variant", "{json}");
+    }
+    let json = s.json(&[
+        "lookup",
+        "--json",
+        "--min",
+        "50",
+        "وأكد المصدر كأن القافلة دخلت المدينة",
+    ]);
+    assert_eq!(json["matches"][0]["diff"][0]["op"], "replace", "{json}");
+}
