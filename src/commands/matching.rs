@@ -474,6 +474,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                         state,
                         qualifier,
                         note,
+                        approved: matches!(m.kind, MatchKind::Context | MatchKind::Exact),
                     }
                 });
                 w.write_segment(seg, target.as_ref()).map_err(write_err)?;

@@ -2,8 +2,8 @@
 //! a CAT tool.
 //!
 //! One `<trans-unit>` a segment, in document order. A segment with a match gets a `<target>` whose
-//! `state` says how far to trust it (`translated` for exact and context matches, else
-//! `needs-review-translation`), a `state-qualifier` (`exact-match`, `leveraged-tm`, `fuzzy-match`), and a
+//! `state` says how far to trust it (`translated` for exact and context matches, whose unit is also
+//! `approved="yes"`, else `needs-review-translation`), a `state-qualifier` (`exact-match`, `leveraged-tm`, `fuzzy-match`), and a
 //! note with the score and the kind of match. Characters XML 1.0 cannot carry (a Word line break
 //! U+000B, ESC) are left out and counted, as the TMX writer does: the file stays well-formed.
 
@@ -20,6 +20,9 @@ pub struct Target<'a> {
     pub qualifier: &'a str,
     /// A note from `tm` ("87 fuzzy").
     pub note: &'a str,
+    /// The target is the translation (an exact or context match): the unit is `approved="yes"`, which
+    /// CAT tools and translate-toolkit count as translated rather than fuzzy.
+    pub approved: bool,
 }
 
 /// Writes XLIFF 1.2, one segment at a time.
@@ -64,6 +67,9 @@ impl<W: Write> XliffWriter<W> {
         s.clear();
         s.push_str("      <trans-unit");
         push_attr(s, "id", &self.next_id.to_string());
+        if target.is_some_and(|t| t.approved) {
+            push_attr(s, "approved", "yes");
+        }
         self.next_id += 1;
         s.push_str(">\n        <source>");
         let (text, n) = drop_invalid_xml_chars(source);
@@ -107,6 +113,7 @@ mod tests {
                 state: "translated",
                 qualifier: "exact-match",
                 note: "100 exact",
+                approved: true,
             }),
         )
         .unwrap();

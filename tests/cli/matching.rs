@@ -190,6 +190,8 @@ fn pretranslate_writes_tsv_tmx_and_xliff_with_context_matches() {
     let xliff = std::fs::read_to_string(&xlf).unwrap();
     assert_eq!(xliff.matches("<trans-unit ").count(), 4);
     assert_eq!(xliff.matches("<target ").count(), 3);
+    // The three context matches are the translation: approved, as CAT tools and pocount count them.
+    assert_eq!(xliff.matches(r#"approved="yes""#).count(), 3, "{xliff}");
 
     let tmx = s.path("doc.tmx");
     s.ok(&[
