@@ -15,8 +15,8 @@
 //! - The model is text (`tm/translit.model`, `text.rs`): the counts, one n-gram per line.
 //! - The examples it is trained on come from public tables of names laid out as
 //!   `../shared/data/translit/` ([`training_examples`], in `tables.rs`, with how much each spelling
-//!   counts); `tm names train` builds the shipped model from them (see BENCHMARKS.md for its data and its
-//!   accuracy).
+//!   counts); `examples/train_translit.rs` builds the shipped model from them (see BENCHMARKS.md for its
+//!   data and its accuracy).
 //!
 //! This file holds what they share: the letters the model reads ([`letters`], [`fold`]), the English it
 //! writes ([`ascii_letters`]), the n-gram keys and the [`Model`] itself.

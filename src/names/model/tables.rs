@@ -3,7 +3,7 @@
 //! This is where the model's data layout and its weighting live: which files are read, which rows are
 //! used, how much a spelling counts by its country ([`country_weight`]) and its vowels, and how a table's
 //! Arabic keys and English spellings are cut to one word without the article. Only training
-//! (`tm names train`) reads these tables: rendering needs nothing but the model file.
+//! (`examples/train_translit.rs`) reads these tables: rendering needs nothing but the model file.
 
 use rustc_hash::FxHashMap;
 
