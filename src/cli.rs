@@ -286,18 +286,6 @@ enum NamesCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Train the transliteration model from name tables (the layout of ../shared/data/translit).
-    Train {
-        /// The folder with google-ar2en/ and wikidata-names/.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// Where to write the model.
-        #[arg(long, default_value = "tm/translit.model", value_name = "FILE")]
-        out: PathBuf,
-        /// Leave out n-grams seen fewer times than this (keeps the shipped file small).
-        #[arg(long, default_value_t = 2.0)]
-        min: f64,
-    },
     /// Export the authority as TSV, OmegaT's glossary or TBX (`-` for standard output).
     Export {
         #[arg(value_name = "FILE")]
@@ -695,7 +683,6 @@ pub fn run() -> i32 {
                 note,
             } => commands::names_add(&ctx, &arabic, &english, &kind, &variants, &accepted, &note),
             NamesCommand::Remove { arabic } => commands::names_remove(&ctx, &arabic),
-            NamesCommand::Train { data, out, min } => commands::names_train(&ctx, &data, &out, min),
             NamesCommand::Mine {
                 min,
                 limit,

@@ -30,8 +30,8 @@ pub use memory::{
     ExportConfig, ImportConfig,
 };
 pub use names::{
-    check, names_add, names_export, names_import, names_list, names_mine, names_remove,
-    names_train, translit, MineConfig, NamesFormat,
+    check, names_add, names_export, names_import, names_list, names_mine, names_remove, translit,
+    MineConfig, NamesFormat,
 };
 
 /// What every command needs: where the memory is, how to open it and how to print.

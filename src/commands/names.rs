@@ -12,7 +12,7 @@ use crate::formats::{open_units, Format, ReadOptions};
 use crate::names::check::{Checker, Finding};
 use crate::names::style::Style;
 use crate::names::{parse_tsv, to_tsv, Authority, Kind, Name};
-use crate::output::{Guard, Output};
+use crate::output::Output;
 use crate::store::{OpenMode, Store, UnitFilter};
 
 /// The authority: shipped names, with the user's from the memory when there is one.
@@ -520,38 +520,6 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
         return Ok(());
     }
     answer(text, &mut out)
-}
-
-/// `tm names train`: builds the transliteration model from the name tables under `data`.
-pub fn names_train(ctx: &Context, data: &Path, out: &Path, min: f64) -> Result<()> {
-    use crate::names::model::{training_examples, Model};
-    let examples = training_examples(data).with_context(|| {
-        format!(
-            "{}: the google-ar2en and wikidata-names tables are needed",
-            data.display()
-        )
-    })?;
-    let model = Model::train(&examples);
-    let text = model.to_text(min);
-    let mut file = Output::create(out, &mut Guard::new().input(data, "the training data"))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("writing {}", out.display()))?;
-    file.finish()?;
-    if ctx.json {
-        return ctx.print_json(&serde_json::json!({
-            "examples": examples.len(),
-            "file": out.display().to_string(),
-            "bytes": text.len(),
-        }));
-    }
-    writeln!(
-        io::stdout().lock(),
-        "trained on {} examples; wrote {} ({} KB)",
-        examples.len(),
-        out.display(),
-        text.len() / 1024
-    )?;
-    Ok(())
 }
 
 /// `tm names mine`: proposes name pairs found in the memory; `accept` adds them to the user's names.

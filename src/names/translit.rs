@@ -13,7 +13,7 @@
 //!
 //! Where the input carries harakat they are followed exactly. Unvocalised input (the normal case) has no
 //! short vowels to follow: the news scheme then spells names outside the authority with the learned model
-//! (`model.rs`, shipped as `tm/translit.model`) and applies the house style on top; the other schemes
+//! (`model/`, shipped as `tm/translit.model`) and applies the house style on top; the other schemes
 //! give the rule-based rendering, which for unvocalised text is a consonant skeleton.
 
 use super::Origin;

@@ -1,240 +1,22 @@
-//! A learned transliteration model: how Arabic letters are really spelled in English names.
+//! Rendering: the search tables compiled from the counts, and the beam search over them.
 //!
-//! Arabic writes no short vowels, so rules give skeletons (حزب → Hzb); how names are actually spelled
-//! has to be learned from examples. The model is a joint n-gram over *graphones*: pairs of one Arabic
-//! letter and the (possibly empty, up to three letters) English it is written as.
+//! [`Model::finish`] turns the n-gram counts (trained or loaded) into tables the search reads without
+//! hashing: each Arabic letter's [`OPTIONS`] most frequent graphones, and for every history of one to
+//! three graphones a [`Node`] with its Witten-Bell statistics and, per letter, one [`Entry`] (half a cache
+//! line) with its options' counts and the longer histories they lead to. [`Model::render`] then searches
+//! left to right with a beam of [`BEAM`] hypotheses, scoring each step with the interpolated 4-gram
+//! probabilities; the first letter of a word is weighted by how Arabic words start ([`start_factor`]).
 //!
-//! - Training aligns each example letter by letter with expectation-maximisation (which English
-//!   substrings each Arabic letter tends to produce), takes each example's best alignment as a graphone
-//!   sequence, and counts graphone n-grams up to 4-grams.
-//! - Rendering searches, left to right with a beam, the graphone sequences whose Arabic side is the input
-//!   and scores them with the interpolated (Witten-Bell) 4-gram model; the best one's English side is the
-//!   answer. Loading compiles the counts into search tables: every history is a node, and each node has,
-//!   per Arabic letter, one cache line of its options' counts and the nodes they lead to, so a search
-//!   step makes no hash look-ups.
-//!
-//! The model is text (`tm/translit.model`): the counts, one n-gram per line. `tm names train` builds it
-//! from public tables of names (see BENCHMARKS.md for its data and its accuracy).
+//! The tests check the tables against the search as first written, straight from the counts.
 
-use std::fmt::Write as _;
-
-// Deterministic hashing: training sums floats in map order, so the same data must give the same model.
 use rustc_hash::FxHashMap;
 
-/// Longest English piece one Arabic letter may produce.
-const MAX_PIECE: usize = 3;
-/// Sentence boundary graphone.
-const EDGE: &str = "^";
-
-/// The Arabic letters of a word as the model sees them: harakat, tatweel and anything not Arabic dropped,
-/// Persian and Urdu letters folded to their Arabic counterparts ([`fold`]).
-pub fn letters(word: &str) -> Vec<char> {
-    word.chars().filter_map(fold).collect()
-}
-
-/// The letter the model reads for `c`: an Arabic letter (U+0621..=U+064A, not tatweel) as it is, but
-/// alif with hamza or madda as bare alif; a
-/// Persian or Urdu letter as its Arabic counterpart, the one with the same shape: ی ے ۓ → ي, ک ڪ → ك,
-/// ە ھ ۀ ۃ → ه or ة, and the letters Arabic lacks as the nearest letter of the same shape (پ → ب,
-/// چ → ج, ژ → ز, گ → ك, ڤ → ف, ٹ → ت, ڈ → د, ڑ → ر, ں → ن), whose sound the renderer then writes (p,
-/// ch, zh, g, v). Anything else (harakat, Latin, digits) is `None`: never read, never a letter lost.
-#[inline]
-pub fn fold(c: char) -> Option<char> {
-    Some(match c {
-        // Alif with hamza or madda is alif: the name tables write them so (احمد for أحمد), and the
-        // renderer reads the hamza from the word itself.
-        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-        '\u{0621}'..='\u{063F}' | '\u{0641}'..='\u{064A}' => c,
-        'ی' | 'ې' | 'ۍ' | 'ے' | 'ۓ' | 'ێ' => 'ي',
-        'ک' | 'ڪ' | 'ګ' | 'گ' | 'ڭ' | 'ڳ' => 'ك',
-        'ە' | 'ھ' | 'ہ' | 'ۀ' => 'ه',
-        'ۃ' => 'ة',
-        'پ' => 'ب',
-        'چ' | 'ڃ' | 'ځ' | 'څ' => 'ج',
-        'ژ' | 'ږ' | 'ڙ' => 'ز',
-        'ڤ' | 'ڥ' => 'ف',
-        'ٹ' | 'ټ' => 'ت',
-        'ڈ' | 'ډ' => 'د',
-        'ڑ' | 'ړ' => 'ر',
-        'ں' | 'ڼ' => 'ن',
-        'ڨ' => 'ق',
-        'ښ' => 'ش',
-        _ => return None,
-    })
-}
-
-/// The characters of `word` the model reads, as written (before [`fold`]): one per piece of
-/// [`Model::render_pieces`].
-pub fn read_letters(word: &str) -> impl Iterator<Item = char> + '_ {
-    word.chars().filter(|&c| fold(c).is_some())
-}
-
-/// English as the model learns and writes it: ASCII letters in lower case. Accents are folded (Saïd →
-/// said, Erdoğan → erdogan, Škr → skr), a few letters spelled out (ß → ss, æ → ae); apostrophes and
-/// everything else dropped: the renderer places the ayn and hamza marks itself.
-pub fn ascii_letters(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        match c {
-            'a'..='z' => out.push(c),
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            'ß' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'ø' | 'Ø' => out.push('o'),
-            'ı' => out.push('i'),
-            'đ' | 'Đ' => out.push('d'),
-            'ł' | 'Ł' => out.push('l'),
-            'þ' => out.push_str("th"),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Expectation-maximisation of P(English piece | Arabic letter) over the examples.
-fn train_alignment(
-    pairs: &[(Vec<char>, Vec<char>, f64)],
-    iterations: usize,
-) -> FxHashMap<(char, String), f64> {
-    let mut p: FxHashMap<(char, String), f64> = FxHashMap::default();
-    let prob = |p: &FxHashMap<(char, String), f64>, a: char, e: &str| -> f64 {
-        *p.get(&(a, e.to_string())).unwrap_or(&1e-4)
-    };
-    for _ in 0..iterations {
-        let mut counts: FxHashMap<(char, String), f64> = FxHashMap::default();
-        for (ar, en, weight) in pairs {
-            let (n, m) = (ar.len(), en.len());
-            // emit[i][j][k]: the piece en[j..j+k] for letter i, and its current probability; computed
-            // once and shared by the forward, backward and counting passes.
-            let emit: Vec<Vec<Vec<(String, f64)>>> = (0..n)
-                .map(|i| {
-                    (0..=m)
-                        .map(|j| {
-                            (0..=MAX_PIECE.min(m - j))
-                                .map(|k| {
-                                    let piece: String = en[j..j + k].iter().collect();
-                                    let pr = prob(&p, ar[i], &piece);
-                                    (piece, pr)
-                                })
-                                .collect()
-                        })
-                        .collect()
-                })
-                .collect();
-            // alpha[i][j]: probability of producing en[..j] from ar[..i].
-            let mut alpha = vec![vec![0.0f64; m + 1]; n + 1];
-            alpha[0][0] = 1.0;
-            for i in 0..n {
-                for j in 0..=m {
-                    if alpha[i][j] == 0.0 {
-                        continue;
-                    }
-                    for (k, (_, pr)) in emit[i][j].iter().enumerate() {
-                        alpha[i + 1][j + k] += alpha[i][j] * pr;
-                    }
-                }
-            }
-            let total = alpha[n][m];
-            if total <= 0.0 || !total.is_finite() {
-                continue;
-            }
-            let mut beta = vec![vec![0.0f64; m + 1]; n + 1];
-            beta[n][m] = 1.0;
-            for i in (0..n).rev() {
-                for j in (0..=m).rev() {
-                    beta[i][j] = emit[i][j]
-                        .iter()
-                        .enumerate()
-                        .map(|(k, (_, pr))| pr * beta[i + 1][j + k])
-                        .sum();
-                }
-            }
-            for i in 0..n {
-                for j in 0..=m {
-                    if alpha[i][j] == 0.0 {
-                        continue;
-                    }
-                    for (k, (piece, pr)) in emit[i][j].iter().enumerate() {
-                        let posterior = alpha[i][j] * pr * beta[i + 1][j + k] / total;
-                        if posterior > 1e-9 {
-                            *counts.entry((ar[i], piece.clone())).or_insert(0.0) +=
-                                posterior * weight;
-                        }
-                    }
-                }
-            }
-        }
-        // Normalise per Arabic letter.
-        let mut totals: FxHashMap<char, f64> = FxHashMap::default();
-        for ((a, _), c) in &counts {
-            *totals.entry(*a).or_insert(0.0) += c;
-        }
-        p = counts
-            .into_iter()
-            .map(|((a, e), c)| {
-                let t = totals[&a];
-                ((a, e), c / t)
-            })
-            .collect();
-    }
-    p
-}
-
-/// The most probable graphone sequence of one example.
-fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Option<Vec<String>> {
-    let (n, m) = (ar.len(), en.len());
-    let mut best = vec![vec![f64::NEG_INFINITY; m + 1]; n + 1];
-    let mut back = vec![vec![0usize; m + 1]; n + 1];
-    best[0][0] = 0.0;
-    for i in 0..n {
-        for j in 0..=m {
-            if best[i][j] == f64::NEG_INFINITY {
-                continue;
-            }
-            for k in 0..=MAX_PIECE.min(m - j) {
-                let piece: String = en[j..j + k].iter().collect();
-                let Some(&pr) = p.get(&(ar[i], piece)) else {
-                    continue;
-                };
-                let s = best[i][j] + pr.ln();
-                if s > best[i + 1][j + k] {
-                    best[i + 1][j + k] = s;
-                    back[i + 1][j + k] = k;
-                }
-            }
-        }
-    }
-    if best[n][m] == f64::NEG_INFINITY {
-        return None;
-    }
-    let mut out = Vec::with_capacity(n);
-    let (mut i, mut j) = (n, m);
-    while i > 0 {
-        let k = back[i][j];
-        let piece: String = en[j - k..j].iter().collect();
-        out.push(format!("{}{}", ar[i - 1], piece));
-        i -= 1;
-        j -= k;
-    }
-    out.reverse();
-    Some(out)
-}
-
-/// Order of the n-gram model (graphones of context + 1).
-const ORDER: usize = 4;
-/// Padding in n-gram keys shorter than [`ORDER`], and "no such history" in the search tables.
-const NONE: u32 = u32::MAX;
-
-type Key = [u32; ORDER];
-/// A history: the last ORDER - 1 graphones, oldest first, padded with [`NONE`] at the front.
-type History = [u32; ORDER - 1];
+use super::{fold, key, History, Model, EDGE, NONE, ORDER};
 
 /// Hypotheses kept at each letter.
 const BEAM: usize = 8;
 /// Graphones tried per letter.
-const OPTIONS: usize = 12;
+pub(super) const OPTIONS: usize = 12;
 /// The best candidates of a step that are ranked; the beam is filled from them (some are duplicates).
 const WINDOW: usize = 3 * BEAM;
 
@@ -242,7 +24,7 @@ const WINDOW: usize = 3 * BEAM;
 const FIRST_LETTER: u32 = 0x0621;
 const LETTER_COUNT: usize = 0x064A - 0x0621 + 1;
 
-/// The number of an Arabic letter the model reads ([`letters`]), or `None`.
+/// The number of an Arabic letter the model reads ([`letters`](super::letters)), or `None`.
 fn letter_index(c: char) -> Option<usize> {
     let i = (c as u32).wrapping_sub(FIRST_LETTER) as usize;
     (i < LETTER_COUNT && c != '\u{0640}').then_some(i)
@@ -303,7 +85,7 @@ struct Stats {
 /// cache line).
 #[derive(Clone, Copy, Default)]
 #[repr(align(32))]
-struct Node {
+pub(super) struct Node {
     /// How many distinct graphones were seen after it; 0 for a history never seen itself (kept only
     /// to lead to its longer ones), which the probabilities skip.
     types: f64,
@@ -319,7 +101,7 @@ struct Node {
 /// reads the counts finds the next nodes in cache.
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
-struct Entry {
+pub(super) struct Entry {
     counts: [f64; OPTIONS],
     next: [u32; OPTIONS],
 }
@@ -335,7 +117,7 @@ type EntryItem = ((u32, u8), u8, Result<f64, u32>);
 
 /// The graphones one Arabic letter may be written as (the [`OPTIONS`] most frequent), most frequent first.
 #[derive(Clone, Copy, Default)]
-struct LetterOptions {
+pub(super) struct LetterOptions {
     ids: [u32; OPTIONS],
     len: usize,
     /// Their unigram probabilities (1 past `len`).
@@ -370,40 +152,6 @@ struct Hypothesis {
     levels: [Level; ORDER - 1],
 }
 
-/// A trained model: graphone n-gram counts and, per Arabic letter, the graphones it may be written as.
-#[derive(Default)]
-pub struct Model {
-    /// Graphones by id (`letter` + English piece; id 0 is the word edge).
-    graphones: Vec<String>,
-    ids: FxHashMap<String, u32>,
-    /// Counts of n-grams of every order 1..=ORDER, keys padded with NONE at the front.
-    counts: rustc_hash::FxHashMap<Key, f64>,
-    /// Unigram probability of each graphone (add-0.1 smoothed), by id.
-    unigram: Vec<f64>,
-    /// The search tables, derived from the counts. Every history of one to ORDER-1 graphones is a node:
-    /// node `g` below `graphones.len()` is the history of graphone `g` alone, the longer ones follow.
-    nodes: Vec<Node>,
-    /// Count of the word edge after each node.
-    edges: Vec<f64>,
-    /// Per (history, letter) entries, in node order then letter order; entry 0 is [`EMPTY`]. A search
-    /// step reads one entry per history instead of searching follower lists or hashing n-grams.
-    entries: Vec<Entry>,
-    /// Options by letter number.
-    letter_options: Vec<LetterOptions>,
-    /// By letter number: factors on its options' probabilities at the start of a word, when the next
-    /// letter is a consonant ([0]) or not ([1]) ([`start_factor`]).
-    start_factors: Vec<[[f64; OPTIONS]; 2]>,
-    /// Nodes of the word-start histories `^ ^` and `^ ^ ^` (normally [`NONE`]).
-    start: [u32; 2],
-}
-
-/// The key of the n-gram `items` (at most ORDER long).
-fn key(items: &[u32]) -> Key {
-    let mut k = [NONE; ORDER];
-    k[ORDER - items.len()..].copy_from_slice(items);
-    k
-}
-
 /// The node of history `h`: a graphone's own id for one graphone, a new node the first time otherwise.
 fn node_id(ids: &mut FxHashMap<History, u32>, nodes: &mut Vec<Stats>, h: History) -> u32 {
     if h[..ORDER - 2].iter().all(|&x| x == NONE) {
@@ -416,76 +164,10 @@ fn node_id(ids: &mut FxHashMap<History, u32>, nodes: &mut Vec<Stats>, h: History
 }
 
 impl Model {
-    fn id(&mut self, g: &str) -> u32 {
-        if let Some(&i) = self.ids.get(g) {
-            return i;
-        }
-        let i = self.graphones.len() as u32;
-        self.graphones.push(g.to_string());
-        self.ids.insert(g.to_string(), i);
-        i
-    }
-
-    fn empty() -> Model {
-        let mut m = Model::empty_tables();
-        m.id(EDGE);
-        m
-    }
-
-    fn empty_tables() -> Model {
-        Model {
-            start: [NONE; 2],
-            ..Model::default()
-        }
-    }
-
-    /// Trains on (Arabic, English, weight) examples.
-    pub fn train(examples: &[(String, String, f64)]) -> Model {
-        let pairs: Vec<(Vec<char>, Vec<char>, f64)> = examples
-            .iter()
-            .map(|(a, e, w)| {
-                let en: Vec<char> = ascii_letters(e).chars().collect();
-                (letters(a), en, *w)
-            })
-            .filter(|(a, e, _)| !a.is_empty() && !e.is_empty() && e.len() <= a.len() * MAX_PIECE)
-            .collect();
-        let p = train_alignment(&pairs, 6);
-        let mut model = Model::empty();
-        let mut counts: Vec<(Vec<u32>, f64)> = Vec::new();
-        for (ar, en, w) in &pairs {
-            let Some(seq) = viterbi(ar, en, &p) else {
-                continue;
-            };
-            let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
-            counts.push((ids, *w));
-        }
-        for (ids, w) in counts {
-            model.add_sequence(&ids, w);
-        }
-        model.finish();
-        model
-    }
-
-    fn add_sequence(&mut self, ids: &[u32], w: f64) {
-        let mut seq = vec![0u32; ORDER - 1];
-        seq.extend_from_slice(ids);
-        seq.push(0);
-        for i in ORDER - 1..seq.len() {
-            for order in 1..=ORDER {
-                let gram = &seq[i + 1 - order..=i];
-                // Edge padding beyond the word start is one edge, not several.
-                if order > 1 && gram[0] == 0 && gram.len() > 1 && gram[1] == 0 {
-                    continue;
-                }
-                *self.counts.entry(key(gram)).or_insert(0.0) += w;
-            }
-        }
-    }
-
     /// Derives the unigram probabilities, the per-letter options (each letter's [`OPTIONS`] most frequent
     /// graphones: the rest almost never win and cost time at every step of the search) and the search
     /// tables from the counts.
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         let n = self.graphones.len();
         let mut total = 0.0;
         let mut options: FxHashMap<char, Vec<u32>> = FxHashMap::default();
@@ -902,233 +584,6 @@ impl Model {
             });
         }
     }
-
-    /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
-    /// left out (unigrams are always kept) so that the shipped file stays small.
-    pub fn to_text(&self, min: f64) -> String {
-        let mut lines: Vec<String> = self
-            .counts
-            .iter()
-            .filter(|(k, c)| **c >= min || k.iter().filter(|&&x| x != NONE).count() == 1)
-            .map(|(k, c)| {
-                let gram: Vec<&str> = k
-                    .iter()
-                    .filter(|&&x| x != NONE)
-                    .map(|&x| self.graphones[x as usize].as_str())
-                    .collect();
-                format!("{c:.1}\t{}", gram.join(" "))
-            })
-            .collect();
-        lines.sort();
-        let mut out = String::from(
-            "# tm transliteration model: graphone n-gram counts (count<TAB>graphones), built by `tm names train`.\n\
-             # Trained on google/transliteration ar2en-train.txt (Apache License 2.0, Copyright Google LLC),\n\
-             # on steveash/NETransliteration-COLING2018 Wikidata name tokens (CC0 1.0) and on Wikidata name\n\
-             # units with their countries (wikidata-names/units.tsv, Wikidata rows only: CC0 1.0).\n",
-        );
-        for l in lines {
-            let _ = writeln!(out, "{l}");
-        }
-        out
-    }
-
-    /// Reads [`Model::to_text`]'s format; lines that do not parse are skipped.
-    pub fn from_text(text: &str) -> Model {
-        let mut model = Model::empty();
-        for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let Some((c, gram)) = line.split_once('\t') else {
-                continue;
-            };
-            let Ok(c) = c.parse::<f64>() else { continue };
-            let ids: Vec<u32> = gram.split(' ').map(|g| model.id(g)).collect();
-            if (1..=ORDER).contains(&ids.len()) {
-                *model.counts.entry(key(&ids)).or_insert(0.0) += c;
-            }
-        }
-        model.finish();
-        model
-    }
-}
-
-/// How much a spelling used in one country counts in training (ISO 3166 codes, as `units.tsv` has them).
-///
-/// The house writes Mashriq news English: spellings from Iraq, Syria, Lebanon, Jordan and Palestine count
-/// in full, the Gulf's and Egypt's a little less (Egypt writes ج as G, which the house does not), and the
-/// French spellings of the Maghreb (Kacem, Zied, Oulid) not at all. Iranian, Afghan, Pakistani and
-/// Turkish-influenced spellings (Ghasem, Javad, Zeynep) count for little: enough for names only they
-/// have, not enough to outvote an Arab country's spelling of an Arab name.
-pub fn country_weight(country: &str) -> f64 {
-    match country {
-        "IQ" | "SY" | "LB" | "JO" | "PS" => 1.0,
-        "SA" | "KW" | "QA" | "BH" | "AE" | "OM" | "YE" => 0.8,
-        "EG" => 0.5,
-        "SD" => 0.3,
-        "DZ" | "MA" | "TN" | "LY" | "MR" => 0.0,
-        "IR" | "AF" | "PK" => 0.03,
-        _ => 0.1,
-    }
-}
-
-/// How much more an example of the units counts than one of the other tables: they are the Arab names
-/// with their countries, the house's own kind of name, where the other tables are mostly foreign names in
-/// Arabic script (which write no vowels between consonants: Krki for كركي).
-const UNITS: f64 = 4.0;
-
-/// The weight of an Arab name's spelling by its vowels: Mashriq news English writes the classical vowels a,
-/// i, u and the diphthongs ay, aw (Haydar, Zaynab, Husayn, Nuri, Al-Juburi); the e and o of Egyptian,
-/// Levantine, French and Turkish spellings (Haider, Zeynep, Nouri) and a final y (Al-Jubury) count a
-/// tenth.
-fn house_vowels(latin: &str) -> f64 {
-    if latin.contains(['e', 'o']) || latin.ends_with('y') {
-        0.1
-    } else {
-        1.0
-    }
-}
-
-/// An Arabic key as the tables are compared: alif forms as bare alif, ta marbuta as ha, alif maqsura and
-/// the Persian yeh as ya, keheh as kaf, no harakat or tatweel (the `units.tsv` keys are written so).
-fn table_key(arabic: &str) -> String {
-    arabic
-        .chars()
-        .filter_map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-            'ة' => Some('ه'),
-            'ى' | 'ی' => Some('ي'),
-            'ک' => Some('ك'),
-            c if fold(c).is_some() => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A unit's key with the final letter its spelling shows: the keys write ة as ه and ى as ي, so a key
-/// ending in ه or ي spelled with a final a (Fatima, Mustafa) had ta marbuta or alif maqsura.
-fn final_vowel_letter(mut arabic: String, latin: &str) -> String {
-    let ends_a = latin.ends_with('a') || latin.ends_with("ah") || latin.ends_with("eh");
-    if ends_a && arabic.ends_with('ه') && !latin.ends_with("ha") {
-        arabic.pop();
-        arabic.push('ة');
-    } else if latin.ends_with('a') && arabic.ends_with('ي') && !latin.ends_with("ya") {
-        arabic.pop();
-        arabic.push('ى');
-    }
-    arabic
-}
-
-/// A unit without its article, as the renderer reads it (the renderer writes `Al-` itself): the Arabic
-/// without ال and the English without al-, el-, Al or an assimilated article (ash-, an-). `None` when the
-/// English is not one word once the article is gone.
-fn without_article(arabic: &str, latin: &str) -> Option<(String, String)> {
-    let lower = latin.to_lowercase();
-    let (arabic, rest) = match arabic.strip_prefix("ال") {
-        Some(rest) if rest.chars().count() >= 2 => {
-            let mut english = lower.as_str();
-            for article in ["al-", "el-", "al ", "el ", "al'", "el'", "ul-", "al", "el"] {
-                if let Some(r) = english.strip_prefix(article) {
-                    english = r;
-                    break;
-                }
-            }
-            // Assimilated: as-sadr, ash-shami, an-nasr.
-            if english.len() == lower.len() {
-                if let Some((head, tail)) = lower.split_once(['-', ' ']) {
-                    if (head.starts_with('a') || head.starts_with('e'))
-                        && head.len() <= 3
-                        && tail.starts_with(&head[1..])
-                    {
-                        english = tail;
-                    }
-                }
-            }
-            (rest.to_string(), english.to_string())
-        }
-        _ => (arabic.to_string(), lower),
-    };
-    let one_word = !rest.is_empty() && !rest.contains([' ', '-']) && !arabic.contains(' ');
-    one_word.then_some((arabic, rest))
-}
-
-/// Reads the training tables under `dir` (the layout of `../shared/data/translit/`):
-///
-/// - the Wikidata name units (`wikidata-names/units.tsv`: `arabic_key, latin, latin_lang, country, role,
-///   count, source`): each one-word spelling weighted by its uses in each country ([`country_weight`]),
-///   1 + ln(weighted uses), or the weighted uses themselves below one, times [`UNITS`], times
-///   [`house_vowels`]; the article taken off both sides; units of the DziriNames benchmark (source
-///   `dzirinames`, Algerian) are not used;
-/// - Google's Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`), mostly
-///   foreign names in Arabic script: weight 1, but not an Arabic word the units spell in an Arab country
-///   (the table's spellings of Arab names are largely Maghrebi and French);
-/// - the Wikidata name tokens (`wikidata-names/wd_arabic.normalized.aligned.tokens`,
-///   `english<TAB>spaced letters<TAB>count`), weighted by 1 + ln count, only for words the units lack
-///   (the units are the same Wikidata names with their countries).
-///
-/// English is folded to ASCII letters ([`ascii_letters`]). The eval split is never read here.
-pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, String, f64)>> {
-    let mut out = Vec::new();
-    // Weighted uses per (Arabic, English) and per Arabic word in Arab countries, in file order.
-    let units = std::fs::read_to_string(dir.join("wikidata-names/units.tsv"))?;
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut uses: FxHashMap<(String, String), f64> = FxHashMap::default();
-    let mut known: FxHashMap<String, f64> = FxHashMap::default();
-    for line in units.lines().skip(1) {
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [arabic, latin, _, country, _, count, source] = cells[..] else {
-            continue;
-        };
-        if source == "dzirinames" {
-            continue;
-        }
-        let count: f64 = count.trim().parse().unwrap_or(1.0);
-        let weight = country_weight(country);
-        *known.entry(table_key(arabic)).or_insert(0.0) += if weight >= 0.3 { count } else { 0.0 };
-        let Some((arabic, latin)) = without_article(arabic, latin) else {
-            continue;
-        };
-        let latin = ascii_letters(&latin);
-        let arabic = final_vowel_letter(arabic, &latin);
-        if weight == 0.0 || latin.is_empty() {
-            continue;
-        }
-        let k = (arabic, latin);
-        match uses.get_mut(&k) {
-            Some(u) => *u += weight * count,
-            None => {
-                uses.insert(k.clone(), weight * count);
-                order.push(k);
-            }
-        }
-    }
-    for k in order {
-        // As the tokens are weighted (1 + ln uses), below one use in proportion.
-        let m = uses[&k];
-        let w = if m >= 1.0 { 1.0 + m.ln() } else { m };
-        let w = UNITS * w * house_vowels(&k.1);
-        out.push((k.0, k.1, w));
-    }
-    let arab = |key: &str| known.get(key).is_some_and(|&n| n > 0.0);
-    let google = std::fs::read_to_string(dir.join("google-ar2en/ar2en-train.txt"))?;
-    for line in google.lines() {
-        if let Some((ar, en)) = line.split_once('\t') {
-            if !arab(&table_key(ar)) {
-                out.push((ar.to_string(), en.to_string(), 1.0));
-            }
-        }
-    }
-    let wikidata =
-        std::fs::read_to_string(dir.join("wikidata-names/wd_arabic.normalized.aligned.tokens"))?;
-    for line in wikidata.lines() {
-        let cells: Vec<&str> = line.split('\t').collect();
-        if let [en, ar, count] = cells[..] {
-            let ar = ar.replace(' ', "");
-            if known.contains_key(&table_key(&ar)) {
-                continue;
-            }
-            let count: f64 = count.trim().parse().unwrap_or(1.0);
-            out.push((ar, en.to_string(), 1.0 + count.max(1.0).ln()));
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -1270,76 +725,5 @@ mod tests {
         let model = Model::train(&examples);
         let long: String = "كمال".repeat(500);
         assert_eq!(model.render(&long).map(|s| s.len()), Some(2500));
-    }
-
-    #[test]
-    fn learns_to_spell_from_examples() {
-        let examples: Vec<(String, String, f64)> = [
-            ("كمال", "kamal"),
-            ("جمال", "jamal"),
-            ("كريم", "karim"),
-            ("سمير", "samir"),
-            ("منير", "munir"),
-            ("جميل", "jamil"),
-            ("سليم", "salim"),
-            ("كامل", "kamil"),
-        ]
-        .iter()
-        .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
-        .collect();
-        let model = Model::train(&examples);
-        assert_eq!(model.render("كمال").as_deref(), Some("kamal"));
-        // A word it never saw, from letters it did.
-        assert_eq!(model.render("سمال").as_deref(), Some("samal"));
-        let again = Model::from_text(&model.to_text(0.0));
-        assert_eq!(again.render("جميل").as_deref(), Some("jamil"));
-        assert_eq!(model.render("ظظ"), None, "letters never seen");
-    }
-
-    #[test]
-    fn persian_letters_are_folded_not_dropped() {
-        assert_eq!(letters("کاظم"), letters("كاظم"));
-        assert_eq!(letters("عراقچی"), "عراقجي".chars().collect::<Vec<_>>());
-        assert_eq!(letters("پژگڤ"), "بزكف".chars().collect::<Vec<_>>());
-        assert_eq!(letters("هٔ ھ ە"), "ههه".chars().collect::<Vec<_>>());
-        assert_eq!(letters("مُحَمَّد"), "محمد".chars().collect::<Vec<_>>());
-        assert_eq!(read_letters("عراقچی").collect::<String>(), "عراقچی");
-        // The model reads them as their Arabic counterparts.
-        let examples = vec![("كاظم".to_string(), "kazim".to_string(), 1.0)];
-        let model = Model::train(&examples);
-        assert_eq!(model.render("کاظم").as_deref(), Some("kazim"));
-    }
-
-    #[test]
-    fn the_model_learns_and_writes_ascii_only() {
-        assert_eq!(ascii_letters("Erdoğan"), "erdogan");
-        assert_eq!(ascii_letters("Saïd"), "said");
-        assert_eq!(ascii_letters("Škr"), "skr");
-        assert_eq!(ascii_letters("Al-N'aïmy"), "alnaimy");
-        assert_eq!(ascii_letters("Weiß"), "weiss");
-        let examples: Vec<(String, String, f64)> = [("سعيد", "Saïd"), ("شكري", "Şükri")]
-            .iter()
-            .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
-            .collect();
-        let model = Model::train(&examples);
-        assert_eq!(model.render("سعيد").as_deref(), Some("said"));
-        assert_eq!(model.render("شكري").as_deref(), Some("sukri"));
-    }
-
-    #[test]
-    fn mashriq_spellings_outweigh_maghrebi_and_persian_ones() {
-        assert!(country_weight("IQ") > country_weight("EG"));
-        assert!(country_weight("EG") > country_weight("IR"));
-        assert_eq!(country_weight("TN"), 0.0);
-        assert_eq!(
-            without_article("الصباح", "Al-Sabah"),
-            Some(("صباح".into(), "sabah".into()))
-        );
-        assert_eq!(
-            without_article("الشامي", "ash-Shami"),
-            Some(("شامي".into(), "shami".into()))
-        );
-        assert_eq!(without_article("ابن اس", "Ibn-e-Aas"), None);
-        assert_eq!(table_key("أحمد"), "احمد");
     }
 }

@@ -1,0 +1,219 @@
+//! Training: a model from (Arabic, English, weight) examples.
+//!
+//! Each example is aligned letter by letter: expectation-maximisation learns how likely each Arabic
+//! letter is to be written as each English piece of up to [`MAX_PIECE`] letters, the most probable
+//! alignment of the example (Viterbi) is its graphone sequence, and the sequences' n-grams are counted,
+//! weighted by the example's weight. What the counts become for the search is `search.rs`'s business.
+//!
+//! Training runs off line, to build `tm/translit.model`; rendering only loads the result.
+
+// Deterministic hashing: training sums floats in map order, so the same data must give the same model.
+use rustc_hash::FxHashMap;
+
+use super::{ascii_letters, key, letters, Model, ORDER};
+
+/// Longest English piece one Arabic letter may produce.
+const MAX_PIECE: usize = 3;
+
+/// Expectation-maximisation of P(English piece | Arabic letter) over the examples.
+fn train_alignment(
+    pairs: &[(Vec<char>, Vec<char>, f64)],
+    iterations: usize,
+) -> FxHashMap<(char, String), f64> {
+    let mut p: FxHashMap<(char, String), f64> = FxHashMap::default();
+    let prob = |p: &FxHashMap<(char, String), f64>, a: char, e: &str| -> f64 {
+        *p.get(&(a, e.to_string())).unwrap_or(&1e-4)
+    };
+    for _ in 0..iterations {
+        let mut counts: FxHashMap<(char, String), f64> = FxHashMap::default();
+        for (ar, en, weight) in pairs {
+            let (n, m) = (ar.len(), en.len());
+            // emit[i][j][k]: the piece en[j..j+k] for letter i, and its current probability; computed
+            // once and shared by the forward, backward and counting passes.
+            let emit: Vec<Vec<Vec<(String, f64)>>> = (0..n)
+                .map(|i| {
+                    (0..=m)
+                        .map(|j| {
+                            (0..=MAX_PIECE.min(m - j))
+                                .map(|k| {
+                                    let piece: String = en[j..j + k].iter().collect();
+                                    let pr = prob(&p, ar[i], &piece);
+                                    (piece, pr)
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            // alpha[i][j]: probability of producing en[..j] from ar[..i].
+            let mut alpha = vec![vec![0.0f64; m + 1]; n + 1];
+            alpha[0][0] = 1.0;
+            for i in 0..n {
+                for j in 0..=m {
+                    if alpha[i][j] == 0.0 {
+                        continue;
+                    }
+                    for (k, (_, pr)) in emit[i][j].iter().enumerate() {
+                        alpha[i + 1][j + k] += alpha[i][j] * pr;
+                    }
+                }
+            }
+            let total = alpha[n][m];
+            if total <= 0.0 || !total.is_finite() {
+                continue;
+            }
+            let mut beta = vec![vec![0.0f64; m + 1]; n + 1];
+            beta[n][m] = 1.0;
+            for i in (0..n).rev() {
+                for j in (0..=m).rev() {
+                    beta[i][j] = emit[i][j]
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (_, pr))| pr * beta[i + 1][j + k])
+                        .sum();
+                }
+            }
+            for i in 0..n {
+                for j in 0..=m {
+                    if alpha[i][j] == 0.0 {
+                        continue;
+                    }
+                    for (k, (piece, pr)) in emit[i][j].iter().enumerate() {
+                        let posterior = alpha[i][j] * pr * beta[i + 1][j + k] / total;
+                        if posterior > 1e-9 {
+                            *counts.entry((ar[i], piece.clone())).or_insert(0.0) +=
+                                posterior * weight;
+                        }
+                    }
+                }
+            }
+        }
+        // Normalise per Arabic letter.
+        let mut totals: FxHashMap<char, f64> = FxHashMap::default();
+        for ((a, _), c) in &counts {
+            *totals.entry(*a).or_insert(0.0) += c;
+        }
+        p = counts
+            .into_iter()
+            .map(|((a, e), c)| {
+                let t = totals[&a];
+                ((a, e), c / t)
+            })
+            .collect();
+    }
+    p
+}
+
+/// The most probable graphone sequence of one example.
+fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Option<Vec<String>> {
+    let (n, m) = (ar.len(), en.len());
+    let mut best = vec![vec![f64::NEG_INFINITY; m + 1]; n + 1];
+    let mut back = vec![vec![0usize; m + 1]; n + 1];
+    best[0][0] = 0.0;
+    for i in 0..n {
+        for j in 0..=m {
+            if best[i][j] == f64::NEG_INFINITY {
+                continue;
+            }
+            for k in 0..=MAX_PIECE.min(m - j) {
+                let piece: String = en[j..j + k].iter().collect();
+                let Some(&pr) = p.get(&(ar[i], piece)) else {
+                    continue;
+                };
+                let s = best[i][j] + pr.ln();
+                if s > best[i + 1][j + k] {
+                    best[i + 1][j + k] = s;
+                    back[i + 1][j + k] = k;
+                }
+            }
+        }
+    }
+    if best[n][m] == f64::NEG_INFINITY {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    let (mut i, mut j) = (n, m);
+    while i > 0 {
+        let k = back[i][j];
+        let piece: String = en[j - k..j].iter().collect();
+        out.push(format!("{}{}", ar[i - 1], piece));
+        i -= 1;
+        j -= k;
+    }
+    out.reverse();
+    Some(out)
+}
+
+impl Model {
+    /// Trains on (Arabic, English, weight) examples.
+    pub fn train(examples: &[(String, String, f64)]) -> Model {
+        let pairs: Vec<(Vec<char>, Vec<char>, f64)> = examples
+            .iter()
+            .map(|(a, e, w)| {
+                let en: Vec<char> = ascii_letters(e).chars().collect();
+                (letters(a), en, *w)
+            })
+            .filter(|(a, e, _)| !a.is_empty() && !e.is_empty() && e.len() <= a.len() * MAX_PIECE)
+            .collect();
+        let p = train_alignment(&pairs, 6);
+        let mut model = Model::empty();
+        let mut counts: Vec<(Vec<u32>, f64)> = Vec::new();
+        for (ar, en, w) in &pairs {
+            let Some(seq) = viterbi(ar, en, &p) else {
+                continue;
+            };
+            let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
+            counts.push((ids, *w));
+        }
+        for (ids, w) in counts {
+            model.add_sequence(&ids, w);
+        }
+        model.finish();
+        model
+    }
+
+    fn add_sequence(&mut self, ids: &[u32], w: f64) {
+        let mut seq = vec![0u32; ORDER - 1];
+        seq.extend_from_slice(ids);
+        seq.push(0);
+        for i in ORDER - 1..seq.len() {
+            for order in 1..=ORDER {
+                let gram = &seq[i + 1 - order..=i];
+                // Edge padding beyond the word start is one edge, not several.
+                if order > 1 && gram[0] == 0 && gram.len() > 1 && gram[1] == 0 {
+                    continue;
+                }
+                *self.counts.entry(key(gram)).or_insert(0.0) += w;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_to_spell_from_examples() {
+        let examples: Vec<(String, String, f64)> = [
+            ("كمال", "kamal"),
+            ("جمال", "jamal"),
+            ("كريم", "karim"),
+            ("سمير", "samir"),
+            ("منير", "munir"),
+            ("جميل", "jamil"),
+            ("سليم", "salim"),
+            ("كامل", "kamil"),
+        ]
+        .iter()
+        .map(|(a, e)| (a.to_string(), e.to_string(), 1.0))
+        .collect();
+        let model = Model::train(&examples);
+        assert_eq!(model.render("كمال").as_deref(), Some("kamal"));
+        // A word it never saw, from letters it did.
+        assert_eq!(model.render("سمال").as_deref(), Some("samal"));
+        let again = Model::from_text(&model.to_text(0.0));
+        assert_eq!(again.render("جميل").as_deref(), Some("jamil"));
+        assert_eq!(model.render("ظظ"), None, "letters never seen");
+    }
+}
