@@ -19,102 +19,176 @@
 //! ```
 
 mod import;
-pub mod index;
+pub(crate) mod index;
 mod names;
-pub mod schema;
+mod schema;
 mod upkeep;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::formats::FormatError;
 use crate::unit::{primary_language, Meta, Segment, Unit};
 
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
-pub use index::WordKey;
-pub use upkeep::{DedupeGroup, DedupeReport, Health, UnitFilter, UnreadableUnit};
+pub(crate) use index::WordKey;
+pub(crate) use upkeep::Health;
+pub use upkeep::UnitFilter;
 
 /// Page size of new memories.
 const PAGE_SIZE: u32 = 8192;
 
 /// How long a command waits for another process's write to finish before saying the memory is busy,
 /// unless [`OpenOptions::busy_timeout`] says otherwise.
-pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The longest busy timeout SQLite can be given (its milliseconds are an `i32`): about 24.8 days.
-pub const MAX_BUSY_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
+pub(crate) const MAX_BUSY_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// Errors at the store boundary. Each names the memory file and what to do.
+///
+/// Every variant's `path` is the memory's file as the caller named it (`:memory:` for
+/// [`Store::in_memory`]); the messages are written for the person running `tm` and name its options.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Opened read-only, and there is no file at `path`: a read never creates a memory.
     #[error("no memory at {path}: import or add something first (tm import FILE), or give --db")]
-    NotFound { path: PathBuf },
+    NotFound {
+        /// The file that was not there.
+        path: PathBuf,
+    },
+    /// Opened for writing in a folder that does not exist: the folder is not made, so that a mistyped
+    /// path does not put the memory out of sight.
     #[error("the folder {folder} does not exist: create it first, or give --db a path in a folder that does")]
-    NoFolder { folder: PathBuf },
+    NoFolder {
+        /// The missing folder.
+        folder: PathBuf,
+    },
+    /// The file is not an SQLite database, or is another program's: it is left untouched.
     #[error("{path} is not a tm memory (not an SQLite database, or another program's)")]
-    NotAMemory { path: PathBuf },
+    NotAMemory {
+        /// The file that was refused.
+        path: PathBuf,
+    },
+    /// The memory's schema is newer than this build knows: it is refused rather than misread.
     #[error(
         "{path} was written by a newer tm (schema version {found}; this tm knows up to {known}): \
          upgrade tm"
     )]
     NewerSchema {
+        /// The memory.
         path: PathBuf,
+        /// The memory's schema version.
         found: u32,
+        /// The newest schema version this build reads and writes.
         known: u32,
     },
+    /// The memory's schema is older than this build's and must be upgraded, which a read-only open by a
+    /// user who may not write the file cannot do. (One who may write it gets the upgrade instead.)
     #[error(
         "{path} has schema version {found} and needs upgrading to {known}, which takes write \
          access: run any command on it (tm stats) as a user who may write it"
     )]
     OlderSchema {
+        /// The memory.
         path: PathBuf,
+        /// The memory's schema version.
         found: u32,
+        /// The schema version it would be upgraded to.
         known: u32,
     },
+    /// Another process kept the memory locked (a write under way) for longer than the busy timeout:
+    /// trying again later may succeed.
     #[error("the memory {path} is busy: another tm process is writing to it; try again")]
-    Busy { path: PathBuf },
+    Busy {
+        /// The memory.
+        path: PathBuf,
+    },
+    /// A writer was killed mid-transaction and left a journal that only a connection allowed to write
+    /// may roll back: until then the memory cannot be read consistently.
     #[error(
         "the memory {path} was left mid-write by a process that stopped, and cannot be restored \
          without write access: run a writing command on it (tm dedupe --dry-run) as a user who may \
          write it"
     )]
-    HotJournal { path: PathBuf },
+    HotJournal {
+        /// The memory.
+        path: PathBuf,
+    },
+    /// A write was refused: the file, or the folder SQLite must create its `-wal` and `-shm` files in,
+    /// is read-only for this user.
     #[error("the memory {path} cannot be written: {reason}")]
-    ReadOnly { path: PathBuf, reason: String },
+    ReadOnly {
+        /// The memory.
+        path: PathBuf,
+        /// Which of the two, with SQLite's own words.
+        reason: String,
+    },
+    /// SQLite found the file damaged, or a stored value cannot be read as the schema says. Nothing
+    /// was changed; an export still saves what can be read.
     #[error(
         "the memory {path} is damaged ({detail}): nothing was changed. `tm --db {path} export \
          rescue.tmx` saves what can still be read, or restore a copy; `tm --db {path} doctor` \
          checks the whole file"
     )]
-    Damaged { path: PathBuf, detail: String },
+    Damaged {
+        /// The memory.
+        path: PathBuf,
+        /// What was found, in SQLite's words.
+        detail: String,
+    },
+    /// The operating system failed a read or write of the memory or of the files beside it (a `-wal`
+    /// or `-shm` file removed while in use, a disk unplugged). Nothing was changed.
     #[error(
         "the memory {path} could not be read or written (disk I/O error {code}): was a file beside \
          it (-wal, -shm) removed while tm ran, or the disk unplugged? Nothing was changed"
     )]
-    DiskIo { path: PathBuf, code: i32 },
+    DiskIo {
+        /// The memory.
+        path: PathBuf,
+        /// SQLite's extended result code, which says which operation failed.
+        code: i32,
+    },
+    /// The path names a folder, not a file.
     #[error("{path} is a folder, not a memory file: give the file's path with --db")]
-    IsFolder { path: PathBuf },
+    IsFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The disk filled up during a write; the transaction was rolled back.
     #[error("{path}: the disk is full; the memory was left as it was")]
-    DiskFull { path: PathBuf },
+    DiskFull {
+        /// The memory.
+        path: PathBuf,
+    },
+    /// A file being imported could not be read; the import's transaction was rolled back.
     #[error(transparent)]
     Format(#[from] FormatError),
+    /// Any other SQLite error.
     #[error("{path}: {source}")]
     Sqlite {
+        /// The memory.
         path: PathBuf,
+        /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
+    /// A file operation around the memory failed (the scratch file of a first import, an import's
+    /// reading thread).
     #[error("{path}: {source}")]
     Io {
+        /// The file the operation was on.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
 }
 
+/// The result of the store's operations.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Whether a command may change the memory.
@@ -127,21 +201,14 @@ pub enum OpenMode {
 }
 
 /// How a memory is opened, besides whether it may be written: `Store::open_with(path, mode, &options)`.
-///
-/// ```
-/// use std::time::Duration;
-/// use tm::store::OpenOptions;
-/// let options = OpenOptions::new().busy_timeout(Duration::from_secs(1));
-/// # let _ = options;
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OpenOptions {
+pub(crate) struct OpenOptions {
     busy_timeout: Duration,
 }
 
 impl OpenOptions {
     /// The defaults: a [`DEFAULT_BUSY_TIMEOUT`] busy timeout.
-    pub const fn new() -> OpenOptions {
+    pub(crate) const fn new() -> OpenOptions {
         OpenOptions {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
         }
@@ -149,7 +216,7 @@ impl OpenOptions {
 
     /// How long to wait for another process's write to finish before failing with [`Error::Busy`].
     /// Zero (or less than a millisecond) does not wait; more than [`MAX_BUSY_TIMEOUT`] waits that long.
-    pub fn busy_timeout(mut self, timeout: Duration) -> OpenOptions {
+    pub(crate) fn busy_timeout(mut self, timeout: Duration) -> OpenOptions {
         self.busy_timeout = timeout.min(MAX_BUSY_TIMEOUT);
         self
     }
@@ -161,7 +228,10 @@ impl Default for OpenOptions {
     }
 }
 
-/// The memory.
+/// An open memory: one SQLite file (or an in-memory database), with its units, word index and the user's
+/// names.
+///
+/// Not `Sync`: one thread uses a `Store`; other threads and processes open the file themselves.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -169,7 +239,8 @@ pub struct Store {
     scratch: bool,
 }
 
-/// Who and when, for units that arrive without them.
+/// Who and where from, for units that arrive without saying (given to [`Store::add`] and, through
+/// [`ImportOptions`], to imports).
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
     /// Recorded as `created_by`/`changed_by` when a unit does not name its own user.
@@ -178,7 +249,7 @@ pub struct Provenance {
     pub origin: Option<String>,
 }
 
-/// What `add` did with a unit.
+/// What [`Store::add`] did with a unit. Serialized as `{"new": id}` or `{"merged": id}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Added {
@@ -188,31 +259,42 @@ pub enum Added {
     Merged(i64),
 }
 
-/// A summary of the memory, as `tm stats` prints it.
+/// A summary of the memory, as `tm stats` prints it (and `--json` serializes it).
 #[derive(Clone, Debug, Serialize)]
 pub struct Stats {
+    /// Units stored (an identical pair counts once, however often it arrived).
     pub segments: u64,
-    /// Units per language pair, by primary language.
+    /// Units per language pair, by primary language (`ar-IQ` counts as `ar`), most units first.
     pub pairs: Vec<PairCount>,
     /// Distinct origins (files, documents, projects).
     pub origins: u64,
+    /// The earliest creation date of any unit, in TMX's format (`20240925T101500Z`); `None` when the
+    /// memory is empty.
     pub oldest: Option<String>,
+    /// The latest change date of any unit, in the same format; `None` when the memory is empty.
     pub newest: Option<String>,
+    /// The memory's schema version.
     pub schema_version: u32,
+    /// The memory's file.
     pub path: PathBuf,
+    /// The file's size on disk with its write-ahead log (`-wal`), in bytes; 0 for an in-memory store.
     pub size_bytes: u64,
 }
 
+/// How many units a language pair has, in [`Stats::pairs`].
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PairCount {
+    /// Source language, primary subtag only (`ar`), lowercased.
     pub src: String,
+    /// Target language, likewise.
     pub tgt: String,
+    /// Units of this pair.
     pub segments: u64,
 }
 
 /// The units of one origin (a file, a document, a project), as `tm origins` lists them.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct OriginCount {
+pub(crate) struct OriginCount {
     /// The origin as recorded; `None` for units imported without one.
     pub origin: Option<String>,
     /// How many units have it.
@@ -222,13 +304,20 @@ pub struct OriginCount {
 }
 
 impl Store {
-    /// Opens the memory at `path`, with the default [`OpenOptions`].
+    /// Opens the memory at `path`, waiting up to ten seconds for another process's write to finish.
+    ///
+    /// [`OpenMode::ReadOnly`] never creates or changes the file ([`Error::NotFound`] if there is none),
+    /// except to bring an older memory's schema up to date or roll back what a killed writer left, when
+    /// this user may write it. [`OpenMode::ReadWrite`] creates the file if needed (not its folder:
+    /// [`Error::NoFolder`]), upgrades the schema, and refuses a damaged memory ([`Error::Damaged`])
+    /// rather than write into it. Another program's SQLite file is refused either way
+    /// ([`Error::NotAMemory`]).
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
         Store::open_with(path, mode, &OpenOptions::new())
     }
 
     /// Opens the memory at `path` with `options`.
-    pub fn open_with(path: &Path, mode: OpenMode, options: &OpenOptions) -> Result<Store> {
+    pub(crate) fn open_with(path: &Path, mode: OpenMode, options: &OpenOptions) -> Result<Store> {
         if path.is_dir() {
             return Err(Error::IsFolder {
                 path: path.to_path_buf(),
@@ -312,7 +401,7 @@ impl Store {
     /// earlier way, removing the new file after a failure, could remove a memory that another process
     /// had created and was filling meanwhile. Returns `Ok(None)` when a memory appeared at `path` in the
     /// meantime; the caller then works on that one.
-    pub fn create_new<T>(
+    pub(crate) fn create_new<T>(
         path: &Path,
         fill: impl FnOnce(&mut Store) -> Result<T>,
     ) -> Result<Option<T>> {
@@ -372,7 +461,8 @@ impl Store {
         }
     }
 
-    /// A memory that lives only as long as the value (tests, lookups in a file given with `--memory`).
+    /// An empty memory held in RAM, gone when the value is dropped: for tests, and for looking up in a file
+    /// without importing it anywhere (`--memory`).
     pub fn in_memory() -> Result<Store> {
         let conn =
             Connection::open_in_memory().map_err(|e| sqlite_error(Path::new(":memory:"), e))?;
@@ -462,7 +552,7 @@ impl Store {
 
     /// Rebuilds the word index from the stored text (after normalization rules change). Returns how
     /// many units were indexed.
-    pub fn reindex(&mut self) -> Result<u64> {
+    pub(crate) fn reindex(&mut self) -> Result<u64> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -478,7 +568,7 @@ impl Store {
     }
 
     /// The file this memory lives in.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -486,7 +576,12 @@ impl Store {
         |e| sqlite_error(&self.path, e)
     }
 
-    /// Stores one unit, or merges it into the identical pair already stored.
+    /// Stores one unit, or merges it into the identical pair already stored (same primary languages, same
+    /// source and target text and inline markup, to the byte): see [`Added`].
+    ///
+    /// One transaction; the unit's words go into the word index at once, so the next lookup finds it.
+    /// Dates the unit lacks are now, and its user and origin come from `provenance` when it has none
+    /// ([`Provenance::origin`] replaces the unit's own).
     pub fn add(&mut self, unit: Unit, provenance: &Provenance) -> Result<Added> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
@@ -504,10 +599,9 @@ impl Store {
         Ok(added)
     }
 
-    /// Counts and dates for `tm stats`.
     /// Every origin in the memory with its number of units, most units first (then by name): what
     /// `--origin` filters on in `list`, `export` and `delete`.
-    pub fn origins(&self) -> Result<Vec<OriginCount>> {
+    pub(crate) fn origins(&self) -> Result<Vec<OriginCount>> {
         let err = self.err();
         let mut stmt = self
             .conn
@@ -528,6 +622,7 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(&err)
     }
 
+    /// Counts, dates and sizes of the whole memory (`tm stats`).
     pub fn stats(&self) -> Result<Stats> {
         let err = self.err();
         let (segments, origins, oldest, newest): (u64, u64, Option<String>, Option<String>) = self
@@ -615,7 +710,7 @@ impl Store {
     /// words of `text` from. Found through the word index, so the cost follows the text and how rare
     /// its words are, not the size of the memory; words filed under more than
     /// [`COMMON_WORD_POSTINGS`] bytes of postings (في, the) are too common to choose by.
-    pub fn pairs_sharing(
+    pub(crate) fn pairs_sharing(
         &self,
         src: &str,
         tgt: &str,
@@ -687,18 +782,21 @@ impl Store {
         Ok(out)
     }
 
-    /// One unit by id.
-    pub fn get(&self, id: i64) -> Result<Option<Unit>> {
+    /// One unit by id (`None`: no unit has it).
+    #[cfg(test)]
+    pub(crate) fn get(&self, id: i64) -> Result<Option<Unit>> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = ?1");
         self.conn
-            .query_row(&sql, params![id], |r| unit_from_row(r).map(|(_, u)| u))
+            .query_row(&sql, rusqlite::params![id], |r| {
+                unit_from_row(r).map(|(_, u)| u)
+            })
             .optional()
             .map_err(self.err())
     }
 }
 
 /// Postings larger than this (about 20,000 units) belong to words too common to pick examples by.
-pub const COMMON_WORD_POSTINGS: u64 = 64 * 1024;
+pub(crate) const COMMON_WORD_POSTINGS: u64 = 64 * 1024;
 
 /// Columns read back into a [`Unit`], in the order [`unit_from_row`] expects.
 const UNIT_COLUMNS: &str = "id, src_lang, tgt_lang, source, target, source_markup, target_markup, \
@@ -765,7 +863,7 @@ pub(crate) fn tokens_hash<'a>(words: impl Iterator<Item = &'a str>) -> i64 {
 }
 
 /// The current time in TMX's date format (`20240925T101500Z`).
-pub fn now() -> String {
+pub(crate) fn now() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -779,7 +877,7 @@ pub fn now() -> String {
 }
 
 /// Maps SQLite's errors to the ones a user can act on.
-pub fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn sqlite_error(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let path = path.to_path_buf();
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {

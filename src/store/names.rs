@@ -10,7 +10,7 @@ use crate::names::Name;
 
 impl Store {
     /// The user's entries, in the order they were added.
-    pub fn names(&self) -> Result<Vec<Name>> {
+    pub(crate) fn names(&self) -> Result<Vec<Name>> {
         let err = |e| sqlite_error(&self.path, e);
         let mut stmt = self
             .conn
@@ -55,7 +55,7 @@ impl Store {
     }
 
     /// Adds entries in one transaction; an entry replaces the user's entry that shares an Arabic form.
-    pub fn add_names(&mut self, names: &[Name]) -> Result<()> {
+    pub(crate) fn add_names(&mut self, names: &[Name]) -> Result<()> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -120,7 +120,7 @@ impl Store {
     }
 
     /// Removes the user's entry with this Arabic form; returns whether there was one.
-    pub fn remove_name(&mut self, arabic: &str) -> Result<bool> {
+    pub(crate) fn remove_name(&mut self, arabic: &str) -> Result<bool> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;

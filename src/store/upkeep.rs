@@ -12,19 +12,22 @@ use crate::unit::{language_matches, Unit};
 /// Which units a command acts on. Empty criteria select every unit; given criteria must all hold.
 #[derive(Clone, Debug, Default)]
 pub struct UnitFilter {
+    /// Unit ids (as [`Store::for_each_unit`] gives them); empty for any id.
     pub ids: Vec<i64>,
     /// Exact origin.
     pub origin: Option<String>,
     /// Exact source text.
     pub source: Option<String>,
-    /// Source language (`ar` takes `ar-IQ`).
+    /// Source language: a bare tag takes any region or script (`ar` takes `ar-IQ`), a tag with subtags
+    /// only itself (`en-GB`); case does not matter.
     pub src_lang: Option<String>,
+    /// Target language, matched as `src_lang` is.
     pub tgt_lang: Option<String>,
 }
 
 impl UnitFilter {
     /// Whether the filter selects every unit.
-    pub fn is_everything(&self) -> bool {
+    pub(crate) fn is_everything(&self) -> bool {
         self.ids.is_empty()
             && self.origin.is_none()
             && self.source.is_none()
@@ -66,7 +69,7 @@ impl UnitFilter {
 
 /// Units that `dedupe` found to be one, and the one kept.
 #[derive(Clone, Debug, Serialize)]
-pub struct DedupeGroup {
+pub(crate) struct DedupeGroup {
     pub kept: i64,
     pub removed: Vec<i64>,
     pub source: String,
@@ -74,7 +77,7 @@ pub struct DedupeGroup {
 }
 
 #[derive(Clone, Debug, Serialize, Default)]
-pub struct DedupeReport {
+pub(crate) struct DedupeReport {
     pub groups: Vec<DedupeGroup>,
     pub removed: u64,
     pub dry_run: bool,
@@ -110,7 +113,7 @@ impl Store {
 
     /// `tm doctor`: SQLite's full `integrity_check` (up to 100 problems), then every unit's text read as
     /// the commands read it, so that a value SQLite keeps intact but that is not UTF-8 is found too.
-    pub fn doctor(&self) -> Result<Health> {
+    pub(crate) fn doctor(&self) -> Result<Health> {
         let mut problems = match check_pragma(&self.conn, &self.path, "integrity_check", 100) {
             Err(Error::Damaged { detail, .. }) => vec![detail],
             result => result?,
@@ -163,14 +166,14 @@ impl Store {
     }
 
     /// How many units the filter selects.
-    pub fn count(&self, filter: &UnitFilter) -> Result<u64> {
+    pub(crate) fn count(&self, filter: &UnitFilter) -> Result<u64> {
         Ok(self.select_ids(filter)?.len() as u64)
     }
 
     /// Deletes the units the filter selects, in one transaction. Returns how many.
     ///
     /// Their postings stay in the word index until its segment is merged; lookups skip them.
-    pub fn delete(&mut self, filter: &UnitFilter) -> Result<u64> {
+    pub(crate) fn delete(&mut self, filter: &UnitFilter) -> Result<u64> {
         let ids = self.select_ids(filter)?;
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
@@ -192,7 +195,7 @@ impl Store {
     /// different spacing. Such units share the source's words in matching form (see `normalize`) and the
     /// target with whitespace folded. Of each group the most recently changed unit is kept (the highest id among
     /// equals), its use count raised by the others'; the others are deleted. `dry_run` reports only.
-    pub fn dedupe(&mut self, dry_run: bool) -> Result<DedupeReport> {
+    pub(crate) fn dedupe(&mut self, dry_run: bool) -> Result<DedupeReport> {
         let path = self.path.clone();
         let err = |e| sqlite_error(&path, e);
         // (source language, target language, hash of the source's matching form, folded target) → its
@@ -343,7 +346,7 @@ mod tests {
 
 /// What `tm doctor` found: nothing in `problems` and `unreadable` means the memory is whole.
 #[derive(Debug, Serialize)]
-pub struct Health {
+pub(crate) struct Health {
     /// What SQLite's integrity check reports, in its words.
     pub problems: Vec<String>,
     /// Units read.
@@ -353,13 +356,13 @@ pub struct Health {
 }
 
 #[derive(Debug, Serialize)]
-pub struct UnreadableUnit {
+pub(crate) struct UnreadableUnit {
     pub id: i64,
     pub column: String,
 }
 
 impl Health {
-    pub fn is_whole(&self) -> bool {
+    pub(crate) fn is_whole(&self) -> bool {
         self.problems.is_empty() && self.unreadable.is_empty()
     }
 }
