@@ -1,9 +1,13 @@
 //! Fuzzy matching that understands Arabic: paste an Arabic segment, get the closest stored segments with
 //! their English, scored the way translators expect, with what differs marked.
 //!
-//! - [`score`]: the clitic-aware word-level edit distance and the score formula.
-//! - [`search`]: candidates from the word index, exact scoring, the exhaustive reference.
-//! - [`suggest`]: the query's numbers and months put into the stored English.
+//! A [`Matcher`] looks segments up in a [`Store`] and returns [`Match`]es: the score, the [`MatchKind`],
+//! the spans of the stored source that differ ([`DiffSpan`]) and a suggestion with the query's numbers
+//! and months put into the stored English ([`suggest::Numbers`] says whether that worked).
+//!
+//! Inside: `score` (the clitic-aware word-level edit distance and the score formula), `search`
+//! (candidates from the word index, exact scoring, the exhaustive reference), `suggest` (the
+//! substitution) and `concordance` (where a word or phrase occurs).
 //!
 //! ```
 //! use tm::fuzzy::{Matcher, MatchKind};
@@ -19,8 +23,11 @@
 //! assert_eq!(found[0].suggestion.as_deref(), Some("The resistance launched 24 drones"));
 //! ```
 
-pub mod concordance;
-pub mod score;
+pub(crate) mod concordance;
+pub(crate) mod score;
+// For benches/tests: not part of the library's API (benches/lookup.rs measures recall against
+// `exhaustive`).
+#[doc(hidden)]
 pub mod search;
 pub mod suggest;
 
@@ -44,15 +51,19 @@ pub enum MatchKind {
     Normalized,
     /// Only numbers or months differ, and the suggestion has the query's.
     Numbers,
+    /// Any other difference: the score says how close (at most 99).
     Fuzzy,
 }
 
 /// A part of the stored source that differs from the query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DiffSpan {
-    /// Character offsets (Unicode scalar values) in `source`.
+    /// Where the part starts in [`Match::source`], in characters (Unicode scalar values, not bytes).
     pub start: usize,
+    /// Where it ends (exclusive), likewise; equal to `start` for [`DiffOp::Missing`].
     pub end: usize,
+    /// The stored source's text in the span; for [`DiffOp::Missing`], the query's word in its matching
+    /// form.
     pub text: String,
     /// How this part differs.
     pub op: DiffOp,
@@ -86,27 +97,42 @@ impl std::fmt::Display for DiffOp {
 /// One match, as `tm lookup --json` prints it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Match {
+    /// How close the stored source is to the query, 0 to 100: `100 × (1 − distance / max(n, m))` rounded
+    /// down, for `n` query words and `m` stored words. The distance is over words: another word, an
+    /// insertion or a deletion costs 1; the same stem with another proclitic or article (المقاومة,
+    /// والمقاومة), or another number, costs 0.5. Only context, exact and normalized matches score 100;
+    /// the others at most 99.
     pub score: u8,
+    /// How the match relates to the query.
     pub kind: MatchKind,
+    /// The stored source segment, as stored.
     pub source: String,
+    /// Its stored translation, as stored.
     pub target: String,
-    /// The target with the query's numbers and months substituted, when they differ.
+    /// The target with the query's numbers and months substituted, when they differ and could be
+    /// substituted; `None` otherwise (see `numbers`).
     pub suggestion: Option<String>,
     /// When the numbers or months differ: `substituted` into the suggestion, or `unresolved` (they do
     /// not pair one to one, and the stored English is left as it is: check its numbers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numbers: Option<suggest::Numbers>,
+    /// Where the unit came from (a file, a document, a project), if recorded.
     pub origin: Option<String>,
+    /// The parts of `source` that differ from the query, in order; empty for an identical source.
     pub diff: Vec<DiffSpan>,
+    /// The unit's id in the memory.
     pub id: i64,
+    /// When the unit last changed, in TMX's date format (`20240925T101500Z`).
     pub changed: String,
+    /// The unit's use count: what its file said (TMX `usagecount`) or 1, plus one for each later arrival
+    /// of the same pair.
     pub use_count: i64,
 }
 
 /// What to look for: the one set of lookup options, from the command line down to the search.
 #[derive(Clone, Debug)]
 pub struct LookupOptions {
-    /// The lowest score a match may have (0 to 100).
+    /// The lowest score a match may have, 0 to 100 (a unit scoring 0 is never a match).
     pub min: u8,
     /// How many distinct source segments to return (all translations of each are kept).
     pub top: usize,
@@ -127,10 +153,13 @@ impl Default for LookupOptions {
     }
 }
 
-/// The neighbours of a segment in its document, for context matches.
+/// The neighbours of a query segment in its document, for context matches: a stored unit whose own
+/// neighbours had the same words (in matching form) is a [`MatchKind::Context`] match.
 #[derive(Clone, Copy, Debug)]
 pub struct Context<'a> {
+    /// The segment before the query; `None` at the start of the document.
     pub prev: Option<&'a str>,
+    /// The segment after the query; `None` at its end.
     pub next: Option<&'a str>,
 }
 
@@ -142,6 +171,7 @@ pub struct Matcher<'s> {
 }
 
 impl<'s> Matcher<'s> {
+    /// A matcher over `store` that looks up with `opts` (scores, how many, which languages).
     pub fn new(store: &'s Store, opts: LookupOptions) -> Matcher<'s> {
         Matcher {
             store,
@@ -150,7 +180,13 @@ impl<'s> Matcher<'s> {
         }
     }
 
-    /// The matches of one segment, best first.
+    /// The matches of one segment, best first: by score, then kind, then the query's own language
+    /// region, then the newest and most used.
+    ///
+    /// Every stored unit of the requested languages scoring at least [`LookupOptions::min`] is found
+    /// (the word index narrows the candidates without losing any), cut to [`LookupOptions::top`]
+    /// distinct sources with all their translations. `context` gives the query's neighbours for
+    /// context matches. A query with no words (punctuation only) matches nothing.
     pub fn lookup(&mut self, text: &str, context: Option<Context>) -> store::Result<Vec<Match>> {
         let conn = self.store.conn();
         let err = |e| store::sqlite_error(self.store.path(), e);

@@ -2,7 +2,7 @@
 //!
 //! A stored segment of `m` words can score at least `min` against a query of `n` words only if they share
 //! at least `⌈min/100 · max(n, m)⌉` words by stem (every other word costs at least 1, see
-//! [`super::score`]), and only if `m` lies within `[min/100 · n, 100/min · n]`. So a candidate must contain
+//! `score`), and only if `m` lies within `[min/100 · n, 100/min · n]`. So a candidate must contain
 //! at least one of the query's rarest stems, enough of them to cover `n − t + 1` query words
 //! (prefix filtering). Only those stems' postings are read; the more common stems' postings are read too
 //! when they are small, to tighten each candidate's bound. Candidates are then scored exactly, best bound
@@ -30,13 +30,16 @@ const TIGHTEN_LIMIT: u64 = 256 * 1024;
 /// below it (2,000 words against 2,000); a pair of whole documents pasted as segments is above, and is
 /// found only when identical word for word, which costs a linear comparison. Without the cap, a 10 MB
 /// query against a 10 MB segment was a dynamic programme of 10¹² cells.
-pub const MAX_CELLS: usize = 4_000_000;
+pub(crate) const MAX_CELLS: usize = 4_000_000;
 
 /// A query, resolved against the index once.
 pub struct Query {
-    pub text: String,
-    pub tokens: Vec<Token>,
-    pub keys: Vec<WordKey>,
+    /// The query as given.
+    pub(crate) text: String,
+    /// Its words.
+    pub(crate) tokens: Vec<Token>,
+    /// Each word's key in the memory's vocabulary (unseen words get keys of their own).
+    pub(crate) keys: Vec<WordKey>,
 }
 
 impl Query {
@@ -76,25 +79,26 @@ impl Query {
 /// A unit that scored at least the threshold.
 #[derive(Clone, Debug)]
 pub struct Scored {
+    /// The unit's id in the memory.
     pub id: i64,
+    /// Its score against the query, 0 to 100.
     pub score: u8,
-    /// Distance in half points.
-    pub distance: u32,
-    pub source: String,
-    pub target: String,
-    pub origin: Option<String>,
-    pub changed: String,
-    pub use_count: i64,
-    pub prev_hash: Option<i64>,
-    pub next_hash: Option<i64>,
+    pub(crate) source: String,
+    pub(crate) target: String,
+    pub(crate) origin: Option<String>,
+    pub(crate) changed: String,
+    pub(crate) use_count: i64,
+    /// The matching-form hashes of the unit's neighbours in its document, for context matches.
+    pub(crate) prev_hash: Option<i64>,
+    pub(crate) next_hash: Option<i64>,
     /// How far its languages are from the query's ([`language_fit`], both sides added): at equal
     /// scores, the same region first.
-    pub language_fit: u8,
+    pub(crate) language_fit: u8,
 }
 
 /// A small cache of decoded postings, so a batch of lookups reads each common list once.
 #[derive(Default)]
-pub struct PostingsCache {
+pub(crate) struct PostingsCache {
     lists: FxHashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
     entries: usize,
 }
@@ -123,7 +127,7 @@ impl PostingsCache {
 }
 
 /// Every unit scoring at least `opts.min`, best first, cut to `opts.top` distinct sources.
-pub fn search(
+pub(crate) fn search(
     conn: &Connection,
     query: &Query,
     opts: &LookupOptions,
@@ -268,7 +272,6 @@ pub fn search(
         found.push(Scored {
             id: unit,
             score: score::score(d, n, keys.len()),
-            distance: d,
             source,
             target,
             origin,
@@ -352,7 +355,6 @@ pub fn exhaustive(
             found.push(Scored {
                 id: r.get(0)?,
                 score,
-                distance: d,
                 source: r.get(1)?,
                 target: r.get(2)?,
                 origin: r.get(6)?,

@@ -1,7 +1,7 @@
 //! Suggestions: the stored English with the query's numbers and months put in.
 //!
 //! When a query differs from a stored segment only in a number (`٢٤` for `23`) or a month (`تشرين الأول`
-//! for `أيلول`), the stored translation is right but for that detail. [`suggest`] substitutes it into the
+//! for `أيلول`), the stored translation is right but for that detail. `suggest` substitutes it into the
 //! English: a number that occurs in the target as a whole number exactly once is replaced by the query's; a
 //! month named in the target in English is replaced by the query month's English name. Anything it cannot
 //! place unambiguously is left alone, and the caller is told.
@@ -51,7 +51,7 @@ fn two_word_month(first: &str, second: &str) -> Option<u8> {
 }
 
 /// The months a segment names, in order.
-pub fn months(tokens: &[Token]) -> Vec<u8> {
+pub(crate) fn months(tokens: &[Token]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -94,7 +94,7 @@ pub enum Numbers {
 
 /// The result of putting the query's numbers and months into a stored translation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suggestion {
+pub(crate) struct Suggestion {
     /// The target with substitutions, if anything was substituted.
     pub text: Option<String>,
     /// Every difference between query and source was a number or a month, and each was substituted.
@@ -111,7 +111,7 @@ pub struct Suggestion {
 /// stored number that changes is in the English exactly once as a whole number; months likewise by
 /// name. Otherwise nothing is substituted (all or nothing: a half-changed date is worse than none), and
 /// the suggestion says the numbers are unresolved.
-pub fn suggest(q: &[Token], s: &[Token], edits: &[Edit], target: &str) -> Suggestion {
+pub(crate) fn suggest(q: &[Token], s: &[Token], edits: &[Edit], target: &str) -> Suggestion {
     let (qn, sn): (Vec<&str>, Vec<&str>) = (
         q.iter().filter_map(Token::number).collect(),
         s.iter().filter_map(Token::number).collect(),
