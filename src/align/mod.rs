@@ -80,8 +80,8 @@ pub struct Options<'a> {
     /// Skip the confidence of each bead (a backward pass over the band, a third of the work); every
     /// score is then 0. For callers that only want the beads.
     pub without_scores: bool,
-    /// Without an `authority`, use the names `tm` ships, reading just those the Arabic may hold (as
-    /// [`Authority::shipped_for`]): for one short document, parsing and indexing all of them would cost
+    /// Without an `authority`, use the names `tm` ships, reading just those the Arabic may hold (a form
+    /// whose first word it has): for one short document, parsing and indexing all of them would cost
     /// more than aligning it.
     pub shipped_names: bool,
 }

@@ -7,7 +7,7 @@
 //! an unlisted spelling whose romanization skeleton equals the canonical's and whose Jaro-Winkler
 //! similarity is high (Hizballah, Kata'ib Hizbollah), reported likewise; and when none is there, the name
 //! is reported missing (`found: null`) unless its note marks it ambiguous (an Arabic form that is also a
-//! common word, like صور: Tyre, or pictures).
+//! common word, like صور: Tyre, or pictures) or paraphrased (a name translators often put otherwise).
 
 use std::ops::Range;
 
@@ -23,7 +23,8 @@ const SIMILARITY: f64 = 0.8;
 /// One problem found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The record: 1-based row or unit number in a file, the unit id in the memory.
+    /// The `record` given to [`Checker::check`] (`tm` gives the 1-based row or unit number in a file,
+    /// or the unit's id in the memory).
     pub record: u64,
     /// The Arabic name as it stands in the source.
     pub arabic: String,
@@ -33,7 +34,8 @@ pub struct Finding {
     pub found: Option<String>,
 }
 
-/// Checks translations against an authority.
+/// Checks translations against an authority: built once (it indexes the authority's names and the
+/// skeletons of their spellings), then used for every unit.
 pub struct Checker<'a> {
     authority: &'a Authority,
     /// The house style makes capitals part of a name's spelling (else `al-Bukamal` is fine).
@@ -46,6 +48,7 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker of `authority`'s names; `style` says whether capitals are part of a spelling.
     pub fn new(authority: &'a Authority, style: &Style) -> Checker<'a> {
         Checker {
             authority,
@@ -65,19 +68,22 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The findings of one unit.
+    /// The findings of one unit: each authority name of the Arabic `source` that the English `target`
+    /// does not write in the house's form, at most once per name, in the order the names occur.
+    /// `record` is copied into the findings, to say which unit they are about.
     pub fn check(&self, record: u64, source: &str, target: &str) -> Vec<Finding> {
         self.check_spotted(record, source, target, &self.spot(source))
     }
 
     /// The authority's names in a source text, as [`Checker::check_spotted`] takes them (a caller that
     /// also mines the text spots it once).
-    pub fn spot(&self, source: &str) -> Vec<Spot> {
+    pub(crate) fn spot(&self, source: &str) -> Vec<Spot> {
         self.spotter.spot(source)
     }
 
-    /// [`Checker::check`] with the source's names already spotted.
-    pub fn check_spotted(
+    /// The findings of one unit (`record` numbers it in the findings), its source's names already
+    /// spotted by [`Checker::spot`].
+    pub(crate) fn check_spotted(
         &self,
         record: u64,
         source: &str,

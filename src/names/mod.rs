@@ -4,28 +4,33 @@
 //!   binary), overridden by the user's own entries kept in the memory.
 //! - [`Spotter`]: finds authority names in Arabic text, longest first, through attached conjunctions and
 //!   prepositions (لكتائب حزب الله, وحزب الله) and whatever harakat or letter forms the text has.
+//! - [`translit`]: Arabic names in Latin script, in four schemes; [`style`] is the house style it and
+//!   the check follow; [`model`] is the learned spelling model behind the news scheme.
+//! - [`check`]: the consistency check of translations against the authority.
+//! - [`tbx`]: the authority as TBX, for exchange with CAT tools.
 //! - [`crate::text::skeleton()`]: the romanization key that lets the check recognise spellings nobody
 //!   listed.
-//! - [`check`]: the consistency check of translations against the authority.
+//!
+//! Inside: `mine` (names learned from the memory), `lexicon` and `usage` (how the entries and the
+//! memory spell single words).
 
 pub mod check;
-pub mod lexicon;
-pub mod mine;
+pub(crate) mod lexicon;
+pub(crate) mod mine;
 pub mod model;
-pub mod spot;
+pub(crate) mod spot;
 pub mod style;
 pub mod tbx;
 pub mod translit;
-pub mod usage;
+pub(crate) mod usage;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::text::{normalize, words};
-
-pub use spot::{Spot, Spotter};
+pub(crate) use spot::Spot;
+pub use spot::Spotter;
 
 /// The shipped authority, compiled in so that the tool needs nothing at run time.
 const SHIPPED: &str = include_str!("../../tm/names.tsv");
@@ -39,10 +44,15 @@ static SHIPPED_LINES: &[(usize, usize, &[Option<&str>])] =
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A person (Qais Al-Khazali).
     Person,
+    /// A party, movement, armed group or institution (Hizbullah Brigades).
     Organisation,
+    /// A town, region or country (Al-Bukamal).
     Place,
+    /// A newspaper, channel, agency or website.
     Media,
+    /// Anything else, and an entry that gives no kind.
     Other,
 }
 
@@ -85,11 +95,19 @@ impl fmt::Display for Kind {
 /// One name: its Arabic forms, the house's English, and the spellings to correct.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Name {
+    /// The Arabic forms the name is written in (at least one), as the entry gives them: the spotter
+    /// matches them in any harakat or letter forms, with clitics on the first word.
     pub arabic: Vec<String>,
+    /// The house's English spelling: what a translation must write.
     pub english: String,
+    /// What the name names.
     pub kind: Kind,
     /// Deprecated spellings: findings, with the house form as the fix (Hezbollah for Hizbullah).
     pub variants: Vec<String>,
+    /// Free text for the translator. Two words in it matter to the check, which then does not report
+    /// the name missing from a translation (its spellings are still checked): `ambiguous`, an Arabic form
+    /// that is also a common word (صور: Tyre, or pictures), and `paraphrased`, a name translators
+    /// often put otherwise (Washington for the US government).
     pub note: String,
     /// Accepted alternatives, never findings (United States beside U.S., EU beside European Union).
     pub accepted: Vec<String>,
@@ -120,8 +138,11 @@ impl std::fmt::Display for Origin {
 #[derive(Debug, thiserror::Error)]
 #[error("{file}:{line}: {message}")]
 pub struct NamesError {
+    /// The file as the caller named it.
     pub file: String,
+    /// The line the problem is on, from 1.
     pub line: usize,
+    /// What is wrong, for a person to read.
     pub message: String,
 }
 
@@ -138,7 +159,7 @@ fn list(cell: &str) -> Vec<String> {
 /// first; the last columns may be left out).
 /// It allocates only what a [`Name`] keeps: every `tm` command that checks or spots names parses the
 /// shipped list first.
-pub fn parse_tsv(text: &str, file: &str, source: Origin) -> Result<Vec<Name>, NamesError> {
+pub(crate) fn parse_tsv(text: &str, file: &str, source: Origin) -> Result<Vec<Name>, NamesError> {
     parse_lines(text.lines().enumerate(), file, source)
 }
 
@@ -184,7 +205,7 @@ fn parse_lines<'t>(
 }
 
 /// Writes names in the TSV format [`parse_tsv`] reads.
-pub fn to_tsv(names: &[Name]) -> String {
+pub(crate) fn to_tsv(names: &[Name]) -> String {
     let mut out = String::from("arabic\tenglish\tkind\tvariants\tnote\taccepted\n");
     for n in names {
         out.push_str(&format!(
@@ -204,6 +225,7 @@ pub fn to_tsv(names: &[Name]) -> String {
 /// override (an entry overrides another that shares an Arabic form).
 #[derive(Clone, Debug, Default)]
 pub struct Authority {
+    /// The entries, in that order: the user's, then the shipped ones.
     pub names: Vec<Name>,
 }
 
@@ -211,7 +233,7 @@ impl Authority {
     /// Makes each name's house form the short or the long one its accepted alternatives offer, as the
     /// style says: the first accepted alternative shorter (or longer) than the listed form takes its
     /// place, and the listed form becomes accepted (U.S. and United States, European Union and EU).
-    pub fn prefer(&mut self, forms: style::Forms) {
+    pub(crate) fn prefer(&mut self, forms: style::Forms) {
         let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
         for name in &mut self.names {
             let n = letters(&name.english);
@@ -226,7 +248,7 @@ impl Authority {
         }
     }
 
-    /// The list that ships with `tm`.
+    /// The list that ships with `tm` (`tm/names.tsv`, compiled in), without the user's entries.
     pub fn shipped() -> Authority {
         Authority {
             // The shipped file is tested to parse (tests below); an error here would be a build defect.
@@ -234,17 +256,22 @@ impl Authority {
         }
     }
 
-    /// The shipped names that may occur in these Arabic texts: those with a form whose first word the
-    /// texts have (with or without clitics). Aligning a short document needs a handful of the list,
-    /// and parsing all of it cost a quarter of a millisecond, as much as the alignment.
-    pub fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
-        let folded: Vec<String> = texts.iter().map(|t| normalize(t.as_ref())).collect();
-        Authority::shipped_for_words(folded.iter().flat_map(|t| words(t)))
+    /// [`Authority::shipped_for_words`] of whole Arabic texts.
+    #[cfg(test)]
+    pub(crate) fn shipped_for<S: AsRef<str>>(texts: &[S]) -> Authority {
+        let folded: Vec<String> = texts
+            .iter()
+            .map(|t| crate::text::normalize(t.as_ref()))
+            .collect();
+        Authority::shipped_for_words(folded.iter().flat_map(|t| crate::text::words(t)))
     }
 
-    /// [`Authority::shipped_for`] texts given as their words in matching form ([`words`](fn@words) of the
-    /// [`normalize`]d text), as the aligner has them.
-    pub fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
+    /// The shipped names that may occur in Arabic texts given as their words in matching form
+    /// ([`words`](crate::text::words()) of the [`normalize`](crate::text::normalize)d text, as the
+    /// aligner has them): those with a form whose first word the texts have (with or without
+    /// clitics). Aligning a short document needs a handful of the list, and parsing all of it cost a
+    /// quarter of a millisecond, as much as the alignment.
+    pub(crate) fn shipped_for_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Authority {
         let words = spot::FirstWords::of(words);
         let lines = (SHIPPED_LINES.iter().enumerate())
             .filter(|(_, (_, _, firsts))| firsts.iter().any(|w| w.is_none_or(|w| words.has(w))))
@@ -255,7 +282,7 @@ impl Authority {
     }
 
     /// The shipped list with the user's entries on top.
-    pub fn with_user(user: Vec<Name>) -> Authority {
+    pub(crate) fn with_user(user: Vec<Name>) -> Authority {
         let shipped = Authority::shipped().names;
         let overridden = |n: &Name| {
             user.iter()
@@ -270,6 +297,7 @@ impl Authority {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{normalize, words};
 
     #[test]
     fn the_shipped_authority_parses_and_covers_the_seed() {

@@ -15,14 +15,17 @@ use crate::text::{first_word, joined_first_word, tokenize, without_proclitics, T
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spot {
+pub(crate) struct Spot {
     /// Index into the authority's names.
     pub name: usize,
     /// Byte range in the text, from the first word's start (clitics included) to the last word's end.
     pub span: Range<usize>,
 }
 
-/// An index of an authority's Arabic forms by their first word.
+/// An index of an authority's Arabic forms by their first word, for finding its names in Arabic text.
+///
+/// Building one indexes every form of every name; [`crate::align::Options::spotter`] takes one built
+/// ahead, so that aligning many documents with one authority indexes it once.
 pub struct Spotter {
     /// First word → (all words of the form, name index), longest forms first.
     by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
@@ -32,6 +35,7 @@ pub struct Spotter {
 }
 
 impl Spotter {
+    /// Indexes all of `authority`'s Arabic forms.
     pub fn new(authority: &Authority) -> Spotter {
         Spotter::indexing(authority, |_| true)
     }
@@ -40,7 +44,7 @@ impl Spotter {
     /// whose first word the texts have (with or without clitics). The aligner builds one for a
     /// document when it has no spotter: indexing all the authority's forms cost more than aligning a
     /// short document.
-    pub fn for_texts<'t>(
+    pub(crate) fn for_texts<'t>(
         authority: &Authority,
         words: impl IntoIterator<Item = &'t str>,
     ) -> Spotter {
@@ -77,19 +81,19 @@ impl Spotter {
     /// The names in `text`, in order, not overlapping. A one-word name written with a final ة is not
     /// taken where the text has ه and no article: that is a pronoun suffix (عنه, "about him"), not the
     /// name (عنة, Anah).
-    pub fn spot(&self, text: &str) -> Vec<Spot> {
+    pub(crate) fn spot(&self, text: &str) -> Vec<Spot> {
         self.spot_in(text, &tokenize(text))
     }
 
     /// [`Spotter::spot`] with the text's words already made by [`tokenize`].
-    pub fn spot_in(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
+    pub(crate) fn spot_in(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
         let mut spots = self.spot_tokens(tokens);
         spots.retain(|s| !(self.taa.contains(&s.name) && pronoun_suffix(&text[s.span.clone()])));
         spots
     }
 
     /// The names in a text already split into [`tokenize`]'s words.
-    pub fn spot_tokens(&self, tokens: &[Token]) -> Vec<Spot> {
+    pub(crate) fn spot_tokens(&self, tokens: &[Token]) -> Vec<Spot> {
         self.spot_by(tokens, |t| &t.norm)
             .into_iter()
             .map(|(words, name)| Spot {
@@ -101,7 +105,7 @@ impl Spotter {
 
     /// The names in a text's words in matching form ([`crate::text::words()`] of the normalized text, as the
     /// aligner has them): each as the range of words it covers and its index.
-    pub fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
+    pub(crate) fn spot_words(&self, words: &[&str]) -> Vec<(Range<usize>, usize)> {
         self.spot_by(words, |w| w)
     }
 

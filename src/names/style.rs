@@ -14,29 +14,32 @@ use super::NamesError;
 /// The shipped house style.
 const SHIPPED: &str = include_str!("../../tm/style.txt");
 
+/// A house style for names, read from a style file ([`Style::parse`]) or the shipped one
+/// ([`Style::shipped`]): the article, capitals, the marks for ayn and hamza, short or long forms,
+/// titles, letters, diphthongs, vowels and the nisba ending, as the module describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Style {
-    pub article: String,
-    pub capitals: bool,
-    pub ayn: String,
-    pub hamza: String,
+    pub(crate) article: String,
+    pub(crate) capitals: bool,
+    pub(crate) ayn: String,
+    pub(crate) hamza: String,
     /// Which of a name's short and long forms the house writes (U.S. or United States).
-    pub forms: Forms,
+    pub(crate) forms: Forms,
     /// Titles before names: Arabic (as written in the file) and the house's English (Sheikh, Sayyid).
-    pub titles: Vec<(String, String)>,
+    pub(crate) titles: Vec<(String, String)>,
     /// The consonant the house writes for these Arabic letters in names the model spells (ج J, not
     /// Egypt's G; ف F, not Persian and Turkish V; ق Q, not K or Gh), whatever spelling the model learned.
-    pub letters: Vec<(char, String)>,
+    pub(crate) letters: Vec<(char, String)>,
     /// Diphthongs written ay and aw (Haydar, Qusay, Al-Jawf), not as the model learned them (Haidar,
     /// Qusai, Al-Jauf).
-    pub ay: bool,
+    pub(crate) ay: bool,
     /// Vowels written a, i and u only (Samih, Tariq, Nur, Al-Rifa'i), not the e and o the model learned
     /// from Egyptian, Levantine, French and foreign spellings (Sameh, Tareq, Nour); Persian-script names
     /// keep them (Mohsen, Pejman).
-    pub aiu: bool,
+    pub(crate) aiu: bool,
     /// How a final ية after a consonant is written (Al-Mahmudiyah, Al-Attiyah), or `None`: as the model
     /// learned it (-ia, -iyya, -ieh).
-    pub nisba: Option<String>,
+    pub(crate) nisba: Option<String>,
 }
 
 /// The letters' consonants when a style file names none: the shipped style's `letter` lines.
@@ -54,7 +57,7 @@ fn default_letters() -> Vec<(char, String)> {
 
 /// Which of a name's short and long forms is the house form; the other stays an accepted alternative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Forms {
+pub(crate) enum Forms {
     /// As the authority lists them (the seed article's: U.S., European Union).
     Listed,
     /// The abbreviation where the authority accepts one (EU, UN).
@@ -64,7 +67,7 @@ pub enum Forms {
 }
 
 impl Style {
-    /// The seed article's style.
+    /// The shipped house style, `tm/style.txt` (compiled in): the seed article's.
     pub fn shipped() -> Style {
         // The shipped file is tested to parse (tests below).
         Style::parse(SHIPPED, "tm/style.txt").unwrap_or(Style {
@@ -81,7 +84,8 @@ impl Style {
         })
     }
 
-    /// Reads a style file; keys it does not set keep the shipped values.
+    /// Reads a style file; keys it does not set keep the shipped values. `file` names the file in
+    /// errors: an unknown key or a bad value is a [`NamesError`] with its line.
     pub fn parse(text: &str, file: &str) -> Result<Style, NamesError> {
         let mut style = Style {
             article: "Al-".into(),
@@ -205,23 +209,11 @@ impl Style {
     }
 
     /// The consonant the house writes for `letter` in names the model spells, if the style names one.
-    pub fn letter(&self, letter: char) -> Option<&str> {
+    pub(crate) fn letter(&self, letter: char) -> Option<&str> {
         self.letters
             .iter()
             .find(|(l, _)| *l == letter)
             .map(|(_, c)| c.as_str())
-    }
-
-    /// Applies the capitals rule to a word.
-    pub fn word(&self, word: &str) -> String {
-        if !self.capitals {
-            return word.to_string();
-        }
-        let mut chars = word.chars();
-        match chars.next() {
-            Some(c) => c.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        }
     }
 }
 

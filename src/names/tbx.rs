@@ -13,7 +13,7 @@ use quick_xml::Reader;
 use super::{Kind, Name, NamesError};
 use crate::formats::is_xml_char;
 
-/// Writes names as TBX.
+/// The names as a TBX document (UTF-8 XML), in the shape the module describes; [`read`] takes it back.
 pub fn write(names: &[Name]) -> String {
     let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
     let mut out = String::from(
@@ -81,7 +81,11 @@ impl LineCounter {
     }
 }
 
-/// Reads names from TBX; entries without both Arabic and English terms are skipped.
+/// The names of a TBX document, as the user's own ([`Origin::User`]); entries without both Arabic and
+/// English terms are skipped.
+///
+/// `file` names the document in errors. XML that is not well-formed, and entities other than XML's
+/// five (a DOCTYPE's are never expanded), are a [`NamesError`] with the line.
 pub fn read(xml: &str, file: &str) -> Result<Vec<Name>, NamesError> {
     let mut reader = Reader::from_str(xml);
     let mut names = Vec::new();

@@ -13,8 +13,9 @@
 //!
 //! Where the input carries harakat they are followed exactly. Unvocalised input (the normal case) has no
 //! short vowels to follow: the news scheme then spells names outside the authority with the learned model
-//! (`model/`, shipped as `tm/translit.model`) and applies the house style on top; the other schemes
-//! give the rule-based rendering, which for unvocalised text is a consonant skeleton.
+//! (`model/`, shipped as `tm/translit.model`) and applies the house style on top; `ala-lc` and `din`
+//! give an unvocalised word of plain Arabic letters the vowels the model's spelling implies, and follow
+//! any other word's letters as written.
 
 use super::Origin;
 use std::fmt;
@@ -31,12 +32,18 @@ use super::usage::{self, Usage};
 use super::{Authority, Spotter};
 use crate::text::{tokenize, without_proclitics, Token};
 
-/// A transliteration scheme.
+/// A transliteration scheme (the module describes each). Parsed from and shown as `news`, `ala-lc`,
+/// `din` and `buckwalter`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
+    /// The house style: the authority's spelling of the names it lists, the learned model's for the
+    /// other words, in the [`Style`].
     News,
+    /// The Library of Congress romanization.
     AlaLc,
+    /// DIN 31635.
     Din,
+    /// Buckwalter's reversible ASCII code.
     Buckwalter,
 }
 
@@ -187,7 +194,8 @@ fn is_sun(c: char) -> bool {
 /// Transliterates text in a scheme. `authority` is used by the news scheme only.
 ///
 /// Builds the authority's name index on every call: for many names, make one [`Transliterator`].
-pub fn transliterate(
+#[cfg(test)]
+fn transliterate(
     text: &str,
     scheme: Scheme,
     authority: &Authority,
@@ -209,18 +217,18 @@ pub struct Transliterator<'a> {
 
 /// The units of the user's memory whose Arabic has a word (matching form, clitics off): Arabic and
 /// English. The store's word index answers it in the command layer.
-pub type Pairs<'a> = Box<dyn Fn(&str) -> Vec<(String, String)> + 'a>;
+pub(crate) type Pairs<'a> = Box<dyn Fn(&str) -> Vec<(String, String)> + 'a>;
 
 /// The user's memory as [`Transliterator::render_with`] asks it: its units that have a word, and how it
 /// spells the words asked so far. Kept apart from the transliterator, which stays shareable between
 /// threads (a memory's store is not).
-pub struct MemorySpellings<'a> {
+pub(crate) struct MemorySpellings<'a> {
     pairs: Pairs<'a>,
     known: std::cell::RefCell<FxHashMap<String, Option<Usage>>>,
 }
 
 impl<'a> MemorySpellings<'a> {
-    pub fn new(pairs: Pairs<'a>) -> MemorySpellings<'a> {
+    pub(crate) fn new(pairs: Pairs<'a>) -> MemorySpellings<'a> {
         MemorySpellings {
             pairs,
             known: Default::default(),
@@ -233,11 +241,17 @@ impl<'a> MemorySpellings<'a> {
 /// or the input kept as it was (digits, Latin script).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// A name of the shipped authority.
     Authority,
+    /// A name the user added to the authority.
     User,
+    /// The spelling the user's memory consistently gives the word.
     Memory,
+    /// The learned model.
     Model,
+    /// The rules: vocalised input, or a fixed word of the house style (Abu, Bin).
     Rules,
+    /// Kept as written (digits, Latin script).
     Kept,
 }
 
@@ -260,13 +274,17 @@ impl Source {
 pub struct Piece {
     /// The input's words, as written (clitics included).
     pub arabic: String,
+    /// Its rendering, in the house style.
     pub english: String,
+    /// Where the rendering comes from.
     pub source: Source,
     /// For the memory's spellings: how many units give it.
     pub units: Option<u64>,
 }
 
 impl<'a> Transliterator<'a> {
+    /// A transliterator for `authority`'s names in `style`: indexes the names and the words of their
+    /// entries once, for every later [`Transliterator::render`].
     pub fn new(authority: &'a Authority, style: Style) -> Transliterator<'a> {
         let mut titles = FxHashMap::default();
         for (arabic, english) in &style.titles {
@@ -302,14 +320,14 @@ impl<'a> Transliterator<'a> {
             })
     }
 
-    /// A name, or any run of text, in a scheme.
+    /// A name, or any run of text, in a scheme. Only the news scheme uses the authority and the style.
     pub fn render(&self, text: &str, scheme: Scheme) -> Transliteration {
         self.render_with(text, scheme, None)
     }
 
     /// [`Transliterator::render`], spelling the words no name covers as the user's memory consistently
     /// does, before the model ([`crate::names::usage`]).
-    pub fn render_with(
+    pub(crate) fn render_with(
         &self,
         text: &str,
         scheme: Scheme,
@@ -644,7 +662,7 @@ fn has_harakat(word: &str) -> bool {
 /// Persian and Urdu letters (پ p, چ ch, ژ zh, گ g, ڤ v). Whole-word forms (Abu, Abd, Bin) come first;
 /// compounds of الله are one word (Abdullah, Nasrallah; Allah alone). The output is ASCII but for the
 /// placeholder marks (which the style turns into its marks).
-pub fn learned_news_with(model: &Model, word: &str, style: &Style) -> Option<String> {
+pub(crate) fn learned_news_with(model: &Model, word: &str, style: &Style) -> Option<String> {
     let bare = bare_letters(word);
     if let Some(fixed) = fixed_word(&bare) {
         return Some(fixed.into());
@@ -664,6 +682,7 @@ pub fn learned_news_with(model: &Model, word: &str, style: &Style) -> Option<Str
 /// ([`allah_compounds`]), each unvocalised word by [`learned_news_with`] (a vocalised one, or one the
 /// model cannot spell, by the rules), the style's article and marks. For measuring a model
 /// (`benches/translit.rs`) before it is shipped.
+#[doc(hidden)] // For benches/tests: not part of the library's API.
 pub fn learned_text(model: &Model, text: &str, style: &Style) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let words = allah_compounds(&words);
@@ -707,6 +726,7 @@ fn allah_joined(model: &Model, head: &str, style: &Style) -> Option<String> {
 /// عبدالله, نصر الله → نصرالله; harakat taken off the pair), so that the word-by-word rendering spells
 /// it as one name: Abdullah, Nasrallah, Fadlallah. الله alone stays a word (Allah). A head written with
 /// the article or a single letter (a clitic written apart) is not joined.
+#[doc(hidden)] // For benches/tests: not part of the library's API.
 pub fn allah_compounds<'w>(words: &[&'w str]) -> Vec<std::borrow::Cow<'w, str>> {
     use std::borrow::Cow;
     let mut out: Vec<Cow<'w, str>> = Vec::with_capacity(words.len());
@@ -1151,9 +1171,10 @@ fn fixed_word(word: &str) -> Option<&'static str> {
     })
 }
 
-/// The result of [`transliterate`].
+/// The result of [`Transliterator::render`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transliteration {
+    /// The text in the scheme.
     pub text: String,
     /// The whole input is one name of the authority or the user's (news scheme).
     pub from_authority: bool,
