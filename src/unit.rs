@@ -40,16 +40,23 @@ pub struct Unit {
     pub src_lang: String,
     /// Language tag of the target as written (`en`, `en-US`).
     pub tgt_lang: String,
+    /// The source segment, in `src_lang`.
     pub source: Segment,
+    /// Its translation, in `tgt_lang`.
     pub target: Segment,
     /// TMX `tuid`, when the file gave one.
     pub tuid: Option<String>,
     /// Where the unit came from: a file, document or project name.
     pub origin: Option<String>,
-    /// TMX dates (`YYYYMMDDThhmmssZ`) and users. `None` means "now" / "the current user" on import.
+    /// When the unit was created, as a TMX date (`YYYYMMDDThhmmssZ`, UTC); `None`: the store records the
+    /// time it arrives.
     pub created: Option<String>,
+    /// Who created it (TMX `creationid`); `None`: the store records the user its
+    /// [`Provenance`](crate::store::Provenance) names, if any.
     pub created_by: Option<String>,
+    /// When it last changed, as `created`; `None`: the store takes its creation date.
     pub changed: Option<String>,
+    /// Who last changed it (TMX `changeid`); `None`: the store takes its creator.
     pub changed_by: Option<String>,
     /// TMX `usagecount`, when given.
     pub usage_count: Option<u32>,
@@ -80,10 +87,12 @@ impl Unit {
 /// A TMX `<prop>` or `<note>`, or a named extra column of a TSV/CSV file (kept as a prop).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
+    /// A prop or a note.
     pub kind: AnnotationKind,
     /// Attributes as written (`type`, `xml:lang`, `o-encoding`), in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<(String, String)>,
+    /// The content as text (a prop's value, a note's words).
     pub text: String,
 }
 
@@ -106,24 +115,31 @@ impl Annotation {
     }
 }
 
+/// Whether an [`Annotation`] is a TMX `<prop>` or a `<note>`: written back as the element it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnnotationKind {
+    /// A `<prop>`: a typed value (its type in the `type` attribute); a TSV/CSV column other than a
+    /// note becomes one, typed with the column's name.
     Prop,
+    /// A `<note>`: free text; a TSV/CSV `note` or `comment` column becomes one.
     Note,
 }
 
 /// Metadata of one `<tuv>`: attributes other than its language, and its props and notes.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VariantMeta {
+    /// `<tuv>` attributes other than `xml:lang`, as name and value, in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<(String, String)>,
+    /// The `<tuv>`'s props and notes, in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
 }
 
 impl VariantMeta {
-    pub fn is_empty(&self) -> bool {
+    /// Whether there is nothing to write back.
+    pub(crate) fn is_empty(&self) -> bool {
         self.attrs.is_empty() && self.annotations.is_empty()
     }
 }
@@ -137,13 +153,16 @@ pub struct Meta {
     /// `<tu>`-level props and notes, in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
+    /// The source `<tuv>`'s own metadata.
     #[serde(default, skip_serializing_if = "VariantMeta::is_empty")]
     pub source: VariantMeta,
+    /// The target `<tuv>`'s own metadata.
     #[serde(default, skip_serializing_if = "VariantMeta::is_empty")]
     pub target: VariantMeta,
 }
 
 impl Meta {
+    /// Whether the file said nothing beyond the unit's columns (the store then keeps no JSON).
     pub fn is_empty(&self) -> bool {
         self.attrs.is_empty()
             && self.annotations.is_empty()
@@ -156,7 +175,7 @@ impl Meta {
 ///
 /// Languages are matched by primary subtag so that a memory of `ar-IQ` and `ar-SA` units answers an `ar`
 /// query, as translators expect.
-pub fn primary_language(tag: &str) -> String {
+pub(crate) fn primary_language(tag: &str) -> String {
     tag.split(['-', '_'])
         .next()
         .unwrap_or(tag)
@@ -168,7 +187,7 @@ pub fn primary_language(tag: &str) -> String {
 ///
 /// A bare request (`ar`) takes any region or script (`ar-IQ`); a request with subtags (`en-GB`) takes only
 /// that tag, case-insensitively.
-pub fn language_matches(requested: &str, tag: &str) -> bool {
+pub(crate) fn language_matches(requested: &str, tag: &str) -> bool {
     let requested = requested.trim();
     let tag = tag.trim();
     if requested.contains(['-', '_']) {
@@ -184,7 +203,7 @@ pub fn language_matches(requested: &str, tag: &str) -> bool {
 /// the same language with another region or none (a memory of `ar`/`en` answers `ar-IQ`/`en-US`, and the
 /// reverse), `None` for another language. Lookups take both and rank the same tag first; readers of files
 /// keep the stricter [`language_matches`].
-pub fn language_fit(requested: &str, tag: &str) -> Option<u8> {
+pub(crate) fn language_fit(requested: &str, tag: &str) -> Option<u8> {
     let canonical = |t: &str| t.trim().replace('_', "-").to_ascii_lowercase();
     if canonical(requested) == canonical(tag) {
         Some(0)

@@ -38,8 +38,12 @@ use crate::text::{self, normalize};
 /// sentence with no translation) and a confidence in 0..=1 (see [`REVIEW_BELOW`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bead {
+    /// Indices of the Arabic sentences in the group, counted from 0 across the whole document.
     pub ar: Range<usize>,
+    /// Indices of the English sentences, likewise.
     pub en: Range<usize>,
+    /// Confidence that the group is right, 0 to 1; 0 for every bead when [`Options::without_scores`]
+    /// is set.
     pub score: f64,
 }
 
@@ -86,7 +90,8 @@ pub struct Options<'a> {
     pub shipped_names: bool,
 }
 
-/// Aligns two lists of sentences as one document.
+/// Aligns two lists of sentences as one document, with nothing but the texts ([`Options::default`]):
+/// the beads cover every sentence of both sides, in order.
 pub fn align<A: AsRef<str>, E: AsRef<str>>(ar: &[A], en: &[E]) -> Vec<Bead> {
     align_blocks(ar, en, &[(0..ar.len(), 0..en.len())], Options::default())
 }

@@ -4,7 +4,7 @@
 //! authority lacks whose names share its words (قيس هادي الخزعلي), and refers to entries by a piece
 //! (النجباء for حركة النجباء, "the Nujaba"). The house's spelling of those words is already written in
 //! the entries; this module reads it out: each entry's Arabic words are aligned, in order, with its
-//! English words by their consonant skeletons ([`arabic_skeleton`](crate::text::arabic_skeleton) against
+//! English words by their consonant skeletons ([`arabic_skeleton_into`] against
 //! [`skeleton`](crate::text::skeleton())), so that
 //! قيس ↔ Qais and الخزعلي ↔ Al-Khazali, while translated words (حركة ↔ Movement) match nothing and are
 //! left out. Two Arabic words may make one English word (نصر الله ↔ Nasrallah).

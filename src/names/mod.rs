@@ -6,10 +6,9 @@
 //!   prepositions (لكتائب حزب الله, وحزب الله) and whatever harakat or letter forms the text has.
 //! - [`translit`]: Arabic names in Latin script, in four schemes; [`style`] is the house style it and
 //!   the check follow; [`model`] is the learned spelling model behind the news scheme.
-//! - [`check`]: the consistency check of translations against the authority.
+//! - [`check`]: the consistency check of translations against the authority, which recognises
+//!   spellings nobody listed by their romanization skeleton.
 //! - [`tbx`]: the authority as TBX, for exchange with CAT tools.
-//! - [`crate::text::skeleton()`]: the romanization key that lets the check recognise spellings nobody
-//!   listed.
 //!
 //! Inside: `mine` (names learned from the memory), `lexicon` and `usage` (how the entries and the
 //! memory spell single words).

@@ -53,7 +53,8 @@ use unicode_normalization::{is_nfkc, is_nfkc_quick, IsNormalized, UnicodeNormali
 /// The most characters NFKC produces from one input character (U+FDFA ﷺ).
 /// `normalize(x)` never has more than `MAX_EXPANSION * x.chars().count()`
 /// characters.
-pub const MAX_EXPANSION: usize = 18;
+#[cfg(test)]
+const MAX_EXPANSION: usize = 18;
 
 // ---------------------------------------------------------------------------
 // The Arabic table
@@ -390,6 +391,9 @@ fn finish<const ARABIC: bool>(f: Folder) -> String {
 /// ، ؛ ؟ ٪ → , ; ? %; typographic quotes and dashes → ASCII; lower-cases
 /// everything else (so "Shahed" matches "shahed"); collapses every run of
 /// Unicode whitespace into one ASCII space and trims both ends.
+///
+/// The result never has more than 18 characters for each character of
+/// `text` (NFKC's longest expansion, U+FDFA ﷺ).
 ///
 /// Use it only for keys: the text shown to the translator is the stored,
 /// unfolded text.

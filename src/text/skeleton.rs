@@ -6,17 +6,12 @@
 //! skeleton drops what varies and keeps the consonants, so all of those meet on one key; a string
 //! similarity on top (see `check`) decides between near keys.
 //!
-//! The Arabic side has a skeleton in the same classes ([`arabic_skeleton`]), so that an Arabic word and
+//! The Arabic side has a skeleton in the same classes ([`arabic_skeleton_into`]), so that an Arabic word and
 //! its English spelling can be compared directly: the aligner's name features and the word lexicon of
 //! the authority's names both use it.
 //!
-//! ```
-//! use tm::text::skeleton;
-//! assert_eq!(skeleton("Hizbullah"), skeleton("Hezbollah"));
-//! assert_eq!(skeleton("Deir Al-Zour"), skeleton("Deir ez-Zor"));
-//! assert_eq!(skeleton("Kata'ib Hizbullah"), skeleton("Kataib Hizballah"));
-//! assert_ne!(skeleton("Hizbullah"), skeleton("Hamas"));
-//! ```
+//! Hizbullah and Hezbollah, Deir Al-Zour and Deir ez-Zor, Kata'ib Hizbullah and Kataib Hizballah share
+//! a skeleton; Hizbullah and Hamas do not (the tests below hold these).
 
 /// Article forms as separate words or hyphenated prefixes (Al-Zour, ez-Zor, ad-Dawla, ash-Sham).
 const ARTICLES: [&str; 14] = [
@@ -88,7 +83,8 @@ pub fn skeleton_into(name: &str, out: &mut String, word: &mut Vec<u8>) {
 }
 
 /// [`arabic_skeleton_into`] as a new string.
-pub fn arabic_skeleton(word: &str) -> String {
+#[cfg(test)]
+pub(crate) fn arabic_skeleton(word: &str) -> String {
     let mut out = String::new();
     arabic_skeleton_into(word, &mut out);
     out
@@ -154,7 +150,10 @@ mod tests {
     #[test]
     fn spellings_of_one_name_meet() {
         for (a, b) in [
+            ("Hizbullah", "Hezbollah"),
             ("Hizbullah", "Hizbollah"),
+            ("Deir Al-Zour", "Deir ez-Zor"),
+            ("Kata'ib Hizbullah", "Kataib Hizballah"),
             ("Hizbullah", "Hizballah"),
             ("Deir Al-Zour", "Deir Ezzor"),
             ("Deir Al-Zour", "Dayr az-Zawr"),

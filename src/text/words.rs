@@ -40,7 +40,7 @@ use super::clitics::strip_clitics;
 use super::fold::normalize;
 
 /// The stem every number shares in the index: a changed number still finds its segment.
-pub const NUMBER_STEM: &str = "#";
+pub(crate) const NUMBER_STEM: &str = "#";
 
 /// One word of a segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,13 +53,14 @@ pub struct Token {
 
 impl Token {
     /// The number this token holds (`3.5` from `و3.5`), if it is one.
-    pub fn number(&self) -> Option<&str> {
+    pub(crate) fn number(&self) -> Option<&str> {
         number_of(&self.norm)
     }
 
     /// What the index files this word under: its stem with proclitics and article removed, or
     /// [`NUMBER_STEM`] for a number.
-    pub fn stem(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn stem(&self) -> &str {
         stem_of(&self.norm)
     }
 }
@@ -104,7 +105,7 @@ impl<'a> Iterator for Words<'a> {
 
 /// English month names, January first: a suggestion substitutes them as it substitutes numbers, and
 /// name mining knows they are not names.
-pub const ENGLISH_MONTHS: [&str; 12] = [
+pub(crate) const ENGLISH_MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -232,7 +233,7 @@ fn is_mark(c: char) -> bool {
 }
 
 /// An ASCII, Arabic-Indic, Eastern Arabic-Indic or full-width digit: the digits folding makes ASCII.
-pub fn is_digit(c: char) -> bool {
+pub(crate) fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
         || ('\u{0660}'..='\u{0669}').contains(&c)
         || ('\u{06F0}'..='\u{06F9}').contains(&c)
@@ -282,7 +283,8 @@ pub fn number_of(norm: &str) -> Option<&str> {
     .then_some(digits)
 }
 
-/// The index key of a normalized token: see [`Token::stem`].
+/// The index key of a normalized token: what the index files the word under, its stem with proclitics
+/// and article removed ([`strip_clitics`]), or [`NUMBER_STEM`] for a number.
 pub fn stem_of(norm: &str) -> &str {
     if number_of(norm).is_some() {
         NUMBER_STEM
