@@ -7,10 +7,16 @@
 //! - [`align`]: sentence alignment of a document with its translation.
 //! - [`unit`](mod@unit): the translation unit every format reads into and the store keeps.
 //! - [`formats`]: TMX 1.4b, TSV and CSV readers and writers.
-//! - [`store`]: the SQLite memory: schema, import in one transaction, upkeep.
-//! - [`text`]: the bottom layer: folding, words, clitics, skeletons (stored text never changes).
-//! - [`fuzzy`]: fuzzy lookup, concordance, suggestions.
+//! - [`store`]: the SQLite memory: open, import in one transaction from files or any stream, add, walk.
+//! - [`text`]: the bottom layer: folding and the one word rule (stored text never changes).
+//! - [`fuzzy`]: fuzzy lookup with diffs and suggestions.
+//! - [`names`]: the name authority, the check of translations against it, transliteration.
 //! - [`segment`]: sentence splitting.
+//!
+//! ARCHITECTURE.md is the map of how these fit together; `examples/` shows each in use.
+
+// Every public item says what it is for: the library is used without the command line.
+#![warn(missing_docs)]
 
 pub mod align;
 mod cli;

@@ -336,7 +336,7 @@ fn best_matches(
     let mut matcher = Matcher::new(store, opts);
     let mut out = Vec::with_capacity(segments.len());
     for (i, seg) in segments.iter().enumerate() {
-        let context = fuzzy::Context {
+        let context = fuzzy::Neighbours {
             prev: i.checked_sub(1).map(|j| segments[j].as_str()),
             next: segments.get(i + 1).map(String::as_str),
         };

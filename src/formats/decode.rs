@@ -20,7 +20,9 @@ const SNIFF_LEN: usize = 1024;
 
 /// An open file or stream, decoded to UTF-8, with a shared count of the raw bytes read so far.
 pub struct DecodedFile {
+    /// The text as UTF-8, whatever the file's encoding was.
     pub reader: Box<dyn BufRead + Send>,
+    /// The encoding the file was read in (found, or given by the user).
     pub encoding: &'static Encoding,
     /// Raw bytes of the file or stream consumed so far; shared so a progress bar can watch it.
     pub bytes_read: Arc<AtomicU64>,

@@ -49,8 +49,11 @@ pub(crate) const NUL_CHAR: &str =
 /// The interchange formats `tm` reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// TMX 1.4b (reads 1.1 to 1.4b).
     Tmx,
+    /// Tab-separated: source, target, then optional named columns.
     Tsv,
+    /// Comma-separated with RFC 4180 quoting, as spreadsheets write it.
     Csv,
 }
 
@@ -99,6 +102,8 @@ pub struct ReadOptions {
 pub const MAX_SEGMENT: usize = 32 << 20;
 
 impl ReadOptions {
+    /// Options for reading the `src`→`tgt` pair, everything else at its default: the encoding found
+    /// in the file, the header guessed, [`MAX_SEGMENT`].
     pub fn new(src: &str, tgt: &str) -> ReadOptions {
         ReadOptions {
             src: src.to_string(),
@@ -122,12 +127,16 @@ pub(crate) fn too_long(max: usize) -> String {
 /// A problem with a file being read or written.
 #[derive(Debug)]
 pub struct FormatError {
+    /// The file, or the name a stream was read under (`<stdin>`).
     pub file: PathBuf,
     /// `None` when the problem concerns the whole file (cannot be opened, wrong encoding).
     pub position: Option<Position>,
+    /// What went wrong, and whether reading can go on past it.
     pub kind: ErrorKind,
 }
 
+/// The kinds of [`FormatError`]: an I/O failure, a file that cannot be read at all, or one unit that
+/// is wrong in a file that is otherwise fine (which `--skip-invalid` skips).
 #[derive(Debug)]
 pub enum ErrorKind {
     /// The file could not be opened, read or written.

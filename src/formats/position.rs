@@ -12,7 +12,9 @@ use super::NUL_CHAR;
 /// Where in a file something went wrong. Lines and columns count from 1; columns count characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Position {
+    /// The line, from 1.
     pub line: u64,
+    /// The column in characters, from 1.
     pub col: u64,
 }
 

@@ -31,9 +31,12 @@ use super::position::{nul_position, Position};
 use super::{open_file, FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Segment, Unit};
 
+/// What separates the columns of a delimited file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delimiter {
+    /// TSV: no quoting; a tab, line break or backslash inside a segment is written `\t`, `\n`, `\\`.
     Tab,
+    /// CSV: RFC 4180 quoting.
     Comma,
 }
 
@@ -659,6 +662,7 @@ impl<W: Write> DelimitedWriter<W> {
         Ok(DelimitedWriter { out, delimiter })
     }
 
+    /// Writes one unit as a row: its source and target text (markup and metadata stay in TMX).
     pub fn write_unit(&mut self, unit: &Unit) -> io::Result<()> {
         let (s, t) = (&unit.source.text, &unit.target.text);
         match self.delimiter {
@@ -669,6 +673,7 @@ impl<W: Write> DelimitedWriter<W> {
         }
     }
 
+    /// Flushes the rows and hands the output back.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)

@@ -13,6 +13,7 @@ use super::xml::{drop_invalid_xml_chars, escape_text_into, push_attr};
 
 /// What a segment's target says about itself.
 pub struct Target<'a> {
+    /// The suggested translation (with the query's numbers substituted).
     pub text: &'a str,
     /// XLIFF 1.2 `state`.
     pub state: &'a str,

@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::store::WordKey;
 use crate::store::{self, Store};
 use crate::text::{normalize, tokenize, Token};
-use score::{align, Edit};
+use score::{edits, Edit};
 use search::{PostingsCache, Query, Scored};
 
 /// How a match relates to the query, best first.
@@ -156,7 +156,7 @@ impl Default for LookupOptions {
 /// The neighbours of a query segment in its document, for context matches: a stored unit whose own
 /// neighbours had the same words (in matching form) is a [`MatchKind::Context`] match.
 #[derive(Clone, Copy, Debug)]
-pub struct Context<'a> {
+pub struct Neighbours<'a> {
     /// The segment before the query; `None` at the start of the document.
     pub prev: Option<&'a str>,
     /// The segment after the query; `None` at its end.
@@ -187,7 +187,7 @@ impl<'s> Matcher<'s> {
     /// (the word index narrows the candidates without losing any), cut to [`LookupOptions::top`]
     /// distinct sources with all their translations. `context` gives the query's neighbours for
     /// context matches. A query with no words (punctuation only) matches nothing.
-    pub fn lookup(&mut self, text: &str, context: Option<Context>) -> store::Result<Vec<Match>> {
+    pub fn lookup(&mut self, text: &str, context: Option<Neighbours>) -> store::Result<Vec<Match>> {
         let conn = self.store.conn();
         let err = |e| store::sqlite_error(self.store.path(), e);
         let query = Query::new(conn, text).map_err(err)?;
@@ -239,7 +239,7 @@ impl<'s> Matcher<'s> {
                 .map(|i| Edit::Same { q: i, s: i })
                 .collect()
         } else {
-            align(&query.keys, &source_keys).1
+            edits(&query.keys, &source_keys).1
         };
         let suggestion = suggest::suggest(&query.tokens, &source_tokens, &edits, &s.target);
         let mut score = s.score;

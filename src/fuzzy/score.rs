@@ -90,7 +90,7 @@ pub enum Edit {
 }
 
 /// The cheapest alignment of two segments and its distance in half points.
-pub fn align(query: &[WordKey], source: &[WordKey]) -> (u32, Vec<Edit>) {
+pub fn edits(query: &[WordKey], source: &[WordKey]) -> (u32, Vec<Edit>) {
     let (n, m) = (query.len(), source.len());
     let w = m + 1;
     let mut d = vec![0u32; (n + 1) * w];
@@ -180,7 +180,7 @@ mod tests {
         // q: و+أعلنت(1→stem 2) كتائب(3) حزب(4) الله(5); s: أعلنت(2) كتائب(3) حزب(4) الله(5) أمس(6)
         let q = keys(&[(1, 2), (3, 3), (4, 4), (5, 5)]);
         let s = keys(&[(2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]);
-        let (d, edits) = align(&q, &s);
+        let (d, edits) = edits(&q, &s);
         assert_eq!(d, 3);
         assert_eq!(edits[0], Edit::Variant { q: 0, s: 0 });
         assert_eq!(edits[4], Edit::SourceOnly { s: 4 });
@@ -192,7 +192,7 @@ mod tests {
     fn distance_agrees_with_align_and_is_symmetric() {
         let a = keys(&[(1, 1), (2, 9), (3, 3), (4, 4), (7, 7)]);
         let b = keys(&[(8, 9), (3, 3), (1, 1), (4, 4)]);
-        let d = align(&a, &b).0;
+        let d = edits(&a, &b).0;
         assert_eq!(distance(&a, &b, u32::MAX), Some(d));
         assert_eq!(distance(&b, &a, u32::MAX), Some(d));
     }
@@ -222,8 +222,8 @@ mod tests {
         fn prop_distance_is_symmetric_and_align_agrees(a in segment(), b in segment()) {
             let d = distance(&a, &b, u32::MAX).expect("no limit");
             prop_assert_eq!(distance(&b, &a, u32::MAX), Some(d));
-            prop_assert_eq!(align(&a, &b).0, d);
-            prop_assert_eq!(align(&b, &a).0, d);
+            prop_assert_eq!(edits(&a, &b).0, d);
+            prop_assert_eq!(edits(&b, &a).0, d);
             prop_assert!(d <= 2 * a.len().max(b.len()) as u32);
             prop_assert_eq!(d == 0, a == b);
         }

@@ -241,7 +241,7 @@ fn word_positions(text: &str, word: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fuzzy::score::align;
+    use crate::fuzzy::score::edits;
     use crate::store::WordKey;
     use crate::text::tokenize;
     use std::collections::HashMap;
@@ -259,7 +259,7 @@ mod tests {
         };
         let qk: Vec<WordKey> = q.iter().map(&mut key).collect();
         let sk: Vec<WordKey> = s.iter().map(&mut key).collect();
-        let (_, edits) = align(&qk, &sk);
+        let (_, edits) = edits(&qk, &sk);
         suggest(&q, &s, &edits, target)
     }
 

@@ -27,6 +27,7 @@ const BATCH: usize = 512;
 /// How an import treats bad units and where units come from.
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
+    /// Who imports and under which origin (else each unit's own, else the file's name).
     pub provenance: Provenance,
     /// Import the good units and report the bad ones, instead of failing on the first.
     pub skip_invalid: bool,
@@ -35,16 +36,22 @@ pub struct ImportOptions {
 /// A unit passed over by `--skip-invalid`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Skipped {
+    /// The file (or stream name) the unit was in.
     pub file: PathBuf,
+    /// Where the unit was, when the reader knows (from 1).
     pub line: Option<u64>,
+    /// The column of that place, in characters (from 1).
     pub col: Option<u64>,
+    /// What was wrong with it.
     pub error: String,
 }
 
 /// What happened to one file.
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct FileReport {
+    /// The file, or the stream's name.
     pub file: PathBuf,
+    /// The format it was read in (`tmx`, `tsv`, `csv`).
     pub format: String,
     /// Units read from the file (added + merged).
     pub units: u64,
@@ -52,16 +59,22 @@ pub struct FileReport {
     pub added: u64,
     /// Identical to a unit already stored (dates, origin and use count updated).
     pub merged: u64,
+    /// Passed over as invalid (with `--skip-invalid`).
     pub skipped: u64,
 }
 
 /// What an import did.
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct ImportReport {
+    /// Each file or stream, in the order given.
     pub files: Vec<FileReport>,
+    /// Units read from all of them (added + merged).
     pub units: u64,
+    /// Stored as new units.
     pub added: u64,
+    /// Identical to a unit already stored, which was updated instead.
     pub merged: u64,
+    /// Passed over as invalid (with `--skip-invalid`).
     pub skipped: u64,
     /// Where the skipped units were and why (with `--skip-invalid`).
     pub skipped_units: Vec<Skipped>,
@@ -218,7 +231,9 @@ pub(super) fn write_unit(
 /// One input file and how to read it.
 #[derive(Clone, Debug)]
 pub struct ImportFile {
+    /// The file.
     pub path: PathBuf,
+    /// Its format (from the flag, else its extension).
     pub format: Format,
 }
 

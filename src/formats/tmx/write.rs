@@ -53,6 +53,7 @@ pub struct TmxWriter<W: Write> {
 }
 
 impl<W: Write> TmxWriter<W> {
+    /// Starts a TMX 1.4b document on `out` (the XML declaration, the DOCTYPE and the header).
     pub fn new(mut out: W, header: &Header) -> io::Result<TmxWriter<W>> {
         let mut h = String::new();
         h.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -80,6 +81,8 @@ impl<W: Write> TmxWriter<W> {
         })
     }
 
+    /// Writes one unit as a `<tu>`: the attributes the DTD allows, its props and notes, both variants
+    /// with their inline markup.
     pub fn write_unit(&mut self, unit: &Unit) -> io::Result<()> {
         let s = &mut self.scratch;
         s.clear();

@@ -112,8 +112,8 @@ fn without_article(arabic: &str, latin: &str) -> Option<(String, String)> {
 ///
 /// - the Wikidata name units (`wikidata-names/units.tsv`: `arabic_key, latin, latin_lang, country, role,
 ///   count, source`): each one-word spelling weighted by its uses in each country ([`country_weight`]),
-///   1 + ln(weighted uses), or the weighted uses themselves below one, times [`UNITS`], times
-///   [`house_vowels`]; the article taken off both sides; units of the DziriNames benchmark (source
+///   1 + ln(weighted uses), or the weighted uses themselves below one, times `UNITS`, times
+///   `house_vowels`; the article taken off both sides; units of the DziriNames benchmark (source
 ///   `dzirinames`, Algerian) are not used;
 /// - Google's Arabic→English train split (`google-ar2en/ar2en-train.txt`, `arabic<TAB>english`), mostly
 ///   foreign names in Arabic script: weight 1, but not an Arabic word the units spell in an Arab country
