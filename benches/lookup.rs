@@ -17,8 +17,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use common::{generate_tmx, median, repo_root, Corpus, Rng};
-use tm::fuzzy::search::{exhaustive, Query};
 use tm::fuzzy::{LookupOptions, Matcher};
+use tm::internals::{exhaustive, Query};
 use tm::store::{OpenMode, Store};
 
 fn env_usize(name: &str, default: usize) -> usize {

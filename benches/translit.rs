@@ -20,9 +20,10 @@ mod common;
 
 use std::time::Instant;
 
+use tm::internals::{allah_compounds, learned_text};
 use tm::names::model::{training_examples, Model};
 use tm::names::style::Style;
-use tm::names::translit::{allah_compounds, learned_text, Scheme, Transliterator};
+use tm::names::translit::{Scheme, Transliterator};
 use tm::names::Authority;
 
 /// Passes over the eval split: one pass is 1,431 names, a few milliseconds, so a single pass on a busy

@@ -32,3 +32,10 @@ pub mod text;
 pub mod unit;
 
 pub use cli::run;
+
+/// What the benchmarks measure that is not the library's API, in one place: no promise that it stays.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::fuzzy::search::{exhaustive, Query};
+    pub use crate::names::translit::{allah_compounds, learned_text};
+}

@@ -25,10 +25,9 @@
 
 pub(crate) mod concordance;
 pub(crate) mod score;
-// For benches/tests: not part of the library's API (benches/lookup.rs measures recall against
+// Reached from outside only through `tm::internals` (benches/lookup.rs measures recall against
 // `exhaustive`).
-#[doc(hidden)]
-pub mod search;
+pub(crate) mod search;
 pub mod suggest;
 
 use serde::Serialize;

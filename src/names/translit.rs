@@ -682,7 +682,7 @@ pub(crate) fn learned_news_with(model: &Model, word: &str, style: &Style) -> Opt
 /// ([`allah_compounds`]), each unvocalised word by [`learned_news_with`] (a vocalised one, or one the
 /// model cannot spell, by the rules), the style's article and marks. For measuring a model
 /// (`benches/translit.rs`) before it is shipped.
-#[doc(hidden)] // For benches/tests: not part of the library's API.
+#[doc(hidden)] // Not the library's API: benches reach it through `tm::internals`.
 pub fn learned_text(model: &Model, text: &str, style: &Style) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let words = allah_compounds(&words);
@@ -726,7 +726,7 @@ fn allah_joined(model: &Model, head: &str, style: &Style) -> Option<String> {
 /// عبدالله, نصر الله → نصرالله; harakat taken off the pair), so that the word-by-word rendering spells
 /// it as one name: Abdullah, Nasrallah, Fadlallah. الله alone stays a word (Allah). A head written with
 /// the article or a single letter (a clitic written apart) is not joined.
-#[doc(hidden)] // For benches/tests: not part of the library's API.
+#[doc(hidden)] // Not the library's API: benches reach it through `tm::internals`.
 pub fn allah_compounds<'w>(words: &[&'w str]) -> Vec<std::borrow::Cow<'w, str>> {
     use std::borrow::Cow;
     let mut out: Vec<Cow<'w, str>> = Vec::with_capacity(words.len());
