@@ -337,9 +337,11 @@ enum PretranslateFormatArg {
 
 #[derive(Args, Debug)]
 struct PretranslateArgs {
-    /// The document, plain text: split into sentences (see --lines); `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    /// The documents, plain text: each split into sentences (see --lines); `-` reads standard input.
+    /// Several are written a file each into the folder -o names (DOC.tsv, DOC.tmx, DOC.xlf), or as
+    /// JSON lines with --json.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
     /// Its encoding (e.g. windows-1256), when it is not UTF-8 or UTF-16 with a BOM.
     #[arg(long, value_name = "LABEL")]
     encoding: Option<String>,
@@ -349,7 +351,7 @@ struct PretranslateArgs {
     /// Lowest score used (0-100).
     #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(0..=100))]
     min: u8,
-    /// Output file (default: standard output).
+    /// Output file (default: standard output); with several documents, a folder.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     out: Option<PathBuf>,
     /// Output format.
@@ -619,13 +621,12 @@ pub fn run() -> i32 {
         Command::Concordance(a) => {
             commands::concordance(&ctx, &a.phrase, a.limit, &a.langs.src, &a.langs.tgt)
         }
-        Command::Pretranslate(a) => commands::Document::all(vec![a.file], a.encoding.as_deref())
-            .and_then(|mut docs| {
-                let file = docs.remove(0);
+        Command::Pretranslate(a) => commands::Document::all(a.files, a.encoding.as_deref())
+            .and_then(|files| {
                 commands::pretranslate(
                     &ctx,
                     commands::PretranslateConfig {
-                        file,
+                        files,
                         opts: crate::fuzzy::LookupOptions {
                             min: a.min,
                             top: 1,

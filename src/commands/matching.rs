@@ -307,7 +307,8 @@ fn read_segments(doc: &Document, lines: bool) -> Result<Vec<String>> {
 
 /// `tm pretranslate`, mapped from its flags.
 pub struct PretranslateConfig {
-    pub file: Document,
+    /// The documents; with several, `out` is a folder.
+    pub files: Vec<Document>,
     /// The lowest score and the languages (`top` is always 1: a segment's best match).
     pub opts: LookupOptions,
     pub out: Option<PathBuf>,
@@ -356,22 +357,77 @@ fn kind_name(kind: MatchKind) -> &'static str {
 }
 
 pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
-    let segments = read_segments(&cfg.file, cfg.lines)?;
     let store = ctx.open(OpenMode::ReadOnly)?;
+    let [one] = cfg.files.as_slice() else {
+        // Several documents: a file each in the folder -o names, or JSON lines that say whose.
+        let outputs: Vec<Option<PathBuf>> = match &cfg.out {
+            Some(dir) if dir.is_dir() => {
+                let ext = match cfg.format {
+                    PretranslateFormat::Tsv => "tsv",
+                    PretranslateFormat::Tmx => "tmx",
+                    PretranslateFormat::Xliff => "xlf",
+                };
+                let mut seen = std::collections::HashSet::new();
+                let mut outputs = Vec::with_capacity(cfg.files.len());
+                for doc in &cfg.files {
+                    let stem = doc.path.file_stem().unwrap_or(doc.path.as_os_str());
+                    let out = dir.join(stem).with_extension(ext);
+                    if !seen.insert(out.clone()) {
+                        bail!(
+                            "{}: two documents would both be written to {}; rename one",
+                            doc.path.display(),
+                            out.display()
+                        );
+                    }
+                    outputs.push(Some(out));
+                }
+                outputs
+            }
+            Some(dir) => bail!(
+                "{}: several documents are written a file each into a folder, and this is not one",
+                dir.display()
+            ),
+            None if ctx.json => vec![None; cfg.files.len()],
+            None => bail!(
+                "several documents need -o FOLDER (a file each, named after the document) or --json"
+            ),
+        };
+        for (doc, out) in cfg.files.iter().zip(outputs) {
+            pretranslate_one(ctx, &store, &cfg, doc, out.as_deref(), true)?;
+        }
+        return Ok(());
+    };
+    pretranslate_one(ctx, &store, &cfg, one, cfg.out.as_deref(), false)
+}
+
+/// Pretranslates one document into `out` (standard output if `None`); `several` adds the document's
+/// name to each JSON line.
+fn pretranslate_one(
+    ctx: &Context,
+    store: &Store,
+    cfg: &PretranslateConfig,
+    doc: &Document,
+    out_path: Option<&Path>,
+    several: bool,
+) -> Result<()> {
+    let segments = read_segments(doc, cfg.lines)?;
     // Opened first: an output that may not be written fails before the work.
     let mut guard = Guard::new().memory(store.path());
-    if !cfg.file.is_stdin() {
-        guard = guard.input(&cfg.file.path, "the document");
+    for other in cfg.files.iter().filter(|d| !d.is_stdin()) {
+        guard = guard.input(&other.path, "a document");
     }
-    let mut out = match &cfg.out {
+    let mut out = match out_path {
         Some(path) => Output::create(path, &mut guard)?,
         None => Output::stdout(),
     };
-    let matches = best_matches(&store, &segments, &cfg.opts)?;
-    if ctx.json && cfg.out.is_none() {
+    let matches = best_matches(store, &segments, &cfg.opts)?;
+    if ctx.json && out_path.is_none() {
         // One object a segment, its best match as `lookup --json` gives matches (null for none).
         #[derive(Serialize)]
         struct SegmentJson<'a> {
+            /// The document, when there are several.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file: Option<PathBuf>,
             segment: &'a str,
             #[serde(rename = "match")]
             best: Option<&'a Match>,
@@ -380,6 +436,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             .iter()
             .zip(&matches)
             .map(|(segment, best)| SegmentJson {
+                file: several.then(|| doc.name()),
                 segment,
                 best: best.as_ref(),
             })
@@ -448,7 +505,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             w.finish().map_err(write_err)?;
         }
         PretranslateFormat::Xliff => {
-            let original = cfg.file.name().display().to_string();
+            let original = doc.name().display().to_string();
             let mut w = XliffWriter::new(&mut out, &original, &cfg.opts.src, &cfg.opts.tgt)
                 .map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
@@ -498,9 +555,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             left_out: usize,
         }
         return ctx.print_json(&WrittenJson {
-            output: cfg
-                .out
-                .as_ref()
+            output: out_path
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             segments: segments.len(),
@@ -508,10 +563,14 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
             left_out,
         });
     }
-    if cfg.out.is_some() || !io::stdout().is_terminal() {
+    if out_path.is_some() || !io::stdout().is_terminal() {
         let found = matches.iter().filter(|m| m.is_some()).count();
+        let whose = match several {
+            true => format!("{}: ", doc.name().display()),
+            false => String::new(),
+        };
         eprintln!(
-            "{} of {} segments have a match at or above {}",
+            "{whose}{} of {} segments have a match at or above {}",
             found,
             segments.len(),
             cfg.opts.min

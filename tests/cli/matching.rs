@@ -602,3 +602,55 @@ fn a_particle_with_a_proclitic_is_a_variant() {
     ]);
     assert_eq!(json["matches"][0]["diff"][0]["op"], "replace", "{json}");
 }
+
+/// Several documents: a file each in the folder -o names, or JSON lines that say whose; never one
+/// stream where a CAT tool could not tell them apart.
+#[test]
+fn pretranslate_writes_several_documents_a_file_each() {
+    let s = with_sample();
+    let (first, second) = (s.path("first.txt"), s.path("second.txt"));
+    std::fs::write(&first, "حزب الله\nجملة لا مثيل لها في الذاكرة\n").unwrap();
+    std::fs::write(&second, "حزب الله\n").unwrap();
+    let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
+    let out = s.path("out");
+    std::fs::create_dir(&out).unwrap();
+    s.run(&[
+        "pretranslate",
+        "--lines",
+        "--format",
+        "xliff",
+        "-o",
+        out.to_str().unwrap(),
+        first,
+        second,
+    ])
+    .stderr_has("first.txt: 1 of 2 segments")
+    .stderr_has("second.txt: 1 of 1 segments")
+    .ok();
+    let xliff = std::fs::read_to_string(out.join("first.xlf")).unwrap();
+    assert_eq!(xliff.matches("<trans-unit ").count(), 2);
+    assert!(
+        xliff.contains("original=\"") && xliff.contains("first.txt"),
+        "{xliff}"
+    );
+    let xliff = std::fs::read_to_string(out.join("second.xlf")).unwrap();
+    assert_eq!(xliff.matches("<trans-unit ").count(), 1);
+
+    let lines: Vec<serde_json::Value> = s
+        .ok(&["pretranslate", "--lines", "--json", first, second])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let files: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    assert_eq!(files, [first, first, second]);
+    assert_eq!(lines[2]["match"]["target"], "Hizbullah");
+
+    s.fails_with(
+        &["pretranslate", first, second],
+        "several documents need -o FOLDER",
+    );
+    s.fails_with(
+        &["pretranslate", first, second, "-o", first],
+        "several documents are written a file each into a folder",
+    );
+}
