@@ -250,13 +250,7 @@ pub struct Document {
 impl Document {
     /// The documents of `paths` read in `encoding` (a label such as `windows-1256`).
     pub fn all(paths: Vec<PathBuf>, encoding: Option<&str>) -> Result<Vec<Document>> {
-        let encoding = match encoding {
-            Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .with_context(|| format!("--encoding {label}: not an encoding tm knows"))?,
-            ),
-            None => None,
-        };
+        let encoding = super::encoding_flag(encoding)?;
         if paths.len() > 1 && paths.iter().any(|p| p.as_os_str() == "-") {
             bail!("-: standard input is read on its own, not with other files");
         }
@@ -284,8 +278,7 @@ impl Document {
         Ok(match self.is_stdin() {
             true => read_document_from(io::stdin(), &name, self.encoding)?,
             false => {
-                let file = std::fs::File::open(&self.path)
-                    .map_err(|e| crate::formats::FormatError::io(&self.path, e))?;
+                let file = crate::formats::open_file(&self.path)?;
                 read_document_from(file, &name, self.encoding)?
             }
         })
@@ -370,8 +363,15 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                 let mut seen = std::collections::HashSet::new();
                 let mut outputs = Vec::with_capacity(cfg.files.len());
                 for doc in &cfg.files {
-                    let stem = doc.path.file_stem().unwrap_or(doc.path.as_os_str());
-                    let out = dir.join(stem).with_extension(ext);
+                    // report.v2.txt → report.v2.xlf: the extension is added to the stem, not put
+                    // in place of its last dot.
+                    let mut name = doc
+                        .path
+                        .file_stem()
+                        .unwrap_or(doc.path.as_os_str())
+                        .to_owned();
+                    name.push(format!(".{ext}"));
+                    let out = dir.join(name);
                     if !seen.insert(out.clone()) {
                         bail!(
                             "{}: two documents would both be written to {}; rename one",

@@ -66,12 +66,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
     let mut read = ReadOptions::new(&cfg.src, &cfg.tgt);
     read.header = cfg.header;
     read.max_segment = cfg.max_segment;
-    if let Some(label) = &cfg.encoding {
-        read.encoding = Some(
-            encoding_rs::Encoding::for_label(label.as_bytes())
-                .with_context(|| format!("--encoding {label}: not an encoding tm knows"))?,
-        );
-    }
+    read.encoding = super::encoding_flag(cfg.encoding.as_deref())?;
     let opts = ImportOptions {
         provenance: Provenance {
             user: cfg.user,

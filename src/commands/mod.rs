@@ -131,6 +131,16 @@ impl Context {
 }
 
 /// `n` and the noun for it, singular for one: "1 pair", "3 pairs".
+/// The encoding `--encoding LABEL` names (`windows-1256`, `cp1256`, `utf-16le`...), if one was given.
+pub(crate) fn encoding_flag(label: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>> {
+    label
+        .map(|label| {
+            encoding_rs::Encoding::for_label(label.as_bytes())
+                .with_context(|| format!("--encoding {label}: not an encoding tm knows"))
+        })
+        .transpose()
+}
+
 pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

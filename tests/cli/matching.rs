@@ -635,6 +635,20 @@ fn pretranslate_writes_several_documents_a_file_each() {
     );
     let xliff = std::fs::read_to_string(out.join("second.xlf")).unwrap();
     assert_eq!(xliff.matches("<trans-unit ").count(), 1);
+    // A dotted name keeps its dots: report.v2.txt and report.v3.txt are two outputs, not one.
+    let (v2, v3) = (s.path("report.v2.txt"), s.path("report.v3.txt"));
+    std::fs::write(&v2, "حزب الله\n").unwrap();
+    std::fs::write(&v3, "حزب الله\n").unwrap();
+    let (v2, v3) = (v2.to_str().unwrap(), v3.to_str().unwrap());
+    s.ok(&[
+        "pretranslate",
+        "--lines",
+        "-o",
+        out.to_str().unwrap(),
+        v2,
+        v3,
+    ]);
+    assert!(out.join("report.v2.tsv").is_file() && out.join("report.v3.tsv").is_file());
 
     let lines: Vec<serde_json::Value> = s
         .ok(&["pretranslate", "--lines", "--json", first, second])
