@@ -149,7 +149,6 @@ fn fitted(text: &str, limit: usize) -> String {
             used += w;
             out.push(c);
         }
-        // A mark cut from its letter would be dropped by a terminal anyway; keep the line clean.
         out.push('…');
         out
     };
