@@ -50,7 +50,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 #[command(defer = true)]
 enum Command {
-    /// Import TMX, TSV or CSV files into the memory (all files in one transaction).
+    /// Import TMX, TSV, CSV or bilingual XLIFF files into the memory (all files in one transaction).
     Import(ImportArgs),
     /// Export the memory as TMX 1.4b, TSV or CSV.
     Export(ExportArgs),
@@ -395,6 +395,27 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// What `tm import` reads: the formats export writes, and bilingual XLIFF from a CAT tool.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ImportFormatArg {
+    Tmx,
+    Tsv,
+    Csv,
+    /// XLIFF 1.2 (also SDLXLIFF, MQXLIFF) or 2.0/2.1.
+    Xliff,
+}
+
+impl From<ImportFormatArg> for Format {
+    fn from(f: ImportFormatArg) -> Format {
+        match f {
+            ImportFormatArg::Tmx => Format::Tmx,
+            ImportFormatArg::Tsv => Format::Tsv,
+            ImportFormatArg::Csv => Format::Csv,
+            ImportFormatArg::Xliff => Format::Xliff,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 struct LangArgs {
     /// Source language (a bare tag such as `ar` takes any region: ar-IQ, ar-SA).
@@ -411,12 +432,20 @@ struct ImportArgs {
     /// unless --origin or the units name one.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Format of every file; by default each file's extension decides (.tmx, .tsv/.txt, .csv).
+    /// Format of every file; by default each file's extension decides (.tmx, .tsv/.txt, .csv,
+    /// .xlf/.xliff/.sdlxliff/.mqxliff).
     #[arg(long, value_name = "FORMAT")]
-    format: Option<FormatArg>,
+    format: Option<ImportFormatArg>,
     #[command(flatten)]
     langs: LangArgs,
-    /// Origin recorded for every unit (default: the unit's own x-origin prop, else the file name).
+    /// XLIFF: which segments go in: `confirmed` (what the translator confirmed: XLIFF translated,
+    /// signed-off, final, reviewed or approved; Trados Translated, ApprovedTranslation,
+    /// ApprovedSignOff; memoQ confirmed or proofread), `all` (every translated segment), or one state
+    /// as the file names it (needs-review-translation, Draft, PartiallyEdited).
+    #[arg(long, value_name = "STATE", default_value = "confirmed")]
+    state: String,
+    /// Origin recorded for every unit (default: the unit's own x-origin prop, the XLIFF file's
+    /// original document, else the file name).
     #[arg(long, value_name = "NAME")]
     origin: Option<String>,
     /// Import the good units, report the bad ones with their position, instead of failing.
@@ -765,6 +794,7 @@ fn import_config(a: ImportArgs) -> ImportConfig {
         },
         user: user(a.user),
         max_segment: (a.max_segment as usize) << 20,
+        state: a.state.parse().unwrap_or_default(),
     }
 }
 

@@ -11,7 +11,7 @@ use super::{progress_bar, Context};
 use crate::display;
 use crate::formats::tmx::{Header, TmxWriter};
 use crate::formats::tsv::{DelimitedWriter, Delimiter};
-use crate::formats::{read_units, Format, ReadOptions};
+use crate::formats::{read_units, Format, LeftOut, ReadOptions, StateFilter};
 use crate::output::{Guard, Output};
 use crate::store::{self, ImportFile, ImportOptions, OpenMode, Provenance, Store, UnitFilter};
 use crate::unit::{Segment, Unit};
@@ -32,6 +32,8 @@ pub struct ImportConfig {
     pub user: Option<String>,
     /// Bytes of one line or text run before a file is refused ([`crate::formats::MAX_SEGMENT`]).
     pub max_segment: usize,
+    /// XLIFF: which segments go in, by their state.
+    pub state: StateFilter,
 }
 
 pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
@@ -45,7 +47,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
         let format = match cfg.format.or_else(|| Format::from_path(path)) {
             Some(f) => f,
             None => bail!(
-                "{}: cannot tell the format from the extension; give --format tmx|tsv|csv",
+                "{}: cannot tell the format from the extension; give --format tmx|tsv|csv|xliff",
                 path.display()
             ),
         };
@@ -67,6 +69,7 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
     read.header = cfg.header;
     read.max_segment = cfg.max_segment;
     read.encoding = super::encoding_flag(cfg.encoding.as_deref())?;
+    read.state = cfg.state;
     let opts = ImportOptions {
         provenance: Provenance {
             user: cfg.user,
@@ -149,7 +152,41 @@ pub fn import(ctx: &Context, cfg: ImportConfig) -> Result<()> {
             String::new()
         }
     )?;
+    if let Some(line) = left_out_line(&report.left_out, &read.state) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
+}
+
+/// The import summary's account of what was passed over on purpose, and why.
+fn left_out_line(left_out: &LeftOut, filter: &StateFilter) -> Option<String> {
+    if left_out.total == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (reason, &n) in &left_out.reasons {
+        parts.push(match reason.as_str() {
+            "state" => {
+                let states: Vec<String> = (left_out.states.iter())
+                    .map(|(state, n)| format!("{state} {n}"))
+                    .collect();
+                let what = match filter {
+                    StateFilter::Confirmed => "not confirmed",
+                    _ => "in another state",
+                };
+                format!(
+                    "{n} {what} ({}; --state all takes every translated segment)",
+                    states.join(", ")
+                )
+            }
+            "other_pair" => format!("{n} of other languages"),
+            "untranslated" => format!("{n} without a translation"),
+            "not_translatable" => format!("{n} marked not to be translated"),
+            "empty_source" => format!("{n} with no source text"),
+            other => format!("{n} {other}"),
+        });
+    }
+    Some(format!("left out {}: {}", left_out.total, parts.join(", ")))
 }
 
 /// `tm export`, mapped from its flags.
@@ -160,6 +197,13 @@ pub struct ExportConfig {
 }
 
 pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
+    if cfg.format == Format::Xliff {
+        bail!(
+            "{}: export writes TMX, TSV or CSV; XLIFF for a CAT tool comes from `tm pretranslate \
+             DOC -o FILE.xlf`",
+            cfg.file.display()
+        );
+    }
     let store = ctx.open(OpenMode::ReadOnly)?;
     let stats = store.stats()?;
     let mut out = Output::create(&cfg.file, &mut Guard::new().memory(store.path()))?;
@@ -198,6 +242,7 @@ pub fn export(ctx: &Context, cfg: ExportConfig) -> Result<()> {
             w.finish().map_err(write_err)?;
             (n, dropped)
         }
+        Format::Xliff => bail!("XLIFF is read, not exported"),
         Format::Tsv | Format::Csv => {
             let delimiter = if cfg.format == Format::Tsv {
                 Delimiter::Tab

@@ -1,4 +1,5 @@
-//! Interchange formats: TMX 1.4b, tab-separated and comma-separated files, and XLIFF 1.2 out.
+//! Interchange formats: TMX 1.4b, tab-separated and comma-separated files, and XLIFF (1.2 with the Trados
+//! and memoQ dialects, 2.0 and 2.1) in; TMX, TSV, CSV and XLIFF 1.2 out.
 //!
 //! Each format has a streaming reader that yields [`Unit`]s one at a time (memory stays flat however large
 //! the file) and a writer. Readers never panic on what a file contains: every problem becomes a
@@ -25,6 +26,7 @@ pub mod tsv;
 pub mod xliff;
 mod xml;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::Read;
@@ -55,6 +57,8 @@ pub enum Format {
     Tsv,
     /// Comma-separated with RFC 4180 quoting, as spreadsheets write it.
     Csv,
+    /// A bilingual XLIFF file from a CAT tool (1.2, SDLXLIFF, MQXLIFF, 2.0, 2.1); read only.
+    Xliff,
 }
 
 impl Format {
@@ -65,6 +69,7 @@ impl Format {
             "tmx" => Some(Format::Tmx),
             "tsv" | "tab" | "txt" | "utf8" => Some(Format::Tsv),
             "csv" => Some(Format::Csv),
+            "xlf" | "xliff" | "sdlxliff" | "mqxliff" | "xlz" => Some(Format::Xliff),
             _ => None,
         }
     }
@@ -76,6 +81,7 @@ impl fmt::Display for Format {
             Format::Tmx => "tmx",
             Format::Tsv => "tsv",
             Format::Csv => "csv",
+            Format::Xliff => "xliff",
         })
     }
 }
@@ -95,6 +101,78 @@ pub struct ReadOptions {
     /// reader never holds more than about this much of a file (`/dev/zero` would otherwise fill the
     /// memory). [`MAX_SEGMENT`] unless the user raises it.
     pub max_segment: usize,
+    /// XLIFF: which segments are read (by default those the translator confirmed).
+    pub state: StateFilter,
+}
+
+/// Which segments of a bilingual file go in, by the state a CAT tool gave them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    /// Every segment with a translation, whatever its state.
+    All,
+    /// Segments the translator confirmed: XLIFF 1.2 `translated`, `signed-off`, `final` or
+    /// `approved="yes"`; Trados `Translated`, `ApprovedTranslation`, `ApprovedSignOff`; memoQ's confirmed
+    /// and proofread states; XLIFF 2 `translated`, `reviewed`, `final`.
+    #[default]
+    Confirmed,
+    /// Segments in this state only, as the file names it (compared without regard to case).
+    Named(String),
+}
+
+impl std::str::FromStr for StateFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<StateFilter, Self::Err> {
+        Ok(match s {
+            "all" => StateFilter::All,
+            "confirmed" => StateFilter::Confirmed,
+            other => StateFilter::Named(other.to_string()),
+        })
+    }
+}
+
+/// Segments a reader passed over on purpose, which are not errors: other language pairs in a
+/// multilingual file, segments not confirmed, segments without a translation. Counted so that an import
+/// can say what it left out and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// How many in all.
+    pub total: u64,
+    /// How many for each reason: `other_pair` (a unit of other languages), `state` (left out by the
+    /// state filter), `untranslated`, `not_translatable`, `empty_source`.
+    pub reasons: BTreeMap<String, u64>,
+    /// The states of the segments the state filter left out, with their counts (`none`: no state).
+    pub states: BTreeMap<String, u64>,
+}
+
+/// What a reader that never leaves anything out reports.
+static NOTHING_LEFT_OUT: LeftOut = LeftOut {
+    total: 0,
+    reasons: BTreeMap::new(),
+    states: BTreeMap::new(),
+};
+
+impl LeftOut {
+    pub(crate) fn add(&mut self, reason: &str) {
+        self.total += 1;
+        *self.reasons.entry(reason.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn add_state(&mut self, state: Option<&str>) {
+        self.add("state");
+        let state = state.unwrap_or("none").to_string();
+        *self.states.entry(state).or_default() += 1;
+    }
+
+    /// Adds another file's counts to these.
+    pub fn merge(&mut self, other: &LeftOut) {
+        self.total += other.total;
+        for (k, v) in &other.reasons {
+            *self.reasons.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.states {
+            *self.states.entry(k.clone()).or_default() += v;
+        }
+    }
 }
 
 /// The default of [`ReadOptions::max_segment`]: 32 MiB, three times the longest segment the tests
@@ -111,6 +189,7 @@ impl ReadOptions {
             encoding: None,
             header: None,
             max_segment: MAX_SEGMENT,
+            state: StateFilter::Confirmed,
         }
     }
 }
@@ -209,6 +288,11 @@ impl std::error::Error for FormatError {
 pub trait UnitReader: Iterator<Item = Result<Unit, FormatError>> + Send {
     /// Bytes of the file consumed so far.
     fn bytes_read(&self) -> u64;
+
+    /// What the reader has passed over on purpose so far (see [`LeftOut`]).
+    fn left_out(&self) -> &LeftOut {
+        &NOTHING_LEFT_OUT
+    }
 }
 
 /// Opens a file in the given format and returns its units as a stream.
@@ -242,6 +326,7 @@ pub fn read_units(
             tsv::Delimiter::Comma,
             opts,
         )?),
+        Format::Xliff => Box::new(xliff::XliffReader::new(reader, name, opts)?),
     })
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
 use super::WordKey;
 use super::{now, sqlite_error, stable_hash, tokens_hash, Added, Error, Provenance, Result, Store};
-use crate::formats::{open_units, Format, FormatError, Position, ReadOptions, UnitReader};
+use crate::formats::{open_units, Format, FormatError, LeftOut, Position, ReadOptions, UnitReader};
 use crate::text::tokenize;
 use crate::unit::{primary_language, Unit};
 
@@ -61,6 +61,9 @@ pub struct FileReport {
     pub merged: u64,
     /// Passed over as invalid (with `--skip-invalid`).
     pub skipped: u64,
+    /// Passed over on purpose, and why: units of other language pairs, XLIFF segments not confirmed
+    /// or not translated.
+    pub left_out: LeftOut,
 }
 
 /// What an import did.
@@ -78,6 +81,8 @@ pub struct ImportReport {
     pub skipped: u64,
     /// Where the skipped units were and why (with `--skip-invalid`).
     pub skipped_units: Vec<Skipped>,
+    /// Units and segments of all files passed over on purpose, and why.
+    pub left_out: LeftOut,
 }
 
 /// A unit ready to be written: its columns computed off the writer thread.
@@ -280,6 +285,7 @@ enum Message {
     StartFile(usize),
     Units(Vec<Prepared>),
     Skipped(FormatError),
+    LeftOut(LeftOut),
     Failed(FormatError),
 }
 
@@ -444,6 +450,10 @@ impl Store {
                             error: e.message(),
                         });
                     }
+                    Message::LeftOut(left_out) => {
+                        report.left_out.merge(&left_out);
+                        report.files[current].left_out = left_out;
+                    }
                     // Returning drops the receiver, which stops the reader thread.
                     Message::Failed(e) => return Err(Error::Format(e)),
                 }
@@ -501,7 +511,15 @@ fn read_files(
         // The previous unit waits until the next one tells it its `next_hash`.
         let mut held: Option<Prepared> = None;
         let mut last_bytes = 0;
+        let mut left_out = 0;
         while let Some(item) = reader.next() {
+            // Segments the reader passed over (not confirmed, another pair) are a gap in the document,
+            // as a skipped unit is: the units around them are not neighbours.
+            let now_left_out = reader.left_out().total;
+            if now_left_out != left_out {
+                left_out = now_left_out;
+                batch.extend(held.take());
+            }
             match item {
                 Ok(mut unit) => {
                     if unit.origin.is_none() {
@@ -542,6 +560,10 @@ fn read_files(
         done_bytes += reader.bytes_read();
         batch.extend(held.take());
         if !batch.is_empty() && send.send(Message::Units(batch)).is_err() {
+            return vocab;
+        }
+        let left_out = reader.left_out();
+        if left_out.total > 0 && send.send(Message::LeftOut(left_out.clone())).is_err() {
             return vocab;
         }
     }

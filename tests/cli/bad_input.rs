@@ -19,7 +19,8 @@ fn each_bad_file_fails_with_its_position_and_changes_nothing() {
         ("truncated.tmx", "truncated.tmx:7:79: the file ends inside <seg> (truncated?)"),
         ("not_xml.tmx", "not_xml.tmx:1:1: not a TMX file"),
         ("empty.tmx", "empty.tmx:1:1: the file is empty"),
-        ("missing_language.tmx", "missing_language.tmx:7:1: unit \"no-arabic\" has no ar segment (it has en, fr)"),
+        ("empty_segment.tmx", "empty_segment.tmx:8:1: unit \"empty-arabic\" has an empty ar segment"),
+        ("other_languages.tmx", "other_languages.tmx: no unit has both ar and en (units have en+fr); --src and --tgt pick the pair"),
         ("billion_laughs.tmx", "billion_laughs.tmx:12:29: entity &lol9; is not one of XML's five"),
         ("external_entity.tmx", "external_entity.tmx:8:29: entity &secret; is not one of XML's five"),
         ("cp1256_undeclared.tmx", "cp1256_undeclared.tmx:5:29: not valid UTF-8"),
@@ -70,13 +71,13 @@ fn skip_invalid_imports_the_good_units_and_says_where_the_bad_ones_were() {
     let s = Sandbox::new();
     let report = s.json(&[
         "import",
-        &fixture_str("tests/fixtures/bad/missing_language.tmx"),
+        &fixture_str("tests/fixtures/bad/empty_segment.tmx"),
         "--skip-invalid",
         "--json",
     ]);
     assert_eq!(report["added"], 3);
     assert_eq!(report["skipped"], 1);
-    assert_eq!(report["skipped_units"][0]["line"], 7);
+    assert_eq!(report["skipped_units"][0]["line"], 8);
     assert_eq!(report["skipped_units"][0]["col"], 1);
     let s = Sandbox::new();
     s.run(&[
@@ -189,11 +190,11 @@ fn a_memory_from_a_newer_tm_is_refused() {
 #[test]
 fn unknown_extension_asks_for_format() {
     let s = Sandbox::new();
-    let path = s.path("memory.xlf");
+    let path = s.path("memory.docx");
     std::fs::write(&path, "x").unwrap();
     s.fails_with(
         &["import", path.to_str().unwrap()],
-        "memory.xlf: cannot tell the format",
+        "memory.docx: cannot tell the format",
     );
 }
 
@@ -474,14 +475,14 @@ fn one_bad_unit_at_the_end(units: usize) {
             "أعلنت كتائب حزب الله استهداف الموقع رقم {i}\tHizbullah Brigades announced they targeted position {i}\n"
         ));
     }
-    tmx.push_str("<tu><tuv xml:lang=\"en\"><seg>an English segment alone</seg></tuv></tu>\n</body>\n</tmx>\n");
+    tmx.push_str("<tu><tuv xml:lang=\"ar\"><seg> </seg></tuv><tuv xml:lang=\"en\"><seg>an English segment alone</seg></tuv></tu>\n</body>\n</tmx>\n");
     tsv.push_str("a source without its target\n");
     let (tmx_line, tsv_line) = (units + 5, units + 2);
     for (name, content, message) in [
         (
             "big.tmx",
             tmx,
-            format!("big.tmx:{tmx_line}:1: unit has no ar segment (it has en)"),
+            format!("big.tmx:{tmx_line}:5: unit has an empty ar segment"),
         ),
         (
             "big.tsv",

@@ -42,15 +42,7 @@ fn compliance_kit_imports_and_round_trips_without_loss() {
     for &(file, src, tgt, expected) in KIT {
         let s = Sandbox::new();
         let path = fixture_str(&format!("tests/fixtures/lisa/{file}"));
-        s.ok(&[
-            "import",
-            &path,
-            "--src",
-            src,
-            "--tgt",
-            tgt,
-            "--skip-invalid",
-        ]);
+        s.ok(&["import", &path, "--src", src, "--tgt", tgt]);
         let first = s.units();
         assert_eq!(first.len(), expected, "{file}: units imported");
 

@@ -17,3 +17,4 @@ mod names;
 mod props;
 mod translit;
 mod upkeep;
+mod xliff;

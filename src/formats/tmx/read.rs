@@ -1,18 +1,15 @@
 //! Reading TMX: a streaming parser of `<tu>` elements into units, every problem located.
 
-use std::io::{self, BufRead, Read};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::io::{self, Read};
+use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 use super::ORIGIN_PROP;
-use crate::formats::decode;
-use crate::formats::position::{nul_position, LineTracker, Position};
-use crate::formats::xml::{escape_text_into, push_attr};
-use crate::formats::{open_file, FormatError, ReadOptions, UnitReader, NOT_UTF8, NUL_CHAR};
+use crate::formats::position::Position;
+use crate::formats::xml::{escape_text_into, escaped, is_blank, write_tag, XmlEvents};
+use crate::formats::{open_file, FormatError, LeftOut, ReadOptions, UnitReader};
 use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, Unit, VariantMeta};
 
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
@@ -33,14 +30,16 @@ enum Inline {
 
 /// Streams the units of a TMX file, one `<tu>` at a time.
 pub struct TmxReader {
-    /// The file's path, or the name that stands for it in errors.
-    name: PathBuf,
-    xml: Reader<LineTracker<Box<dyn BufRead + Send>>>,
-    bytes_read: Arc<AtomicU64>,
+    xml: XmlEvents,
     opts: ReadOptions,
-    buf: Vec<u8>,
     /// Where the reader is: before the root, inside `<body>`, or finished.
     state: State,
+    /// Units of other language pairs passed over (a multilingual memory holds several pairs).
+    left_out: LeftOut,
+    /// Units handed out so far.
+    units: u64,
+    /// The languages of the units passed over, for the error when none has the requested pair.
+    other_pairs: BTreeSet<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -63,110 +62,26 @@ impl TmxReader {
         name: &Path,
         opts: &ReadOptions,
     ) -> Result<TmxReader, FormatError> {
-        let decoded = decode::from_reader(reader, name, opts.encoding, true)?;
-        let mut xml = Reader::from_reader(LineTracker::new(decoded.reader, opts.max_segment));
-        let config = xml.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
         Ok(TmxReader {
-            name: name.to_path_buf(),
-            xml,
-            bytes_read: decoded.bytes_read,
+            xml: XmlEvents::new(reader, name, opts)?,
             opts: opts.clone(),
-            buf: Vec::with_capacity(4096),
             state: State::Prolog,
+            left_out: LeftOut::default(),
+            units: 0,
+            other_pairs: BTreeSet::new(),
         })
-    }
-
-    /// The position of the next event's first character.
-    ///
-    /// The parser may have consumed one byte more than it has used (the `<` that ended a text), so the
-    /// tracker's column is pulled back by the difference, which is never a newline.
-    fn here(&self) -> Position {
-        let tracker = self.xml.get_ref();
-        let ahead = tracker
-            .consumed()
-            .saturating_sub(self.xml.buffer_position());
-        let mut p = tracker.position();
-        p.col = p.col.saturating_sub(ahead).max(1);
-        p
-    }
-
-    /// A fatal error at the parser's error position.
-    fn fatal_at(&self, offset: u64, msg: String) -> FormatError {
-        let position = self.xml.get_ref().locate(offset);
-        FormatError::malformed(&self.name, Some(position), msg)
-    }
-
-    fn xml_error(&self, err: quick_xml::Error) -> FormatError {
-        if let Some((at, msg)) = self.xml.get_ref().fault() {
-            return FormatError::malformed(&self.name, Some(*at), msg.clone());
-        }
-        let msg = match &err {
-            // The decoder stopped at the bad bytes, after handing over all text before them: the
-            // parser has consumed up to exactly there.
-            quick_xml::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => {
-                let at = self.xml.get_ref().position();
-                return FormatError::malformed(&self.name, Some(at), e.to_string());
-            }
-            quick_xml::Error::Encoding(_) => NOT_UTF8.to_string(),
-            quick_xml::Error::Syntax(e) => format!("not well-formed XML: {e}"),
-            quick_xml::Error::IllFormed(e) => format!("not well-formed XML: {e}"),
-            other => format!("not well-formed XML: {other}"),
-        };
-        self.fatal_at(self.xml.error_position(), msg)
-    }
-
-    /// Reads the next event into `self.buf`, turning parser errors into located errors.
-    fn next_event(&mut self) -> Result<Event<'static>, FormatError> {
-        self.buf.clear();
-        let at = self.here();
-        self.xml.get_mut().mark();
-        match self.xml.read_event_into(&mut self.buf) {
-            Ok(ev) => {
-                let ev = ev.into_owned();
-                // XML has no NUL, not even as a reference; quick-xml passes it through.
-                if let Some(mut nul) = nul_position(&self.buf, at) {
-                    // The buffer of a tag starts after its `<`.
-                    if !matches!(ev, Event::Text(_)) && nul.line == at.line {
-                        nul.col += 1;
-                    }
-                    return Err(FormatError::malformed(
-                        &self.name,
-                        Some(nul),
-                        NUL_CHAR.into(),
-                    ));
-                }
-                // quick-xml does not check names: `<1tuv>` is not well-formed XML.
-                if let Event::Start(e) | Event::Empty(e) = &ev {
-                    if !starts_like_a_name(e.name().as_ref()) {
-                        return Err(FormatError::malformed(
-                            &self.name,
-                            Some(at),
-                            format!(
-                                "not well-formed XML: <{}> is not an element name",
-                                String::from_utf8_lossy(e.name().as_ref())
-                            ),
-                        ));
-                    }
-                }
-                Ok(ev)
-            }
-            Err(e) => Err(self.xml_error(e)),
-        }
     }
 
     /// Advances through the prolog, `<tmx>` and `<header>` to the first thing inside `<body>`.
     fn enter_body(&mut self) -> Result<(), FormatError> {
         let mut seen_root = false;
         loop {
-            let at = self.here();
-            match self.next_event()? {
+            let at = self.xml.here();
+            match self.xml.next()? {
                 Event::Start(e) if !seen_root => {
                     if e.local_name().as_ref() != b"tmx" {
                         return Err(FormatError::malformed(
-                            &self.name,
+                            self.xml.name(),
                             Some(at),
                             format!(
                                 "not a TMX file: the root element is <{}>, not <tmx>",
@@ -177,10 +92,10 @@ impl TmxReader {
                     seen_root = true;
                 }
                 Event::Start(e) if e.local_name().as_ref() == b"body" => return Ok(()),
-                Event::Start(e) => self.skip_element(&e)?,
+                Event::Start(e) => self.xml.skip_element(&e)?,
                 Event::Empty(e) if !seen_root => {
                     return Err(FormatError::malformed(
-                        &self.name,
+                        self.xml.name(),
                         Some(at),
                         format!(
                             "not a TMX file: the root element is <{}/>",
@@ -194,14 +109,14 @@ impl TmxReader {
                 }
                 Event::Text(t) if !seen_root && !is_blank(&t) => {
                     return Err(FormatError::malformed(
-                        &self.name,
+                        self.xml.name(),
                         Some(at),
                         "not a TMX file: text before the root element (is this XML?)".into(),
                     ))
                 }
                 Event::End(_) => {
                     return Err(FormatError::malformed(
-                        &self.name,
+                        self.xml.name(),
                         Some(at),
                         "the file has no <body> element".into(),
                     ))
@@ -212,83 +127,26 @@ impl TmxReader {
                     } else {
                         "the file is empty or has no XML element"
                     };
-                    return Err(FormatError::malformed(&self.name, Some(at), msg.into()));
+                    return Err(FormatError::malformed(
+                        self.xml.name(),
+                        Some(at),
+                        msg.into(),
+                    ));
                 }
                 _ => {}
             }
         }
-    }
-
-    /// Skips an element whose start tag was just read, checking it is well formed.
-    fn skip_element(&mut self, start: &BytesStart) -> Result<(), FormatError> {
-        let mut depth = 1usize;
-        let name = start.name().as_ref().to_vec();
-        loop {
-            match self.next_event()? {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(());
-                    }
-                }
-                Event::Eof => return Err(self.truncated(&name)),
-                _ => {}
-            }
-        }
-    }
-
-    fn truncated(&self, inside: &[u8]) -> FormatError {
-        FormatError::malformed(
-            &self.name,
-            Some(self.here()),
-            format!(
-                "the file ends inside <{}> (truncated?)",
-                String::from_utf8_lossy(inside)
-            ),
-        )
-    }
-
-    fn attrs(&self, e: &BytesStart, at: Position) -> Result<Vec<(String, String)>, FormatError> {
-        let mut out = Vec::new();
-        // Duplicates are checked here, with a set: quick-xml compares each key with every earlier one,
-        // and a tag with a million attributes took minutes.
-        let mut seen = rustc_hash::FxHashSet::default();
-        for attr in e.attributes().with_checks(false) {
-            let attr = attr.map_err(|err| {
-                FormatError::malformed(&self.name, Some(at), format!("bad attribute: {err}"))
-            })?;
-            let key = std::str::from_utf8(attr.key.as_ref())
-                .map_err(|_| self.not_utf8(at))?
-                .to_string();
-            if !seen.insert(key.clone()) {
-                return Err(FormatError::malformed(
-                    &self.name,
-                    Some(at),
-                    format!("not well-formed XML: the attribute {key} is given twice"),
-                ));
-            }
-            let value = attr.unescape_value().map_err(|err| {
-                FormatError::malformed(
-                    &self.name,
-                    Some(at),
-                    format!("bad value of attribute {key}: {err}"),
-                )
-            })?;
-            out.push((key, value.into_owned()));
-        }
-        Ok(out)
     }
 
     /// Reads a `<tu>` whose start tag was just read; the reader ends after `</tu>`.
     fn read_tu(&mut self, start: &BytesStart, at: Position) -> Result<RawTu, FormatError> {
         let mut tu = RawTu {
-            attrs: self.attrs(start, at)?,
+            attrs: self.xml.attrs(start, at)?,
             ..RawTu::default()
         };
         loop {
-            let here = self.here();
-            match self.next_event()? {
+            let here = self.xml.here();
+            match self.xml.next()? {
                 Event::Start(e) => match e.local_name().as_ref() {
                     b"tuv" => {
                         let tuv = self.read_tuv(&e, here)?;
@@ -298,7 +156,7 @@ impl TmxReader {
                         let ann = self.read_annotation(&e, here)?;
                         tu.annotations.push(ann);
                     }
-                    _ => self.skip_element(&e)?,
+                    _ => self.xml.skip_element(&e)?,
                 },
                 Event::Empty(e) => {
                     if let Some(ann) = self.empty_annotation(&e, here)? {
@@ -306,15 +164,15 @@ impl TmxReader {
                     }
                 }
                 Event::End(_) => return Ok(tu),
-                Event::Eof => return Err(self.truncated(b"tu")),
-                Event::GeneralRef(r) => return Err(self.undefined_entity(&r, here)),
+                Event::Eof => return Err(self.xml.truncated(b"tu")),
+                Event::GeneralRef(r) => return Err(self.xml.undefined_entity(&r, here)),
                 _ => {}
             }
         }
     }
 
     fn read_tuv(&mut self, start: &BytesStart, at: Position) -> Result<RawTuv, FormatError> {
-        let mut attrs = self.attrs(start, at)?;
+        let mut attrs = self.xml.attrs(start, at)?;
         let lang_at = attrs
             .iter()
             .position(|(k, _)| k == "xml:lang")
@@ -331,8 +189,8 @@ impl TmxReader {
             at,
         };
         loop {
-            let here = self.here();
-            match self.next_event()? {
+            let here = self.xml.here();
+            match self.xml.next()? {
                 Event::Start(e) => match e.local_name().as_ref() {
                     b"seg" => {
                         let (seg, problem) = self.read_seg()?;
@@ -347,7 +205,7 @@ impl TmxReader {
                         let ann = self.read_annotation(&e, here)?;
                         tuv.meta.annotations.push(ann);
                     }
-                    _ => self.skip_element(&e)?,
+                    _ => self.xml.skip_element(&e)?,
                 },
                 Event::Empty(e) => {
                     if e.local_name().as_ref() == b"seg" {
@@ -360,8 +218,8 @@ impl TmxReader {
                     }
                 }
                 Event::End(_) => return Ok(tuv),
-                Event::Eof => return Err(self.truncated(b"tuv")),
-                Event::GeneralRef(r) => return Err(self.undefined_entity(&r, here)),
+                Event::Eof => return Err(self.xml.truncated(b"tuv")),
+                Event::GeneralRef(r) => return Err(self.xml.undefined_entity(&r, here)),
                 _ => {}
             }
         }
@@ -377,21 +235,21 @@ impl TmxReader {
         } else {
             AnnotationKind::Note
         };
-        let attrs = self.attrs(start, at)?;
+        let attrs = self.xml.attrs(start, at)?;
         let mut text = String::new();
         loop {
-            let here = self.here();
-            match self.next_event()? {
+            let here = self.xml.here();
+            match self.xml.next()? {
                 Event::Text(t) => {
-                    text.push_str(&t.xml10_content().map_err(|_| self.not_utf8(here))?)
+                    text.push_str(&t.xml10_content().map_err(|_| self.xml.not_utf8(here))?)
                 }
                 Event::CData(c) => {
-                    text.push_str(std::str::from_utf8(&c).map_err(|_| self.not_utf8(here))?)
+                    text.push_str(std::str::from_utf8(&c).map_err(|_| self.xml.not_utf8(here))?)
                 }
-                Event::GeneralRef(r) => text.push(self.resolve_ref(&r, here)?),
+                Event::GeneralRef(r) => text.push(self.xml.resolve_ref(&r, here)?),
                 Event::End(_) => break,
-                Event::Start(e) => self.skip_element(&e)?,
-                Event::Eof => return Err(self.truncated(start.name().as_ref())),
+                Event::Start(e) => self.xml.skip_element(&e)?,
+                Event::Eof => return Err(self.xml.truncated(start.name().as_ref())),
                 _ => {}
             }
         }
@@ -410,7 +268,7 @@ impl TmxReader {
         };
         Ok(Some(Annotation {
             kind,
-            attrs: self.attrs(e, at)?,
+            attrs: self.xml.attrs(e, at)?,
             text: String::new(),
         }))
     }
@@ -428,19 +286,19 @@ impl TmxReader {
         // quadratic in the nesting, 200,000 nested <hi> took half a minute).
         let mut codes = 0usize;
         loop {
-            let here = self.here();
+            let here = self.xml.here();
             let in_code = codes > 0;
-            match self.next_event()? {
+            match self.xml.next()? {
                 Event::Text(t) => {
-                    let s = t.xml10_content().map_err(|_| self.not_utf8(here))?;
+                    let s = t.xml10_content().map_err(|_| self.xml.not_utf8(here))?;
                     push_text(&s, in_code, &mut text, &mut markup);
                 }
                 Event::CData(c) => {
-                    let s = std::str::from_utf8(&c).map_err(|_| self.not_utf8(here))?;
+                    let s = std::str::from_utf8(&c).map_err(|_| self.xml.not_utf8(here))?;
                     push_text(s, in_code, &mut text, &mut markup);
                 }
                 Event::GeneralRef(r) => {
-                    let c = self.resolve_ref(&r, here)?;
+                    let c = self.xml.resolve_ref(&r, here)?;
                     push_text(c.encode_utf8(&mut [0; 4]), in_code, &mut text, &mut markup);
                 }
                 Event::Start(e) if inline_name(&e).is_none() => {
@@ -452,7 +310,7 @@ impl TmxReader {
                 }
                 Event::Start(e) => {
                     let name = inline_name(&e).unwrap_or("ph");
-                    let attrs = self.attrs(&e, here)?;
+                    let attrs = self.xml.attrs(&e, here)?;
                     let m = markup.get_or_insert_with(|| escaped(&text));
                     write_tag(m, name, &attrs, false);
                     let kind = if name == "hi" {
@@ -465,7 +323,7 @@ impl TmxReader {
                 }
                 Event::Empty(e) => {
                     let name = inline_name(&e).unwrap_or("ph");
-                    let attrs = self.attrs(&e, here)?;
+                    let attrs = self.xml.attrs(&e, here)?;
                     let m = markup.get_or_insert_with(|| escaped(&text));
                     write_tag(m, name, &attrs, true);
                 }
@@ -479,54 +337,16 @@ impl TmxReader {
                         m.push('>');
                     }
                 }
-                Event::Eof => return Err(self.truncated(b"seg")),
+                Event::Eof => return Err(self.xml.truncated(b"seg")),
                 _ => {}
             }
         }
         Ok((Segment { text, markup }, foreign))
     }
 
-    fn not_utf8(&self, at: Position) -> FormatError {
-        FormatError::malformed(&self.name, Some(at), NOT_UTF8.into())
-    }
-
-    fn resolve_ref(
-        &self,
-        r: &quick_xml::events::BytesRef,
-        at: Position,
-    ) -> Result<char, FormatError> {
-        match r.resolve_char_ref() {
-            Ok(Some(c)) => return Ok(c),
-            Ok(None) => {}
-            Err(e) => {
-                return Err(FormatError::malformed(
-                    &self.name,
-                    Some(at),
-                    format!("bad character reference: {e}"),
-                ))
-            }
-        }
-        let name = String::from_utf8_lossy(r);
-        match quick_xml::escape::resolve_predefined_entity(&name) {
-            Some(s) => Ok(s.chars().next().unwrap_or('\u{FFFD}')),
-            None => Err(self.undefined_entity(r, at)),
-        }
-    }
-
-    fn undefined_entity(&self, r: &quick_xml::events::BytesRef, at: Position) -> FormatError {
-        FormatError::malformed(
-            &self.name,
-            Some(at),
-            format!(
-                "entity &{}; is not one of XML's five; tm never expands entities a DOCTYPE \
-                 declares (they can be used to exhaust memory or read other files)",
-                String::from_utf8_lossy(r)
-            ),
-        )
-    }
-
-    /// Picks the requested language pair out of a parsed `<tu>`.
-    fn to_unit(&self, tu: RawTu, at: Position) -> Result<Unit, FormatError> {
+    /// Picks the requested language pair out of a parsed `<tu>`: `None` when the unit holds another
+    /// pair (it is counted as left out).
+    fn pick_pair(&mut self, tu: RawTu, at: Position) -> Result<Option<Unit>, FormatError> {
         // The more specific request picks first (`--src en --tgt en-GB`), then the other takes a
         // different variant.
         let pick = |lang: &str, not: Option<usize>| {
@@ -545,9 +365,14 @@ impl TmxReader {
         };
         let (Some(si), Some(ti)) = (si, ti) else {
             let have: Vec<&str> = tu.tuvs.iter().map(|t| t.lang.as_str()).collect();
+            if !have.is_empty() {
+                self.left_out.add("other_pair");
+                self.other_pairs.insert(have.join("+"));
+                return Ok(None);
+            }
             let missing = if si.is_none() { src_req } else { tgt_req };
             return Err(FormatError::bad_unit(
-                &self.name,
+                self.xml.name(),
                 Some(at),
                 format!(
                     "unit{} has no {missing} segment (it has {}); --src and --tgt pick the pair",
@@ -570,7 +395,7 @@ impl TmxReader {
                 .collect();
             if let Some(other) = others.first() {
                 return Err(FormatError::bad_unit(
-                    &self.name,
+                    self.xml.name(),
                     Some(other.at),
                     format!(
                         "unit{} has two {req} segments ({} and {}): tm cannot tell which one is \
@@ -585,7 +410,7 @@ impl TmxReader {
         let mut tuvs: Vec<Option<RawTuv>> = tu.tuvs.into_iter().map(Some).collect();
         let (Some(src), Some(tgt)) = (tuvs[si].take(), tuvs[ti].take()) else {
             return Err(FormatError::bad_unit(
-                &self.name,
+                self.xml.name(),
                 Some(at),
                 "source and target languages are the same variant".into(),
             ));
@@ -593,7 +418,7 @@ impl TmxReader {
         for tuv in [&src, &tgt] {
             if let Some(problem) = &tuv.problem {
                 return Err(FormatError::bad_unit(
-                    &self.name,
+                    self.xml.name(),
                     Some(tuv.at),
                     format!("unit{}: {problem}", tuid_note(&tu.attrs)),
                 ));
@@ -602,7 +427,7 @@ impl TmxReader {
         for (tuv, lang) in [(&src, &self.opts.src), (&tgt, &self.opts.tgt)] {
             if tuv.seg.as_ref().is_none_or(|s| s.text.trim().is_empty()) {
                 return Err(FormatError::bad_unit(
-                    &self.name,
+                    self.xml.name(),
                     Some(tuv.at),
                     format!("unit{} has an empty {lang} segment", tuid_note(&tu.attrs)),
                 ));
@@ -640,18 +465,13 @@ impl TmxReader {
         meta.source = src.meta;
         meta.target = tgt.meta;
         unit.meta = meta;
-        Ok(unit)
+        self.units += 1;
+        Ok(Some(unit))
     }
 }
 
 /// Why a `<tuv>` with two `<seg>` is refused.
 const TWO_SEGS: &str = "a <tuv> holds two <seg> (TMX allows one): tm cannot tell which is the text";
-
-/// Whether a tag name starts as XML allows: not with a digit, `-` or `.`, and not empty.
-fn starts_like_a_name(name: &[u8]) -> bool {
-    name.first()
-        .is_some_and(|b| !b.is_ascii_digit() && !matches!(b, b'-' | b'.'))
-}
 
 fn tuid_note(attrs: &[(String, String)]) -> String {
     attrs
@@ -686,16 +506,6 @@ fn push_text(s: &str, in_code: bool, text: &mut String, markup: &mut Option<Stri
     }
 }
 
-fn escaped(text: &str) -> String {
-    let mut s = String::with_capacity(text.len() + 16);
-    escape_text_into(text, &mut s);
-    s
-}
-
-fn is_blank(t: &quick_xml::events::BytesText) -> bool {
-    t.iter().all(|b| b.is_ascii_whitespace())
-}
-
 impl Iterator for TmxReader {
     type Item = Result<Unit, FormatError>;
 
@@ -708,8 +518,8 @@ impl Iterator for TmxReader {
             }
         }
         while self.state == State::Body {
-            let at = self.here();
-            let event = match self.next_event() {
+            let at = self.xml.here();
+            let event = match self.xml.next() {
                 Ok(ev) => ev,
                 Err(e) => {
                     self.state = State::Done;
@@ -717,20 +527,23 @@ impl Iterator for TmxReader {
                 }
             };
             let result: Result<Option<Unit>, FormatError> = match event {
-                Event::Start(e) if e.local_name().as_ref() == b"tu" => self
-                    .read_tu(&e, at)
-                    .and_then(|tu| self.to_unit(tu, at))
-                    .map(Some),
-                Event::Start(e) => self.skip_element(&e).map(|()| None),
+                Event::Start(e) if e.local_name().as_ref() == b"tu" => {
+                    self.read_tu(&e, at).and_then(|tu| self.pick_pair(tu, at))
+                }
+                Event::Start(e) => self.xml.skip_element(&e).map(|()| None),
                 Event::End(_) => {
                     self.state = State::Done;
-                    return self.expect_end().err().map(Err);
+                    return self
+                        .expect_end()
+                        .and_then(|()| self.check_pair_found())
+                        .err()
+                        .map(Err);
                 }
                 Event::Eof => {
                     self.state = State::Done;
-                    return Some(Err(self.truncated(b"body")));
+                    return Some(Err(self.xml.truncated(b"body")));
                 }
-                Event::GeneralRef(r) => Err(self.undefined_entity(&r, at)),
+                Event::GeneralRef(r) => Err(self.xml.undefined_entity(&r, at)),
                 _ => Ok(None),
             };
             match result {
@@ -749,16 +562,37 @@ impl Iterator for TmxReader {
 }
 
 impl TmxReader {
+    /// A file in which no unit has the requested pair is an error: the user asked for the wrong pair.
+    fn check_pair_found(&self) -> Result<(), FormatError> {
+        if self.units > 0 || self.other_pairs.is_empty() {
+            return Ok(());
+        }
+        Err(FormatError::malformed(
+            self.xml.name(),
+            None,
+            format!(
+                "no unit has both {} and {} (units have {}); --src and --tgt pick the pair",
+                self.opts.src,
+                self.opts.tgt,
+                self.other_pairs
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+
     /// After `</body>`: the rest of the file must close `<tmx>` and hold nothing else.
     fn expect_end(&mut self) -> Result<(), FormatError> {
         loop {
-            let at = self.here();
-            match self.next_event()? {
+            let at = self.xml.here();
+            match self.xml.next()? {
                 Event::End(_) => {}
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     return Err(FormatError::malformed(
-                        &self.name,
+                        self.xml.name(),
                         Some(at),
                         format!(
                             "<{}> after </body>: a TMX file has one body, and units after it would \
@@ -775,7 +609,11 @@ impl TmxReader {
 
 impl UnitReader for TmxReader {
     fn bytes_read(&self) -> u64 {
-        self.bytes_read.load(Ordering::Relaxed)
+        self.xml.bytes_read()
+    }
+
+    fn left_out(&self) -> &LeftOut {
+        &self.left_out
     }
 }
 
@@ -800,15 +638,6 @@ struct RawTuv {
 pub fn read_str(xml: &str, src: &str, tgt: &str) -> Result<Vec<Unit>, FormatError> {
     let bytes = io::Cursor::new(xml.as_bytes().to_vec());
     TmxReader::new(bytes, Path::new("<string>"), &ReadOptions::new(src, tgt))?.collect()
-}
-
-fn write_tag(s: &mut String, name: &str, attrs: &[(String, String)], empty: bool) {
-    s.push('<');
-    s.push_str(name);
-    for (k, v) in attrs {
-        push_attr(s, k, v);
-    }
-    s.push_str(if empty { "/>" } else { ">" });
 }
 
 #[cfg(test)]
@@ -855,15 +684,28 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_language_is_a_located_unit_error() {
-        let body = "<tu tuid=\"x1\">\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv>\n <tuv xml:lang=\"en\"><seg>Hello</seg></tuv></tu>";
-        let mut reader = read_all(&tmx(body));
-        let err = reader.remove(0).unwrap_err();
+    fn units_of_other_pairs_are_left_out_and_counted() {
+        let body = "<tu tuid=\"x1\">\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv>\n <tuv xml:lang=\"en\"><seg>Hello</seg></tuv></tu>\n".to_string() + UNIT;
+        let opts = ReadOptions::new("ar", "en");
+        let mut reader =
+            TmxReader::new(io::Cursor::new(tmx(&body)), Path::new("t"), &opts).unwrap();
+        let units: Vec<Unit> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(units.len(), 1);
+        assert_eq!(reader.left_out().reasons["other_pair"], 1);
+        // A file in which no unit has the pair asked for is an error: the pair is wrong.
+        let err = read_str(&tmx(&body), "ar", "de").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "<string>: no unit has both ar and de (units have ar-IQ+en-US, fr+en); --src and --tgt pick the pair"
+        );
+        // A unit without any variant is malformed, not another pair.
+        let err = read_all(&tmx("<tu tuid=\"e\"></tu>"))
+            .remove(0)
+            .unwrap_err();
         assert!(err.is_recoverable());
-        assert_eq!(err.position, Some(Position { line: 5, col: 1 }));
         assert!(
             err.to_string()
-                .contains("unit \"x1\" has no ar segment (it has fr, en)"),
+                .contains("unit \"e\" has no ar segment (it has none)"),
             "{err}"
         );
     }
@@ -967,7 +809,7 @@ mod tests {
         utf16.extend(tmx(UNIT).encode_utf16().flat_map(|u| u.to_le_bytes()));
         utf16.extend([0x00, 0xD8, b'a', 0]);
         let cases: Vec<Vec<u8>> = vec![
-            tmx("<tu>\n <tuv xml:lang=\"fr\"><seg>Bonjour</seg></tuv></tu>").into_bytes(),
+            tmx("<tu>\n <tuv xml:lang=\"ar\"><seg> </seg></tuv><tuv xml:lang=\"en\"><seg>x</seg></tuv></tu>").into_bytes(),
             tmx("<tu><tuv xml:lang=\"ar\">\n<seg>x</tuv></tu>").into_bytes(),
             tmx("<tu>\n  <!-- never closed").into_bytes(),
             tmx("<tu><tuv xml:lang=\"ar\"><seg>a\0b</seg></tuv></tu>").into_bytes(),

@@ -1,15 +1,16 @@
-//! XLIFF 1.2 out: a document's segments with the memory's suggestions, as `tm pretranslate` hands them to
-//! a CAT tool.
+//! Writing XLIFF 1.2: a document's segments with the memory's suggestions, as `tm pretranslate` hands them
+//! to a CAT tool.
 //!
 //! One `<trans-unit>` a segment, in document order. A segment with a match gets a `<target>` whose
 //! `state` says how far to trust it (`translated` for exact and context matches, whose unit is also
-//! `approved="yes"`, else `needs-review-translation`), a `state-qualifier` (`exact-match`, `leveraged-tm`, `fuzzy-match`), and a
-//! note with the score and the kind of match. Characters XML 1.0 cannot carry (a Word line break
-//! U+000B, ESC) are left out and counted, as the TMX writer does: the file stays well-formed.
+//! `approved="yes"`, else `needs-review-translation`), a `state-qualifier` (`exact-match`, `leveraged-tm`,
+//! `fuzzy-match`), and a note with the score and the kind of match. Characters XML 1.0 cannot carry (a
+//! Word line break U+000B, ESC) are left out and counted, as the TMX writer does: the file stays
+//! well-formed.
 
 use std::io::{self, Write};
 
-use super::xml::{drop_invalid_xml_chars, escape_text_into, push_attr};
+use crate::formats::xml::{drop_invalid_xml_chars, escape_text_into, push_attr};
 
 /// What a segment's target says about itself.
 pub struct Target<'a> {
@@ -122,43 +123,20 @@ mod tests {
         let dropped = w.dropped_chars;
         let xml = String::from_utf8(w.finish().unwrap()).unwrap();
         assert_eq!(dropped, 4);
-        assert!(!xml.chars().any(|c| !super::super::xml::is_xml_char(c)));
-        // Read back with an XML parser: the text is what was given, less the dropped characters.
-        let mut reader = quick_xml::Reader::from_str(&xml);
-        let (mut texts, mut inside) = (Vec::new(), false);
-        let mut current = String::new();
-        loop {
-            match reader.read_event().unwrap() {
-                quick_xml::events::Event::Start(e)
-                    if matches!(e.local_name().as_ref(), b"source" | b"target") =>
-                {
-                    inside = true;
-                    current.clear();
-                }
-                quick_xml::events::Event::Text(t) if inside => {
-                    current.push_str(&t.xml10_content().unwrap())
-                }
-                quick_xml::events::Event::GeneralRef(r) if inside => {
-                    let name = String::from_utf8_lossy(&r).into_owned();
-                    match r.resolve_char_ref().unwrap() {
-                        Some(c) => current.push(c),
-                        None => current
-                            .push_str(quick_xml::escape::resolve_predefined_entity(&name).unwrap()),
-                    }
-                }
-                quick_xml::events::Event::End(e)
-                    if matches!(e.local_name().as_ref(), b"source" | b"target") =>
-                {
-                    inside = false;
-                    texts.push(current.clone());
-                }
-                quick_xml::events::Event::Eof => break,
-                _ => {}
-            }
-        }
+        assert!(!xml.chars().any(|c| !crate::formats::xml::is_xml_char(c)));
+        // Read back: the text is what was given, less the dropped characters.
+        let mut opts = crate::formats::ReadOptions::new("ar", "en");
+        opts.state = crate::formats::StateFilter::All;
+        let mut reader =
+            super::super::XliffReader::new(std::io::Cursor::new(xml), "t".as_ref(), &opts).unwrap();
+        let units: Vec<_> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].source.text, "سطرآخر & <وسم>\r");
+        assert_eq!(units[0].target.text, "A linebreak [2J & <tag>");
         assert_eq!(
-            texts,
-            ["سطرآخر & <وسم>\r", "A linebreak [2J & <tag>", "بلا ترجمة"]
+            crate::formats::UnitReader::left_out(&reader).reasons["untranslated"],
+            1,
+            "the segment without a match"
         );
     }
 }

@@ -1,5 +1,10 @@
-//! What the XML writers (TMX, XLIFF) share: escaping text and attributes so that every segment comes
-//! back byte for byte, and leaving out the characters XML 1.0 cannot carry at all.
+//! What the XML formats (TMX, XLIFF) share: reading located events (`events`); writing escaped text and
+//! attributes so that every segment comes back byte for byte, leaving out the characters XML 1.0 cannot
+//! carry at all.
+
+mod events;
+
+pub(crate) use events::{escaped, is_blank, write_tag, XmlEvents};
 
 use std::borrow::Cow;
 
