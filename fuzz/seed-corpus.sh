@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 root=..
 shared=${SHARED_DATA:-$root/../shared/data}
 out=corpus
-mkdir -p "$out"/{tmx,delimited,normalize,sentences,translit,align,html,tbx}
+mkdir -p "$out"/{tmx,xliff,delimited,normalize,sentences,translit,align,html,tbx}
 
 piece() { # piece FILE DIR: the file, or its first 64 KiB and a 16 KiB piece from its middle
   local f=$1 dir=$2 name
@@ -25,6 +25,11 @@ piece() { # piece FILE DIR: the file, or its first 64 KiB and a 16 KiB piece fro
 for f in "$root"/tm/sample.tmx "$root"/tests/fixtures/lisa/*.tmx "$root"/tests/fixtures/bad/*.tmx \
          "$root"/tests/fixtures/tico19/*.tmx "$shared"/parallel/tico19/*.tmx; do
   [ -f "$f" ] && piece "$f" "$out/tmx"
+done
+
+# XLIFF: the real files of the tests (1.1, 1.2, SDLXLIFF, MQXLIFF, 2.0).
+for f in "$root"/tests/fixtures/xliff/*.xl* "$root"/tests/fixtures/xliff/*.sdlxliff; do
+  [ -f "$f" ] && piece "$f" "$out/xliff"
 done
 
 # TSV/CSV: the first byte picks the format (even: TSV, odd: CSV) and the header option.
