@@ -158,6 +158,43 @@ pub fn generate_tmx(path: &Path, units: usize, corpus: &Corpus) -> std::io::Resu
     std::fs::rename(tmp, path)
 }
 
+/// Writes the same units as [`generate_tmx`] as an XLIFF 1.2 file a CAT tool could have written: one
+/// `<file>` per document of 40 segments (its `original` the origin), every target `translated`.
+pub fn generate_xliff(path: &Path, units: usize, corpus: &Corpus) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let tmp = path.with_extension("partial");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    writeln!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">"
+    )?;
+    let mut rng = Rng::new(13);
+    for i in 0..units {
+        if i % 40 == 0 {
+            if i > 0 {
+                writeln!(out, "</body></file>")?;
+            }
+            writeln!(out, "<file original=\"doc-{}\" source-language=\"ar\" target-language=\"en\" datatype=\"plaintext\"><body>", i / 40)?;
+        }
+        let (ar, en) = corpus.pair(&mut rng);
+        writeln!(
+            out,
+            "<trans-unit id=\"{i}\">\n  <source>{}</source>\n  <target state=\"translated\">{}</target>\n</trans-unit>",
+            escape(&ar),
+            escape(&en)
+        )?;
+    }
+    if units > 0 {
+        writeln!(out, "</body></file>")?;
+    }
+    writeln!(out, "</xliff>")?;
+    out.flush()?;
+    drop(out);
+    std::fs::rename(tmp, path)
+}
+
 /// Median of a list of seconds.
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));

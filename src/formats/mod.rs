@@ -69,7 +69,7 @@ impl Format {
             "tmx" => Some(Format::Tmx),
             "tsv" | "tab" | "txt" | "utf8" => Some(Format::Tsv),
             "csv" => Some(Format::Csv),
-            "xlf" | "xliff" | "sdlxliff" | "mqxliff" | "xlz" => Some(Format::Xliff),
+            "xlf" | "xliff" | "sdlxliff" | "mqxliff" => Some(Format::Xliff),
             _ => None,
         }
     }

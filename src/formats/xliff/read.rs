@@ -678,6 +678,12 @@ enum Code {
 
 /// Turns segment content into plain text and, when it has inline codes, TMX 1.4 inline markup.
 fn render(pieces: &[Piece], version: Version) -> Segment {
+    // Most segments are text alone: no markup to build.
+    match pieces {
+        [] => return Segment::default(),
+        [Piece::Text(t)] => return Segment::plain(t.clone()),
+        _ => {}
+    }
     let mut r = Render::new(pieces, version);
     let mut stack: Vec<Frame> = Vec::new();
     // How many of `stack` hold native code.
