@@ -11,7 +11,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use crate::commands::{self, Context, ExportConfig, ImportConfig};
 use crate::display::{BidiMode, ColorMode};
 use crate::formats::Format;
-use crate::store::{OpenOptions, UnitFilter};
+use crate::store::{EditRequest, OpenOptions, UnitFilter};
 
 /// A translation memory for Arabic→English media translation.
 ///
@@ -65,6 +65,10 @@ enum Command {
     List(ListArgs),
     /// Delete units by id, origin or source text.
     Delete(DeleteArgs),
+    /// Change one unit's source, target or note (the change date and user are updated).
+    Edit(EditArgs),
+    /// Find and replace across the memory, in one transaction, with a preview of every change.
+    Replace(ReplaceArgs),
     /// Merge units that differ only in harakat, tatweel, letter forms or spacing.
     Dedupe(DedupeArgs),
     /// Find the stored segments closest to an Arabic segment, with their English.
@@ -511,6 +515,16 @@ struct ListArgs {
     /// Only units of this origin.
     #[arg(long, value_name = "NAME")]
     origin: Option<String>,
+    /// Only units whose source or target contains this text (in matching form: harakat, tatweel,
+    /// letter forms and case do not matter).
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+    /// Only units changed on or after this date (YYYY-MM-DD, UTC, or a TMX date 20240925T101500Z).
+    #[arg(long, value_name = "DATE", value_parser = tmx_date)]
+    since: Option<String>,
+    /// Only units created or last changed by this user.
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
     /// At most this many units (the newest).
     #[arg(long, default_value_t = 50, value_name = "N")]
     limit: usize,
@@ -533,6 +547,59 @@ struct DeleteArgs {
     /// Say how many units would go, and delete nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+struct EditArgs {
+    /// The unit (`tm list` shows ids).
+    #[arg(long, value_name = "ID")]
+    id: i64,
+    /// Its new source text.
+    #[arg(long, value_name = "TEXT")]
+    source: Option<String>,
+    /// Its new target text.
+    #[arg(long, value_name = "TEXT")]
+    target: Option<String>,
+    /// Its note, replacing the notes it had (empty removes them).
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// User recorded as the one who changed it (default: $TM_USER, else $USER).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ReplaceArgs {
+    /// What to find (text, or a pattern with --regex).
+    #[arg(value_name = "OLD")]
+    old: String,
+    /// What to put instead (with --regex, $1 or ${name} insert a group).
+    #[arg(value_name = "NEW")]
+    new: String,
+    /// Only in sources (Arabic).
+    #[arg(long)]
+    source: bool,
+    /// Only in targets (English). Without --source or --target, both.
+    #[arg(long)]
+    target: bool,
+    /// Whole words only: OLD is not found inside a longer word.
+    #[arg(long)]
+    word: bool,
+    /// OLD is a regular expression (Rust regex syntax).
+    #[arg(long)]
+    regex: bool,
+    /// Upper and lower case alike.
+    #[arg(long, short = 'i')]
+    ignore_case: bool,
+    /// Only units of this origin.
+    #[arg(long, value_name = "NAME")]
+    origin: Option<String>,
+    /// Show every change and the count, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// User recorded as the one who changed the units (default: $TM_USER, else $USER).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -621,7 +688,17 @@ pub fn run() -> i32 {
         ),
         Command::Stats => commands::stats(&ctx),
         Command::Origins => commands::origins(&ctx),
-        Command::List(a) => commands::list(&ctx, a.origin, a.limit),
+        Command::List(a) => commands::list(
+            &ctx,
+            UnitFilter {
+                origin: a.origin,
+                search: a.search,
+                since: a.since,
+                user: a.user,
+                ..UnitFilter::default()
+            },
+            a.limit,
+        ),
         Command::Delete(a) => commands::delete(
             &ctx,
             UnitFilter {
@@ -632,6 +709,31 @@ pub fn run() -> i32 {
             },
             a.all,
             a.dry_run,
+        ),
+        Command::Edit(a) => commands::edit(
+            &ctx,
+            a.id,
+            EditRequest {
+                source: a.source,
+                target: a.target,
+                note: a.note,
+            },
+            user(a.user),
+        ),
+        Command::Replace(a) => commands::replace(
+            &ctx,
+            commands::ReplaceConfig {
+                old: a.old,
+                new: a.new,
+                source: a.source,
+                target: a.target,
+                word: a.word,
+                regex: a.regex,
+                ignore_case: a.ignore_case,
+                origin: a.origin,
+                dry_run: a.dry_run,
+                user: user(a.user),
+            },
         ),
         Command::Dedupe(a) => commands::dedupe(&ctx, a.dry_run),
         Command::Lookup(a) => commands::lookup(
@@ -831,6 +933,31 @@ fn busy_timeout(value: Option<std::ffi::OsString>) -> anyhow::Result<Option<Dura
 }
 
 /// The user recorded on new units: the flag, else $TM_USER, else $USER / $USERNAME.
+/// A date as the store keeps them (TMX's `20240925T101500Z`), from `2024-09-25` (midnight UTC) or a TMX
+/// date.
+fn tmx_date(s: &str) -> Result<String, String> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let shape_ok = match s.len() {
+        10 => s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && digits.len() == 8,
+        16 => s.as_bytes()[8] == b'T' && s.ends_with('Z') && digits.len() == 14,
+        _ => false,
+    };
+    let (month, day): (u32, u32) = (
+        digits.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0),
+        digits.get(6..8).and_then(|d| d.parse().ok()).unwrap_or(0),
+    );
+    if !shape_ok || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(format!(
+            "{s:?} is not a date: give YYYY-MM-DD (2024-09-25) or a TMX date (20240925T101500Z)"
+        ));
+    }
+    Ok(if s.len() == 10 {
+        format!("{digits}T000000Z")
+    } else {
+        s.to_string()
+    })
+}
+
 fn user(flag: Option<String>) -> Option<String> {
     flag.or_else(|| {
         ["TM_USER", "USER", "USERNAME"]

@@ -107,7 +107,7 @@ fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
 }
 
 /// Marks character ranges of `source`, each strongly or (`soft`) softly.
-fn mark_spans(
+pub(super) fn mark_spans(
     source: &str,
     spans: impl IntoIterator<Item = (std::ops::Range<usize>, bool)>,
     display: &Display,

@@ -390,12 +390,8 @@ pub fn origins(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-pub fn list(ctx: &Context, origin: Option<String>, limit: usize) -> Result<()> {
+pub fn list(ctx: &Context, filter: UnitFilter, limit: usize) -> Result<()> {
     let store = ctx.open(OpenMode::ReadOnly)?;
-    let filter = UnitFilter {
-        origin,
-        ..UnitFilter::default()
-    };
     // Keep the newest `limit` units without holding the whole memory.
     let mut rows: std::collections::VecDeque<(i64, Unit)> = Default::default();
     store.for_each_unit(&filter, |id, unit| {

@@ -16,11 +16,13 @@ use crate::output::Guard;
 use crate::store::{OpenMode, OpenOptions, Store};
 
 mod align;
+mod edit;
 mod matching;
 mod memory;
 mod names;
 
 pub use align::{align, check_min_score, AlignConfig, AlignFormat, DocumentPair, Documents};
+pub use edit::{edit, replace, ReplaceConfig};
 pub use matching::{
     analyze, concordance, lookup, pretranslate, Document, LookupConfig, PretranslateConfig,
     PretranslateFormat,

@@ -101,6 +101,8 @@ pub struct Scored {
 pub(crate) struct PostingsCache {
     lists: FxHashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
     entries: usize,
+    /// Units whose postings may be out of date (edited in place): read once per batch.
+    stale: Option<rustc_hash::FxHashSet<i64>>,
 }
 
 /// Cap on cached postings entries (16 bytes each).
@@ -175,9 +177,16 @@ pub(crate) fn search(
         })
         .map_or(per_stem.len(), |i| i + 1);
     let mut candidates: FxHashMap<i64, (usize, u8)> = FxHashMap::default();
+    if cache.stale.is_none() {
+        cache.stale = Some(reader.stale()?);
+    }
+    let stale = cache.stale.take().unwrap_or_default();
     for &(stem, count, _) in &per_stem[..split] {
         for &(unit, len) in cache.get(&reader, stem)?.iter() {
-            let len_ok = (min_len..=max_len).contains(&usize::from(len)) || len == 255;
+            // An edited unit's old postings give its old length: not a reason to pass it over.
+            let len_ok = (min_len..=max_len).contains(&usize::from(len))
+                || len == 255
+                || stale.contains(&unit);
             if len_ok {
                 candidates.entry(unit).or_insert((0, len)).0 += count;
             }
@@ -200,6 +209,10 @@ pub(crate) fn search(
     let mut ranked: Vec<(u8, i64, u8)> = candidates
         .into_iter()
         .filter_map(|(unit, (shared, len))| {
+            // An edited unit's postings may be of its old text: no bound, its score is computed.
+            if stale.contains(&unit) {
+                return Some((100, unit, len));
+            }
             // A length of 255 means "255 words or more": the bound takes the length that favours the
             // candidate most. (Taken as 255, a segment of more than ~365 words could never match, not
             // even itself.)
@@ -214,6 +227,7 @@ pub(crate) fn search(
         })
         .collect();
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    cache.stale = Some(stale);
 
     let mut stmt = conn.prepare_cached(
         "SELECT source, target, src_lang, tgt_lang, words, origin, changed, use_count, prev_hash,

@@ -147,7 +147,7 @@ impl Prepared {
 ///
 /// Inline markup is part of a segment's identity: two units with the same words but other tags are two
 /// translations a CAT tool must be able to get back.
-fn pair_hash(unit: &Unit) -> i64 {
+pub(super) fn pair_hash(unit: &Unit) -> i64 {
     stable_hash(&[
         &primary_language(&unit.src_lang),
         &primary_language(&unit.tgt_lang),

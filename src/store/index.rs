@@ -298,7 +298,8 @@ pub fn index_missing(tx: &Transaction) -> rusqlite::Result<u64> {
 /// Drops the whole index, so that [`index_missing`] rebuilds it (after a change to normalization).
 pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
-        "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; UPDATE units SET words = NULL;",
+        "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; DELETE FROM stale;
+         UPDATE units SET words = NULL;",
     )
 }
 
@@ -325,6 +326,18 @@ pub struct IndexReader<'c> {
 impl<'c> IndexReader<'c> {
     pub fn new(conn: &'c Connection) -> IndexReader<'c> {
         IndexReader { conn }
+    }
+
+    /// The units whose postings may be out of date (see the `stale` table): their lengths there are
+    /// not to be trusted. Empty in a memory older than the table (opened read-only, not upgraded).
+    pub fn stale(&self) -> rusqlite::Result<rustc_hash::FxHashSet<i64>> {
+        let mut stmt = match self.conn.prepare_cached("SELECT id FROM stale") {
+            Ok(stmt) => stmt,
+            Err(e) if e.to_string().contains("no such table") => return Ok(Default::default()),
+            Err(e) => return Err(e),
+        };
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        ids.collect()
     }
 
     /// The id and stem id of a normalized word, if the memory has seen it.

@@ -18,6 +18,7 @@
 //! assert_eq!(store.stats().unwrap().segments, 1);
 //! ```
 
+mod edit;
 mod import;
 pub(crate) mod index;
 mod names;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use crate::formats::FormatError;
 use crate::unit::{primary_language, Meta, Segment, Unit};
 
+pub use edit::{Change, EditRequest, Replace, ReplaceReport, Side};
 pub use import::{FileReport, ImportFile, ImportOptions, ImportReport, Skipped};
 pub(crate) use index::WordKey;
 pub(crate) use upkeep::Health;
@@ -695,7 +697,7 @@ impl Store {
         let mut n = 0;
         while let Some(row) = rows.next().map_err(&err)? {
             let (id, unit) = unit_from_row(row).map_err(&err)?;
-            if filter.matches_languages(&unit) {
+            if filter.matches(&unit) {
                 f(id, unit)?;
                 n += 1;
             }
@@ -783,8 +785,7 @@ impl Store {
     }
 
     /// One unit by id (`None`: no unit has it).
-    #[cfg(test)]
-    pub(crate) fn get(&self, id: i64) -> Result<Option<Unit>> {
+    pub fn get(&self, id: i64) -> Result<Option<Unit>> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = ?1");
         self.conn
             .query_row(&sql, rusqlite::params![id], |r| {

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use serde::Serialize;
 
 use super::{check_pragma, sqlite_error, Error, Result, Store};
+use crate::text::normalize;
 use crate::unit::{language_matches, Unit};
 
 /// Which units a command acts on. Empty criteria select every unit; given criteria must all hold.
@@ -23,6 +24,13 @@ pub struct UnitFilter {
     pub src_lang: Option<String>,
     /// Target language, matched as `src_lang` is.
     pub tgt_lang: Option<String>,
+    /// Units changed at or after this TMX date (`20240925T000000Z`).
+    pub since: Option<String>,
+    /// Units created or last changed by this user.
+    pub user: Option<String>,
+    /// Text either side contains, compared in matching form (harakat, tatweel, letter forms and case
+    /// folded: `حزب الله` finds `حزبُ اللّه`, `hizbullah` finds `Hizbullah`).
+    pub search: Option<String>,
 }
 
 impl UnitFilter {
@@ -33,6 +41,9 @@ impl UnitFilter {
             && self.source.is_none()
             && self.src_lang.is_none()
             && self.tgt_lang.is_none()
+            && self.since.is_none()
+            && self.user.is_none()
+            && self.search.is_none()
     }
 
     /// The SQL condition for the criteria SQLite can check, with its values.
@@ -52,7 +63,28 @@ impl UnitFilter {
             clauses.push("source = ?".into());
             values.push(Value::Text(source.clone()));
         }
+        if let Some(since) = &self.since {
+            clauses.push("changed >= ?".into());
+            values.push(Value::Text(since.clone()));
+        }
+        if let Some(user) = &self.user {
+            clauses.push("(created_by = ? OR changed_by = ?)".into());
+            values.push(Value::Text(user.clone()));
+            values.push(Value::Text(user.clone()));
+        }
         (clauses.join(" AND "), values)
+    }
+
+    /// The criteria checked in Rust: languages (tags match by primary subtag) and `search` (in
+    /// matching form).
+    pub(super) fn matches(&self, unit: &Unit) -> bool {
+        self.matches_languages(unit)
+            && self.search.as_deref().is_none_or(|q| {
+                let q = normalize(q);
+                [&unit.source.text, &unit.target.text]
+                    .iter()
+                    .any(|t| normalize(t).contains(q.as_str()))
+            })
     }
 
     /// The language criteria, checked in Rust because tags match by primary subtag.
@@ -86,6 +118,15 @@ pub(crate) struct DedupeReport {
 impl Store {
     /// The ids of the units the filter selects (reading only ids and languages).
     fn select_ids(&self, filter: &UnitFilter) -> Result<Vec<i64>> {
+        if filter.search.is_some() {
+            // The text is needed: read the units whole.
+            let mut ids = Vec::new();
+            self.for_each_unit(filter, |id, _| {
+                ids.push(id);
+                Ok::<(), Error>(())
+            })?;
+            return Ok(ids);
+        }
         let err = |e| sqlite_error(&self.path, e);
         let (clause, values) = filter.sql();
         let sql = format!("SELECT id, src_lang, tgt_lang FROM units WHERE {clause}");
@@ -184,6 +225,7 @@ impl Store {
                 stmt.execute([id]).map_err(err)?;
             }
         }
+        mark_reusable_ids(&tx, &ids).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(ids.len() as u64)
     }
@@ -279,9 +321,30 @@ impl Store {
                 add.execute(rusqlite::params![g.kept, extra]).map_err(err)?;
             }
         }
+        let removed: Vec<i64> = report
+            .groups
+            .iter()
+            .flat_map(|g| g.removed.clone())
+            .collect();
+        mark_reusable_ids(&tx, &removed).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(report)
     }
+}
+
+/// After units are deleted: those above the highest id left will be given again by SQLite to the next
+/// new units, while the word index still holds their postings (it is append-only). They are marked
+/// stale, so that lookups do not trust those postings' lengths (see `fuzzy::search`).
+pub(super) fn mark_reusable_ids(
+    tx: &rusqlite::Transaction,
+    deleted: &[i64],
+) -> rusqlite::Result<()> {
+    let highest: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM units", [], |r| r.get(0))?;
+    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO stale (id) VALUES (?1)")?;
+    for &id in deleted.iter().filter(|&&id| id > highest) {
+        stmt.execute([id])?;
+    }
+    Ok(())
 }
 
 /// Runs of whitespace as one space, trimmed; the target-side identity for `dedupe`.

@@ -9,6 +9,7 @@ mod bad_input;
 mod concurrency;
 mod damaged;
 mod disk_full;
+mod edit;
 mod files;
 mod import_export;
 mod install;

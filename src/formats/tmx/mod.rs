@@ -21,9 +21,11 @@
 //!
 //! The reader is in `read`, the writer in `write`; what both must agree on is here.
 
+mod inline;
 mod read;
 mod write;
 
+pub(crate) use inline::map_markup_text;
 pub use read::{read_str, TmxReader};
 pub use write::{Header, TmxWriter};
 

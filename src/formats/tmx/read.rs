@@ -15,7 +15,7 @@ use crate::unit::{language_matches, Annotation, AnnotationKind, Meta, Segment, U
 /// TMX 1.4's inline elements. Those before `hi` hold native code (formatting, placeholders), not
 /// translatable text; `hi` holds text; `sub` is a sub-flow (a footnote, an alt text) inside a code, so
 /// its text is not part of the segment's own text either.
-const INLINE_ELEMENTS: [&str; 7] = ["bpt", "ept", "ph", "it", "ut", "sub", "hi"];
+pub(super) const INLINE_ELEMENTS: [&str; 7] = ["bpt", "ept", "ph", "it", "ut", "sub", "hi"];
 
 /// How an open inline element treats the text inside it.
 #[derive(Clone, Copy, PartialEq, Eq)]
