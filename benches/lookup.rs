@@ -148,6 +148,7 @@ fn main() {
         top: 5,
         src: "ar".into(),
         tgt: "en".into(),
+        penalties: Vec::new(),
     };
     let sample = env_usize("TM_RECALL_QUERIES", 40).min(queries.len());
     let (mut want, mut got) = (0usize, 0usize);

@@ -316,6 +316,10 @@ struct LookupArgs {
     /// Look up in this .tmx/.tsv/.csv file directly, without importing it.
     #[arg(long, value_name = "FILE")]
     memory: Option<PathBuf>,
+    /// Take N points off the matches of units from ORIGIN (aligned or machine-translated material),
+    /// as OmegaT's penalty-NN folders do; repeatable (`tm origins` lists origins).
+    #[arg(long, value_name = "ORIGIN=N")]
+    penalty: Vec<crate::fuzzy::Penalty>,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -361,6 +365,10 @@ struct PretranslateArgs {
     /// Output format.
     #[arg(long, default_value = "tsv", value_name = "FORMAT")]
     format: PretranslateFormatArg,
+    /// Take N points off the matches of units from ORIGIN; repeatable. A penalized match is never
+    /// taken as the translation (approved, or into the TMX).
+    #[arg(long, value_name = "ORIGIN=N")]
+    penalty: Vec<crate::fuzzy::Penalty>,
     #[command(flatten)]
     langs: LangArgs,
 }
@@ -745,6 +753,7 @@ pub fn run() -> i32 {
                     top: a.top,
                     src: a.langs.src,
                     tgt: a.langs.tgt,
+                    penalties: a.penalty,
                 },
                 memory: a.memory,
             },
@@ -763,6 +772,7 @@ pub fn run() -> i32 {
                             top: 1,
                             src: a.langs.src,
                             tgt: a.langs.tgt,
+                            penalties: a.penalty,
                         },
                         out: a.out,
                         format: match a.format {

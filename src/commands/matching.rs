@@ -97,6 +97,12 @@ pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
     answer(&cfg.text, &mut out)
 }
 
+/// Whether a match is the translation itself (exact or in context, from an origin without a penalty):
+/// what pretranslation approves.
+fn is_the_translation(m: &Match) -> bool {
+    matches!(m.kind, MatchKind::Context | MatchKind::Exact) && m.penalty.is_none()
+}
+
 /// Marks the differing words of `source`: colour on a terminal, `[[...]]` elsewhere. A variant (same
 /// stem, another clitic or number) is marked more softly than another word.
 fn mark_diff(source: &str, diff: &[DiffSpan], display: &Display) -> String {
@@ -157,6 +163,9 @@ fn print_matches(
                 .as_deref()
                 .map(|o| format!("  {}", display.line(o)))
                 .unwrap_or_default()
+                + &m.penalty
+                    .map(|p| format!(" (−{p} for its origin)"))
+                    .unwrap_or_default()
         )?;
         writeln!(out, "       {}", mark_diff(&m.source, &m.diff, display))?;
         writeln!(out, "       {}", display.line(&m.target))?;
@@ -477,8 +486,12 @@ fn pretranslate_one(
                 crate::formats::tmx::TmxWriter::new(&mut out, &header).map_err(write_err)?;
             for (seg, m) in segments.iter().zip(&matches) {
                 // The new Arabic with English that translates it for certain: a fuzzy match's English
-                // is another segment's, which a CAT tool reading this memory would take as this one's.
-                let Some(m) = m.as_ref().filter(|m| m.kind != MatchKind::Fuzzy) else {
+                // is another segment's, which a CAT tool reading this memory would take as this one's;
+                // a penalized origin's is not trusted to be.
+                let Some(m) = m
+                    .as_ref()
+                    .filter(|m| m.kind != MatchKind::Fuzzy && m.penalty.is_none())
+                else {
                     left_out += usize::from(m.is_some());
                     continue;
                 };
@@ -516,11 +529,22 @@ fn pretranslate_one(
                     } else {
                         ""
                     };
-                    format!("{} {}{numbers}", m.score, kind_name(m.kind))
+                    let penalty = m
+                        .penalty
+                        .map(|p| format!(", {p} points off for its origin"))
+                        .unwrap_or_default();
+                    format!("{} {}{numbers}{penalty}", m.score, kind_name(m.kind))
                 });
                 let target = m.as_ref().zip(note.as_deref()).map(|(m, note)| {
+                    // A penalized origin's match is never taken as the translation.
+                    let certain = is_the_translation(m);
                     let (state, qualifier) = match m.kind {
-                        MatchKind::Context | MatchKind::Exact => ("translated", "exact-match"),
+                        MatchKind::Context | MatchKind::Exact if certain => {
+                            ("translated", "exact-match")
+                        }
+                        MatchKind::Context | MatchKind::Exact => {
+                            ("needs-review-translation", "exact-match")
+                        }
                         MatchKind::Normalized | MatchKind::Numbers => {
                             ("needs-review-translation", "leveraged-tm")
                         }
@@ -531,7 +555,7 @@ fn pretranslate_one(
                         state,
                         qualifier,
                         note,
-                        approved: matches!(m.kind, MatchKind::Context | MatchKind::Exact),
+                        approved: certain,
                     }
                 });
                 w.write_segment(seg, target.as_ref()).map_err(write_err)?;
@@ -654,6 +678,7 @@ pub fn analyze(ctx: &Context, docs: &[Document], lines: bool, src: &str, tgt: &s
         top: 1,
         src: src.to_string(),
         tgt: tgt.to_string(),
+        ..LookupOptions::default()
     };
     let mut seen = std::collections::HashSet::new();
     let mut total = Analysis::new(None);

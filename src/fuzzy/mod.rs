@@ -126,6 +126,9 @@ pub struct Match {
     /// The unit's use count: what its file said (TMX `usagecount`) or 1, plus one for each later arrival
     /// of the same pair.
     pub use_count: i64,
+    /// Points taken off `score` for the unit's origin (`--penalty`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<u8>,
 }
 
 /// What to look for: the one set of lookup options, from the command line down to the search.
@@ -139,6 +142,49 @@ pub struct LookupOptions {
     pub src: String,
     /// The target language, read as `src` is.
     pub tgt: String,
+    /// Points taken off the matches of an origin (aligned or machine-translated material), as OmegaT's
+    /// `penalty-NN` folders and Trados's penalties do; a penalized match is never above `100 − N`.
+    pub penalties: Vec<Penalty>,
+}
+
+/// Points off every match whose unit came from `origin`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Penalty {
+    /// The origin, exactly as stored (`tm origins` lists them).
+    pub origin: String,
+    /// Points off, 1 to 100.
+    pub points: u8,
+}
+
+impl std::str::FromStr for Penalty {
+    type Err = String;
+
+    /// `ORIGIN=N`, as `--penalty` and the config file give it.
+    fn from_str(s: &str) -> Result<Penalty, String> {
+        let bad = || format!("{s:?}: a penalty is ORIGIN=N, N from 1 to 100 (aligned=10)");
+        let (origin, points) = s.rsplit_once('=').ok_or_else(bad)?;
+        let points: u8 = points.trim().parse().map_err(|_| bad())?;
+        if origin.is_empty() || !(1..=100).contains(&points) {
+            return Err(bad());
+        }
+        Ok(Penalty {
+            origin: origin.to_string(),
+            points,
+        })
+    }
+}
+
+impl LookupOptions {
+    /// The points off a unit of this origin.
+    pub(crate) fn penalty_for(&self, origin: Option<&str>) -> u8 {
+        let Some(origin) = origin else { return 0 };
+        self.penalties
+            .iter()
+            .filter(|p| p.origin == origin)
+            .map(|p| p.points)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 impl Default for LookupOptions {
@@ -148,6 +194,7 @@ impl Default for LookupOptions {
             top: 5,
             src: "ar".into(),
             tgt: "en".into(),
+            penalties: Vec::new(),
         }
     }
 }
@@ -241,7 +288,7 @@ impl<'s> Matcher<'s> {
             edits(&query.keys, &source_keys).1
         };
         let suggestion = suggest::suggest(&query.tokens, &source_tokens, &edits, &s.target);
-        let mut score = s.score;
+        let mut score = s.score + s.penalty;
         let kind = if s.source == query.text {
             let in_context = neighbours.is_some_and(|n| n == (s.prev_hash, s.next_hash));
             if in_context {
@@ -262,7 +309,8 @@ impl<'s> Matcher<'s> {
             }
         };
         Ok(Match {
-            score,
+            score: score.saturating_sub(s.penalty),
+            penalty: (s.penalty > 0).then_some(s.penalty),
             kind,
             diff: diff_spans(&s.source, &source_tokens, &query.tokens, &edits),
             suggestion: suggestion.text,

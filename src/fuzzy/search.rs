@@ -81,8 +81,10 @@ impl Query {
 pub struct Scored {
     /// The unit's id in the memory.
     pub id: i64,
-    /// Its score against the query, 0 to 100.
+    /// Its score against the query, 0 to 100, after its origin's penalty.
     pub score: u8,
+    /// The points its origin's penalty took off.
+    pub(crate) penalty: u8,
     pub(crate) source: String,
     pub(crate) target: String,
     pub(crate) origin: Option<String>,
@@ -283,9 +285,17 @@ pub(crate) fn search(
             };
             d
         };
+        // A penalized origin's match ranks, and is cut, by its score after the penalty; the bound
+        // above is of the score before it, so it still bounds.
+        let penalty = opts.penalty_for(origin.as_deref());
+        let score = score::score(d, n, keys.len()).saturating_sub(penalty);
+        if score < min {
+            continue;
+        }
         found.push(Scored {
             id: unit,
-            score: score::score(d, n, keys.len()),
+            score,
+            penalty,
             source,
             target,
             origin,
@@ -364,14 +374,17 @@ pub fn exhaustive(
             continue;
         };
         let d = distance(&query.keys, &keys, u32::MAX).unwrap_or(u32::MAX);
-        let score = score::score(d, n, keys.len());
+        let origin: Option<String> = r.get(6)?;
+        let penalty = opts.penalty_for(origin.as_deref());
+        let score = score::score(d, n, keys.len()).saturating_sub(penalty);
         if score >= opts.min.max(1) {
             found.push(Scored {
                 id: r.get(0)?,
                 score,
+                penalty,
                 source: r.get(1)?,
                 target: r.get(2)?,
-                origin: r.get(6)?,
+                origin,
                 changed: r.get(7)?,
                 use_count: r.get(8)?,
                 prev_hash: None,
@@ -468,6 +481,7 @@ mod tests {
                 top: 5,
                 src: "ar".into(),
                 tgt: "en".into(),
+                penalties: Vec::new(),
             };
             for q in &qs {
                 let query = Query::new(conn, q).unwrap();
@@ -501,6 +515,7 @@ mod tests {
             top: 3,
             src: "ar".into(),
             tgt: "en".into(),
+            penalties: Vec::new(),
         };
         let found = search(conn, &query, &opts, &mut PostingsCache::default()).unwrap();
         assert_eq!(found[0].source, "حزب الله");

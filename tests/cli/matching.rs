@@ -668,3 +668,87 @@ fn pretranslate_writes_several_documents_a_file_each() {
         "several documents are written a file each into a folder",
     );
 }
+
+#[test]
+fn a_penalized_origin_scores_lower_and_is_never_taken_as_the_translation() {
+    let s = Sandbox::new();
+    let source = "أعلنت حركة النجباء استهداف قاعدة عين الأسد بطائرة مسيرة";
+    for (target, origin) in [
+        (
+            "Al-Nujaba Movement announced it targeted Ain Al-Asad base with a drone",
+            "aligned",
+        ),
+        (
+            "The Al-Nujaba Movement announced that it targeted the Ain Al-Asad base with a drone",
+            "desk",
+        ),
+    ] {
+        s.ok(&[
+            "add", "--source", source, "--target", target, "--origin", origin,
+        ]);
+    }
+    let json = s.json(&["lookup", source, "--json", "--penalty", "aligned=10"]);
+    let m = &json["matches"];
+    assert_eq!(
+        (m[0]["origin"].as_str(), m[0]["score"].as_u64()),
+        (Some("desk"), Some(100))
+    );
+    assert_eq!(m[0].get("penalty"), None);
+    assert_eq!(
+        (m[1]["origin"].as_str(), m[1]["score"].as_u64()),
+        (Some("aligned"), Some(90))
+    );
+    assert_eq!(m[1]["penalty"], 10);
+    // Below --min after the penalty: not shown.
+    let json = s.json(&[
+        "lookup",
+        source,
+        "--json",
+        "--penalty",
+        "aligned=10",
+        "--min",
+        "95",
+    ]);
+    assert_eq!(json["matches"].as_array().unwrap().len(), 1);
+    s.fails_with(
+        &["lookup", source, "--penalty", "aligned"],
+        "a penalty is ORIGIN=N",
+    );
+
+    // Pretranslation with every origin penalized: the exact match is offered, never approved, and
+    // kept out of the TMX of certain translations.
+    let doc = s.path("doc.txt");
+    std::fs::write(&doc, format!("{source}\n")).unwrap();
+    let penalties = ["--penalty", "aligned=10", "--penalty", "desk=5", "--lines"];
+    let xlf = s.path("doc.xlf");
+    let args = [
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--format",
+        "xliff",
+        "-o",
+        xlf.to_str().unwrap(),
+    ];
+    s.ok(&[&args[..], &penalties[..]].concat());
+    let xliff = std::fs::read_to_string(&xlf).unwrap();
+    assert!(!xliff.contains("approved=\"yes\""), "{xliff}");
+    assert!(
+        xliff.contains("state=\"needs-review-translation\""),
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains("95 context, 5 points off for its origin"),
+        "{xliff}"
+    );
+    let tmx = s.path("doc.tmx");
+    let args = [
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--format",
+        "tmx",
+        "-o",
+        tmx.to_str().unwrap(),
+    ];
+    s.ok(&[&args[..], &penalties[..]].concat());
+    assert!(!std::fs::read_to_string(&tmx).unwrap().contains("<tu"));
+}
