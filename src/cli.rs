@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::config;
+
 use crate::commands::{self, Context, ExportConfig, ImportConfig};
 use crate::display::{BidiMode, ColorMode};
 use crate::formats::Format;
@@ -40,6 +42,11 @@ pub struct Cli {
     /// `less -R`; never into JSON or other data), `never`.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
+
+    /// The settings file (default: $TM_CONFIG, else config.toml in the platform's config folder, as
+    /// `tm config` shows); flags win over it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -100,6 +107,9 @@ enum Command {
     /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish); README,
     /// "Installing", says where each shell reads it.
     Completions(CompletionsArgs),
+    /// Show the settings in effect (memory, user, thresholds, penalties...) and where each comes
+    /// from: a flag, the environment, the config file, or tm's default.
+    Config,
 }
 
 #[derive(Args, Debug)]
@@ -647,8 +657,58 @@ pub fn run() -> i32 {
     // runs one command, and freeing them was a tenth of a short `tm align`'s start-up.
     let mut definitions = std::mem::ManuallyDrop::new(Cli::command());
     let mut matches = definitions.get_matches_mut();
-    let cli = Cli::from_arg_matches_mut(&mut matches)
+    // What the command line itself said, before the config file fills in the rest.
+    let on_line = |m: &clap::ArgMatches, id: &str| {
+        m.try_get_raw(id).is_ok_and(|v| v.is_some())
+            && m.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    };
+    let given = Given {
+        bidi: on_line(&matches, "bidi"),
+        color: on_line(&matches, "color"),
+        min: matches.subcommand().is_some_and(|(_, m)| on_line(m, "min")),
+        top: matches.subcommand().is_some_and(|(_, m)| on_line(m, "top")),
+    };
+    let mut cli = Cli::from_arg_matches_mut(&mut matches)
         .unwrap_or_else(|e| e.format(&mut definitions).exit());
+    let loaded = match config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(e) => return commands::exit_code(Err(e)),
+    };
+    let settings = &loaded.config;
+    if !given.bidi {
+        if let Some(mode) = settings.bidi.as_deref() {
+            cli.bidi = match mode {
+                "visual" => BidiMode::Visual,
+                "logical" => BidiMode::Logical,
+                _ => BidiMode::Auto,
+            };
+        }
+    }
+    if !given.color {
+        if let Some(color) = &settings.color {
+            cli.color.clone_from(color);
+        }
+    }
+    let db_from_line = cli.db.is_some();
+    if cli.db.is_none() {
+        cli.db.clone_from(&settings.memory);
+    }
+    // Penalties: the file's, then the command line's (which win for the same origin).
+    let penalties = |flags: Vec<crate::fuzzy::Penalty>| {
+        let mut all: Vec<crate::fuzzy::Penalty> = (settings.penalties.iter())
+            .filter(|(origin, _)| !flags.iter().any(|f| &&f.origin == origin))
+            .map(|(origin, &points)| crate::fuzzy::Penalty {
+                origin: origin.clone(),
+                points,
+            })
+            .collect();
+        all.extend(flags);
+        all
+    };
+    let user = |flag: Option<String>| user(flag, settings.user.as_deref());
+    let style = |flag: Option<PathBuf>| flag.or_else(|| settings.style.clone());
+    let bidi_name = format!("{:?}", cli.bidi).to_lowercase();
+    let color_name = cli.color.clone();
     let color = match cli.color.as_str() {
         "always" => ColorMode::Always,
         "never" => ColorMode::Never,
@@ -661,7 +721,7 @@ pub fn run() -> i32 {
     };
     let ctx = Context::new(cli.db, cli.json, cli.bidi, color).with_open_options(open_options);
     let result = match cli.command {
-        Command::Import(a) => commands::import(&ctx, import_config(a)),
+        Command::Import(a) => commands::import(&ctx, import_config(a, settings.user.as_deref())),
         Command::Align(a) => align_config(a).and_then(|cfg| commands::align(&ctx, cfg)),
         Command::Export(a) => {
             let format = a
@@ -749,11 +809,11 @@ pub fn run() -> i32 {
             commands::LookupConfig {
                 text: a.text,
                 opts: crate::fuzzy::LookupOptions {
-                    min: a.min,
-                    top: a.top,
+                    min: settings.lookup.min.filter(|_| !given.min).unwrap_or(a.min),
+                    top: settings.lookup.top.filter(|_| !given.top).unwrap_or(a.top),
                     src: a.langs.src,
                     tgt: a.langs.tgt,
-                    penalties: a.penalty,
+                    penalties: penalties(a.penalty),
                 },
                 memory: a.memory,
             },
@@ -768,11 +828,15 @@ pub fn run() -> i32 {
                     commands::PretranslateConfig {
                         files,
                         opts: crate::fuzzy::LookupOptions {
-                            min: a.min,
+                            min: settings
+                                .pretranslate
+                                .min
+                                .filter(|_| !given.min)
+                                .unwrap_or(a.min),
                             top: 1,
                             src: a.langs.src,
                             tgt: a.langs.tgt,
-                            penalties: a.penalty,
+                            penalties: penalties(a.penalty),
                         },
                         out: a.out,
                         format: match a.format {
@@ -800,7 +864,7 @@ pub fn run() -> i32 {
                 a.file.as_deref(),
                 &a.langs.src,
                 &a.langs.tgt,
-                a.style.as_deref(),
+                style(a.style).as_deref(),
             ) {
                 Ok(true) => 1,
                 Ok(false) => 0,
@@ -813,7 +877,20 @@ pub fn run() -> i32 {
             clap_complete::generate(a.shell, &mut cli, "tm", &mut std::io::stdout());
             Ok(())
         }
-        Command::Translit(a) => commands::translit(&ctx, &a.text, &a.scheme, a.style.as_deref()),
+        Command::Translit(a) => {
+            commands::translit(&ctx, &a.text, &a.scheme, style(a.style).as_deref())
+        }
+        Command::Config => commands::settings(
+            &ctx,
+            loaded.path.as_deref(),
+            &effective_settings(
+                &ctx,
+                &loaded,
+                &given,
+                db_from_line,
+                (&bidi_name, &color_name),
+            ),
+        ),
         Command::Names(n) => match n {
             NamesCommand::List { user } => commands::names_list(&ctx, user),
             NamesCommand::Add {
@@ -890,7 +967,7 @@ fn align_config(a: AlignArgs) -> anyhow::Result<commands::AlignConfig> {
     })
 }
 
-fn import_config(a: ImportArgs) -> ImportConfig {
+fn import_config(a: ImportArgs, configured_user: Option<&str>) -> ImportConfig {
     ImportConfig {
         files: a.files,
         format: a.format.map(Format::from),
@@ -904,7 +981,7 @@ fn import_config(a: ImportArgs) -> ImportConfig {
             (_, true) => Some(false),
             _ => None,
         },
-        user: user(a.user),
+        user: user(a.user, configured_user),
         max_segment: (a.max_segment as usize) << 20,
         state: a.state.parse().unwrap_or_default(),
     }
@@ -968,12 +1045,109 @@ fn tmx_date(s: &str) -> Result<String, String> {
     })
 }
 
-fn user(flag: Option<String>) -> Option<String> {
-    flag.or_else(|| {
-        ["TM_USER", "USER", "USERNAME"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-    })
+/// The user recorded on units: the flag, `$TM_USER`, the config file's `user`, then the login name.
+fn user(flag: Option<String>, configured: Option<&str>) -> Option<String> {
+    let env = |v: &str| std::env::var(v).ok().filter(|s| !s.is_empty());
+    flag.or_else(|| env("TM_USER"))
+        .or_else(|| configured.map(str::to_string))
+        .or_else(|| env("USER"))
+        .or_else(|| env("USERNAME"))
+}
+
+/// Which settings the command line gave itself (the others may come from the config file).
+struct Given {
+    bidi: bool,
+    color: bool,
+    min: bool,
+    top: bool,
+}
+
+/// Every setting in effect for `tm config`: (key, value, where it came from).
+fn effective_settings(
+    ctx: &Context,
+    loaded: &config::Loaded,
+    given: &Given,
+    db_from_line: bool,
+    (bidi, color): (&str, &str),
+) -> Vec<(String, String, String)> {
+    let c = &loaded.config;
+    let file = || match &loaded.path {
+        Some(p) => format!("config file {}", p.display()),
+        None => "config file".to_string(),
+    };
+    let mut rows = Vec::new();
+    let mut row =
+        |key: &str, value: String, from: String| rows.push((key.to_string(), value, from));
+    let memory = ctx
+        .db_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|e| format!("({e})"));
+    let memory_from = if db_from_line {
+        if std::env::var_os("TM_DB").is_some() && !std::env::args().any(|a| a.starts_with("--db")) {
+            "$TM_DB".to_string()
+        } else {
+            "--db".to_string()
+        }
+    } else if c.memory.is_some() {
+        file()
+    } else {
+        "default (the platform's data folder)".to_string()
+    };
+    row("memory", memory, memory_from);
+    let env = |v: &str| std::env::var(v).ok().filter(|s| !s.is_empty());
+    let (user, user_from) = match (
+        env("TM_USER"),
+        &c.user,
+        env("USER").or_else(|| env("USERNAME")),
+    ) {
+        (Some(u), _, _) => (u, "$TM_USER".to_string()),
+        (None, Some(u), _) => (u.clone(), file()),
+        (None, None, Some(u)) => (u, "the login name ($USER)".to_string()),
+        (None, None, None) => ("(none)".to_string(), "default".to_string()),
+    };
+    row("user", user, user_from);
+    match &c.style {
+        Some(p) => row("style", p.display().to_string(), file()),
+        None => row(
+            "style",
+            "(the house style built in)".into(),
+            "default".into(),
+        ),
+    }
+    let pick = |on_line: bool, configured: bool, flag: &str| {
+        if on_line {
+            flag.to_string()
+        } else if configured {
+            file()
+        } else {
+            "default".to_string()
+        }
+    };
+    row(
+        "bidi",
+        bidi.to_string(),
+        pick(given.bidi, c.bidi.is_some(), "--bidi"),
+    );
+    row(
+        "color",
+        color.to_string(),
+        pick(given.color, c.color.is_some(), "--color"),
+    );
+    let number = |v: Option<u64>, default: u64| (v.unwrap_or(default).to_string(), v.is_some());
+    for (key, (value, set)) in [
+        ("lookup.min", number(c.lookup.min.map(u64::from), 70)),
+        ("lookup.top", number(c.lookup.top.map(|t| t as u64), 5)),
+        (
+            "pretranslate.min",
+            number(c.pretranslate.min.map(u64::from), 75),
+        ),
+    ] {
+        row(key, value, pick(false, set, ""));
+    }
+    for (origin, points) in &c.penalties {
+        row(&format!("penalties.{origin}"), points.to_string(), file());
+    }
+    rows
 }
 
 #[cfg(test)]

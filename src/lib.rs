@@ -21,6 +21,7 @@
 pub mod align;
 mod cli;
 mod commands;
+mod config;
 mod display;
 pub mod formats;
 pub mod fuzzy;

@@ -143,6 +143,52 @@ pub(crate) fn encoding_flag(label: Option<&str>) -> Result<Option<&'static encod
         .transpose()
 }
 
+/// `tm config`: the settings in effect, each with where it came from.
+pub fn settings(
+    ctx: &Context,
+    file: Option<&std::path::Path>,
+    rows: &[(String, String, String)],
+) -> Result<()> {
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Setting<'a> {
+            key: &'a str,
+            value: &'a str,
+            from: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Settings<'a> {
+            file: Option<&'a std::path::Path>,
+            settings: Vec<Setting<'a>>,
+        }
+        return ctx.print_json(&Settings {
+            file,
+            settings: rows
+                .iter()
+                .map(|(key, value, from)| Setting { key, value, from })
+                .collect(),
+        });
+    }
+    let mut out = io::stdout().lock();
+    match file {
+        Some(f) => writeln!(out, "config file: {}", f.display())?,
+        None => writeln!(
+            out,
+            "config file: none (--config FILE, $TM_CONFIG, or {})",
+            crate::config::location(None)
+                .map(|(p, _)| p.display().to_string())
+                .unwrap_or_else(|| "no config folder on this system".into())
+        )?,
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(k, v, f)| vec![k.clone(), v.clone(), f.clone()])
+        .collect();
+    let text = crate::display::table(&["setting", "value", "from"], &table, &ctx.display());
+    writeln!(out, "{}", text.trim_end())?;
+    Ok(())
+}
+
 pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

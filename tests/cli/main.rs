@@ -7,6 +7,7 @@ mod support;
 mod align;
 mod bad_input;
 mod concurrency;
+mod config;
 mod damaged;
 mod disk_full;
 mod edit;

@@ -36,8 +36,12 @@ impl Sandbox {
     /// [`Sandbox::tm`] as a plain process, for a test that spawns it and watches it run.
     pub fn process(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tm"));
+        // No settings of the machine's own: a config file in the sandbox's config folder, if a test
+        // writes one.
         cmd.env_remove("TM_DB")
             .env_remove("TM_BUSY_TIMEOUT")
+            .env_remove("TM_CONFIG")
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("TM_USER", "tester")
             .arg("--db")
             .arg(self.db())
@@ -289,6 +293,7 @@ impl Unprivileged {
         };
         cmd.env_remove("TM_DB")
             .env_remove("TM_BUSY_TIMEOUT")
+            .env_remove("TM_CONFIG")
             .arg("--db")
             .arg(db);
         cmd
