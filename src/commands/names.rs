@@ -48,34 +48,33 @@ fn check_and_mine(
     checker: &Checker,
     feed: impl FnOnce(&mut dyn FnMut(u64, crate::unit::Unit)) -> Result<()>,
 ) -> Result<(Vec<Finding>, Vec<crate::names::mine::Inconsistency>, u64)> {
-    type Batch = Vec<(String, String, Vec<std::ops::Range<usize>>)>;
+    use crate::names::mine::Batch;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    // Mined batches come back to be filled again: each thread frees only what it allocated.
+    let (back, returned) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let mining = scope.spawn(move || {
             let mut miner = crate::names::mine::Miner::new(authority);
-            for batch in rx {
-                for (source, target, known) in batch {
-                    miner.add_known(&source, &target, &known);
-                }
+            for mut batch in rx {
+                miner.add_batch(&batch);
+                batch.clear();
+                let _ = back.send(batch);
             }
             miner.inconsistencies()
         });
         let mut findings = Vec::new();
         let mut records = 0u64;
-        let mut batch: Batch = Vec::with_capacity(MINING_BATCH);
+        let mut batch = Batch::default();
         let fed = feed(&mut |record, unit| {
             records += 1;
             let (source, target) = (unit.source.text, unit.target.text);
             let spots = checker.spot(&source);
             findings.extend(checker.check_spotted(record, &source, &target, &spots));
-            let known = spots.into_iter().map(|s| s.span).collect();
-            batch.push((source, target, known));
+            batch.push(&source, &target, spots.into_iter().map(|s| s.span));
             if batch.len() == MINING_BATCH {
+                let full = std::mem::replace(&mut batch, returned.try_recv().unwrap_or_default());
                 // The miner only stops early by panicking, which join reports below.
-                let _ = tx.send(std::mem::replace(
-                    &mut batch,
-                    Vec::with_capacity(MINING_BATCH),
-                ));
+                let _ = tx.send(full);
             }
         });
         let _ = tx.send(batch);

@@ -120,40 +120,44 @@ fn is_calendar_word(arabic: &str) -> bool {
     CALENDAR_AR.contains(&first.as_str()) || CALENDAR_AR.contains(&bare)
 }
 
-/// The Arabic words of a text that may be part of a name, in order; `None` where a word may not (inside
-/// a name the authority knows, a word cut by a hyphen or glued to digits or Latin letters, a word of
-/// fewer than two letters), so that no span runs across it.
-fn arabic_words<'t>(source: &'t str, known: &[std::ops::Range<usize>]) -> Vec<Option<&'t str>> {
-    source
-        .split_whitespace()
-        .map(|raw| {
-            let at = raw.as_ptr() as usize - source.as_ptr() as usize;
-            // The whole word, hyphens and digits inside it kept (كوفيد-19, سارس-كوف-2): a name is never
-            // cut out of the middle of one.
-            let word = raw.trim_matches(|c: char| {
-                !is_arabic_letter(c) && !c.is_ascii_alphanumeric() && !is_digit(c)
-            });
-            let (mut letters, mut digits, mut other) = (0, 0, false);
-            for c in word.chars() {
-                if is_arabic_letter(c) {
-                    letters += 1;
-                } else if is_digit(c) {
-                    digits += 1;
-                } else if !(c == '-'
-                    || c == '\u{640}'
-                    || c.is_ascii_punctuation()
-                    || is_arabic_punctuation(c))
-                {
-                    // A Latin letter or another script: not an Arabic name's word.
-                    other = true;
-                }
+/// The Arabic words of a text that may be part of a name, in order, as byte ranges of `source`, into
+/// `out` (cleared first); `None` where a word may not (inside a name the authority knows, a word cut by
+/// a hyphen or glued to digits or Latin letters, a word of fewer than two letters), so that no span runs
+/// across it.
+fn arabic_words(
+    source: &str,
+    known: &[std::ops::Range<usize>],
+    out: &mut Vec<Option<std::ops::Range<usize>>>,
+) {
+    out.clear();
+    out.extend(source.split_whitespace().map(|raw| {
+        let at = raw.as_ptr() as usize - source.as_ptr() as usize;
+        // The whole word, hyphens and digits inside it kept (كوفيد-19, سارس-كوف-2): a name is never
+        // cut out of the middle of one.
+        let word = raw.trim_matches(|c: char| {
+            !is_arabic_letter(c) && !c.is_ascii_alphanumeric() && !is_digit(c)
+        });
+        let (mut letters, mut digits, mut other) = (0, 0, false);
+        for c in word.chars() {
+            if is_arabic_letter(c) {
+                letters += 1;
+            } else if is_digit(c) {
+                digits += 1;
+            } else if !(c == '-'
+                || c == '\u{640}'
+                || c.is_ascii_punctuation()
+                || is_arabic_punctuation(c))
+            {
+                // A Latin letter or another script: not an Arabic name's word.
+                other = true;
             }
-            let usable = !other
-                && !known.iter().any(|r| r.contains(&at))
-                && (letters >= 2 || (letters == 0 && digits > 0 && digits == word.chars().count()));
-            usable.then_some(word)
-        })
-        .collect()
+        }
+        let usable = !other
+            && !known.iter().any(|r| r.contains(&at))
+            && (letters >= 2 || (letters == 0 && digits > 0 && digits == word.chars().count()));
+        let start = word.as_ptr() as usize - source.as_ptr() as usize;
+        usable.then_some(start..start + word.len())
+    }));
 }
 
 /// Arabic letters (Persian and Urdu ones too) and harakat, by range: `char::is_alphabetic` searches a
@@ -188,6 +192,48 @@ const ARABIC_STOPWORDS: [&str; 22] = [
     "التي", "الذي", "قد", "لا", "ما", "كان", "بين",
 ];
 
+/// Units for a miner on another thread: their texts in one buffer, the known names' ranges in another.
+/// A batch is filled on one thread, mined on the other and handed back to be filled again, so that no
+/// thread frees what the other allocated (with the system allocator, a free across threads takes the
+/// other thread's arena lock: in perf, half the time of `tm check` went to that contention).
+#[derive(Default)]
+pub struct Batch {
+    text: String,
+    /// Where each unit's source and target end in `text`, and its known ranges in `known`.
+    units: Vec<(usize, usize, usize)>,
+    /// Byte ranges of the names the authority knows, relative to their unit's source.
+    known: Vec<std::ops::Range<usize>>,
+}
+
+impl Batch {
+    /// Appends a unit with the byte ranges of the names the authority knows in its source.
+    pub fn push(
+        &mut self,
+        source: &str,
+        target: &str,
+        known: impl IntoIterator<Item = std::ops::Range<usize>>,
+    ) {
+        self.text.push_str(source);
+        let source_end = self.text.len();
+        self.text.push_str(target);
+        self.known.extend(known);
+        self.units
+            .push((source_end, self.text.len(), self.known.len()));
+    }
+
+    /// The number of units in the batch.
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.units.clear();
+        self.known.clear();
+    }
+}
+
 /// Collects proposals from units, one call per unit, and ranks them.
 pub struct Miner<'a> {
     authority: &'a Authority,
@@ -201,6 +247,17 @@ pub struct Miner<'a> {
     /// Units each Arabic word occurs in.
     /// English words written in lower case inside a sentence, with how often (mining only).
     lower_english: HashMap<String, u64>,
+    /// Buffers of [`Miner::add_known`], kept from one unit to the next.
+    scratch: Scratch,
+}
+
+/// What [`Miner::add_known`] works in: a unit's Arabic words, their skeletons' numbers, and the English
+/// runs a span may still match.
+#[derive(Default)]
+struct Scratch {
+    words: Vec<Option<std::ops::Range<usize>>>,
+    ids: Vec<Option<u32>>,
+    candidates: Vec<usize>,
 }
 
 impl<'a> Miner<'a> {
@@ -213,6 +270,7 @@ impl<'a> Miner<'a> {
             skeletons: Vec::new(),
             counts: FxHashMap::default(),
             lower_english: HashMap::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -226,6 +284,19 @@ impl<'a> Miner<'a> {
         self.skeletons.push(skeleton(&latin));
         self.cache.insert(word.to_string(), id);
         id
+    }
+
+    /// Looks at every unit of a batch, as [`Miner::add_known`] would one by one.
+    pub fn add_batch(&mut self, batch: &Batch) {
+        let mut from = 0;
+        let mut known_from = 0;
+        for &(source_end, target_end, known_end) in &batch.units {
+            let source = &batch.text[from..source_end];
+            let target = &batch.text[source_end..target_end];
+            self.add_known(source, target, &batch.known[known_from..known_end]);
+            from = target_end;
+            known_from = known_end;
+        }
     }
 
     /// Looks at one unit.
@@ -247,53 +318,64 @@ impl<'a> Miner<'a> {
         }
         let english: Vec<(String, String)> =
             english.into_iter().map(|e| (skeleton(&e), e)).collect();
-        let longest = english.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-        let words = arabic_words(source, known);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        arabic_words(source, known, &mut scratch.words);
+        let word = |i: usize| scratch.words[i].clone().map(|r| &source[r]);
         // Each word's skeleton looked up once (a word ends up to three spans).
-        let skeletons: Vec<Option<u32>> = words
-            .iter()
-            .map(|w| w.map(|w| self.word_skeleton(w)))
-            .collect();
+        scratch.ids.clear();
+        for w in &scratch.words {
+            let id = w.clone().map(|r| self.word_skeleton(&source[r]));
+            scratch.ids.push(id);
+        }
+        let count = scratch.words.len();
         let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
         let mut found: Vec<(String, String)> = Vec::new();
-        for start in 0..words.len() {
-            let mut key = String::new();
-            for len in 1..=3.min(words.len() - start) {
+        for start in 0..count {
+            // The English runs whose skeleton begins with the span's so far, in order, and how many
+            // bytes of it the span has matched: a span whose skeleton begins none of them, and any
+            // longer span from the same word, matches nothing (most spans).
+            scratch.candidates.clear();
+            scratch.candidates.extend(0..english.len());
+            let mut matched_len = 0;
+            for len in 1..=3.min(count - start) {
                 // Spans run over neighbouring Arabic words only: a known name, a number, a Latin word or
                 // a word cut by a hyphen stands between names, never inside one.
-                let (Some(word), Some(id)) = (words[start + len - 1], skeletons[start + len - 1])
+                let (Some(_), Some(id)) = (word(start + len - 1), scratch.ids[start + len - 1])
                 else {
                     break;
                 };
-                key.push_str(&self.skeletons[id as usize]);
-                if key.len() > longest {
+                let part = self.skeletons[id as usize].as_bytes();
+                scratch
+                    .candidates
+                    .retain(|&e| english[e].0.as_bytes()[matched_len..].starts_with(part));
+                matched_len += part.len();
+                if scratch.candidates.is_empty() {
                     break;
                 }
-                if key.len() < 3 {
+                if matched_len < 3 {
                     continue;
                 }
-                let (Some(first), last) = (words[start], word) else {
+                let (Some(first), Some(last)) = (word(start), word(start + len - 1)) else {
                     break;
                 };
                 if stop(first) || stop(last) || first.chars().all(is_digit) {
                     continue;
                 }
+                let span = || (start..start + len).filter_map(word);
                 // Digits are compared only for a skeleton that matches (most spans match nothing).
                 let mut numbers: Option<String> = None;
-                let matched = english.iter().find(|(k, e)| {
-                    *k == key && {
-                        let ours = numbers.get_or_insert_with(|| {
-                            digits(words[start..start + len].iter().flatten().copied())
-                        });
-                        digits(std::iter::once(e.as_str())) == *ours
-                    }
-                });
+                let matched = scratch
+                    .candidates
+                    .iter()
+                    .map(|&e| &english[e])
+                    .find(|(k, e)| {
+                        k.len() == matched_len && {
+                            let ours = numbers.get_or_insert_with(|| digits(span()));
+                            digits(std::iter::once(e.as_str())) == *ours
+                        }
+                    });
                 if let Some((_, e)) = matched {
-                    let mut arabic: Vec<&str> = words[start..start + len]
-                        .iter()
-                        .flatten()
-                        .copied()
-                        .collect();
+                    let mut arabic: Vec<&str> = span().collect();
                     // A conjunction glued on (وميرس) is not part of the name, unless the English
                     // spells that و (ويكيبيديا, Wikipedia).
                     if let Some(bare) = arabic[0]
@@ -306,6 +388,7 @@ impl<'a> Miner<'a> {
                 }
             }
         }
+        self.scratch = scratch;
         // For one English rendering, the shortest Arabic span that spells it: a longer one only adds a
         // neighbouring word (أندرويد وآي for Android).
         found.sort_by(|a, b| {
