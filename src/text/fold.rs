@@ -311,7 +311,16 @@ fn premap(c: char) -> char {
 
 /// Shared driver of [`normalize`] and [`fold_english`].
 fn fold_text<const ARABIC: bool>(text: &str) -> String {
-    let mut f = Folder::new(text.len());
+    fold_text_in::<ARABIC>(text, String::with_capacity(text.len()))
+}
+
+/// [`fold_text`] written into `out`, an empty string whose allocation is reused.
+fn fold_text_in<const ARABIC: bool>(text: &str, out: String) -> String {
+    let mut f = Folder {
+        out,
+        space: false,
+        inert: true,
+    };
     let mut checked = false;
     for c in text.chars() {
         let cp = c as u32;
@@ -406,6 +415,14 @@ fn finish<const ARABIC: bool>(f: Folder) -> String {
 /// ```
 pub fn normalize(text: &str) -> String {
     fold_text::<true>(text)
+}
+
+/// [`normalize`] into `out` (cleared first), reusing its allocation: for the callers that fold every
+/// word of a memory one at a time.
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
+    let mut buffer = std::mem::take(out);
+    buffer.clear();
+    *out = fold_text_in::<true>(text, buffer);
 }
 
 /// The matching form of the English side, for concordance search.
