@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+use crate::text::skeleton::skeleton_into;
 use crate::text::words::{is_digit, ENGLISH_MONTHS};
 use crate::text::{normalize, skeleton};
 
@@ -209,6 +210,13 @@ fn arabic_words(
     }
 }
 
+/// Whether `s` begins with `prefix`, compared in place: the prefixes are a few bytes of a skeleton, and
+/// this runs for every Arabic word of a memory.
+#[inline]
+fn begins_with(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
 /// Whitespace as `char::is_whitespace` has it, without its table look-up for the Arabic block.
 fn is_space(c: char) -> bool {
     match c {
@@ -259,24 +267,38 @@ pub struct Batch {
     text: String,
     /// Where each unit's source and target end in `text`, and its known ranges in `known`.
     units: Vec<(usize, usize, usize)>,
+    /// Each unit's record number (the caller's: a row, a unit id).
+    records: Vec<u64>,
     /// Byte ranges of the names the authority knows, relative to their unit's source.
     known: Vec<std::ops::Range<usize>>,
 }
 
 impl Batch {
-    /// Appends a unit with the byte ranges of the names the authority knows in its source.
-    pub fn push(
-        &mut self,
-        source: &str,
-        target: &str,
-        known: impl IntoIterator<Item = std::ops::Range<usize>>,
-    ) {
+    /// Appends a unit (`record` numbers it); [`Batch::find_known`] finds its known names.
+    pub fn push(&mut self, record: u64, source: &str, target: &str) {
         self.text.push_str(source);
         let source_end = self.text.len();
         self.text.push_str(target);
-        self.known.extend(known);
         self.units
             .push((source_end, self.text.len(), self.known.len()));
+        self.records.push(record);
+    }
+
+    /// Sets the known names of every unit to what `find` gives for its record, source and target.
+    pub fn find_known<I>(&mut self, mut find: impl FnMut(u64, &str, &str) -> I)
+    where
+        I: IntoIterator<Item = std::ops::Range<usize>>,
+    {
+        self.known.clear();
+        let mut from = 0;
+        for (unit, &record) in self.units.iter_mut().zip(&self.records) {
+            let (source_end, target_end, _) = *unit;
+            let source = &self.text[from..source_end];
+            let target = &self.text[source_end..target_end];
+            self.known.extend(find(record, source, target));
+            unit.2 = self.known.len();
+            from = target_end;
+        }
     }
 
     /// The number of units in the batch.
@@ -288,6 +310,7 @@ impl Batch {
     pub fn clear(&mut self) {
         self.text.clear();
         self.units.clear();
+        self.records.clear();
         self.known.clear();
     }
 }
@@ -313,6 +336,7 @@ pub struct Miner<'a> {
 /// runs a span may still match.
 #[derive(Default)]
 struct Scratch {
+    runs: Runs,
     words: Vec<Option<std::ops::Range<usize>>>,
     ids: Vec<Option<u32>>,
     candidates: Vec<usize>,
@@ -370,13 +394,13 @@ impl<'a> Miner<'a> {
 
     /// [`Miner::add`] with the byte ranges of the names the authority knows in `source` already found.
     pub fn add_known(&mut self, source: &str, target: &str, known: &[std::ops::Range<usize>]) {
-        let english = capitalised_runs(target);
-        if english.is_empty() {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.runs.read(target);
+        if scratch.runs.len() == 0 {
+            self.scratch = scratch;
             return;
         }
-        let english: Vec<(String, String)> =
-            english.into_iter().map(|e| (skeleton(&e), e)).collect();
-        let mut scratch = std::mem::take(&mut self.scratch);
+        let runs = &scratch.runs;
         arabic_words(source, known, &mut scratch.words);
         let word = |i: usize| scratch.words[i].clone().map(|r| &source[r]);
         // Each word's skeleton looked up once (a word ends up to three spans).
@@ -393,7 +417,7 @@ impl<'a> Miner<'a> {
             // bytes of it the span has matched: a span whose skeleton begins none of them, and any
             // longer span from the same word, matches nothing (most spans).
             scratch.candidates.clear();
-            scratch.candidates.extend(0..english.len());
+            scratch.candidates.extend(0..runs.len());
             let mut matched_len = 0;
             for len in 1..=3.min(count - start) {
                 // Spans run over neighbouring Arabic words only: a known name, a number, a Latin word or
@@ -405,7 +429,7 @@ impl<'a> Miner<'a> {
                 let part = self.skeletons[id as usize].as_bytes();
                 scratch
                     .candidates
-                    .retain(|&e| english[e].0.as_bytes()[matched_len..].starts_with(part));
+                    .retain(|&e| begins_with(&runs.skeleton(e).as_bytes()[matched_len..], part));
                 matched_len += part.len();
                 if scratch.candidates.is_empty() {
                     break;
@@ -425,11 +449,11 @@ impl<'a> Miner<'a> {
                 let matched = scratch
                     .candidates
                     .iter()
-                    .map(|&e| &english[e])
+                    .map(|&e| (runs.skeleton(e), runs.run(e)))
                     .find(|(k, e)| {
                         k.len() == matched_len && {
                             let ours = numbers.get_or_insert_with(|| digits(span()));
-                            digits(std::iter::once(e.as_str())) == *ours
+                            digits(std::iter::once(*e)) == *ours
                         }
                     });
                 if let Some((_, e)) = matched {
@@ -442,7 +466,7 @@ impl<'a> Miner<'a> {
                     {
                         arabic[0] = bare;
                     }
-                    found.push((arabic.join(" "), e.clone()));
+                    found.push((arabic.join(" "), e.to_string()));
                 }
             }
         }
@@ -656,64 +680,145 @@ impl Miner<'_> {
 /// Runs of capitalised words (with `Al-`, `bin`, `ibn` inside them), sentence-initial stopwords dropped;
 /// a possessive (`Indonesia's`, `Giants'`) and a closing quote (`Scotland'`) are not part of the name. A
 /// headline in capitals has none: its capitals say nothing of how a name is spelled.
+#[cfg(test)]
 fn capitalised_runs(text: &str) -> Vec<String> {
-    // ASCII letters by their bytes: this runs over every translation of a memory.
-    let (mut upper, mut all) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() {
-            all += usize::from(c.is_ascii_alphabetic());
-            upper += usize::from(c.is_ascii_uppercase());
-        } else if c.is_alphabetic() {
-            all += 1;
-            upper += usize::from(c.is_uppercase());
-        }
+    let mut runs = Runs::default();
+    runs.read(text);
+    (0..runs.len()).map(|i| runs.run(i).to_string()).collect()
+}
+
+/// The capitalised runs of a translation ([`capitalised_runs`]) and their skeletons, in buffers kept
+/// from one unit to the next (the miner reads every translation of a memory).
+#[derive(Default)]
+struct Runs {
+    /// The runs, one after the other, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    /// Their skeletons, likewise.
+    skeletons: String,
+    skeleton_ends: Vec<usize>,
+    /// Working space: the words of the run being read, as byte ranges of the translation, and
+    /// [`skeleton_into`]'s buffers.
+    current: Vec<std::ops::Range<usize>>,
+    lower: String,
+    skeleton: String,
+    word: Vec<u8>,
+}
+
+impl Runs {
+    fn len(&self) -> usize {
+        self.ends.len()
     }
-    if all >= 12 && upper * 10 >= all * 6 {
-        return Vec::new();
+
+    fn run(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
-    let mut runs = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    let flush = |current: &mut Vec<&str>, runs: &mut Vec<String>| {
-        while current.first().is_some_and(|w| STOPWORDS.contains(w)) {
-            current.remove(0);
-        }
-        // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
-        let shouted =
-            current.len() >= 2 && current.iter().all(|w| w.chars().all(|c| !c.is_lowercase()));
-        if !current.is_empty() && !shouted {
-            runs.push(current.join(" "));
-        }
-        current.clear();
-    };
-    for raw in text.split_whitespace() {
-        // Most words are lower case: neither a name, nor an article or connector inside one.
-        if raw.starts_with(|c: char| c.is_ascii_lowercase() && !matches!(c, 'a' | 'e' | 'b' | 'i'))
-        {
-            flush(&mut current, &mut runs);
-            continue;
-        }
-        let word = bare_word(raw);
-        // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
-        let after_article = [
-            "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
-        ]
-        .iter()
-        .find_map(|a| word.strip_prefix(a));
-        let capital = word.starts_with(|c: char| c.is_uppercase())
-            || after_article.is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
-        let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
-        if capital || (connector && !current.is_empty()) {
-            current.push(word);
+
+    fn skeleton(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.skeleton_ends[i - 1] };
+        &self.skeletons[start..self.skeleton_ends[i]]
+    }
+
+    /// Reads a translation's runs (what was there before is cleared).
+    fn read(&mut self, text: &str) {
+        self.text.clear();
+        self.ends.clear();
+        self.current.clear();
+        // ASCII letters by their bytes: this runs over every translation of a memory.
+        let (mut upper, mut all) = (0usize, 0usize);
+        if text.is_ascii() {
+            for b in text.bytes() {
+                all += usize::from(b.is_ascii_alphabetic());
+                upper += usize::from(b.is_ascii_uppercase());
+            }
         } else {
-            flush(&mut current, &mut runs);
+            for c in text.chars() {
+                if c.is_ascii() {
+                    all += usize::from(c.is_ascii_alphabetic());
+                    upper += usize::from(c.is_ascii_uppercase());
+                } else if c.is_alphabetic() {
+                    all += 1;
+                    upper += usize::from(c.is_uppercase());
+                }
+            }
         }
-        // A comma or full stop ends a name.
-        if raw.ends_with([',', '.', ';', ':', ')', '"']) {
-            flush(&mut current, &mut runs);
+        if all >= 12 && upper * 10 >= all * 6 {
+            return;
+        }
+        let at = |w: &str| w.as_ptr() as usize - text.as_ptr() as usize;
+        for raw in text.split(is_space).filter(|w| !w.is_empty()) {
+            // Most words are lower case: neither a name, nor an article or connector inside one.
+            if raw.starts_with(|c: char| {
+                c.is_ascii_lowercase() && !matches!(c, 'a' | 'e' | 'b' | 'i')
+            }) {
+                self.flush(text);
+                continue;
+            }
+            let word = bare_word(raw);
+            // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
+            let after_article = [
+                "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
+            ]
+            .iter()
+            .find_map(|a| word.strip_prefix(a));
+            let capital = word.starts_with(|c: char| c.is_uppercase())
+                || after_article.is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
+            let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
+            if capital || (connector && !self.current.is_empty()) {
+                self.current.push(at(word)..at(word) + word.len());
+            } else {
+                self.flush(text);
+            }
+            // A comma or full stop ends a name.
+            if raw.ends_with([',', '.', ';', ':', ')', '"']) {
+                self.flush(text);
+            }
+        }
+        self.flush(text);
+        self.skeletons.clear();
+        self.skeleton_ends.clear();
+        for i in 0..self.ends.len() {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            let run = &self.text[start..self.ends[i]];
+            // skeleton_into lower-cases a name with capitals; an ASCII one needs no new string for it.
+            if run.is_ascii() {
+                self.lower.clear();
+                self.lower.push_str(run);
+                self.lower.make_ascii_lowercase();
+                skeleton_into(&self.lower, &mut self.skeleton, &mut self.word);
+            } else {
+                skeleton_into(run, &mut self.skeleton, &mut self.word);
+            }
+            self.skeletons.push_str(&self.skeleton);
+            self.skeleton_ends.push(self.skeletons.len());
         }
     }
-    flush(&mut current, &mut runs);
-    runs
+
+    /// Ends the run being read: its leading stopwords dropped, kept unless it is shouted.
+    fn flush(&mut self, text: &str) {
+        let words = &self.current;
+        let first = words
+            .iter()
+            .position(|w| !STOPWORDS.contains(&&text[w.clone()]))
+            .unwrap_or(words.len());
+        let words = &words[first..];
+        // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
+        let shouted = words.len() >= 2
+            && words
+                .iter()
+                .all(|w| text[w.clone()].chars().all(|c| !c.is_lowercase()));
+        if !words.is_empty() && !shouted {
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    self.text.push(' ');
+                }
+                self.text.push_str(&text[w.clone()]);
+            }
+            self.ends.push(self.text.len());
+        }
+        self.current.clear();
+    }
 }
 
 /// A word of running English as a name is written: surrounding punctuation, a possessive `'s` and a
