@@ -425,6 +425,23 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
     *out = fold_text_in::<true>(text, buffer);
 }
 
+/// Whether [`normalize`] gives `word` back as it is (ASCII without capitals or whitespace, and letters
+/// of the Arabic block that fold to themselves and need no NFKC): most words of a memory are, and
+/// then need no folding. False for anything else, which may or may not fold.
+pub(crate) fn is_folded(word: &str) -> bool {
+    word.chars().all(|c| {
+        let cp = c as u32;
+        if cp < 0x80 {
+            !c.is_ascii_uppercase() && !matches!(c, ' ' | '\t'..='\r')
+        } else if (0x0600..0x0700).contains(&cp) {
+            let entry = ARABIC_TABLE[(cp - 0x0600) as usize];
+            u32::from(entry & CODE) == cp && entry & (NOT_INERT | NEEDS_NFKC) == 0
+        } else {
+            false
+        }
+    })
+}
+
 /// The matching form of the English side, for concordance search.
 ///
 /// NFKC (ligatures such as ﬁ, full-width letters), lower-cased, bidi and
@@ -447,6 +464,22 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize(s)
+    }
+
+    proptest! {
+        #[test]
+        fn prop_a_folded_word_is_its_own_matching_form(word in "[a-zA-Z0-9'. \\t\u{600}-\u{6FF}\u{200F}]{0,12}") {
+            if is_folded(&word) {
+                prop_assert_eq!(normalize(&word), word);
+            }
+        }
+    }
+
+    #[test]
+    fn folded_words() {
+        assert!(is_folded("حزب") && is_folded("shahed") && is_folded("3.5"));
+        assert!(!is_folded("إن") && !is_folded("حزبُ") && !is_folded("Shahed") && !is_folded("a b"));
+        assert!(!is_folded("\u{663}") && !is_folded("مدرسة"));
     }
 
     // --- normalize: one test per folding rule -----------------------------

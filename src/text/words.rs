@@ -37,7 +37,7 @@
 use std::ops::Range;
 
 use super::clitics::strip_clitics;
-use super::fold::{normalize, normalize_into};
+use super::fold::{is_folded, normalize, normalize_into};
 
 /// The stem every number shares in the index: a changed number still finds its segment.
 pub(crate) const NUMBER_STEM: &str = "#";
@@ -90,14 +90,20 @@ pub(crate) fn tokenize_into(
     let mut from = 0;
     while let Some(span) = next_word(text, from) {
         from = span.end;
-        normalize_into(&text[span.clone()], scratch);
-        if is_one_word(scratch) {
+        let word = &text[span.clone()];
+        let norm: &str = if is_folded(word) {
+            word
+        } else {
+            normalize_into(word, scratch);
+            scratch
+        };
+        if is_one_word(norm) {
             let at = norms.len();
-            norms.push_str(scratch);
+            norms.push_str(norm);
             out.push((span, at..norms.len()));
             continue;
         }
-        for part in words(scratch) {
+        for part in words(norm) {
             let at = norms.len();
             norms.push_str(part);
             out.push((span.clone(), at..norms.len()));
