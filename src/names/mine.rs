@@ -412,7 +412,20 @@ impl<'a> Miner<'a> {
         let count = scratch.words.len();
         let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
         let mut found: Vec<(String, String)> = Vec::new();
+        // The first bytes of the English skeletons: a span whose skeleton starts with another matches
+        // none of them, whatever follows.
+        let mut firsts = [false; 256];
+        for e in 0..runs.len() {
+            if let Some(&b) = runs.skeleton(e).as_bytes().first() {
+                firsts[usize::from(b)] = true;
+            }
+        }
         for start in 0..count {
+            let first_byte = scratch.ids[start]
+                .and_then(|id| self.skeletons[id as usize].as_bytes().first().copied());
+            if first_byte.is_some_and(|b| !firsts[usize::from(b)]) {
+                continue;
+            }
             // The English runs whose skeleton begins with the span's so far, in order, and how many
             // bytes of it the span has matched: a span whose skeleton begins none of them, and any
             // longer span from the same word, matches nothing (most spans).
