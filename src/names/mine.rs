@@ -33,33 +33,37 @@ pub struct Proposal {
     pub competitors: Vec<Rendering>,
 }
 
-/// Capitalised words that start sentences and titles rather than names.
-const STOPWORDS: [&str; 24] = [
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "According",
-    "He",
-    "She",
-    "It",
-    "They",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "Also",
-    "Moreover",
-    "However",
-    "Meanwhile",
-    "His",
-    "Her",
-    "Its",
-    "Their",
-    "And",
-];
+/// Capitalised words that start sentences and titles rather than names (a `match`: it is asked of the
+/// first word of every capitalised run of a memory).
+fn is_stopword(word: &str) -> bool {
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "In"
+            | "On"
+            | "At"
+            | "According"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "Also"
+            | "Moreover"
+            | "However"
+            | "Meanwhile"
+            | "His"
+            | "Her"
+            | "Its"
+            | "Their"
+            | "And"
+    )
+}
 
 /// Months (Gregorian as written in Egypt and the Gulf, Syriac as in the Levant and Iraq) and days, in
 /// matching form: dates, not names.
@@ -253,10 +257,32 @@ fn digits<'w>(words: impl Iterator<Item = &'w str>) -> String {
 const SAME_NAME: f64 = 0.85;
 
 /// Arabic function words that never start or end a name.
-const ARABIC_STOPWORDS: [&str; 22] = [
-    "في", "من", "على", "إلى", "الى", "عن", "أن", "ان", "إن", "أو", "و", "ثم", "مع", "هذا", "هذه",
-    "التي", "الذي", "قد", "لا", "ما", "كان", "بين",
-];
+fn is_arabic_stopword(word: &str) -> bool {
+    matches!(
+        word,
+        "في" | "من"
+            | "على"
+            | "إلى"
+            | "الى"
+            | "عن"
+            | "أن"
+            | "ان"
+            | "إن"
+            | "أو"
+            | "و"
+            | "ثم"
+            | "مع"
+            | "هذا"
+            | "هذه"
+            | "التي"
+            | "الذي"
+            | "قد"
+            | "لا"
+            | "ما"
+            | "كان"
+            | "بين"
+    )
+}
 
 /// Units for a miner on another thread: their texts in one buffer, the known names' ranges in another.
 /// A batch is filled on one thread, mined on the other and handed back to be filled again, so that no
@@ -410,7 +436,7 @@ impl<'a> Miner<'a> {
             scratch.ids.push(id);
         }
         let count = scratch.words.len();
-        let stop = |w: &str| ARABIC_STOPWORDS.contains(&w);
+        let stop = is_arabic_stopword;
         let mut found: Vec<(String, String)> = Vec::new();
         // The first bytes of the English skeletons: a span whose skeleton starts with another matches
         // none of them, whatever follows.
@@ -813,7 +839,7 @@ impl Runs {
         let words = &self.current;
         let first = words
             .iter()
-            .position(|w| !STOPWORDS.contains(&&text[w.clone()]))
+            .position(|w| !is_stopword(&text[w.clone()]))
             .unwrap_or(words.len());
         let words = &words[first..];
         // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
