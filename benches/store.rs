@@ -2,6 +2,9 @@
 //!
 //! `cargo bench --bench store` (1,000,000 units; `TM_BENCH_UNITS=N` for another size, `TM_BENCH_RUNS`
 //! for another number of runs). The TMX is generated on first use under `target/bench-data/`.
+//!
+//! `TM_BENCH_DB=memory.db` times only the export and the name check of that existing memory, one after
+//! the other in each run (issue 14: the check no slower than the export), and imports nothing.
 
 mod common;
 
@@ -22,6 +25,10 @@ fn main() {
     let units = env_usize("TM_BENCH_UNITS", 1_000_000);
     let runs = env_usize("TM_BENCH_RUNS", 3);
     let tm = env!("CARGO_BIN_EXE_tm");
+    if let Ok(db) = std::env::var("TM_BENCH_DB") {
+        check_and_export(tm, Path::new(&db), runs);
+        return;
+    }
     let data = repo_root().join("target/bench-data");
     std::fs::create_dir_all(&data).unwrap();
     let corpus = Corpus::load();
@@ -191,6 +198,48 @@ fn main() {
         "| translit of {name_count} names, with this memory / none | {units} | {t:.3} s ({:.0} names/s) | {b:.3} s ({:.0} names/s) |",
         name_count as f64 / t,
         name_count as f64 / b
+    );
+}
+
+/// Exports an existing memory and checks it, in turn, `runs` times: the medians, the peaks, the ratio.
+fn check_and_export(tm: &str, db: &Path, runs: usize) {
+    // Written beside the memory, as the full benchmark writes its export beside its memory.
+    let dir = tempfile::tempdir_in(db.parent().unwrap_or(Path::new("."))).unwrap();
+    let out = dir.path().join("export.tmx");
+    let (mut export_s, mut export_mb, mut check_s, mut check_mb) = (vec![], vec![], vec![], vec![]);
+    for run in 0..runs {
+        let (s, mb) = measure(
+            Command::new(tm)
+                .arg("--db")
+                .arg(db)
+                .arg("export")
+                .arg(&out)
+                .stdout(std::process::Stdio::null()),
+        );
+        let _ = std::fs::remove_file(&out);
+        println!("export run {run}: {s:.2} s, peak {mb:.0} MiB");
+        export_s.push(s);
+        export_mb.push(mb);
+        let (s, mb) = measure_exiting(
+            Command::new(tm)
+                .arg("--db")
+                .arg(db)
+                .args(["check", "--json"])
+                .stdout(std::process::Stdio::null()),
+            &[0, 1],
+        );
+        println!("check run {run}: {s:.2} s, peak {mb:.0} MiB");
+        check_s.push(s);
+        check_mb.push(mb);
+    }
+    let peak = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
+    let (e, c) = (median(export_s), median(check_s));
+    println!(
+        "| {} | export {e:.2} s, peak {:.0} MiB | check {c:.2} s, peak {:.0} MiB | check / export {:.2} |",
+        db.display(),
+        peak(export_mb),
+        peak(check_mb),
+        c / e
     );
 }
 

@@ -11,7 +11,19 @@ use std::ops::Range;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
-use crate::text::{first_word, joined_first_word, tokenize, without_proclitics, Token};
+use crate::text::{
+    first_word, joined_first_word, tokenize, tokenize_into, without_proclitics, Token,
+};
+
+/// [`tokenize_into`]'s buffers: the matching forms, each word's span and form, working space.
+type WordBuffers = (String, Vec<(Range<usize>, Range<usize>)>, String);
+
+thread_local! {
+    /// The words of the text [`Spotter::spot`] reads, kept from one text to the next: a word's
+    /// matching form then costs no allocation.
+    static WORDS: std::cell::RefCell<WordBuffers> =
+        const { std::cell::RefCell::new((String::new(), Vec::new(), String::new())) };
+}
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +94,20 @@ impl Spotter {
     /// taken where the text has ه and no article: that is a pronoun suffix (عنه, "about him"), not the
     /// name (عنة, Anah).
     pub(crate) fn spot(&self, text: &str) -> Vec<Spot> {
-        self.spot_in(text, &tokenize(text))
+        WORDS.with_borrow_mut(|(norms, tokens, scratch)| {
+            tokenize_into(text, norms, tokens, scratch);
+            let mut spots: Vec<Spot> = self
+                .spot_by(tokens, |(_, norm)| &norms[norm.clone()])
+                .into_iter()
+                .map(|(words, name)| Spot {
+                    name,
+                    span: tokens[words.start].0.start..tokens[words.end - 1].0.end,
+                })
+                .collect();
+            spots
+                .retain(|s| !(self.taa.contains(&s.name) && pronoun_suffix(&text[s.span.clone()])));
+            spots
+        })
     }
 
     /// [`Spotter::spot`] with the text's words already made by [`tokenize`].
@@ -109,7 +134,11 @@ impl Spotter {
         self.spot_by(words, |w| w)
     }
 
-    fn spot_by<T>(&self, words: &[T], norm: impl Fn(&T) -> &str) -> Vec<(Range<usize>, usize)> {
+    fn spot_by<'w, T>(
+        &self,
+        words: &'w [T],
+        norm: impl Fn(&'w T) -> &'w str,
+    ) -> Vec<(Range<usize>, usize)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {

@@ -311,7 +311,16 @@ fn premap(c: char) -> char {
 
 /// Shared driver of [`normalize`] and [`fold_english`].
 fn fold_text<const ARABIC: bool>(text: &str) -> String {
-    let mut f = Folder::new(text.len());
+    fold_text_in::<ARABIC>(text, String::with_capacity(text.len()))
+}
+
+/// [`fold_text`] written into `out`, an empty string whose allocation is reused.
+fn fold_text_in<const ARABIC: bool>(text: &str, out: String) -> String {
+    let mut f = Folder {
+        out,
+        space: false,
+        inert: true,
+    };
     let mut checked = false;
     for c in text.chars() {
         let cp = c as u32;
@@ -408,6 +417,31 @@ pub fn normalize(text: &str) -> String {
     fold_text::<true>(text)
 }
 
+/// [`normalize`] into `out` (cleared first), reusing its allocation: for the callers that fold every
+/// word of a memory one at a time.
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
+    let mut buffer = std::mem::take(out);
+    buffer.clear();
+    *out = fold_text_in::<true>(text, buffer);
+}
+
+/// Whether [`normalize`] gives `word` back as it is (ASCII without capitals or whitespace, and letters
+/// of the Arabic block that fold to themselves and need no NFKC): most words of a memory are, and
+/// then need no folding. False for anything else, which may or may not fold.
+pub(crate) fn is_folded(word: &str) -> bool {
+    word.chars().all(|c| {
+        let cp = c as u32;
+        if cp < 0x80 {
+            !c.is_ascii_uppercase() && !matches!(c, ' ' | '\t'..='\r')
+        } else if (0x0600..0x0700).contains(&cp) {
+            let entry = ARABIC_TABLE[(cp - 0x0600) as usize];
+            u32::from(entry & CODE) == cp && entry & (NOT_INERT | NEEDS_NFKC) == 0
+        } else {
+            false
+        }
+    })
+}
+
 /// The matching form of the English side, for concordance search.
 ///
 /// NFKC (ligatures such as ﬁ, full-width letters), lower-cased, bidi and
@@ -430,6 +464,22 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize(s)
+    }
+
+    proptest! {
+        #[test]
+        fn prop_a_folded_word_is_its_own_matching_form(word in "[a-zA-Z0-9'. \\t\u{600}-\u{6FF}\u{200F}]{0,12}") {
+            if is_folded(&word) {
+                prop_assert_eq!(normalize(&word), word);
+            }
+        }
+    }
+
+    #[test]
+    fn folded_words() {
+        assert!(is_folded("حزب") && is_folded("shahed") && is_folded("3.5"));
+        assert!(!is_folded("إن") && !is_folded("حزبُ") && !is_folded("Shahed") && !is_folded("a b"));
+        assert!(!is_folded("\u{663}") && !is_folded("مدرسة"));
     }
 
     // --- normalize: one test per folding rule -----------------------------

@@ -31,5 +31,5 @@ pub use clitics::strip_clitics;
 pub(crate) use clitics::without_proclitics;
 pub use fold::{fold_english, normalize};
 pub(crate) use skeleton::skeleton;
-pub(crate) use words::{first_word, joined_first_word, stem_of};
+pub(crate) use words::{first_word, joined_first_word, stem_of, tokenize_into};
 pub use words::{tokenize, words, Token, Words};

@@ -37,7 +37,7 @@
 use std::ops::Range;
 
 use super::clitics::strip_clitics;
-use super::fold::normalize;
+use super::fold::{is_folded, normalize, normalize_into};
 
 /// The stem every number shares in the index: a changed number still finds its segment.
 pub(crate) const NUMBER_STEM: &str = "#";
@@ -74,6 +74,41 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         push_word(&mut out, text, span);
     }
     out
+}
+
+/// [`tokenize`] into buffers kept from one text to the next: each word's span in `text` and the range of
+/// its matching form in `norms` (both cleared first); `scratch` is working space. The same words as
+/// [`tokenize`], without an allocation a word: the name check spots every source of a memory.
+pub(crate) fn tokenize_into(
+    text: &str,
+    norms: &mut String,
+    out: &mut Vec<(Range<usize>, Range<usize>)>,
+    scratch: &mut String,
+) {
+    norms.clear();
+    out.clear();
+    let mut from = 0;
+    while let Some(span) = next_word(text, from) {
+        from = span.end;
+        let word = &text[span.clone()];
+        let norm: &str = if is_folded(word) {
+            word
+        } else {
+            normalize_into(word, scratch);
+            scratch
+        };
+        if is_one_word(norm) {
+            let at = norms.len();
+            norms.push_str(norm);
+            out.push((span, at..norms.len()));
+            continue;
+        }
+        for part in words(norm) {
+            let at = norms.len();
+            norms.push_str(part);
+            out.push((span.clone(), at..norms.len()));
+        }
+    }
 }
 
 /// The words of text already folded by [`normalize`] or [`fold_english`](super::fold_english), cut as
@@ -298,6 +333,43 @@ mod tests {
     use super::super::fold::fold_english;
     use super::*;
     use proptest::prelude::*;
+
+    /// [`tokenize_into`]'s words, as [`Token`]s.
+    fn tokens_into(text: &str, norms: &mut String, scratch: &mut String) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize_into(text, norms, &mut out, scratch);
+        out.into_iter()
+            .map(|(span, norm)| Token {
+                norm: norms[norm].to_string(),
+                span,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokenize_into_reused_buffers_cuts_as_tokenize() {
+        let (mut norms, mut scratch) = (String::from("left over"), String::from("junk"));
+        for text in [
+            "قال حزبُ الله، إن ٣٫٥ مليون (١٬٠٠٠ شخص) نزحوا.",
+            "صلى الله عليه ﷺ و½ ﻻ",
+            "",
+            "  Qa'im  ٢٤ و3 ℃ ﬁrst\u{200B}word ",
+        ] {
+            assert_eq!(
+                tokens_into(text, &mut norms, &mut scratch),
+                tokenize(text),
+                "{text}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn prop_tokenize_into_is_tokenize(text in "\\PC{0,40}") {
+            let (mut norms, mut scratch) = (String::new(), String::new());
+            prop_assert_eq!(tokens_into(&text, &mut norms, &mut scratch), tokenize(&text));
+        }
+    }
 
     fn norms(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.norm).collect()
