@@ -350,7 +350,10 @@ struct ConcordanceArgs {
 enum PretranslateFormatArg {
     Tsv,
     Tmx,
+    /// XLIFF 1.2 (what every CAT tool reads).
     Xliff,
+    /// XLIFF 2.1.
+    Xliff2,
 }
 
 #[derive(Args, Debug)]
@@ -843,6 +846,7 @@ pub fn run() -> i32 {
                             PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
                             PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
                             PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
+                            PretranslateFormatArg::Xliff2 => commands::PretranslateFormat::Xliff2,
                         },
                         lines: a.lines,
                     },

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::display::Display;
-use crate::formats::xliff::{Target, XliffWriter};
+use crate::formats::xliff::{Target, XliffVersion, XliffWriter};
 use crate::formats::{Format, ReadOptions};
 use crate::fuzzy::concordance::Side;
 use crate::fuzzy::concordance::{concordance as find_phrase, Hit};
@@ -295,15 +295,21 @@ impl Document {
 }
 
 fn read_segments(doc: &Document, lines: bool) -> Result<Vec<String>> {
+    Ok(read_paragraphs(doc, lines)?.into_iter().flatten().collect())
+}
+
+/// The document's segments, paragraph by paragraph (with `lines`, a line is a paragraph of one).
+fn read_paragraphs(doc: &Document, lines: bool) -> Result<Vec<Vec<String>>> {
     let text = doc.text()?;
     let text = text.as_str();
     if !lines {
-        return Ok(crate::segment::sentences(text));
+        return Ok(crate::segment::paragraphs(text));
     }
     Ok(text
         .lines()
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
+        .map(|l| vec![l])
         .collect())
 }
 
@@ -323,7 +329,10 @@ pub struct PretranslateConfig {
 pub enum PretranslateFormat {
     Tsv,
     Tmx,
+    /// XLIFF 1.2.
     Xliff,
+    /// XLIFF 2.1.
+    Xliff2,
 }
 
 /// Each segment of a document with its best match (context considered).
@@ -367,7 +376,7 @@ pub fn pretranslate(ctx: &Context, cfg: PretranslateConfig) -> Result<()> {
                 let ext = match cfg.format {
                     PretranslateFormat::Tsv => "tsv",
                     PretranslateFormat::Tmx => "tmx",
-                    PretranslateFormat::Xliff => "xlf",
+                    PretranslateFormat::Xliff | PretranslateFormat::Xliff2 => "xlf",
                 };
                 let mut seen = std::collections::HashSet::new();
                 let mut outputs = Vec::with_capacity(cfg.files.len());
@@ -419,7 +428,16 @@ fn pretranslate_one(
     out_path: Option<&Path>,
     several: bool,
 ) -> Result<()> {
-    let segments = read_segments(doc, cfg.lines)?;
+    let paragraphs = read_paragraphs(doc, cfg.lines)?;
+    // Where each paragraph ends (the index of its last segment), for the XLIFF's groups.
+    let paragraph_ends: std::collections::HashSet<usize> = paragraphs
+        .iter()
+        .scan(0, |at, p| {
+            *at += p.len();
+            Some(*at - 1)
+        })
+        .collect();
+    let segments: Vec<String> = paragraphs.into_iter().flatten().collect();
     // Opened first: an output that may not be written fails before the work.
     let mut guard = Guard::new().memory(store.path());
     for other in cfg.files.iter().filter(|d| !d.is_stdin()) {
@@ -517,11 +535,22 @@ fn pretranslate_one(
             dropped = w.dropped_chars;
             w.finish().map_err(write_err)?;
         }
-        PretranslateFormat::Xliff => {
+        PretranslateFormat::Xliff | PretranslateFormat::Xliff2 => {
             let original = doc.name().display().to_string();
-            let mut w = XliffWriter::new(&mut out, &original, &cfg.opts.src, &cfg.opts.tgt)
-                .map_err(write_err)?;
-            for (seg, m) in segments.iter().zip(&matches) {
+            let version = if cfg.format == PretranslateFormat::Xliff2 {
+                XliffVersion::V21
+            } else {
+                XliffVersion::V12
+            };
+            let mut w = XliffWriter::with_version(
+                &mut out,
+                version,
+                &original,
+                &cfg.opts.src,
+                &cfg.opts.tgt,
+            )
+            .map_err(write_err)?;
+            for (i, (seg, m)) in segments.iter().zip(&matches).enumerate() {
                 let note = m.as_ref().map(|m| {
                     let unresolved = m.numbers == Some(fuzzy::suggest::Numbers::Unresolved);
                     let numbers = if unresolved {
@@ -559,6 +588,9 @@ fn pretranslate_one(
                     }
                 });
                 w.write_segment(seg, target.as_ref()).map_err(write_err)?;
+                if paragraph_ends.contains(&i) {
+                    w.end_paragraph().map_err(write_err)?;
+                }
             }
             dropped = w.dropped_chars;
             w.finish().map_err(write_err)?;

@@ -294,3 +294,65 @@ fn export_refuses_xliff_and_says_where_it_comes_from() {
     s.fails_with(&["export", out.to_str().unwrap()], "tm pretranslate");
     assert!(!out.exists());
 }
+
+#[test]
+fn pretranslation_groups_paragraphs_in_xliff_1_2_and_2_1() {
+    let s = Sandbox::new();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
+    let stored = s
+        .units()
+        .into_iter()
+        .find(|u| u.tuid.as_deref() == Some("sample-005"))
+        .unwrap();
+    let doc = s.path("news.txt");
+    std::fs::write(
+        &doc,
+        format!(
+            "{} {}\n\n{}\n",
+            REPORT[0].0, REPORT[1].0, stored.source.text
+        ),
+    )
+    .unwrap();
+    let write = |format: &str, name: &str| {
+        let out = s.path(name);
+        s.ok(&[
+            "pretranslate",
+            doc.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        std::fs::read_to_string(out).unwrap()
+    };
+    let v12 = write("xliff", "news.xlf");
+    assert_eq!(v12.matches("<group ").count(), 2, "{v12}");
+    assert_eq!(v12.matches("<trans-unit ").count(), 3, "{v12}");
+    let v21 = write("xliff2", "news2.xlf");
+    assert!(
+        v21.contains(r#"version="2.1" srcLang="ar" trgLang="en""#),
+        "{v21}"
+    );
+    assert_eq!(
+        v21.matches("<unit ").count(),
+        2,
+        "a unit a paragraph: {v21}"
+    );
+    assert_eq!(v21.matches("<segment ").count(), 3, "{v21}");
+    assert_eq!(
+        v21.matches("<ignorable>").count(),
+        1,
+        "the space between two sentences"
+    );
+    assert_eq!(v21.matches(r#"state="translated""#).count(), 1, "{v21}");
+    assert_eq!(v21.matches(r#"state="initial""#).count(), 2, "{v21}");
+    // Both read back through tm's own reader: the one translated segment, whose target is the
+    // stored English.
+    for name in ["news.xlf", "news2.xlf"] {
+        let again = Sandbox::new();
+        let report = again.json(&["import", s.path(name).to_str().unwrap(), "--json"]);
+        assert_eq!(report["units"], 1, "{name}: {report}");
+        assert_eq!(report["left_out"]["reasons"]["untranslated"], 2, "{name}");
+        assert_eq!(again.units()[0].target.text, stored.target.text);
+    }
+}

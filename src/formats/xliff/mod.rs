@@ -7,8 +7,8 @@
 //! ([`StateFilter`](crate::formats::StateFilter)). It streams, and makes the same promises as the TMX
 //! reader: every error located, entities never expanded, nothing fetched.
 //!
-//! The writer (`write`) is XLIFF 1.2, one `<trans-unit>` a segment, as `tm pretranslate` hands a
-//! document to a CAT tool.
+//! The writer (`write`) is XLIFF 1.2 (or 2.1), one `<trans-unit>` a segment and a `<group>` a paragraph,
+//! as `tm pretranslate` hands a document to a CAT tool.
 //!
 //! ```
 //! use tm::formats::xliff::read_str;
@@ -26,4 +26,4 @@ mod read;
 mod write;
 
 pub use read::{read_str, XliffReader};
-pub use write::{Target, XliffWriter};
+pub use write::{Target, XliffVersion, XliffWriter};

@@ -1105,6 +1105,15 @@ mod tests {
     }
 
     #[test]
+    fn xliff_2_1_reads_as_2_0() {
+        let xml = r#"<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="ar-IQ" trgLang="en">
+<file id="f"><group id="g"><unit id="u"><segment state="reviewed"><source>قيس الخزعلي</source><target>Qais Al-Khazali</target></segment></unit></group></file></xliff>"#;
+        let units = read_str(xml, "ar", "en").unwrap();
+        assert_eq!(units[0].target.text, "Qais Al-Khazali");
+        assert_eq!(units[0].src_lang, "ar-IQ");
+    }
+
+    #[test]
     fn another_pair_is_an_error_naming_the_file_pair() {
         let xml = v12(
             r#"<trans-unit id="1"><source>x</source><target state="final">y</target></trans-unit>"#,
