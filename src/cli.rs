@@ -1033,11 +1033,13 @@ fn tmx_date(s: &str) -> Result<String, String> {
         16 => s.as_bytes()[8] == b'T' && s.ends_with('Z') && digits.len() == 14,
         _ => false,
     };
-    let (month, day): (u32, u32) = (
-        digits.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0),
-        digits.get(6..8).and_then(|d| d.parse().ok()).unwrap_or(0),
-    );
-    if !shape_ok || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let field = |r: std::ops::Range<usize>| -> u32 {
+        digits.get(r).and_then(|v| v.parse().ok()).unwrap_or(99)
+    };
+    let in_range = (1..=12).contains(&field(4..6))
+        && (1..=31).contains(&field(6..8))
+        && (digits.len() == 8 || (field(8..10) < 24 && field(10..12) < 60 && field(12..14) < 61));
+    if !shape_ok || !in_range {
         return Err(format!(
             "{s:?} is not a date: give YYYY-MM-DD (2024-09-25) or a TMX date (20240925T101500Z)"
         ));

@@ -189,6 +189,14 @@ pub fn replace(ctx: &Context, cfg: ReplaceConfig) -> Result<()> {
             ""
         }
     )?;
+    if !report.would_be_empty.is_empty() {
+        writeln!(
+            out,
+            "left alone: {} whose text would be empty (ids {:?}); tm delete removes a unit",
+            super::count(report.would_be_empty.len() as u64, "unit", "units"),
+            report.would_be_empty
+        )?;
+    }
     if !report.crossing_codes.is_empty() {
         writeln!(
             out,

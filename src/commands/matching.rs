@@ -633,7 +633,7 @@ fn pretranslate_one(
         );
         if left_out > 0 {
             eprintln!(
-                "{left_out} fuzzy match(es) left out of the TMX: their English is another segment's"
+                "{left_out} match(es) left out of the TMX: fuzzy ones (their English is another segment's) and penalized origins' (not trusted to be this one's)"
             );
         }
     }

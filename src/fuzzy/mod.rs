@@ -164,6 +164,7 @@ impl std::str::FromStr for Penalty {
         let bad = || format!("{s:?}: a penalty is ORIGIN=N, N from 1 to 100 (aligned=10)");
         let (origin, points) = s.rsplit_once('=').ok_or_else(bad)?;
         let points: u8 = points.trim().parse().map_err(|_| bad())?;
+        let origin = origin.trim();
         if origin.is_empty() || !(1..=100).contains(&points) {
             return Err(bad());
         }

@@ -8,7 +8,7 @@
 //! an identical pair.
 
 use regex::Regex;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use super::import::pair_hash;
@@ -17,7 +17,7 @@ use super::upkeep::mark_reusable_ids;
 use super::{now, sqlite_error, tokens_hash, Result, Store, UnitFilter};
 use crate::formats::tmx::map_markup_text;
 use crate::text::tokenize;
-use crate::unit::{Annotation, AnnotationKind, Segment, Unit};
+use crate::unit::{Annotation, AnnotationKind, Meta, Segment, Unit};
 
 /// What `tm edit` changes; `None` leaves that part as it is.
 #[derive(Clone, Debug, Default)]
@@ -84,6 +84,8 @@ pub struct ReplaceReport {
     /// Units left as they were because a match crosses an inline code (a tag in the middle of the
     /// words): changing the text there would lose the code or misplace it.
     pub crossing_codes: Vec<i64>,
+    /// Units left as they were because a side would have no text left (a unit needs both).
+    pub would_be_empty: Vec<i64>,
     /// Nothing was written.
     pub dry_run: bool,
 }
@@ -127,14 +129,19 @@ impl Replace {
 impl Store {
     /// Changes one unit's source, target or note (`tm edit`); the change date is now and the user the
     /// one given. Returns the unit as stored afterwards and the id it is stored under (another one when
-    /// it became identical to a stored unit and was merged into it), or `None` when there is no unit
-    /// `id`.
+    /// it became identical to a stored unit and was merged into it; its notes go with it), or `None`
+    /// when there is no unit `id`.
     pub fn edit(
         &mut self,
         id: i64,
         request: &EditRequest,
         user: Option<&str>,
     ) -> Result<Option<(i64, Unit)>> {
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        // The write lock from the first read: no other writer changes the unit in between.
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(err)?;
         let Some(mut unit) = self.get(id)? else {
             return Ok(None);
         };
@@ -155,11 +162,9 @@ impl Store {
                 });
             }
         }
-        let path = self.path.clone();
-        let err = |e| sqlite_error(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
         let mut rewriter = Rewriter::new(&tx, user).map_err(err)?;
-        let stored_as = rewriter.rewrite(id, &unit).map_err(err)?;
+        rewriter.update(id, &unit).map_err(err)?;
+        let stored_as = rewriter.merge_if_identical(id, &unit).map_err(err)?;
         rewriter.finish().map_err(err)?;
         tx.commit().map_err(err)?;
         let unit = self.get(stored_as)?.unwrap_or(unit);
@@ -168,6 +173,10 @@ impl Store {
 
     /// Finds and replaces across the units `filter` selects (`tm replace`), in one transaction; with
     /// `dry_run`, only says what would change.
+    ///
+    /// Every changed unit is written first, then those that became identical to another are merged:
+    /// merging as it went would compare a unit with others not yet changed. A side that would be left
+    /// without text is not changed (the unit is listed in `would_be_empty`).
     pub fn replace(
         &mut self,
         rule: &Replace,
@@ -175,9 +184,19 @@ impl Store {
         dry_run: bool,
         user: Option<&str>,
     ) -> Result<ReplaceReport> {
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
         let mut report = ReplaceReport {
             dry_run,
             ..ReplaceReport::default()
+        };
+        // The write lock from the first read: what is written is what was read.
+        let tx = match dry_run {
+            true => None,
+            false => Some(
+                Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+                    .map_err(err)?,
+            ),
         };
         // Every unit selected, read once; only those with a match are kept.
         let mut touched: Vec<(i64, Unit, Vec<Change>)> = Vec::new();
@@ -194,6 +213,10 @@ impl Store {
                 };
                 match rule.apply_segment(seg) {
                     Some((_, 0)) => {}
+                    Some((new, _)) if new.text.trim().is_empty() => {
+                        report.would_be_empty.push(id);
+                        return Ok::<(), super::Error>(());
+                    }
                     Some((new, occurrences)) => {
                         changes.push(Change {
                             id,
@@ -210,7 +233,7 @@ impl Store {
                     }
                     None => {
                         report.crossing_codes.push(id);
-                        return Ok::<(), super::Error>(());
+                        return Ok(());
                     }
                 }
             }
@@ -219,14 +242,13 @@ impl Store {
             }
             Ok(())
         })?;
-        report.crossing_codes.dedup();
-        if !dry_run && !touched.is_empty() {
-            let path = self.path.clone();
-            let err = |e| sqlite_error(&path, e);
-            let tx = self.conn.transaction().map_err(err)?;
+        if let Some(tx) = tx {
             let mut rewriter = Rewriter::new(&tx, user).map_err(err)?;
+            for (id, unit, _) in &touched {
+                rewriter.update(*id, unit).map_err(err)?;
+            }
             for (id, unit, changes) in &mut touched {
-                let stored_as = rewriter.rewrite(*id, unit).map_err(err)?;
+                let stored_as = rewriter.merge_if_identical(*id, unit).map_err(err)?;
                 if stored_as != *id {
                     for c in changes.iter_mut() {
                         c.merged_into = Some(stored_as);
@@ -267,45 +289,10 @@ impl<'t, 'c> Rewriter<'t, 'c> {
         })
     }
 
-    /// Stores `unit` as the new content of unit `id`, or merges it into the identical pair already
-    /// stored. Returns the id it is stored under.
-    fn rewrite(&mut self, id: i64, unit: &Unit) -> rusqlite::Result<i64> {
+    /// Stores `unit` as the new content of unit `id` (which may make it identical to another: see
+    /// [`Rewriter::merge_if_identical`]).
+    fn update(&mut self, id: i64, unit: &Unit) -> rusqlite::Result<()> {
         let pair = pair_hash(unit);
-        let identical: Option<i64> = self
-            .tx
-            .prepare_cached(
-                "SELECT id FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3
-                     AND source_markup IS ?4 AND target_markup IS ?5 AND id != ?6 LIMIT 1",
-            )?
-            .query_row(
-                params![
-                    pair,
-                    unit.source.text,
-                    unit.target.text,
-                    unit.source.markup,
-                    unit.target.markup,
-                    id
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(other) = identical {
-            self.tx
-                .prepare_cached(
-                    "UPDATE units SET
-                        use_count = min(use_count + (SELECT use_count FROM units WHERE id = ?2),
-                                        4294967295),
-                        changed = max(changed, ?3),
-                        changed_by = coalesce(?4, changed_by)
-                     WHERE id = ?1",
-                )?
-                .execute(params![other, id, self.now, self.user])?;
-            self.tx
-                .prepare_cached("DELETE FROM units WHERE id = ?1")?
-                .execute([id])?;
-            self.deleted.push(id);
-            return Ok(other);
-        }
         let old_source: String = self
             .tx
             .prepare_cached("SELECT source FROM units WHERE id = ?1")?
@@ -329,7 +316,7 @@ impl<'t, 'c> Rewriter<'t, 'c> {
                     self.now,
                     self.user
                 ])?;
-            return Ok(id);
+            return Ok(());
         }
         let tokens = tokenize(&unit.source.text);
         let keys: Vec<_> = tokens.iter().map(|t| self.vocab.key(&t.norm)).collect();
@@ -357,7 +344,73 @@ impl<'t, 'c> Rewriter<'t, 'c> {
         self.tx
             .prepare_cached("INSERT OR IGNORE INTO stale (id) VALUES (?1)")?
             .execute([id])?;
-        Ok(id)
+        Ok(())
+    }
+
+    /// Merges unit `id` (stored as `unit`) into another unit with the identical pair, as an import
+    /// merges a pair it meets again: the other's use count grows by this one's, its change date and
+    /// user are this change's, and this one's notes are added to its own. Returns the id the pair is
+    /// stored under (`id` itself when there is no other, or it was already merged away).
+    fn merge_if_identical(&mut self, id: i64, unit: &Unit) -> rusqlite::Result<i64> {
+        let exists: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))?;
+        if !exists {
+            return Ok(id);
+        }
+        let identical: Option<(i64, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, meta FROM units WHERE pair_hash = ?1 AND source = ?2 AND target = ?3
+                     AND source_markup IS ?4 AND target_markup IS ?5 AND id != ?6 LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    pair_hash(unit),
+                    unit.source.text,
+                    unit.target.text,
+                    unit.source.markup,
+                    unit.target.markup,
+                    id
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((other, other_meta)) = identical else {
+            return Ok(id);
+        };
+        let mut meta: Meta = other_meta
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default();
+        for note in unit
+            .meta
+            .annotations
+            .iter()
+            .filter(|a| a.kind == AnnotationKind::Note)
+        {
+            if !meta.annotations.contains(note) {
+                meta.annotations.push(note.clone());
+            }
+        }
+        let meta = (!meta.is_empty()).then(|| serde_json::to_string(&meta).unwrap_or_default());
+        self.tx
+            .prepare_cached(
+                "UPDATE units SET
+                    use_count = min(use_count + (SELECT use_count FROM units WHERE id = ?2),
+                                    4294967295),
+                    changed = max(changed, ?3),
+                    changed_by = coalesce(?4, changed_by),
+                    meta = ?5
+                 WHERE id = ?1",
+            )?
+            .execute(params![other, id, self.now, self.user, meta])?;
+        self.tx
+            .prepare_cached("DELETE FROM units WHERE id = ?1")?
+            .execute([id])?;
+        self.deleted.push(id);
+        Ok(other)
     }
 
     /// Saves the new words and postings.

@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::index::{encode_words, SegmentBuilder, Vocab, SEGMENT_UNITS};
+use super::upkeep::{highest_deleted, note_new_unit};
 use super::WordKey;
 use super::{now, sqlite_error, stable_hash, tokens_hash, Added, Error, Provenance, Result, Store};
 use crate::formats::{open_units, Format, FormatError, LeftOut, Position, ReadOptions, UnitReader};
@@ -414,6 +415,7 @@ impl Store {
             ..ImportReport::default()
         };
         let vocab = Vocab::load(&tx).map_err(err)?;
+        let reused_below = highest_deleted(&tx).map_err(err)?;
         let mut segment = SegmentBuilder::default();
         let outcome: Result<Vocab> = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Message>(8);
@@ -428,6 +430,7 @@ impl Store {
                         for p in &batch {
                             match write_unit(&tx, p, known.as_mut()).map_err(err)? {
                                 Added::New(id) => {
+                                    note_new_unit(&tx, id, reused_below).map_err(err)?;
                                     segment.add(id, &p.words);
                                     file.added += 1;
                                     if segment.units() >= SEGMENT_UNITS {

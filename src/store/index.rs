@@ -298,7 +298,7 @@ pub fn index_missing(tx: &Transaction) -> rusqlite::Result<u64> {
 /// Drops the whole index, so that [`index_missing`] rebuilds it (after a change to normalization).
 pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
-        "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; DELETE FROM stale;
+        "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; DELETE FROM stale; UPDATE deleted SET id = 0;
          UPDATE units SET words = NULL;",
     )
 }

@@ -592,6 +592,8 @@ impl Store {
         let prepared = import::Prepared::new(unit, provenance, &now(), &mut vocab);
         let added = import::write_unit(&tx, &prepared, None).map_err(err)?;
         if let Added::New(id) = added {
+            upkeep::note_new_unit(&tx, id, upkeep::highest_deleted(&tx).map_err(err)?)
+                .map_err(err)?;
             let mut segment = index::SegmentBuilder::default();
             segment.add(id, prepared.words());
             vocab.save(&tx).map_err(err)?;

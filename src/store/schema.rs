@@ -69,10 +69,14 @@ const MIGRATIONS: &[&str] = &[
     // and stems of older memories are filed under other keys. Every unit gets its words again on the
     // first opening for writing, as units of version 1 did.
     "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; UPDATE units SET words = NULL;",
-    // 6: units whose postings may be out of date: edited in place (`tm edit`, `tm replace`), or deleted
-    // above the highest id left (SQLite gives such an id again). The index is append-only, so their old
-    // postings stay until `tm reindex`; lookups read the lengths of these units' postings as unknown.
-    "CREATE TABLE stale (id INTEGER PRIMARY KEY) STRICT;",
+    // 6: units whose postings may be out of date: edited in place (`tm edit`, `tm replace`), or new
+    // under an id that a deleted unit had (SQLite gives the highest ids again once they are deleted).
+    // The index is append-only, so old postings stay until `tm reindex`; lookups compute these units'
+    // scores instead of bounding them by their postings. `deleted` keeps the highest id ever deleted:
+    // a new unit at or below it may be such a unit.
+    "CREATE TABLE stale (id INTEGER PRIMARY KEY) STRICT;
+     CREATE TABLE deleted (id INTEGER NOT NULL) STRICT;
+     INSERT INTO deleted (id) VALUES (0);",
 ];
 
 /// The schema version this build of `tm` writes.

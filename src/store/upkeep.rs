@@ -332,17 +332,39 @@ impl Store {
     }
 }
 
-/// After units are deleted: those above the highest id left will be given again by SQLite to the next
-/// new units, while the word index still holds their postings (it is append-only). They are marked
-/// stale, so that lookups do not trust those postings' lengths (see `fuzzy::search`).
+/// After units are deleted: SQLite gives the highest ids again to the next new units, while the word
+/// index still holds the deleted units' postings (it is append-only). The highest id ever deleted is
+/// kept, and [`note_new_unit`] marks a new unit at or below it stale, so that lookups do not trust
+/// those postings (see `fuzzy::search`).
 pub(super) fn mark_reusable_ids(
     tx: &rusqlite::Transaction,
     deleted: &[i64],
 ) -> rusqlite::Result<()> {
-    let highest: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM units", [], |r| r.get(0))?;
-    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO stale (id) VALUES (?1)")?;
-    for &id in deleted.iter().filter(|&&id| id > highest) {
-        stmt.execute([id])?;
+    if let Some(&highest) = deleted.iter().max() {
+        tx.prepare_cached("UPDATE deleted SET id = max(id, ?1)")?
+            .execute([highest])?;
+    }
+    Ok(())
+}
+
+/// The highest id ever deleted (0 in a memory older than the record, opened read-only).
+pub(super) fn highest_deleted(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    match conn.query_row("SELECT coalesce(max(id), 0) FROM deleted", [], |r| r.get(0)) {
+        Err(e) if e.to_string().contains("no such table") => Ok(0),
+        other => other,
+    }
+}
+
+/// A unit stored under `id`: stale when a deleted unit may have had that id (see
+/// [`mark_reusable_ids`]).
+pub(super) fn note_new_unit(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    highest_deleted: i64,
+) -> rusqlite::Result<()> {
+    if id <= highest_deleted {
+        tx.prepare_cached("INSERT OR IGNORE INTO stale (id) VALUES (?1)")?
+            .execute([id])?;
     }
     Ok(())
 }

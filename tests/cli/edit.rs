@@ -265,3 +265,87 @@ fn an_edited_unit_is_not_passed_over_for_its_old_length() {
     s.ok(&["reindex"]);
     assert_eq!(look(), before);
 }
+
+/// Found in review: the highest id left drops after a second delete, and SQLite gives a deleted id
+/// again; the new unit must not be judged by the deleted one's postings.
+#[test]
+fn a_deleted_id_given_again_is_judged_by_its_new_text() {
+    let s = Sandbox::new();
+    let words = "قال وزير الخارجية العراقي إن الحكومة ستعقد اجتماعا طارئا غدا";
+    let w: Vec<&str> = words.split(' ').collect();
+    let tsv = format!(
+        "{} الأسبوع المقبل\tEIGHTY\n{} في بغداد لبحث الأزمة الحالية\told\nكلمة أخرى تماما هنا\tthird\n",
+        w[..8].join(" "),
+        w[..9].join(" ")
+    );
+    s.run(&["import", "-", "--format", "tsv", "--no-header"])
+        .stdin(tsv)
+        .ok();
+    s.ok(&["delete", "--id", "2"]);
+    s.ok(&["delete", "--id", "3"]);
+    s.run(&["import", "-", "--format", "tsv", "--no-header"])
+        .stdin(format!("{} أمس\tNINETY\n", w[..9].join(" ")))
+        .ok();
+    let best =
+        || s.json(&["lookup", words, "--json", "--top", "1"])["matches"][0]["target"].clone();
+    assert_eq!(best(), "NINETY");
+    s.ok(&["reindex"]);
+    assert_eq!(best(), "NINETY");
+}
+
+/// Found in review: a replacement that contains what it replaces, over two translations of one
+/// source, merged one unit into the other's text before that one was changed, and lost a translation;
+/// and a replacement with nothing left a unit without text, which no export could carry.
+#[test]
+fn replace_merges_only_what_ends_identical_and_never_empties_a_side() {
+    let s = Sandbox::new();
+    let tsv = "قال حزب الله\tHizbullah said\nقال حزب الله\tHizbullah (Lebanon) said\nالبوكمال\tAl-Bukamal\n";
+    s.run(&["import", "-", "--format", "tsv", "--no-header"])
+        .stdin(tsv)
+        .ok();
+    s.ok(&["replace", "Hizbullah", "Hizbullah (Lebanon)", "--target"]);
+    let targets: Vec<String> = s.units().into_iter().map(|u| u.target.text).collect();
+    assert_eq!(
+        targets,
+        [
+            "Hizbullah (Lebanon) said",
+            "Hizbullah (Lebanon) (Lebanon) said",
+            "Al-Bukamal"
+        ]
+    );
+    // Two translations made identical are one unit afterwards, its use count both of theirs.
+    s.ok(&["replace", " (Lebanon) (Lebanon)", " (Lebanon)", "--target"]);
+    let units = s.units();
+    assert_eq!(units.len(), 2);
+    assert_eq!(units[0].usage_count, Some(2));
+    let out = s.ok(&["replace", "Al-Bukamal", "", "--target"]);
+    assert!(
+        out.contains("left alone: 1 unit whose text would be empty"),
+        "{out}"
+    );
+    assert_eq!(s.units(), units);
+}
+
+/// Found in review: a note given with an edit that merges the unit into an identical one was lost.
+#[test]
+fn an_edit_that_merges_keeps_its_note() {
+    let s = Sandbox::new();
+    let tsv = "قال حزب الله\tHezbollah said\nقال حزب الله\tHizbullah said\n";
+    s.run(&["import", "-", "--format", "tsv", "--no-header"])
+        .stdin(tsv)
+        .ok();
+    let json = s.json(&[
+        "edit",
+        "--id",
+        "1",
+        "--target",
+        "Hizbullah said",
+        "--note",
+        "house spelling",
+        "--json",
+    ]);
+    assert_eq!(json["merged_into"], 2);
+    let units = s.units();
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0].meta.annotations[0].text, "house spelling");
+}

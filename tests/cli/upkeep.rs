@@ -171,9 +171,11 @@ fn an_older_memory_gets_its_word_index_rebuilt() {
     ]);
     {
         let conn = rusqlite::Connection::open(s.db()).unwrap();
-        // What version 4 lacked: the stale table (6), and the postings (filed under other keys).
-        conn.execute_batch("DROP TABLE stale; DELETE FROM postings; PRAGMA user_version = 4;")
-            .unwrap();
+        // What version 4 lacked: the tables of version 6, and the postings (filed under other keys).
+        conn.execute_batch(
+            "DROP TABLE stale; DROP TABLE deleted; DELETE FROM postings; PRAGMA user_version = 4;",
+        )
+        .unwrap();
     }
     let json = s.json(&["lookup", "--json", "وأكد المصدر أن القافلة دخلت المدينة"]);
     assert_eq!(json["matches"][0]["score"], 91, "{json}");

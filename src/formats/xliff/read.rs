@@ -81,8 +81,9 @@ pub struct XliffReader {
     opts: ReadOptions,
     version: Version,
     phase: Phase,
-    /// Local names of the elements open around the reader (the root, `file`, `body`, `group`).
-    open: Vec<Vec<u8>>,
+    /// Local names of the elements open around the reader (the root, `file`, `body`, `group`), and
+    /// whether each says `translate="no"` (which its units inherit).
+    open: Vec<(Vec<u8>, bool)>,
     /// XLIFF 2's languages, given once on the root.
     root_langs: (Option<String>, Option<String>),
     file: FileContext,
@@ -94,6 +95,8 @@ pub struct XliffReader {
     /// The language pairs of the segments left out as another pair (for the error when no segment has
     /// the requested one).
     other_pairs: BTreeSet<String>,
+    /// Whether any segment had the requested pair (whatever then became of it).
+    pair_seen: bool,
 }
 
 impl XliffReader {
@@ -120,6 +123,7 @@ impl XliffReader {
             left_out: LeftOut::default(),
             units: 0,
             other_pairs: BTreeSet::new(),
+            pair_seen: false,
         })
     }
 
@@ -129,14 +133,17 @@ impl XliffReader {
         match self.xml.next()? {
             Event::Start(e) if self.open.is_empty() => {
                 self.root(&e, at)?;
-                self.open.push(e.local_name().as_ref().to_vec());
+                self.open.push((e.local_name().as_ref().to_vec(), false));
             }
             Event::Start(e) => match (self.version, e.local_name().as_ref()) {
                 (_, b"file") => {
-                    self.enter_file(&e, at)?;
-                    self.open.push(b"file".to_vec());
+                    let no = self.enter_file(&e, at)?;
+                    self.open.push((b"file".to_vec(), no));
                 }
-                (_, name @ (b"body" | b"group")) => self.open.push(name.to_vec()),
+                (_, name @ (b"body" | b"group")) => {
+                    let no = attr(&self.xml.attrs(&e, at)?, "translate") == Some("no");
+                    self.open.push((name.to_vec(), no));
+                }
                 (Version::One, b"trans-unit") => self.read_trans_unit(&e, at)?,
                 (Version::Two, b"unit") => self.read_unit(&e, at)?,
                 _ => self.xml.skip_element(&e)?,
@@ -151,7 +158,7 @@ impl XliffReader {
                 ))
             }
             Event::End(_) => {
-                if self.open.pop().as_deref() == Some(b"file") {
+                if self.open.pop().is_some_and(|(name, _)| name == b"file") {
                     self.file = FileContext::default();
                 }
                 if self.open.is_empty() {
@@ -171,7 +178,7 @@ impl XliffReader {
             }
             Event::Eof => {
                 return Err(match self.open.last() {
-                    Some(inside) => self.xml.truncated(inside),
+                    Some((inside, _)) => self.xml.truncated(inside),
                     None => self
                         .xml
                         .malformed(at, "the file is empty or has no XML element"),
@@ -206,7 +213,8 @@ impl XliffReader {
         Ok(())
     }
 
-    fn enter_file(&mut self, e: &BytesStart, at: Position) -> Result<(), FormatError> {
+    /// Reads a `<file>`'s languages and name; returns whether it says `translate="no"`.
+    fn enter_file(&mut self, e: &BytesStart, at: Position) -> Result<bool, FormatError> {
         let attrs = self.xml.attrs(e, at)?;
         let (src, tgt) = match self.version {
             Version::One => (
@@ -220,13 +228,18 @@ impl XliffReader {
             .map(|o| o.rsplit(['/', '\\']).next().unwrap_or(o).to_string())
             .filter(|o| !o.trim().is_empty());
         self.file = FileContext { src, tgt, original };
-        Ok(())
+        Ok(attr(&attrs, "translate") == Some("no"))
+    }
+
+    /// Whether a `<file>` or `<group>` around the reader says `translate="no"`.
+    fn untranslatable(&self) -> bool {
+        self.open.iter().any(|(_, no)| *no)
     }
 
     /// Reads an XLIFF 1.x `<trans-unit>` (its start tag just read) into its segments.
     fn read_trans_unit(&mut self, start: &BytesStart, at: Position) -> Result<(), FormatError> {
         let attrs = self.xml.attrs(start, at)?;
-        let translatable = attr(&attrs, "translate") != Some("no");
+        let translatable = attr(&attrs, "translate") != Some("no") && !self.untranslatable();
         let approved = attr(&attrs, "approved") == Some("yes");
         // memoQ's `mq:status`, whatever the prefix is bound to.
         let memoq = attrs
@@ -318,12 +331,18 @@ impl XliffReader {
                 notes,
             });
         } else {
-            let target_marks: HashMap<String, Segment> = target
+            let mut target_marks: HashMap<String, Segment> = target
                 .as_deref()
                 .map(seg_marks)
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
+            // A target the tool did not segment belongs to the source's one segment, if it has one.
+            if target_marks.is_empty() && marked.len() == 1 {
+                if let Some(t) = target.as_deref() {
+                    target_marks.insert(marked[0].0.clone(), render(t, Version::One));
+                }
+            }
             for (mid, source) in marked {
                 let (state, confirmed) = state_of(Some(&mid));
                 segments.push(RawSegment {
@@ -374,9 +393,10 @@ impl XliffReader {
     /// Reads an XLIFF 2 `<unit>` (its start tag just read) into its segments.
     fn read_unit(&mut self, start: &BytesStart, at: Position) -> Result<(), FormatError> {
         let attrs = self.xml.attrs(start, at)?;
-        let translatable = attr(&attrs, "translate") != Some("no");
+        let translatable = attr(&attrs, "translate") != Some("no") && !self.untranslatable();
         let mut notes = Vec::new();
         let mut segments = Vec::new();
+        let mut problem: Option<Position> = None;
         loop {
             let here = self.xml.here();
             match self.xml.next()? {
@@ -387,7 +407,9 @@ impl XliffReader {
                             .to_string();
                         let (source, target) = self.read_segment()?;
                         let Some(source) = source else {
-                            return Err(self.xml.bad_unit(here, "a <segment> has no <source>"));
+                            // Refused once the reader is past the unit, so that it stays in step.
+                            problem.get_or_insert(here);
+                            continue;
                         };
                         segments.push(RawSegment {
                             source: render(&source, Version::Two),
@@ -411,6 +433,9 @@ impl XliffReader {
                 }
                 _ => {}
             }
+        }
+        if let Some(at) = problem {
+            return Err(self.xml.bad_unit(at, "a <segment> has no <source>"));
         }
         for mut segment in segments {
             segment.notes.clone_from(&notes);
@@ -524,6 +549,7 @@ impl XliffReader {
             self.other_pairs.insert(format!("{file_src}→{file_tgt}"));
             return self.pending.push_back(Taken::LeftOut("other_pair"));
         };
+        self.pair_seen = true;
         if !segment.translatable {
             return self.pending.push_back(Taken::LeftOut("not_translatable"));
         }
@@ -585,8 +611,7 @@ impl XliffReader {
 
     /// A file in which no segment has the requested pair is an error: the user asked for the wrong pair.
     fn check_pair_found(&self) -> Result<(), FormatError> {
-        let pending_unit = self.pending.iter().any(|t| matches!(t, Taken::Unit(_)));
-        if self.units > 0 || pending_unit || self.other_pairs.is_empty() {
+        if self.pair_seen || self.other_pairs.is_empty() {
             return Ok(());
         }
         Err(FormatError::malformed(
@@ -814,7 +839,9 @@ impl Render {
 
     /// What the XLIFF element `name` becomes in TMX.
     fn code(&mut self, name: &str, attrs: &[(String, String)]) -> Code {
-        let id = attr(attrs, "id");
+        // TMX's `x` is a number; an XLIFF id that is not one is left out rather than mistaken.
+        let id =
+            attr(attrs, "id").filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
         let ctype = attr(attrs, "ctype").or_else(|| attr(attrs, "type"));
         let one = self.version == Version::One;
         let paired_key =
@@ -838,7 +865,7 @@ impl Render {
                 let key = if one {
                     pair_key(attrs)
                 } else {
-                    id.map(String::from)
+                    attr(attrs, "id").map(String::from)
                 };
                 match paired_key(key, &self.paired) {
                     Some(k) => {
@@ -865,9 +892,16 @@ impl Render {
                     Some(k) => {
                         Code::Element("ept", attrs_of(&[("i", Some(&self.number(Some(&k))))]))
                     }
-                    None => {
-                        Code::Element("it", attrs_of(&[("pos", Some("end")), ("x", id.or(start))]))
-                    }
+                    None => Code::Element(
+                        "it",
+                        attrs_of(&[
+                            ("pos", Some("end")),
+                            (
+                                "x",
+                                id.or(start.filter(|v| v.bytes().all(|b| b.is_ascii_digit()))),
+                            ),
+                        ]),
+                    ),
                 }
             }
             (Version::One, "it") => {
@@ -1102,6 +1136,62 @@ mod tests {
             "a code whose end is in another segment is isolated"
         );
         assert_eq!(left.states["initial"], 1);
+    }
+
+    /// Found in review: a bad segment threw the reader out of step with the file's structure.
+    #[test]
+    fn a_bad_segment_is_refused_and_the_reader_stays_in_step() {
+        let xml = r#"<xliff version="2.0" srcLang="en" trgLang="ar"><file id="f1" original="doc1.txt">
+<unit id="u0"><segment state="final"><source>Hizbullah</source><target>حزب الله</target></segment></unit>
+<unit id="u1"><segment state="final"><target>ناقص</target></segment><segment state="final"><source>x</source><target>س</target></segment></unit>
+<unit id="u2"><segment state="final"><source>Brigades</source><target>كتائب</target></segment></unit>
+</file><file id="f2" original="doc2.txt"><group id="g" translate="no"><unit id="u3"><segment state="final"><source>MEMRI</source><target>ممري</target></segment></unit></group>
+<unit id="u4"><segment state="final"><source>Qais</source><target>قيس</target></segment></unit></file></xliff>"#;
+        let opts = ReadOptions::new("ar", "en");
+        let mut reader =
+            XliffReader::new(io::Cursor::new(xml.to_string()), Path::new("t.xlf"), &opts).unwrap();
+        let results: Vec<_> = reader.by_ref().collect();
+        let err = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+        assert_eq!(err.to_string(), "t.xlf:3:15: a <segment> has no <source>");
+        let units: Vec<&Unit> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let pairs: Vec<(&str, &str, Option<&str>)> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.source.text.as_str(),
+                    u.target.text.as_str(),
+                    u.origin.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("حزب الله", "Hizbullah", Some("doc1.txt")),
+                ("كتائب", "Brigades", Some("doc1.txt")),
+                ("قيس", "Qais", Some("doc2.txt")),
+            ],
+            "turned round, with their documents; the group's translate=\"no\" is inherited"
+        );
+        assert_eq!(reader.left_out().reasons["not_translatable"], 1);
+    }
+
+    #[test]
+    fn a_target_not_segmented_belongs_to_the_one_segment() {
+        let xml = v12(
+            r#"<trans-unit id="1" approved="yes"><source>حزب الله</source><seg-source><mrk mtype="seg" mid="1">حزب الله</mrk></seg-source><target>Hizbullah</target></trans-unit>"#,
+        );
+        let (units, _) = read_with(&xml, StateFilter::Confirmed);
+        assert_eq!(units[0].target.text, "Hizbullah");
+    }
+
+    #[test]
+    fn nothing_confirmed_is_not_the_wrong_pair() {
+        let xml = v12(r#"<trans-unit id="1"><source>حزب الله</source><target>Hizbullah</target></trans-unit>"#)
+            .replace("</file>", "</file><file source-language=\"fr\" target-language=\"en\"><body><trans-unit id=\"2\" approved=\"yes\"><source>le</source><target>the</target></trans-unit></body></file>");
+        let (units, left) = read_with(&xml, StateFilter::Confirmed);
+        assert!(units.is_empty());
+        assert_eq!((left.reasons["state"], left.reasons["other_pair"]), (1, 1));
     }
 
     #[test]
