@@ -293,6 +293,12 @@ pub trait UnitReader: Iterator<Item = Result<Unit, FormatError>> + Send {
     fn left_out(&self) -> &LeftOut {
         &NOTHING_LEFT_OUT
     }
+
+    /// How many times so far the stream has moved on to another document (an XLIFF file holds one a
+    /// `<file>`): the units either side of such a break are not each other's context.
+    fn document_breaks(&self) -> u64 {
+        0
+    }
 }
 
 /// Opens a file in the given format and returns its units as a stream.

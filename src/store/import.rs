@@ -517,8 +517,9 @@ fn read_files(
         let mut left_out = 0;
         while let Some(item) = reader.next() {
             // Segments the reader passed over (not confirmed, another pair) are a gap in the document,
-            // as a skipped unit is: the units around them are not neighbours.
-            let now_left_out = reader.left_out().total;
+            // as a skipped unit is, and another document begins anew: the units around them are not
+            // neighbours.
+            let now_left_out = reader.left_out().total + reader.document_breaks();
             if now_left_out != left_out {
                 left_out = now_left_out;
                 batch.extend(held.take());

@@ -356,3 +356,39 @@ fn pretranslation_groups_paragraphs_in_xliff_1_2_and_2_1() {
         assert_eq!(again.units()[0].target.text, stored.target.text);
     }
 }
+
+/// Found in review: the last segment of one `<file>` and the first of the next were stored as
+/// neighbours, so they gave context matches across two documents.
+#[test]
+fn segments_of_two_documents_are_not_each_others_context() {
+    let s = Sandbox::new();
+    let (a, b) = (REPORT[0], REPORT[1]);
+    let file = |name: &str, (ar, en): (&str, &str)| {
+        format!(
+            r#"<file original="{name}" source-language="ar" target-language="en"><body><trans-unit id="1" approved="yes"><source>{ar}</source><target>{en}</target></trans-unit></body></file>"#
+        )
+    };
+    let two = format!(
+        r#"<xliff version="1.2">{}{}</xliff>"#,
+        file("one.txt", a),
+        file("two.txt", b)
+    );
+    let one = format!(r#"<xliff version="1.2">{}{}</xliff>"#, file("one.txt", a), "")
+        .replace("</body></file>", &format!(
+            r#"<trans-unit id="2" approved="yes"><source>{}</source><target>{}</target></trans-unit></body></file>"#,
+            b.0, b.1
+        ));
+    let doc = s.path("doc.txt");
+    std::fs::write(&doc, format!("{}\n{}\n", a.0, b.0)).unwrap();
+    let mut kinds = Vec::new();
+    for (name, xml) in [("two.xlf", two), ("one.xlf", one)] {
+        let memory = Sandbox::new();
+        let path = memory.path(name);
+        std::fs::write(&path, xml).unwrap();
+        memory.ok(&["import", path.to_str().unwrap()]);
+        let out = memory.ok(&["pretranslate", doc.to_str().unwrap(), "--lines", "--json"]);
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        kinds.push(first["match"]["kind"].as_str().unwrap().to_string());
+    }
+    assert_eq!(kinds, ["exact", "context"], "two documents, then one");
+}

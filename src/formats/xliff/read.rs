@@ -97,6 +97,9 @@ pub struct XliffReader {
     other_pairs: BTreeSet<String>,
     /// Whether any segment had the requested pair (whatever then became of it).
     pair_seen: bool,
+    /// `<file>`s begun after the first (each a document of its own).
+    breaks: u64,
+    files: u64,
 }
 
 impl XliffReader {
@@ -124,6 +127,8 @@ impl XliffReader {
             units: 0,
             other_pairs: BTreeSet::new(),
             pair_seen: false,
+            breaks: 0,
+            files: 0,
         })
     }
 
@@ -137,6 +142,8 @@ impl XliffReader {
             }
             Event::Start(e) => match (self.version, e.local_name().as_ref()) {
                 (_, b"file") => {
+                    self.files += 1;
+                    self.breaks = self.files - 1;
                     let no = self.enter_file(&e, at)?;
                     self.open.push((b"file".to_vec(), no));
                 }
@@ -983,6 +990,10 @@ impl UnitReader for XliffReader {
 
     fn left_out(&self) -> &LeftOut {
         &self.left_out
+    }
+
+    fn document_breaks(&self) -> u64 {
+        self.breaks
     }
 }
 
