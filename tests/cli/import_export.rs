@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{fixture, fixture_str, units_of, Sandbox};
+use crate::support::{fixture, fixture_str, have_xmllint, units_of, Sandbox};
 
 #[test]
 fn sample_memory_imports_and_stats_reports_it() {
@@ -165,23 +165,6 @@ fn tico19_arabic_english_imports_and_round_trips() {
 
 /// The TMX 1.4b DTD, kept in the repository with its notice (`tests/fixtures/tmx/NOTICE.md`).
 const TMX_DTD: &str = "tests/fixtures/tmx/tmx14.dtd";
-
-/// Whether xmllint can be run. Without it the DTD checks are skipped, saying so, unless
-/// `TM_REQUIRE_XMLLINT` is set (CI sets it wherever xmllint is installed): then its absence fails.
-fn have_xmllint() -> bool {
-    let found = std::process::Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("TM_REQUIRE_XMLLINT").is_none(),
-            "TM_REQUIRE_XMLLINT is set but xmllint cannot be run"
-        );
-        eprintln!("skipped: the DTD check needs xmllint (libxml2-utils; CI has it)");
-    }
-    found
-}
 
 /// What xmllint says of `file` against the TMX 1.4b DTD: `Ok` when valid, else its complaints.
 ///

@@ -309,3 +309,20 @@ pub fn give_to_nobody(paths: &[&Path]) {
         }
     }
 }
+
+/// Whether xmllint can be run. Without it the DTD and schema checks are skipped, saying so, unless
+/// `TM_REQUIRE_XMLLINT` is set (CI sets it wherever xmllint is installed): then its absence fails.
+pub fn have_xmllint() -> bool {
+    let found = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("TM_REQUIRE_XMLLINT").is_none(),
+            "TM_REQUIRE_XMLLINT is set but xmllint cannot be run"
+        );
+        eprintln!("skipped: the DTD or schema check needs xmllint (libxml2-utils; CI has it)");
+    }
+    found
+}

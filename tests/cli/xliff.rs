@@ -392,3 +392,71 @@ fn segments_of_two_documents_are_not_each_others_context() {
     }
     assert_eq!(kinds, ["exact", "context"], "two documents, then one");
 }
+
+/// `pretranslate --format xliff2` is valid XLIFF 2 by the OASIS core schema (xmllint, no network); the
+/// schema is copied beside the file because xmllint cannot open one under a path with spaces or Arabic.
+#[test]
+fn pretranslated_xliff_2_validates_against_the_oasis_schema() {
+    if !crate::support::have_xmllint() {
+        return;
+    }
+    let s = Sandbox::new();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
+    let sample = s.units();
+    let doc = s.path("doc.txt");
+    std::fs::write(
+        &doc,
+        format!(
+            "{} {}\n\n{} & <{}>\n",
+            sample[4].source.text, REPORT[0].0, sample[5].source.text, REPORT[1].0
+        ),
+    )
+    .unwrap();
+    let out = s.path("doc.xlf");
+    s.ok(&[
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "--format",
+        "xliff2",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let schema = crate::support::fixture("tests/fixtures/xliff-schema");
+    let w3c = s
+        .dir
+        .path()
+        .join("informativeCopiesOf3rdPartySchemas")
+        .join("w3c");
+    std::fs::create_dir_all(&w3c).unwrap();
+    std::fs::copy(
+        schema.join("xliff_core_2.0.xsd"),
+        s.path("xliff_core_2.0.xsd"),
+    )
+    .unwrap();
+    std::fs::copy(
+        schema.join("informativeCopiesOf3rdPartySchemas/w3c/xml.xsd"),
+        w3c.join("xml.xsd"),
+    )
+    .unwrap();
+    let check = |name: &str| {
+        std::process::Command::new("xmllint")
+            .current_dir(s.dir.path())
+            .args(["--noout", "--nonet", "--schema", "xliff_core_2.0.xsd", name])
+            .output()
+            .expect("run xmllint")
+    };
+    let result = check("doc.xlf");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    // The check can fail: a state XLIFF 2 does not have is refused.
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(
+        s.path("bad.xlf"),
+        text.replacen("state=\"initial\"", "state=\"fuzzy\"", 1),
+    )
+    .unwrap();
+    assert!(!check("bad.xlf").status.success());
+}
