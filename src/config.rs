@@ -124,11 +124,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
             );
         }
     };
+    // Where a key is, for the errors about its value: `path:line`.
+    let at = |key: &str| match line_of(text, key) {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    };
     let check = |key: &str, value: &Option<String>, allowed: &[&str]| -> Result<()> {
         match value {
             Some(v) if !allowed.contains(&v.as_str()) => bail!(
                 "{}: {key} = {v:?}: it is one of {}",
-                path.display(),
+                at(key),
                 allowed.join(", ")
             ),
             _ => Ok(()),
@@ -141,17 +146,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
         ("pretranslate.min", config.pretranslate.min),
     ] {
         if min.is_some_and(|m| m > 100) {
-            bail!("{}: {key} is a score, 0 to 100", path.display());
+            bail!("{}: {key} is a score, 0 to 100", at(key));
         }
     }
     if config.lookup.top == Some(0) {
-        bail!("{}: lookup.top must be at least 1", path.display());
+        bail!("{}: lookup.top must be at least 1", at("lookup.top"));
     }
     for (origin, points) in &config.penalties {
         if !(1..=100).contains(points) {
             bail!(
                 "{}: penalties.{origin} = {points}: a penalty is 1 to 100 points",
-                path.display()
+                at(&format!("penalties.{origin}"))
             );
         }
     }
@@ -175,6 +180,30 @@ fn resolve(p: &Path, base: &Path) -> PathBuf {
     } else {
         p.to_path_buf()
     }
+}
+
+/// The line (from 1) where `key` (`color`, `lookup.min`, `penalties.aligned`) is set: the first line
+/// `key = ...` inside its table. A plain scan, enough for the files people write by hand.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let (table, name) = match key.split_once('.') {
+        Some((table, name)) => (table, name),
+        None => ("", key),
+    };
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = header.trim().to_string();
+            continue;
+        }
+        let Some((k, _)) = line.split_once('=') else {
+            continue;
+        };
+        if current == table && k.trim().trim_matches('"') == name {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// The line and column (from 1, in characters) of a byte offset.
@@ -226,10 +255,17 @@ aligned = 10
         assert!(e.starts_with("c.toml:3:1: unknown field `max`"), "{e}");
         let e = err("[lookup]\nmin = \"high\"\n");
         assert!(e.starts_with("c.toml:2:7: invalid type"), "{e}");
-        assert!(
-            err("bidi = \"rtl\"").contains("bidi = \"rtl\": it is one of auto, visual, logical")
+        assert_eq!(
+            err("user = \"x\"\nbidi = \"rtl\""),
+            "c.toml:2: bidi = \"rtl\": it is one of auto, visual, logical"
         );
-        assert!(err("[penalties]\naligned = 0").contains("a penalty is 1 to 100 points"));
-        assert!(err("[lookup]\nmin = 101").contains("lookup.min is a score"));
+        assert_eq!(
+            err("[penalties]\n\"mt-2024\" = 0"),
+            "c.toml:2: penalties.mt-2024 = 0: a penalty is 1 to 100 points"
+        );
+        assert_eq!(
+            err("[lookup]\n\nmin = 101"),
+            "c.toml:3: lookup.min is a score, 0 to 100"
+        );
     }
 }
