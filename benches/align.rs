@@ -17,15 +17,8 @@ use std::collections::HashSet;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{measure, median, repo_root, Rng};
+use common::{env_usize, measure, median, repo_root, Rng};
 use tm::formats::{open_units, Format, ReadOptions};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Real Arabic–English sentence pairs, in document order.
 fn pairs() -> Vec<(String, String)> {

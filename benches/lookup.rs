@@ -16,17 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{generate_tmx, median, repo_root, Corpus, Rng};
+use common::{env_usize, generate_tmx, median, repo_root, Corpus, Rng};
 use tm::fuzzy::{LookupOptions, Matcher};
 use tm::internals::{exhaustive, Query};
 use tm::store::{OpenMode, Store};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));

@@ -8,14 +8,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{generate_tmx, measure, median, repo_root, Corpus};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{env_usize, generate_tmx, measure, median, repo_root, Corpus};
 
 fn main() {
     let units = env_usize("TM_BENCH_UNITS", 1_000_000);

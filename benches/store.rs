@@ -12,14 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{generate_tmx, measure, measure_exiting, median, repo_root, Corpus};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{env_usize, generate_tmx, measure, measure_exiting, median, repo_root, Corpus};
 
 fn main() {
     let units = env_usize("TM_BENCH_UNITS", 1_000_000);

@@ -195,6 +195,14 @@ pub fn generate_xliff(path: &Path, units: usize, corpus: &Corpus) -> std::io::Re
     std::fs::rename(tmp, path)
 }
 
+/// A whole number from the environment (`TM_BENCH_UNITS`), else `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Median of a list of seconds.
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
