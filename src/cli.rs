@@ -17,7 +17,8 @@ use crate::store::{EditRequest, OpenOptions, UnitFilter};
 
 /// A translation memory for Arabic→English media translation.
 ///
-/// The memory is an SQLite file: --db PATH, else $TM_DB, else memory.db in the platform's data folder
+/// The memory is an SQLite file: --db PATH, else $TM_DB, else the config file's `memory` (see `tm
+/// config`), else memory.db in the platform's data folder
 /// (on Linux ~/.local/share/tm/memory.db, on macOS ~/Library/Application Support/tm/memory.db, on Windows
 /// %APPDATA%\tm\memory.db). Commands that only read never create it. A command waits up to 10 s for
 /// another's write to the memory, then says it is busy; $TM_BUSY_TIMEOUT changes that (2s, 500ms, 1m).
@@ -485,7 +486,8 @@ struct ImportArgs {
     /// TSV/CSV: the first row is data.
     #[arg(long)]
     no_header: bool,
-    /// User recorded for units that name none (default: $TM_USER, else $USER).
+    /// User recorded for units that name none (default: $TM_USER, the config
+    /// file's user, else $USER).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
     /// The longest line (TSV/CSV) or run of text without a tag (TMX) read, in MiB, before a file is
@@ -526,7 +528,8 @@ struct AddArgs {
     /// Origin recorded for the unit.
     #[arg(long, value_name = "NAME")]
     origin: Option<String>,
-    /// User recorded for the unit (default: $TM_USER, else $USER).
+    /// User recorded for the unit (default: $TM_USER, the config
+    /// file's user, else $USER).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
 }
@@ -584,7 +587,8 @@ struct EditArgs {
     /// Its note, replacing the notes it had (empty removes them).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
-    /// User recorded as the one who changed it (default: $TM_USER, else $USER).
+    /// User recorded as the one who changed it (default: $TM_USER, the config
+    /// file's user, else $USER).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
 }
@@ -618,7 +622,8 @@ struct ReplaceArgs {
     /// Show every change and the count, and change nothing.
     #[arg(long)]
     dry_run: bool,
-    /// User recorded as the one who changed the units (default: $TM_USER, else $USER).
+    /// User recorded as the one who changed the units (default: $TM_USER, the config
+    /// file's user, else $USER).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
 }

@@ -248,11 +248,8 @@ impl XliffReader {
         let attrs = self.xml.attrs(start, at)?;
         let translatable = attr(&attrs, "translate") != Some("no") && !self.untranslatable();
         let approved = attr(&attrs, "approved") == Some("yes");
-        // memoQ's `mq:status`, whatever the prefix is bound to.
-        let memoq = attrs
-            .iter()
-            .find(|(k, _)| k.ends_with(":status"))
-            .map(|(_, v)| v.clone());
+        // memoQ's status (memoQ binds the prefix `mq`; other tools' `…:status` mean other things).
+        let memoq = attr(&attrs, "mq:status").map(String::from);
         let (mut source, mut seg_source, mut target) = (None, None, None);
         let mut target_state = None;
         let mut notes = Vec::new();
