@@ -671,6 +671,7 @@ pub fn run() -> i32 {
             && m.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
     };
     let given = Given {
+        db: on_line(&matches, "db"),
         bidi: on_line(&matches, "bidi"),
         color: on_line(&matches, "color"),
         min: matches.subcommand().is_some_and(|(_, m)| on_line(m, "min")),
@@ -1067,6 +1068,8 @@ fn user(flag: Option<String>, configured: Option<&str>) -> Option<String> {
 
 /// Which settings the command line gave itself (the others may come from the config file).
 struct Given {
+    /// `--db` itself (not `$TM_DB`).
+    db: bool,
     bidi: bool,
     color: bool,
     min: bool,
@@ -1093,12 +1096,10 @@ fn effective_settings(
         .db_path()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|e| format!("({e})"));
-    let memory_from = if db_from_line {
-        if std::env::var_os("TM_DB").is_some() && !std::env::args().any(|a| a.starts_with("--db")) {
-            "$TM_DB".to_string()
-        } else {
-            "--db".to_string()
-        }
+    let memory_from = if given.db {
+        "--db".to_string()
+    } else if db_from_line {
+        "$TM_DB".to_string()
     } else if c.memory.is_some() {
         file()
     } else {

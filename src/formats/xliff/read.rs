@@ -30,14 +30,6 @@ enum Version {
     Two,
 }
 
-/// Where the reader is in the file.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Phase {
-    Prolog,
-    Body,
-    Done,
-}
-
 /// One piece of segment content as the file has it, before it becomes text and TMX markup.
 #[derive(Clone, Debug)]
 enum Piece {
@@ -80,7 +72,8 @@ pub struct XliffReader {
     xml: XmlEvents,
     opts: ReadOptions,
     version: Version,
-    phase: Phase,
+    /// The root is closed, or the file was found broken: nothing more to read.
+    done: bool,
     /// Local names of the elements open around the reader (the root, `file`, `body`, `group`), and
     /// whether each says `translate="no"` (which its units inherit).
     open: Vec<(Vec<u8>, bool)>,
@@ -97,8 +90,7 @@ pub struct XliffReader {
     other_pairs: BTreeSet<String>,
     /// Whether any segment had the requested pair (whatever then became of it).
     pair_seen: bool,
-    /// `<file>`s begun after the first (each a document of its own).
-    breaks: u64,
+    /// `<file>`s begun so far (each a document of its own).
     files: u64,
 }
 
@@ -118,7 +110,7 @@ impl XliffReader {
             xml: XmlEvents::new(reader, name, opts)?,
             opts: opts.clone(),
             version: Version::One,
-            phase: Phase::Prolog,
+            done: false,
             open: Vec::new(),
             root_langs: (None, None),
             file: FileContext::default(),
@@ -127,7 +119,6 @@ impl XliffReader {
             units: 0,
             other_pairs: BTreeSet::new(),
             pair_seen: false,
-            breaks: 0,
             files: 0,
         })
     }
@@ -143,7 +134,6 @@ impl XliffReader {
             Event::Start(e) => match (self.version, e.local_name().as_ref()) {
                 (_, b"file") => {
                     self.files += 1;
-                    self.breaks = self.files - 1;
                     let no = self.enter_file(&e, at)?;
                     self.open.push((b"file".to_vec(), no));
                 }
@@ -169,7 +159,7 @@ impl XliffReader {
                     self.file = FileContext::default();
                 }
                 if self.open.is_empty() {
-                    self.phase = Phase::Done;
+                    self.done = true;
                     self.expect_end()?;
                     self.check_pair_found()?;
                 }
@@ -966,13 +956,12 @@ impl Iterator for XliffReader {
                 }
                 None => {}
             }
-            if self.phase == Phase::Done {
+            if self.done {
                 return None;
             }
-            self.phase = Phase::Body;
             if let Err(e) = self.step() {
                 if !e.is_recoverable() {
-                    self.phase = Phase::Done;
+                    self.done = true;
                 }
                 return Some(Err(e));
             }
@@ -990,7 +979,7 @@ impl UnitReader for XliffReader {
     }
 
     fn document_breaks(&self) -> u64 {
-        self.breaks
+        self.files.saturating_sub(1)
     }
 }
 
