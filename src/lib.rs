@@ -28,6 +28,7 @@ pub mod fuzzy;
 pub mod names;
 mod output;
 pub mod segment;
+mod serve;
 pub mod store;
 pub mod text;
 pub mod unit;

@@ -171,7 +171,7 @@ const TMX_DTD: &str = "tests/fixtures/tmx/tmx14.dtd";
 /// The DTD is copied beside `file` and named relatively: xmllint cannot open a DTD whose path has a
 /// space or Arabic letters in it (CI runs the tests again in a clone under such a path), and the
 /// export's own `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` then finds it too.
-fn tmx_dtd_check(file: &Path) -> Result<(), String> {
+pub(crate) fn tmx_dtd_check(file: &Path) -> Result<(), String> {
     let dtd = fixture(TMX_DTD);
     assert!(dtd.is_file(), "{} is missing", dtd.display());
     let folder = file.parent().expect("a file in a folder");
