@@ -662,3 +662,39 @@ fn a_client_that_stalls_or_leaves_does_not_hold_up_the_others() {
     assert!(half_head.read(&mut buf).is_err() || buf.starts_with(b"HTTP/1.1 408"));
     drop(half_body);
 }
+
+#[test]
+fn the_openapi_file_describes_every_route() {
+    let s = with_sample();
+    let server = s.serve(&[]);
+    let spec = server.get("/api/v1/openapi.json");
+    assert_eq!(spec.status, 200);
+    let paths = spec.json()["paths"].as_object().unwrap().clone();
+    for path in [
+        "/api/v1/lookup",
+        "/api/v1/concordance",
+        "/api/v1/translit",
+        "/api/v1/check",
+        "/api/v1/stats",
+        "/api/v1/units",
+        "/api/v1/units/{id}",
+        "/api/v1/names",
+        "/api/v1/export.tmx",
+        "/tmserver/{src}/{tgt}/unit/{text}",
+        "/tmserver/languages/",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not in openapi.json");
+        // And the route answers something other than "no such route".
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{src}", "ar")
+            .replace("{tgt}", "en")
+            .replace("{text}", "x");
+        let reply = server.get(&concrete);
+        assert!(
+            reply.status != 404 || reply.body.contains("unit") || reply.body.contains("id"),
+            "{concrete}: {}",
+            reply.body
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! `tm serve` under load, on loopback: lookups per second, latency (p50, p99), errors and the server's
+//! peak memory with 16 and 64 clients looking up while one client adds units, beside the throughput of
+//! the command line's batch lookup (`tm lookup -`) on the same memory and queries.
+//!
+//! `cargo bench --bench serve` (1,000,000 units, 60 s a run; `TM_BENCH_UNITS=N`, `TM_BENCH_SECONDS=S`,
+//! `TM_BENCH_CLIENTS=16,64`). The memory is the TMX of `benches/store.rs` (same generator and seed),
+//! imported fresh with the real binary; the queries are those of `benches/lookup.rs`'s kind: stored
+//! segments with 1–5 word edits and unrelated sentences from the same word statistics.
+//!
+//! The clients run on the same machine as the server, so on two cores they take CPU from it: the
+//! figures are what the server does with what the clients leave it.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{env_usize, generate_tmx, repo_root, Corpus, Rng};
+
+fn percentile(xs: &mut [f64], p: f64) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[((xs.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// `text` percent-encoded for a query string.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A stored segment with `edits` word edits, as `benches/lookup.rs` makes its queries.
+fn edit(text: &str, edits: usize, corpus: &Corpus, rng: &mut Rng) -> String {
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    for _ in 0..edits {
+        if words.is_empty() {
+            break;
+        }
+        let i = rng.below(words.len());
+        let word = corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone();
+        match rng.below(4) {
+            0 => words[i] = word,
+            1 if words.len() > 2 => {
+                words.remove(i);
+            }
+            2 => words.insert(i, word),
+            _ => words[i] = format!("و{}", words[i]),
+        }
+    }
+    words.join(" ")
+}
+
+fn main() {
+    let units = env_usize("TM_BENCH_UNITS", 1_000_000);
+    let seconds = env_usize("TM_BENCH_SECONDS", 60) as u64;
+    let clients: Vec<usize> = std::env::var("TM_BENCH_CLIENTS")
+        .unwrap_or_else(|_| "16,64".into())
+        .split(',')
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    let tm = env!("CARGO_BIN_EXE_tm");
+    let data = repo_root().join("target/bench-data");
+    std::fs::create_dir_all(&data).unwrap();
+    let corpus = Corpus::load();
+    let tmx = data.join(format!("units-{units}.tmx"));
+    generate_tmx(&tmx, units, &corpus).unwrap();
+    let db = data.join(format!("serve-{units}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let started = Instant::now();
+    let status = Command::new(tm)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&tmx)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    println!(
+        "memory: {units} units from {}, imported in {:.0} s",
+        corpus.source,
+        started.elapsed().as_secs_f64()
+    );
+
+    // 250 queries: 200 edited stored segments, 50 unrelated.
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut rng = Rng::new(7);
+    let mut queries: Vec<String> = Vec::new();
+    while queries.len() < 200 {
+        let id = 1 + rng.below(units) as i64;
+        let source: String = conn
+            .query_row("SELECT source FROM units WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        let edits = 1 + rng.below(5);
+        queries.push(edit(&source, edits, &corpus, &mut rng));
+    }
+    while queries.len() < 250 {
+        queries.push(corpus.pair(&mut rng).0);
+    }
+    drop(conn);
+
+    // The command line's batch lookup: the queries several times over through `tm lookup -`, in one
+    // process, then in one process per core.
+    let rounds = 8;
+    let input: String = (0..rounds)
+        .flat_map(|_| queries.iter())
+        .fold(String::new(), |mut s, q| {
+            s.push_str(q);
+            s.push('\n');
+            s
+        });
+    let cli = |processes: usize| -> f64 {
+        let started = Instant::now();
+        let children: Vec<_> = (0..processes)
+            .map(|_| {
+                let mut child = Command::new(tm)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["lookup", "--json", "-"])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let mut stdin = child.stdin.take().unwrap();
+                let input = input.clone();
+                let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+                (child, feeder)
+            })
+            .collect();
+        for (mut child, feeder) in children {
+            feeder.join().unwrap();
+            assert!(child.wait().unwrap().success());
+        }
+        (processes * rounds * queries.len()) as f64 / started.elapsed().as_secs_f64()
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cli_one = cli(1);
+    let cli_all = cli(cores);
+    println!(
+        "tm lookup - (batch, {} lookups a process): {cli_one:.0} lookups/s in one process, {cli_all:.0} lookups/s in {cores} processes",
+        rounds * queries.len()
+    );
+
+    // The server.
+    let token = "bench-token-0123456789abcdef";
+    let token_file = data.join("serve-token");
+    std::fs::write(&token_file, token).unwrap();
+    for &n in &clients {
+        let mut server = Command::new(tm)
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
+            .arg(&token_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = server.stderr.take().unwrap();
+        let (base_send, base) = std::sync::mpsc::channel();
+        // Reads the start line, then drains the access log (so the pipe never fills).
+        let log = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut base_send = Some(base_send);
+            for line in std::io::BufReader::new(stderr).lines() {
+                let line = line.unwrap_or_default();
+                if let Some(at) = line.find("http://") {
+                    if let Some(send) = base_send.take() {
+                        let url = line[at..].split('/').take(3).collect::<Vec<_>>().join("/");
+                        send.send(url).unwrap();
+                    }
+                }
+            }
+        });
+        let base: String = base.recv().expect("the server starts");
+        let stop = Arc::new(AtomicBool::new(false));
+        let run_started = Instant::now();
+        let readers: Vec<_> = (0..n)
+            .map(|c| {
+                let base = base.clone();
+                let queries = queries.clone();
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .build()
+                        .into();
+                    let mut times = Vec::new();
+                    let mut errors = 0u64;
+                    let mut i = c * 7;
+                    while !stop.load(Ordering::Relaxed) {
+                        let url = format!(
+                            "{base}/api/v1/lookup?q={}",
+                            encode(&queries[i % queries.len()])
+                        );
+                        i += 1;
+                        let t = Instant::now();
+                        match agent.get(&url).call() {
+                            Ok(mut r) if r.status() == 200 => {
+                                let _ = r.body_mut().read_to_vec();
+                                times.push(t.elapsed().as_secs_f64() * 1e3);
+                            }
+                            _ => errors += 1,
+                        }
+                    }
+                    (times, errors)
+                })
+            })
+            .collect();
+        let writer = {
+            let writes = std::env::var("TM_BENCH_WRITER").map_or(true, |v| v != "0");
+            let base = base.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .build()
+                    .into();
+                let (mut added, mut errors) = (0u64, 0u64);
+                while writes && !stop.load(Ordering::Relaxed) {
+                    let unit = serde_json::json!({
+                        "source": format!("وصلت الدفعة رقم {added} من المساعدات إلى مدينة دير الزور"),
+                        "target": format!("Aid batch number {added} arrived in the city of Deir Al-Zour"),
+                        "origin": "serve-bench",
+                    });
+                    match agent
+                        .post(&format!("{base}/api/v1/units"))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .send_json(&unit)
+                    {
+                        Ok(r) if r.status() == 201 => added += 1,
+                        _ => errors += 1,
+                    }
+                }
+                (added, errors)
+            })
+        };
+        std::thread::sleep(Duration::from_secs(seconds));
+        stop.store(true, Ordering::Relaxed);
+        let mut times = Vec::new();
+        let mut errors = 0;
+        for r in readers {
+            let (t, e) = r.join().unwrap();
+            times.extend(t);
+            errors += e;
+        }
+        let (added, write_errors) = writer.join().unwrap();
+        let elapsed = run_started.elapsed().as_secs_f64();
+        let peak_mib = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            })
+            .map_or(f64::NAN, |kib| kib / 1024.0);
+        unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };
+        assert!(server.wait().unwrap().success());
+        log.join().unwrap();
+        let rate = times.len() as f64 / elapsed;
+        let p50 = percentile(&mut times, 0.50);
+        let p99 = percentile(&mut times, 0.99);
+        println!(
+            "tm serve, {n} clients + 1 writer, {seconds} s: {rate:.0} lookups/s ({:.2}× one CLI process, {:.2}× {cores} processes), p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}; {added} units added ({:.1}/s, {write_errors} errors); server peak memory {peak_mib:.0} MiB",
+            rate / cli_one,
+            rate / cli_all,
+            added as f64 / elapsed
+        );
+    }
+}
