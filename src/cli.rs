@@ -404,9 +404,9 @@ struct PretranslateArgs {
     /// Output file (default: standard output); with several documents, a folder.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     out: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, default_value = "tsv", value_name = "FORMAT")]
-    format: PretranslateFormatArg,
+    /// Output format (default: from the -o file's extension, .tmx, .xlf or .xliff; else tsv).
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<PretranslateFormatArg>,
     /// Take N points off the matches of units from ORIGIN; repeatable. A penalized match is never
     /// taken as the translation (approved, or into the TMX).
     #[arg(long, value_name = "ORIGIN=N")]
@@ -859,7 +859,11 @@ pub fn run() -> i32 {
             commands::concordance(&ctx, &a.phrase, a.limit, &a.langs.src, &a.langs.tgt)
         }
         Command::Pretranslate(a) => commands::Document::all(a.files, a.encoding.as_deref())
-            .and_then(|files| {
+            .map(|files| {
+                let format = a.format.unwrap_or_else(|| format_of(a.out.as_deref()));
+                (files, format)
+            })
+            .and_then(|(files, format)| {
                 commands::pretranslate(
                     &ctx,
                     commands::PretranslateConfig {
@@ -876,7 +880,7 @@ pub fn run() -> i32 {
                             penalties: penalties(a.penalty),
                         },
                         out: a.out,
-                        format: match a.format {
+                        format: match format {
                             PretranslateFormatArg::Tsv => commands::PretranslateFormat::Tsv,
                             PretranslateFormatArg::Tmx => commands::PretranslateFormat::Tmx,
                             PretranslateFormatArg::Xliff => commands::PretranslateFormat::Xliff,
@@ -1105,6 +1109,20 @@ fn tmx_date(s: &str) -> Result<String, String> {
 }
 
 /// The user recorded on units: the flag, `$TM_USER`, the config file's `user`, then the login name.
+/// Pretranslate's format from its output file's extension, when `--format` does not say: a file
+/// named `.xlf` gets XLIFF, not TSV under that name.
+fn format_of(out: Option<&std::path::Path>) -> PretranslateFormatArg {
+    let extension = out
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("tmx") => PretranslateFormatArg::Tmx,
+        Some("xlf" | "xliff") => PretranslateFormatArg::Xliff,
+        _ => PretranslateFormatArg::Tsv,
+    }
+}
+
 fn user(flag: Option<String>, configured: Option<&str>) -> Option<String> {
     let env = |v: &str| std::env::var(v).ok().filter(|s| !s.is_empty());
     flag.or_else(|| env("TM_USER"))

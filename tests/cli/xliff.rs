@@ -460,3 +460,75 @@ fn pretranslated_xliff_2_validates_against_the_oasis_schema() {
     .unwrap();
     assert!(!check("bad.xlf").status.success());
 }
+
+/// `pretranslate --format xliff` (1.2, the default) is valid by the OASIS XLIFF 1.2 strict schema.
+#[test]
+fn pretranslated_xliff_1_2_validates_against_the_oasis_strict_schema() {
+    if !crate::support::have_xmllint() {
+        return;
+    }
+    let s = Sandbox::new();
+    s.ok(&["import", &fixture_str("tm/sample.tmx")]);
+    let sample = s.units();
+    let doc = s.path("doc.txt");
+    // Context, fuzzy and new segments, and text that needs escaping.
+    std::fs::write(
+        &doc,
+        format!(
+            "{} {} {}\n\n{} & <{}>\n",
+            sample[3].source.text,
+            sample[4].source.text,
+            REPORT[0].0,
+            sample[5].source.text,
+            REPORT[1].0
+        ),
+    )
+    .unwrap();
+    let out = s.path("doc.xlf");
+    s.ok(&[
+        "pretranslate",
+        doc.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let schema = crate::support::fixture("tests/fixtures/xliff-schema");
+    std::fs::copy(
+        schema.join("xliff-core-1.2-strict.xsd"),
+        s.path("xliff-core-1.2-strict.xsd"),
+    )
+    .unwrap();
+    std::fs::copy(
+        schema.join("informativeCopiesOf3rdPartySchemas/w3c/xml.xsd"),
+        s.path("xml.xsd"),
+    )
+    .unwrap();
+    let check = |name: &str| {
+        std::process::Command::new("xmllint")
+            .current_dir(s.dir.path())
+            .args([
+                "--noout",
+                "--nonet",
+                "--schema",
+                "xliff-core-1.2-strict.xsd",
+                name,
+            ])
+            .output()
+            .expect("run xmllint")
+    };
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("approved=\"yes\""), "{text}");
+    assert!(text.contains("<group"), "{text}");
+    let result = check("doc.xlf");
+    assert!(
+        result.status.success(),
+        "{}\n{text}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    // The check can fail: a state XLIFF 1.2 does not have is refused.
+    std::fs::write(
+        s.path("bad.xlf"),
+        text.replacen("approved=\"yes\"", "approved=\"maybe\"", 1),
+    )
+    .unwrap();
+    assert!(!check("bad.xlf").status.success());
+}
