@@ -8,7 +8,8 @@
 //!   number with a fraction, as Okapi's client reads it;
 //! - `GET /tmserver/languages/`: `{"sourceLanguages": [...], "targetLanguages": [...]}`.
 //!
-//! Language codes come as the clients write them (`ar`, `en_US`, `en_us`); `_` is read as `-`.
+//! Language codes come as the clients write them (`ar`, `en_US`, `en_us`); `_` is read as `-`. The
+//! same routes answer under `/api/v1/`, where amaGama has them now.
 
 use std::sync::Arc;
 
@@ -23,12 +24,18 @@ use super::http::{json_bytes, to_json, ApiError};
 use super::Shared;
 use crate::fuzzy::Matcher;
 
+/// Under `/tmserver/` as Translate Toolkit's tmserver and Weblate's machinery address it, and under
+/// `/api/v1/` as amaGama serves it today (Okapi's connector's default address has that form).
 pub(super) fn routes() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/tmserver/languages/", get(languages))
-        .route("/tmserver/languages", get(languages))
-        .route("/tmserver/{src}/{tgt}/unit/", get(unit_by_param))
-        .route("/tmserver/{src}/{tgt}/unit/{*text}", get(unit))
+    let mut router = Router::new();
+    for base in ["/tmserver", "/api/v1"] {
+        router = router
+            .route(&format!("{base}/languages/"), get(languages))
+            .route(&format!("{base}/languages"), get(languages))
+            .route(&format!("{base}/{{src}}/{{tgt}}/unit/"), get(unit_by_param))
+            .route(&format!("{base}/{{src}}/{{tgt}}/unit/{{*text}}"), get(unit));
+    }
+    router
 }
 
 /// The query parameters, read as amaGama reads them: a value that is not a whole number is ignored.

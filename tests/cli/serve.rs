@@ -361,6 +361,10 @@ fn tmserver_answers_as_amagama_does_to_weblate_and_okapi() {
     // amaGama's other form: the text as ?source=.
     let reply = server.get(&format!("/tmserver/ar/en/unit/?source={}", encode(QUERY)));
     assert_eq!(reply.json()[0], candidates[0]);
+    // amaGama's address today, Okapi's default: the same under /api/v1/.
+    let reply = server.get(&format!("/api/v1/ar/en_US/unit/{}", encode(QUERY)));
+    assert_eq!(reply.json(), json!(candidates));
+    assert_eq!(server.get("/api/v1/languages/").json(), languages.json());
     // A language the memory does not have, or the same on both sides: 404, as amaGama.
     assert_eq!(server.get("/tmserver/fr/en/unit/bonjour").status, 404);
     assert_eq!(server.get("/tmserver/ar/ar/unit/x").status, 404);
