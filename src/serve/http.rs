@@ -197,21 +197,37 @@ pub(super) async fn guard(
     let path = request.uri().path().to_string();
     let writes = is_write(method.as_str(), &path);
     let token = authorized(&shared, request.headers());
-    let refused = if writes && !token {
-        Some(if shared.token.is_none() {
-            "this server has no token, so it takes no writes: start it with --token-file FILE"
-        } else {
-            "writing needs the token: send Authorization: Bearer TOKEN"
-        })
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let refused = if announced.is_some_and(|n| n > super::api::MAX_BODY as u64) {
+        // Refused from the announced length, before a byte of the body is read.
+        Some(ApiError::too_large(format!(
+            "the body has {} bytes; the most is {}",
+            announced.unwrap_or(0),
+            super::api::MAX_BODY
+        )))
+    } else if writes && !token {
+        Some(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            if shared.token.is_none() {
+                "this server has no token, so it takes no writes: start it with --token-file FILE"
+            } else {
+                "writing needs the token: send Authorization: Bearer TOKEN"
+            },
+        ))
     } else if !writes && !token && !shared.open_reads {
-        Some(
+        Some(ApiError::new(
+            StatusCode::UNAUTHORIZED,
             "this server is not on loopback: reading needs the token (Authorization: Bearer TOKEN)",
-        )
+        ))
     } else {
         None
     };
     let response = match refused {
-        Some(message) => ApiError::new(StatusCode::UNAUTHORIZED, message).into_response(),
+        Some(error) => error.into_response(),
         None => match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
             Ok(response) => as_json_error(response).await,
             Err(_) => ApiError::unavailable("the request took too long").into_response(),
