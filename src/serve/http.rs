@@ -227,7 +227,15 @@ pub(super) async fn guard(
         None
     };
     let response = match refused {
-        Some(error) => error.into_response(),
+        Some(error) => {
+            let mut response = error.into_response();
+            // The body was not read: the connection cannot carry another request, and a client
+            // that is told so does not send its next one into a closing socket.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
         None => match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
             Ok(response) => as_json_error(response).await,
             Err(_) => ApiError::unavailable("the request took too long").into_response(),
