@@ -8,6 +8,9 @@
 //! (`lexicon`), and the second pass adds its words to what the sides share: Moore's two-pass idea,
 //! with no dictionary from outside.
 //!
+//! Each bead's confidence is its margin over the best path without it, counted with the second pass's
+//! word table less what the bead's own first-pass bead taught it: a bead must not vouch for itself.
+//!
 //! Long documents run in a band around a first guess (a chain of local anchors), moved and widened while the best path runs along its edge, so time and memory grow with the length of the
 //! document, not its square.
 //!
@@ -48,8 +51,9 @@ pub struct Bead {
 }
 
 /// Below this confidence a bead is marked for review. A bead's score is tanh(margin/2), the margin being
-/// how much dearer (in nats) the best alignment is that does not take the bead; 0.9 is a margin of
-/// about 3. On the evaluation sets 1-2% of the beads at or above it were wrong, a third of those below.
+/// how much dearer (in nats) the best alignment is that does not take the bead, as a model counts it in
+/// which the words a bead taught the word table count only in part (see `SELF_SHARE`); 0.9 is a margin
+/// of about 3. How many beads on either side of it are wrong, per evaluation set: BENCHMARKS.md.
 pub const REVIEW_BELOW: f64 = 0.9;
 
 /// Half-width of the first pass's band, in sentences: wide enough that the path seldom runs along its
