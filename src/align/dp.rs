@@ -135,6 +135,30 @@ impl<'a> Model<'a> {
         neg_ln_erfc(delta.abs() / std::f64::consts::SQRT_2)
     }
 
+    /// The cost of one bead of a path, worked out in full (no budget, no scattered vector).
+    fn bead_cost(&self, s: &Step) -> f64 {
+        let prior = SHAPES
+            .iter()
+            .find(|x| x.0 == s.a && x.1 == s.b)
+            .map_or(f64::INFINITY, |x| x.2);
+        if s.a == 0 || s.b == 0 {
+            return prior;
+        }
+        let (ra, re) = (
+            &self.ar_runs[s.a - 1].runs[s.i],
+            &self.en_runs[s.b - 1].runs[s.j],
+        );
+        let va = self.ar_runs[s.a - 1].vector(s.i);
+        let mut common = 0f32;
+        for &(id, w) in self.en_runs[s.b - 1].vector(s.j) {
+            if let Ok(k) = va.binary_search_by_key(&id, |p| p.0) {
+                common += va[k].1.min(w);
+            }
+        }
+        prior + self.length_cost(ra.len, re.len, f64::INFINITY)
+            - self.lexical_weight * common as f64
+    }
+
     /// The cost of the bead of shape `(a, b, prior)` with Arabic sentences from `i` and English from
     /// `j`, or infinity as soon as it is sure to exceed `budget` (the matching, the dear part, is then
     /// skipped). `dense` holds the Arabic run's vector scattered by concept id.
@@ -277,8 +301,10 @@ pub(crate) struct Step {
 }
 
 /// The cheapest path inside `band`. While the path runs along an edge of the band (the guess was off
-/// there), the band is moved to follow the path, and widened if moving it twice did not help.
-pub(crate) fn best_path(model: &Model, mut band: Band, confidence: bool) -> Vec<Step> {
+/// there), the band is moved to follow the path, and widened if moving it twice did not help. With a
+/// `confidence` model (the same sentences, its vectors possibly different), each bead is scored by how
+/// much dearer, under that model, the best path is that does not take it.
+pub(crate) fn best_path(model: &Model, mut band: Band, confidence: Option<&Model>) -> Vec<Step> {
     let (n, m) = (model.ar.len(), model.en.len());
     let width = band.rows.iter().map(|(lo, hi)| hi - lo).max().unwrap_or(0) / 2;
     let mut extra = width.max(8);
@@ -297,17 +323,13 @@ pub(crate) fn best_path(model: &Model, mut band: Band, confidence: bool) -> Vec<
     }
 }
 
-fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
-    let n = model.ar.len();
-    let offsets: Vec<usize> = band
-        .rows
-        .iter()
-        .scan(0, |acc, (lo, hi)| {
-            let start = *acc;
-            *acc += hi - lo + 1;
-            Some(start)
-        })
-        .collect();
+/// The cheapest way from the start to each band cell, and the shape of its last bead.
+fn forward(
+    model: &Model,
+    band: &Band,
+    offsets: &[usize],
+    shapes: &[Shape; 8],
+) -> (Vec<f64>, Vec<u8>) {
     let cells = band.cells();
     let mut cost = vec![f64::INFINITY; cells];
     let mut back = vec![u8::MAX; cells];
@@ -332,7 +354,7 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
             let here = offsets[i] + j - lo;
             let mut best = f64::INFINITY;
             let mut best_shape = u8::MAX;
-            for (k, &(a, b, prior)) in SHAPES.iter().enumerate() {
+            for (k, &(a, b, prior)) in shapes.iter().enumerate() {
                 if a > i || b > j {
                     continue;
                 }
@@ -360,6 +382,25 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
             }
         }
     }
+    (cost, back)
+}
+
+fn solve(model: &Model, band: &Band, confidence: Option<&Model>) -> Vec<Step> {
+    let n = model.ar.len();
+    let offsets: Vec<usize> = band
+        .rows
+        .iter()
+        .scan(0, |acc, (lo, hi)| {
+            let start = *acc;
+            *acc += hi - lo + 1;
+            Some(start)
+        })
+        .collect();
+    let index = |i: usize, j: usize| -> Option<usize> {
+        let (lo, hi) = band.rows[i];
+        (lo..=hi).contains(&j).then(|| offsets[i] + j - lo)
+    };
+    let (_, back) = forward(model, band, &offsets, &SHAPES);
     let mut steps = Vec::new();
     let (mut i, mut j) = (n, model.en.len());
     while i > 0 || j > 0 {
@@ -376,8 +417,11 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
         j -= b;
     }
     steps.reverse();
-    if confidence {
-        let to_end = backward(model, band, &offsets);
+    if let Some(judge) = confidence {
+        // The path was chosen by `model`; how sure each bead is, `judge` says (see `best_path`).
+        let model = judge;
+        let (cost, _) = forward(model, band, &offsets, &SHAPES);
+        let to_end = backward(model, band, &offsets, &SHAPES);
         let mut through: Vec<f64> = cost.iter().zip(&to_end).map(|(f, b)| f + b).collect();
         // Cells of the best path are not rivals of its beads: each bead's start, and the end.
         let corners = steps.iter().map(|s| (s.i, s.j));
@@ -387,7 +431,8 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
             }
         }
         let margins = Margins::new(band, &offsets, &through, model.en.len());
-        let best = to_end[0];
+        // The path's own cost as the judge counts it; a rival cheaper than that leaves a margin of 0.
+        let best: f64 = steps.iter().map(|s| model.bead_cost(s)).sum();
         for s in &mut steps {
             let margin = margins.of_bead(s, best);
             // tanh(margin/2) = 2·σ(margin) − 1: how much likelier this bead is than the best path that
@@ -399,7 +444,7 @@ fn solve(model: &Model, band: &Band, confidence: bool) -> Vec<Step> {
 }
 
 /// The cost of the cheapest way from each band cell to the end: the backward half of the max-marginals.
-fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
+fn backward(model: &Model, band: &Band, offsets: &[usize], shapes: &[Shape; 8]) -> Vec<f64> {
     let n = model.ar.len();
     let m = model.en.len();
     let index = |i: usize, j: usize| -> Option<usize> {
@@ -422,7 +467,7 @@ fn backward(model: &Model, band: &Band, offsets: &[usize]) -> Vec<f64> {
                 continue;
             }
             let mut best = f64::INFINITY;
-            for &(a, b, prior) in &SHAPES {
+            for &(a, b, prior) in shapes {
                 if i + a > n || j + b > m {
                     continue;
                 }

@@ -76,6 +76,7 @@ impl Concepts {
 pub(crate) type Vector = Vec<(u32, f32)>;
 
 /// One sentence as the aligner sees it.
+#[derive(Clone)]
 pub(crate) struct Sentence {
     /// Length in characters, spaces excluded (Gale & Church's unit).
     pub(crate) len: f64,

@@ -8,6 +8,9 @@
 //! (`lexicon`), and the second pass adds its words to what the sides share: Moore's two-pass idea,
 //! with no dictionary from outside.
 //!
+//! Each bead's confidence is its margin over the best path without it, counted with the second pass's
+//! word table less what the bead's own first-pass bead taught it: a bead must not vouch for itself.
+//!
 //! Long documents run in a band around a first guess (a chain of local anchors), moved and widened while the best path runs along its edge, so time and memory grow with the length of the
 //! document, not its square.
 //!
@@ -48,8 +51,9 @@ pub struct Bead {
 }
 
 /// Below this confidence a bead is marked for review. A bead's score is tanh(margin/2), the margin being
-/// how much dearer (in nats) the best alignment is that does not take the bead; 0.9 is a margin of
-/// about 3. On the evaluation sets 1-2% of the beads at or above it were wrong, a third of those below.
+/// how much dearer (in nats) the best alignment is that does not take the bead, as a model counts it in
+/// which the words a bead taught the word table count only in part (see `SELF_SHARE`); 0.9 is a margin
+/// of about 3. How many beads on either side of it are wrong, per evaluation set: BENCHMARKS.md.
 pub const REVIEW_BELOW: f64 = 0.9;
 
 /// Half-width of the first pass's band, in sentences: wide enough that the path seldom runs along its
@@ -63,6 +67,13 @@ const BAND_WIDTH: usize = 8;
 /// sets a half-width of 2 already gave the same beads as the whole matrix for short documents (and the
 /// same scores, on the documents compared) and as a half-width of 8 for whole sets; 4 leaves room.
 const BAND_WIDTH_2: usize = 4;
+/// How much of the word evidence a first-pass bead taught itself counts when its sentences' beads are
+/// scored (the path itself counts all of it). In a short document most word links are seen in two beads,
+/// one of them the bead being judged: a wrong first-pass bead, say an Arabic sentence whose English was
+/// dropped paired with the next one, teaches the table its own word pairs and comes back from the second
+/// pass sharing them, sure of itself. Counting none of it flagged too many right beads as well (the
+/// measurements are in BENCHMARKS.md).
+const SELF_SHARE: f32 = 0.5;
 /// How far from where the lengths put a sentence its anchors are looked for, and how far a concept must
 /// be from its next occurrence to serve as one.
 const ANCHOR_WINDOW: usize = 60;
@@ -164,7 +175,7 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         .iter()
         .map(|(ra, re)| {
             let model = Model::new(&ar[ra.clone()], &en[re.clone()], &idf, ratio, variance, 1.0);
-            best_path(&model, band(&model), false)
+            best_path(&model, band(&model), None)
         })
         .collect();
 
@@ -195,6 +206,8 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         }
     }
     let mut one_to_one = Vec::new();
+    // The first-pass bead (its number in `counts`) each Arabic sentence is in.
+    let mut taught_by: Vec<Option<usize>> = vec![None; ar.len()];
     for ((ra, re), steps) in blocks.iter().zip(&first) {
         for s in steps.iter().filter(|s| s.a > 0 && s.b > 0) {
             let (i, j) = (ra.start + s.i, re.start + s.j);
@@ -208,21 +221,27 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
                 .flat_map(|x| x.words.iter().copied())
                 .filter(useful)
                 .collect();
-            counts.add(words_ar, words_en);
+            let k = counts.add(words_ar, words_en);
+            taught_by[i..i + s.a].fill(Some(k));
             if s.a == 1 && s.b == 1 {
                 one_to_one.push((ar[i].len, en[j].len));
             }
         }
     }
     let (ratio, variance) = length_model(&one_to_one).unwrap_or((ratio, variance));
-    let lexicon = counts.lexicon(2, 0.3, 3);
+    let lexicon = counts.candidates(2, 0.3, 3);
     let mut extra: Vector = Vec::new();
-    for s in &mut ar {
+    let mut list = Vec::new();
+    // The sentences as the beads' scores see them (see `SELF_SHARE`), when scores are wanted.
+    let scoring = !options.without_scores;
+    let mut judge_ar: Vec<Sentence> = if scoring { ar.clone() } else { Vec::new() };
+    let mut own: Vector = Vec::new();
+    for (i, s) in ar.iter_mut().enumerate() {
         extra.clear();
+        own.clear();
         for w in &s.words {
-            if let Some(list) = lexicon.translations.get(w) {
-                extra.extend(list.iter().copied());
-            }
+            lexicon.leaving_out(*w, None, &mut list);
+            extra.extend(list.iter().copied());
         }
         if extra.is_empty() {
             continue;
@@ -230,6 +249,27 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         extra.sort_unstable_by_key(|p| p.0);
         merge_max(&mut extra);
         s.vector = features::sum(&s.vector, &extra);
+        if !scoring {
+            continue;
+        }
+        let without = taught_by[i].map(|k| counts.pair(k));
+        for w in &s.words {
+            lexicon.leaving_out(*w, without, &mut list);
+            own.extend(list.iter().copied());
+        }
+        own.sort_unstable_by_key(|p| p.0);
+        merge_max(&mut own);
+        // The judge's weight: the table without the sentence's own bead, and that bead's share of it.
+        let mut mixed: Vector = extra.iter().map(|&(id, w)| (id, w * SELF_SHARE)).collect();
+        for &(id, w) in &own {
+            if let Ok(k) = mixed.binary_search_by_key(&id, |p| p.0) {
+                mixed[k].1 += w * (1.0 - SELF_SHARE);
+            } else {
+                mixed.push((id, w * (1.0 - SELF_SHARE)));
+                mixed.sort_unstable_by_key(|p| p.0);
+            }
+        }
+        judge_ar[i].vector = features::sum(&judge_ar[i].vector, &mixed);
     }
     for s in &mut en {
         let words = features::counted(s.words.clone());
@@ -237,7 +277,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
     }
 
     // Pass 2: everything, in a band around pass 1's path.
+    let mut en_judge = if scoring { en.clone() } else { Vec::new() };
     features::drop_one_sided(&mut ar, &mut en, reader.concepts.len());
+    if scoring {
+        features::drop_one_sided(&mut judge_ar, &mut en_judge, reader.concepts.len());
+    }
     let idf = features::idf(&[&ar, &en], reader.concepts.len());
     let mut beads = Vec::new();
     for ((ra, re), previous) in blocks.iter().zip(&first) {
@@ -245,7 +289,11 @@ fn align_blocks<A: AsRef<str>, E: AsRef<str>>(
         let mut points = vec![(0, 0)];
         points.extend(previous.iter().map(|s| (s.i + s.a, s.j + s.b)));
         let band = Band::around(&points, ra.len(), re.len(), BAND_WIDTH_2);
-        for s in best_path(&model, band, !options.without_scores) {
+        let judge = scoring.then(|| {
+            let (ar, en) = (&judge_ar[ra.clone()], &en_judge[re.clone()]);
+            Model::new(ar, en, &idf, ratio, variance, 1.0)
+        });
+        for s in best_path(&model, band, judge.as_ref()) {
             beads.push(Bead {
                 ar: ra.start + s.i..ra.start + s.i + s.a,
                 en: re.start + s.j..re.start + s.j + s.b,

@@ -717,3 +717,55 @@ fn output_to_a_device_is_written_not_replaced_and_a_missing_folder_is_named() {
         "nope does not exist",
     );
 }
+
+/// Ten consecutive TICO-19 pairs from its Wikipedia coverage of the pandemic (death counts by country and
+/// date), with the English of the fifth ("The number varies by region.") dropped, as translators drop a
+/// sentence. The orphaned Arabic sentence was put with the next sentence's English in a bead scored 0.911,
+/// above the review line: the word table of the second pass had learned those words from that very
+/// bead of the first pass, so the bead vouched for itself. Whatever bead the orphan lands in must be
+/// marked for review, or the orphan left unmatched.
+#[test]
+fn an_orphaned_sentence_is_not_paired_without_review() {
+    let read = ReadOptions::new("ar", "en");
+    let units: Vec<(String, String)> = open_units(
+        &fixture("tests/fixtures/tico19/all.en-ar.tmx"),
+        Format::Tmx,
+        &read,
+    )
+    .expect("open TICO-19")
+    .map(|u| u.expect("unit"))
+    .map(|u| (u.source.text, u.target.text))
+    .skip(1204)
+    .take(10)
+    .collect();
+    assert!(units[4].1.starts_with("The number varies by region"));
+    let ar: Vec<String> = units.iter().map(|u| u.0.clone()).collect();
+    let en: Vec<String> = (units.iter().enumerate())
+        .filter(|(k, _)| *k != 4)
+        .map(|(_, u)| u.1.clone())
+        .collect();
+    let sb = Sandbox::new();
+    let ar = write_lines(&sb, "ar.txt", &ar);
+    let en = write_lines(&sb, "en.txt", &en);
+    let out = sb.stdout(&["align", "--segmented", "--json", &ar, &en]);
+    let beads: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let orphan = beads
+        .iter()
+        .find(|b| b["arabic_lines"].as_array().unwrap().contains(&4.into()))
+        .expect("a bead holds Arabic line 4");
+    let paired = !orphan["english_lines"].as_array().unwrap().is_empty();
+    assert!(
+        !paired || orphan["review"] == true,
+        "the orphan was paired without review: {orphan}"
+    );
+    // The sentences around it are still sure of their pairs.
+    let sure = beads.iter().filter(|b| b["review"] == false).count();
+    assert!(
+        sure >= 6,
+        "only {sure} beads above the review line: {beads:?}"
+    );
+}
