@@ -111,6 +111,34 @@ enum Command {
     /// Show the settings in effect (memory, user, thresholds, penalties...) and where each comes
     /// from: a flag, the environment, the config file, or tm's default.
     Config,
+    /// Serve the memory over HTTP: a JSON API, the tmserver protocol (Weblate, Okapi), TMX for OmegaT
+    /// team projects, and a web page for translators. Stops on Ctrl-C or SIGTERM after the requests
+    /// under way.
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Where to listen: an IP address and a port (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    addr: String,
+    /// A file whose first line is the token (16 characters or more) that writes need, as
+    /// `Authorization: Bearer TOKEN`; off loopback, reads need it too unless --public-read.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Take no writes at all.
+    #[arg(long)]
+    read_only: bool,
+    /// Off loopback, let anyone read without the token (writes still need it).
+    #[arg(long)]
+    public_read: bool,
+    /// The user recorded on units added or edited through the server when a request names none
+    /// (default: $TM_USER, the config file's user, then your login name).
+    #[arg(long)]
+    user: Option<String>,
+    /// A house style file for translit and check (as `tm translit --style`).
+    #[arg(long, value_name = "FILE")]
+    style: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -890,6 +918,25 @@ pub fn run() -> i32 {
         Command::Translit(a) => {
             commands::translit(&ctx, &a.text, &a.scheme, style(a.style).as_deref())
         }
+        Command::Serve(a) => commands::load_style(style(a.style).as_deref()).and_then(|style| {
+            crate::serve::serve(
+                &ctx,
+                crate::serve::ServeConfig {
+                    addr: a.addr,
+                    token_file: a.token_file,
+                    read_only: a.read_only,
+                    public_read: a.public_read,
+                    user: user(a.user),
+                    lookup: crate::fuzzy::LookupOptions {
+                        min: settings.lookup.min.unwrap_or(70),
+                        top: settings.lookup.top.unwrap_or(5),
+                        penalties: penalties(Vec::new()),
+                        ..Default::default()
+                    },
+                    style,
+                },
+            )
+        }),
         Command::Config => commands::settings(
             &ctx,
             loaded.path.as_deref(),

@@ -27,6 +27,7 @@ pub mod formats;
 pub mod fuzzy;
 pub mod names;
 mod output;
+mod serve;
 pub mod segment;
 pub mod store;
 pub mod text;

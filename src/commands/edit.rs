@@ -9,7 +9,61 @@ use serde::Serialize;
 
 use super::matching::mark_spans;
 use super::Context;
-use crate::store::{EditRequest, OpenMode, Replace, Side, UnitFilter};
+use crate::store::{EditRequest, OpenMode, Replace, Side, Store, UnitFilter};
+
+/// What `edit --json` prints, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct EditedJson {
+    id: i64,
+    merged_into: Option<i64>,
+    source: String,
+    target: String,
+    changed: Option<String>,
+    changed_by: Option<String>,
+    /// The sides whose inline codes went with their old text.
+    dropped_codes: Vec<&'static str>,
+}
+
+/// Checks an edit and makes it: `tm edit` and the server's `PATCH /api/v1/units/{id}`. `Ok(None)`:
+/// there is no unit `id`.
+pub(crate) fn edit_unit(
+    store: &mut Store,
+    id: i64,
+    request: &EditRequest,
+    user: Option<&str>,
+) -> Result<Option<EditedJson>> {
+    if request.source.is_none() && request.target.is_none() && request.note.is_none() {
+        bail!("say what to change: the source, the target or the note");
+    }
+    for (side, text) in [("source", &request.source), ("target", &request.target)] {
+        if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            bail!("the new {side} is empty: a unit needs both texts (delete the unit instead)");
+        }
+    }
+    let Some(before) = store.get(id)? else {
+        return Ok(None);
+    };
+    let Some((stored_as, after)) = store.edit(id, request, user)? else {
+        return Ok(None);
+    };
+    let dropped_codes = [
+        ("source", &before.source, &request.source),
+        ("target", &before.target, &request.target),
+    ]
+    .into_iter()
+    .filter(|(_, seg, new)| new.is_some() && seg.markup.is_some())
+    .map(|(side, _, _)| side)
+    .collect();
+    Ok(Some(EditedJson {
+        id,
+        merged_into: (stored_as != id).then_some(stored_as),
+        source: after.source.text,
+        target: after.target.text,
+        changed: after.changed,
+        changed_by: after.changed_by,
+        dropped_codes,
+    }))
+}
 
 /// `tm edit --id N [--source TEXT] [--target TEXT] [--note TEXT]`.
 pub fn edit(ctx: &Context, id: i64, request: EditRequest, user: Option<String>) -> Result<()> {
@@ -22,44 +76,15 @@ pub fn edit(ctx: &Context, id: i64, request: EditRequest, user: Option<String>) 
         }
     }
     let mut store = ctx.open(OpenMode::ReadWrite)?;
-    let Some(before) = store.get(id)? else {
+    let Some(edited) = edit_unit(&mut store, id, &request, user.as_deref())? else {
         bail!("no unit has id {id} (tm list shows ids)");
     };
-    let Some((stored_as, after)) = store.edit(id, &request, user.as_deref())? else {
-        bail!("no unit has id {id} (tm list shows ids)");
-    };
-    let dropped: Vec<&str> = [
-        ("source", &before.source, &request.source),
-        ("target", &before.target, &request.target),
-    ]
-    .into_iter()
-    .filter(|(_, seg, new)| new.is_some() && seg.markup.is_some())
-    .map(|(side, _, _)| side)
-    .collect();
     if ctx.json {
-        #[derive(Serialize)]
-        struct Edited<'a> {
-            id: i64,
-            merged_into: Option<i64>,
-            source: &'a str,
-            target: &'a str,
-            changed: Option<&'a str>,
-            changed_by: Option<&'a str>,
-            dropped_codes: &'a [&'a str],
-        }
-        return ctx.print_json(&Edited {
-            id,
-            merged_into: (stored_as != id).then_some(stored_as),
-            source: &after.source.text,
-            target: &after.target.text,
-            changed: after.changed.as_deref(),
-            changed_by: after.changed_by.as_deref(),
-            dropped_codes: &dropped,
-        });
+        return ctx.print_json(&edited);
     }
     let disp = ctx.display();
     let mut out = io::stdout().lock();
-    if stored_as != id {
+    if let Some(stored_as) = edited.merged_into {
         writeln!(
             out,
             "unit {id} is now identical to unit {stored_as} and was merged into it"
@@ -67,9 +92,9 @@ pub fn edit(ctx: &Context, id: i64, request: EditRequest, user: Option<String>) 
     } else {
         writeln!(out, "edited unit {id}")?;
     }
-    writeln!(out, "  {}", disp.line(&after.source.text))?;
-    writeln!(out, "  {}", disp.line(&after.target.text))?;
-    for side in dropped {
+    writeln!(out, "  {}", disp.line(&edited.source))?;
+    writeln!(out, "  {}", disp.line(&edited.target))?;
+    for side in &edited.dropped_codes {
         writeln!(
             out,
             "note: the {side}'s inline codes (tags from a CAT tool) were dropped with its old text"

@@ -51,10 +51,11 @@ fn open_for_lookup(ctx: &Context, memory: Option<&Path>, src: &str, tgt: &str) -
     Ok(store)
 }
 
+/// What `lookup --json` prints for one query, and what the server answers: the same shape for both.
 #[derive(Serialize)]
-struct LookupJson<'a> {
-    query: &'a str,
-    matches: &'a [Match],
+pub(crate) struct LookupJson<'a> {
+    pub query: &'a str,
+    pub matches: &'a [Match],
 }
 
 pub fn lookup(ctx: &Context, cfg: LookupConfig) -> Result<()> {
@@ -195,16 +196,18 @@ fn print_matches(
     Ok(())
 }
 
+/// What `concordance --json` prints, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct ConcordanceJson<'a> {
+    pub phrase: &'a str,
+    pub hits: &'a [Hit],
+}
+
 /// `tm concordance`.
 pub fn concordance(ctx: &Context, phrase: &str, limit: usize, src: &str, tgt: &str) -> Result<()> {
     let store = ctx.open(OpenMode::ReadOnly)?;
     let hits = find_phrase(&store, phrase, src, tgt, limit)?;
     if ctx.json {
-        #[derive(Serialize)]
-        struct ConcordanceJson<'a> {
-            phrase: &'a str,
-            hits: &'a [Hit],
-        }
         return ctx.print_json(&ConcordanceJson {
             phrase,
             hits: &hits,

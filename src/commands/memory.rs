@@ -302,6 +302,23 @@ pub struct AddConfig {
     pub user: Option<String>,
 }
 
+/// What `add --json` prints, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct AddedJson {
+    id: i64,
+    /// `false`: the same pair was stored already, and that unit is the answer.
+    new: bool,
+}
+
+/// Stores one unit: `tm add` and the server's `POST /api/v1/units`.
+pub(crate) fn add_unit(store: &mut Store, unit: Unit, user: Option<String>) -> Result<AddedJson> {
+    let added = store.add(unit, &Provenance { user, origin: None })?;
+    Ok(match added {
+        store::Added::New(id) => AddedJson { id, new: true },
+        store::Added::Merged(id) => AddedJson { id, new: false },
+    })
+}
+
 pub fn add(ctx: &Context, cfg: AddConfig) -> Result<()> {
     if cfg.source.trim().is_empty() || cfg.target.trim().is_empty() {
         bail!("--source and --target must both have text");
@@ -314,25 +331,11 @@ pub fn add(ctx: &Context, cfg: AddConfig) -> Result<()> {
     );
     unit.origin = cfg.origin;
     let mut store = ctx.open(OpenMode::ReadWrite)?;
-    let added = store.add(
-        unit,
-        &Provenance {
-            user: cfg.user,
-            origin: None,
-        },
-    )?;
-    #[derive(Serialize)]
-    struct AddedJson {
-        id: i64,
-        new: bool,
-    }
-    let (id, new) = match added {
-        store::Added::New(id) => (id, true),
-        store::Added::Merged(id) => (id, false),
-    };
+    let added = add_unit(&mut store, unit, cfg.user)?;
     if ctx.json {
-        return ctx.print_json(&AddedJson { id, new });
+        return ctx.print_json(&added);
     }
+    let AddedJson { id, new } = added;
     let what = if new {
         "added as unit"
     } else {
@@ -444,6 +447,13 @@ pub fn list(ctx: &Context, filter: UnitFilter, limit: usize) -> Result<()> {
     Ok(())
 }
 
+/// What `delete --json` prints, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct DeletedJson {
+    pub deleted: u64,
+    pub dry_run: bool,
+}
+
 pub fn delete(ctx: &Context, filter: UnitFilter, all: bool, dry_run: bool) -> Result<()> {
     if filter.is_everything() && !all {
         bail!("say which units to delete: --id, --origin or --source (or --all for everything)");
@@ -457,12 +467,7 @@ pub fn delete(ctx: &Context, filter: UnitFilter, all: bool, dry_run: bool) -> Re
         (ctx.open(OpenMode::ReadWrite)?.delete(&filter)?, "deleted")
     };
     if ctx.json {
-        #[derive(Serialize)]
-        struct Deleted {
-            deleted: u64,
-            dry_run: bool,
-        }
-        return ctx.print_json(&Deleted {
+        return ctx.print_json(&DeletedJson {
             deleted: count,
             dry_run,
         });

@@ -31,6 +31,13 @@ pub use memory::{
     add, dedupe, delete, doctor, export, import, list, origins, reindex, stats, AddConfig,
     ExportConfig, ImportConfig,
 };
+// What the server shares with the commands: the same work, the same JSON.
+pub(crate) use edit::edit_unit;
+pub(crate) use matching::{ConcordanceJson, LookupJson};
+pub(crate) use memory::{add_unit, DeletedJson};
+pub(crate) use names::{
+    added_json, check_pairs, load_style, transliterate_each, user_name, CheckJson, TranslitJson,
+};
 pub use names::{
     check, names_add, names_export, names_import, names_list, names_mine, names_remove, translit,
     MineConfig, NamesFormat,

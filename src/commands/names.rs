@@ -11,6 +11,7 @@ use super::Context;
 use crate::formats::{open_units, Format, ReadOptions};
 use crate::names::check::{Checker, Finding};
 use crate::names::style::Style;
+use crate::names::translit::{MemorySpellings, Scheme, Transliteration, Transliterator};
 use crate::names::{parse_tsv, to_tsv, Authority, Kind, Name};
 use crate::output::Output;
 use crate::store::{OpenMode, Store, UnitFilter};
@@ -26,7 +27,7 @@ fn authority(ctx: &Context) -> Result<Authority> {
 }
 
 /// The house style: the shipped one, or the user's file.
-fn load_style(path: Option<&Path>) -> Result<Style> {
+pub(crate) fn load_style(path: Option<&Path>) -> Result<Style> {
     match path {
         None => Ok(Style::shipped()),
         Some(p) => {
@@ -97,6 +98,38 @@ fn check_and_mine(
     })
 }
 
+/// What `check --json` prints, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct CheckJson<'a> {
+    pub findings: &'a [Finding],
+    pub inconsistencies: &'a [crate::names::mine::Inconsistency],
+}
+
+/// Checks pairs given as text (Arabic, English), as `tm check` checks a file's units: a finding's
+/// record is the pair's place in the list, from 1.
+pub(crate) fn check_pairs(
+    authority: &Authority,
+    style: &Style,
+    pairs: &[(String, String)],
+) -> Result<(Vec<Finding>, Vec<crate::names::mine::Inconsistency>)> {
+    let checker = Checker::new(authority, style);
+    let (findings, inconsistencies, _) = check_and_mine(authority, &checker, |each| {
+        for (i, (arabic, english)) in pairs.iter().enumerate() {
+            each(
+                i as u64 + 1,
+                crate::unit::Unit::new(
+                    "ar",
+                    "en",
+                    crate::unit::Segment::plain(arabic.clone()),
+                    crate::unit::Segment::plain(english.clone()),
+                ),
+            );
+        }
+        Ok(())
+    })?;
+    Ok((findings, inconsistencies))
+}
+
 /// `tm check`: returns whether there were findings (the exit status is 1 then).
 pub fn check(
     ctx: &Context,
@@ -143,11 +176,6 @@ pub fn check(
     };
     let any = !findings.is_empty() || !inconsistencies.is_empty();
     if ctx.json {
-        #[derive(Serialize)]
-        struct CheckJson<'a> {
-            findings: &'a [Finding],
-            inconsistencies: &'a [crate::names::mine::Inconsistency],
-        }
         ctx.print_json(&CheckJson {
             findings: &findings,
             inconsistencies: &inconsistencies,
@@ -240,21 +268,21 @@ pub fn names_list(ctx: &Context, user_only: bool) -> Result<()> {
     Ok(())
 }
 
-/// `tm names add`.
-pub fn names_add(
-    ctx: &Context,
+/// A user's name from what `tm names add` and the server's `POST /api/v1/names` are given: Arabic forms
+/// separated by `|`.
+pub(crate) fn user_name(
     arabic: &str,
     english: &str,
     kind: &str,
     variants: &[String],
     accepted: &[String],
     note: &str,
-) -> Result<()> {
+) -> Result<Name> {
     let kind: Kind = kind.parse().map_err(anyhow::Error::msg)?;
     if arabic.trim().is_empty() || english.trim().is_empty() {
-        bail!("--arabic and --english must both have text");
+        bail!("the Arabic and the English must both have text");
     }
-    let name = Name {
+    Ok(Name {
         arabic: arabic
             .split('|')
             .map(|s| s.trim().to_string())
@@ -266,13 +294,34 @@ pub fn names_add(
         note: note.to_string(),
         accepted: accepted.to_vec(),
         source: Origin::User,
-    };
+    })
+}
+
+/// What `names add --json` prints, and what the server answers.
+pub(crate) fn added_json(name: &Name) -> serde_json::Value {
+    serde_json::json!({
+        "added": {"arabic": name.arabic, "english": name.english, "kind": name.kind.to_string()}
+    })
+}
+
+/// `tm names add`.
+pub fn names_add(
+    ctx: &Context,
+    arabic: &str,
+    english: &str,
+    kind: &str,
+    variants: &[String],
+    accepted: &[String],
+    note: &str,
+) -> Result<()> {
+    if arabic.trim().is_empty() || english.trim().is_empty() {
+        bail!("--arabic and --english must both have text");
+    }
+    let name = user_name(arabic, english, kind, variants, accepted, note)?;
     ctx.open(OpenMode::ReadWrite)?
         .add_names(std::slice::from_ref(&name))?;
     if ctx.json {
-        return ctx.print_json(&serde_json::json!({
-            "added": {"arabic": name.arabic, "english": name.english, "kind": name.kind.to_string()}
-        }));
+        return ctx.print_json(&added_json(&name));
     }
     writeln!(
         io::stdout().lock(),
@@ -431,12 +480,62 @@ pub fn names_export(
     Ok(())
 }
 
+/// One piece of a transliteration in `translit --json` and the server's answer.
+#[derive(Serialize)]
+pub(crate) struct PieceJson<'a> {
+    arabic: &'a str,
+    english: &'a str,
+    source: &'static str,
+    /// For the memory's spellings: the units that give it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    units: Option<u64>,
+}
+
+/// What `translit --json` prints for one input, and what the server answers.
+#[derive(Serialize)]
+pub(crate) struct TranslitJson<'a> {
+    input: &'a str,
+    output: &'a str,
+    scheme: String,
+    /// `authority` when the whole input is one name of the authority's or the user's, else `rules`
+    /// (as before pieces were given: scripts branch on it); each piece says where its own spelling
+    /// came from.
+    source: &'static str,
+    pieces: Vec<PieceJson<'a>>,
+}
+
+impl<'a> TranslitJson<'a> {
+    pub(crate) fn new(
+        input: &'a str,
+        t: &'a Transliteration,
+        scheme: Scheme,
+    ) -> TranslitJson<'a> {
+        TranslitJson {
+            input,
+            output: &t.text,
+            scheme: scheme.to_string(),
+            source: if t.from_authority {
+                "authority"
+            } else {
+                "rules"
+            },
+            pieces: (t.pieces.iter())
+                .map(|p| PieceJson {
+                    arabic: &p.arabic,
+                    english: &p.english,
+                    source: p.source.as_str(),
+                    units: p.units,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// How many of the newest units that have a word `translit` reads to learn the memory's spelling of it.
 const MEMORY_UNITS: usize = 200;
 
 /// `tm translit`: one rendering per input line, in order.
 pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -> Result<()> {
-    use crate::names::translit::{MemorySpellings, Scheme, Transliterator};
     use std::io::BufRead;
     let scheme: Scheme = scheme.parse().map_err(anyhow::Error::msg)?;
     let style = load_style(style)?;
@@ -445,16 +544,46 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
         .exists()
         .then(|| Store::open_with(&db, OpenMode::ReadOnly, &ctx.open_options))
         .transpose()?;
-    let mut authority = match &store {
+    let display = ctx.display();
+    let mut out = io::stdout().lock();
+    let inputs: Box<dyn Iterator<Item = Result<String>>> = if text == "-" {
+        Box::new(io::stdin().lock().lines().enumerate().map(|(i, line)| {
+            line.map(|l| l.trim().to_string())
+                .with_context(|| format!("reading standard input, line {}", i + 1))
+        }))
+    } else {
+        Box::new(std::iter::once(Ok(text.to_string())))
+    };
+    transliterate_each(store.as_ref(), style, scheme, inputs, |input, t| {
+        if ctx.json {
+            serde_json::to_writer(&mut out, &TranslitJson::new(input, t, scheme))?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", display.line(&t.text))?;
+        }
+        Ok(())
+    })
+}
+
+/// Renders each input in the house style, with the memory's names and spellings when there is a
+/// memory, and hands each rendering to `each` as it is made: `tm translit` and the server's translit.
+pub(crate) fn transliterate_each(
+    store: Option<&Store>,
+    style: Style,
+    scheme: Scheme,
+    inputs: impl Iterator<Item = Result<String>>,
+    mut each: impl FnMut(&str, &Transliteration) -> Result<()>,
+) -> Result<()> {
+    let mut authority = match store {
         Some(store) => Authority::with_user(store.names()?),
         None => Authority::shipped(),
     };
     authority.prefer(style.forms);
-    // The first error reading the memory: the answer it spoiled is not printed.
+    // The first error reading the memory: the answer it spoiled is not given.
     let failed: std::cell::RefCell<Option<crate::store::Error>> = Default::default();
     let transliterator = Transliterator::new(&authority, style);
     // The memory's own spellings: the units that have a word, through the word index.
-    let memory = store.as_ref().map(|store| {
+    let memory = store.map(|store| {
         let failed = &failed;
         MemorySpellings::new(Box::new(move |word: &str| {
             store
@@ -465,70 +594,15 @@ pub fn translit(ctx: &Context, text: &str, scheme: &str, style: Option<&Path>) -
                 })
         }))
     });
-    let display = ctx.display();
-    let mut out = io::stdout().lock();
-    let answer = |input: &str, out: &mut io::StdoutLock| -> Result<()> {
-        let t = transliterator.render_with(input, scheme, memory.as_ref());
+    for input in inputs {
+        let input = input?;
+        let t = transliterator.render_with(&input, scheme, memory.as_ref());
         if let Some(e) = failed.borrow_mut().take() {
             return Err(e.into());
         }
-        if ctx.json {
-            #[derive(Serialize)]
-            struct PieceJson<'a> {
-                arabic: &'a str,
-                english: &'a str,
-                source: &'static str,
-                /// For the memory's spellings: the units that give it.
-                #[serde(skip_serializing_if = "Option::is_none")]
-                units: Option<u64>,
-            }
-            #[derive(Serialize)]
-            struct TranslitJson<'a> {
-                input: &'a str,
-                output: &'a str,
-                scheme: String,
-                /// `authority` when the whole input is one name of the authority's or the user's,
-                /// else `rules` (as before pieces were given: scripts branch on it); each piece says
-                /// where its own spelling came from.
-                source: &'static str,
-                pieces: Vec<PieceJson<'a>>,
-            }
-            let source = if t.from_authority {
-                "authority"
-            } else {
-                "rules"
-            };
-            serde_json::to_writer(
-                &mut *out,
-                &TranslitJson {
-                    input,
-                    output: &t.text,
-                    scheme: scheme.to_string(),
-                    source,
-                    pieces: (t.pieces.iter())
-                        .map(|p| PieceJson {
-                            arabic: &p.arabic,
-                            english: &p.english,
-                            source: p.source.as_str(),
-                            units: p.units,
-                        })
-                        .collect(),
-                },
-            )?;
-            writeln!(out)?;
-        } else {
-            writeln!(out, "{}", display.line(&t.text))?;
-        }
-        Ok(())
-    };
-    if text == "-" {
-        for (i, line) in io::stdin().lock().lines().enumerate() {
-            let line = line.with_context(|| format!("reading standard input, line {}", i + 1))?;
-            answer(line.trim(), &mut out)?;
-        }
-        return Ok(());
+        each(&input, &t)?;
     }
-    answer(text, &mut out)
+    Ok(())
 }
 
 /// `tm names mine`: proposes name pairs found in the memory; `accept` adds them to the user's names.

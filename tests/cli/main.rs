@@ -17,6 +17,7 @@ mod install;
 mod matching;
 mod names;
 mod props;
+mod serve;
 mod translit;
 mod upkeep;
 mod xliff;

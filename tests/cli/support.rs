@@ -326,3 +326,220 @@ pub fn have_xmllint() -> bool {
     }
     found
 }
+
+/// A `tm serve` process on a free loopback port, for the server's tests; killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    client: Client,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+    log_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Talks HTTP to a server; each has its own connections.
+pub struct Client {
+    /// `http://127.0.0.1:PORT`, without a slash at the end.
+    pub base: String,
+    agent: ureq::Agent,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Sandbox {
+    /// Starts `tm --db <sandbox db> serve --addr 127.0.0.1:0 ARGS...` and waits until it listens
+    /// (its "listening on" line: a signal, not a sleep).
+    pub fn serve(&self, args: &[&str]) -> Server {
+        self.try_serve(args)
+            .unwrap_or_else(|log| panic!("tm serve did not start:\n{log}"))
+    }
+
+    /// [`Sandbox::serve`], or what the server printed when it stopped without listening.
+    pub fn try_serve(&self, args: &[&str]) -> Result<Server, String> {
+        use std::io::BufRead;
+        let mut all = vec!["serve", "--addr", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        let mut child = self
+            .process(&all)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn tm serve");
+        let stderr = child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (found, listening) = std::sync::mpsc::channel::<Option<String>>();
+        let log_thread = {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut found = Some(found);
+                for line in std::io::BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(at) = line.find("listening on http://") {
+                        let rest = &line[at + "listening on ".len()..];
+                        let base = rest.split('/').take(3).collect::<Vec<_>>().join("/");
+                        if let Some(found) = found.take() {
+                            let _ = found.send(Some(base));
+                        }
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+                if let Some(found) = found.take() {
+                    let _ = found.send(None);
+                }
+            })
+        };
+        // The timeout only keeps a broken build from hanging the suite; the wait ends on the line.
+        match listening.recv_timeout(std::time::Duration::from_secs(300)) {
+            Ok(Some(base)) => Ok(Server {
+                child,
+                client: Client::new(&base),
+                log,
+                log_thread: Some(log_thread),
+            }),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = log_thread.join();
+                let log = log.lock().unwrap().clone();
+                Err(log)
+            }
+        }
+    }
+}
+
+/// An answer from the server: its status, its headers and its body as text.
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn reply(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut response = response.expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_string()
+            .unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET path` with these headers.
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(&self.url(path));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Self::reply(request.call())
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[])
+    }
+
+    /// A request with a JSON body: `method` is POST, PATCH or DELETE; `token` for writes.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: &serde_json::Value,
+        token: Option<&str>,
+    ) -> Reply {
+        let url = self.url(path);
+        let auth = token.map(|t| format!("Bearer {t}"));
+        macro_rules! with_auth {
+            ($r:expr) => {{
+                let mut r = $r;
+                if let Some(a) = &auth {
+                    r = r.header("Authorization", a);
+                }
+                r
+            }};
+        }
+        Self::reply(match method {
+            "POST" => with_auth!(self.agent.post(&url)).send_json(body),
+            "PATCH" => with_auth!(self.agent.patch(&url)).send_json(body),
+            "DELETE" => with_auth!(self.agent.delete(&url)).call(),
+            other => panic!("no such method here: {other}"),
+        })
+    }
+
+}
+
+impl Server {
+    /// What the server printed so far (the start line, the access log).
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Sends SIGTERM and waits for the server to exit; returns its exit status and log.
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        // The log thread ends with the pipe: after it, the log is whole.
+        if let Some(thread) = self.log_thread.take() {
+            let _ = thread.join();
+        }
+        (status, self.log())
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A token file in the sandbox: (its path, the token).
+pub fn token_file(s: &Sandbox) -> (PathBuf, String) {
+    let token = "s3cret-token-for-the-newsroom-0123456789".to_string();
+    let path = s.path("token");
+    std::fs::write(&path, format!("{token}\n")).unwrap();
+    (path, token)
+}
