@@ -406,7 +406,73 @@ fn lookup_by_keyboard_shows_the_match_right_to_left() {
             .await,
             json!("none")
         );
+        // On past the Search button and the first match's stored English to its suggestion, whose
+        // Copy button takes it (to the clipboard, or selected for Ctrl+C where there is none).
+        for focused in [
+            "#lookup-form button[type=submit]:focus",
+            "#lookup-out li.match:first-child .copyable:has(.target) button.copy:focus",
+            "#lookup-out li.match:first-child .copyable:has(.suggestion) button.copy:focus",
+        ] {
+            c.active_element()
+                .await
+                .unwrap()
+                .send_keys(&Key::Tab.to_string())
+                .await
+                .unwrap();
+            wait_for(&c, focused).await;
+        }
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .unwrap();
+        let copy = wait_for(&c, "button.copy:focus[data-copied]").await;
+        if copy.attr("data-copied").await.unwrap().as_deref() == Some("selection") {
+            assert_eq!(
+                eval(&c, "return window.getSelection().toString()").await,
+                json!("A convoy of 17 trucks loaded with weapons entered the city of Al-Bukamal.")
+            );
+        }
         screenshot(&c, "lookup", "#lookup").await;
+    });
+}
+
+/// A fuzzy match marks each kind of difference: the query's word the stored sentence lacks where it
+/// would go, and the stored word in place of the query's.
+#[test]
+fn fuzzy_match_marks_the_words_that_differ() {
+    let Some(browser) = Browser::find() else {
+        return;
+    };
+    let s = sample();
+    let server = s.serve(&[]);
+    let base = server.base.clone();
+    browser.run(&s, 1024, 900, |c| async move {
+        c.goto(&format!("{base}/")).await.unwrap();
+        wait_for(&c, "#lookup-min")
+            .await
+            .send_keys("30")
+            .await
+            .unwrap();
+        wait_for(&c, "#lookup-q")
+            .await
+            .send_keys(&format!(
+                "دخلت قافلة كبيرة من 15 شاحنة محملة بالذخيرة إلى مدينة البوكمال{}",
+                Key::Enter
+            ))
+            .await
+            .unwrap();
+        answered(&c, "lookup-out").await;
+        let source = wait_for(&c, "#lookup-out li.match:first-child .source").await;
+        let missing = source.find(Locator::Css("mark.op-missing")).await.unwrap();
+        assert_eq!(missing.text().await.unwrap(), "كبيره");
+        let replaced = source.find(Locator::Css("mark.op-replace")).await.unwrap();
+        assert_eq!(replaced.text().await.unwrap(), "بالأسلحة");
+        // The missing word sits between the words it came between, spaced like them.
+        let text = source.text().await.unwrap();
+        assert!(text.starts_with("دخلت قافلة كبيره من"), "{text}");
+        screenshot(&c, "fuzzy", "#lookup").await;
     });
 }
 

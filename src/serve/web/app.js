@@ -148,6 +148,39 @@
     return el("p", { class: "en" + (extraClass ? " " + extraClass : ""), dir: "ltr", lang: "en" }, text);
   }
 
+  // A button that copies `node`'s text: to the clipboard where the browser allows it (loopback or
+  // HTTPS), else by selecting it, so that Ctrl+C copies it. data-copied says which happened.
+  function copyButton(node, what) {
+    const button = el("button", { type: "button", class: "copy", "aria-label": "Copy " + what }, "Copy");
+    button.addEventListener("click", async () => {
+      const text = node.textContent;
+      let how = "selection";
+      try {
+        if (navigator.clipboard && window.isSecureContext) {
+          await navigator.clipboard.writeText(text);
+          how = "clipboard";
+        }
+      } catch (e) {
+        how = "selection";
+      }
+      if (how === "selection") {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      button.dataset.copied = how;
+      button.textContent = how === "clipboard" ? "Copied" : "Selected: press Ctrl+C";
+    });
+    return button;
+  }
+
+  // A text to take away, with its Copy button.
+  function withCopy(node, what) {
+    return el("div", { class: "copyable" }, node, copyButton(node, what));
+  }
+
   function unitLine(id, origin) {
     return el(
       "p",
@@ -180,9 +213,14 @@
           marked("p", { class: "ar source", dir: "rtl", lang: "ar" }, m.source, m.diff || [])
         )
       );
-      rows.append(...field("Stored English", english(m.target, "target")));
+      rows.append(...field("Stored English", withCopy(english(m.target, "target"), "the stored English")));
       if (m.suggestion) {
-        rows.append(...field("Suggestion, with your numbers", english(m.suggestion, "suggestion")));
+        rows.append(
+          ...field(
+            "Suggestion, with your numbers",
+            withCopy(english(m.suggestion, "suggestion"), "the suggestion")
+          )
+        );
       }
       if (m.numbers === "unresolved") {
         rows.append(
@@ -295,7 +333,7 @@
     const pieces = answer.pieces || [];
     const nodes = [
       el("p", { class: "status" }, arabic(answer.input), " is written"),
-      el("p", { class: "en translit-output", dir: "ltr", lang: "en" }, answer.output),
+      withCopy(el("p", { class: "en translit-output", dir: "ltr", lang: "en" }, answer.output), "the name"),
     ];
     if (answer.source === "authority") {
       nodes.push(el("p", { class: "meta" }, "From " + SOURCES.authority + "."));
