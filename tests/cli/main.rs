@@ -6,6 +6,7 @@ mod support;
 
 mod align;
 mod bad_input;
+mod browser;
 mod concurrency;
 mod config;
 mod damaged;
