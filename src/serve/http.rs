@@ -218,7 +218,7 @@ pub(super) async fn guard(
                 "writing needs the token: send Authorization: Bearer TOKEN"
             },
         ))
-    } else if !writes && !token && !shared.open_reads {
+    } else if !writes && !token && !shared.open_reads && !super::web::is_asset(&path) {
         Some(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "this server is not on loopback: reading needs the token (Authorization: Bearer TOKEN)",

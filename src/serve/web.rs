@@ -32,6 +32,12 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
+/// Whether a path is one of the page's own files: they hold no data, and the page must load before
+/// it can ask for the token.
+pub(super) fn is_asset(path: &str) -> bool {
+    matches!(path, "/" | "/app.js" | "/style.css")
+}
+
 fn asset(body: &'static str, content_type: &'static str) -> Response {
     (
         [

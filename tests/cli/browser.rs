@@ -683,3 +683,54 @@ fn stored_markup_shows_as_text() {
         screenshot(&c, "markup", "#lookup").await;
     });
 }
+
+/// Off loopback with a token, the page loads without it, asks for it at the first 401, and searches
+/// with it once given.
+#[test]
+fn a_server_that_wants_its_token_gets_it_from_the_page() {
+    let Some(browser) = Browser::find() else {
+        return;
+    };
+    let s = sample();
+    let (token_path, token) = crate::support::token_file(&s);
+    // 0.0.0.0 listens on loopback too; the server treats it as off loopback.
+    let server = s.serve(&[
+        "--addr",
+        "0.0.0.0:0",
+        "--token-file",
+        token_path.to_str().unwrap(),
+    ]);
+    let port = server.base.rsplit(':').next().unwrap().to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    browser.run(&s, 1024, 900, |c| async move {
+        c.goto(&format!("{base}/")).await.unwrap();
+        assert_eq!(c.title().await.unwrap(), TITLE);
+        let access = c.find(Locator::Css("#access")).await.unwrap();
+        assert!(!access.is_displayed().await.unwrap());
+        wait_for(&c, "#lookup-q:focus")
+            .await
+            .send_keys(&format!("{QUERY}{}", Key::Enter))
+            .await
+            .unwrap();
+        let out = wait_for(&c, "#lookup-out[data-state=\"error\"]").await;
+        assert!(out.text().await.unwrap().contains("401"));
+        assert!(access.is_displayed().await.unwrap());
+        wait_for(&c, "#access-token")
+            .await
+            .send_keys(&format!("{token}{}", Key::Enter))
+            .await
+            .unwrap();
+        wait_for(&c, "#lookup-q:focus")
+            .await
+            .send_keys(&format!("{}", Key::Enter))
+            .await
+            .unwrap();
+        answered(&c, "lookup-out").await;
+        let targets = texts(&c, "#lookup-out li.match .target").await;
+        assert!(
+            targets.iter().any(|t| t.contains("Al-Bukamal")),
+            "{targets:?}"
+        );
+        screenshot(&c, "token", "main").await;
+    });
+}

@@ -500,6 +500,9 @@ fn off_loopback_reads_need_the_token_unless_public_read() {
         request.call().unwrap().status().as_u16()
     };
     assert_eq!(reach("/api/v1/stats", None), 401);
+    // The page itself holds no data: it loads, then asks for the token.
+    assert_eq!(reach("/", None), 200);
+    assert_eq!(reach("/app.js", None), 200);
     assert_eq!(reach("/api/v1/stats", Some(&token)), 200);
     drop(server);
     let server = s.serve(&["--addr", "0.0.0.0:0", "--public-read"]);

@@ -85,13 +85,31 @@
     kept: "kept as written",
   };
 
-  // Calls the API; an answer other than 2xx becomes an Error with the server's message.
+  // The server's token, when the server asks for one (off loopback): kept for this tab only.
+  function token() {
+    try {
+      return sessionStorage.getItem("tm-token") || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // Calls the API; an answer other than 2xx becomes an Error with the server's message. A 401 shows
+  // the token form.
   async function api(path, options) {
+    const request = Object.assign({}, options || {});
+    request.headers = Object.assign({}, request.headers || {});
+    if (token()) {
+      request.headers["Authorization"] = "Bearer " + token();
+    }
     let response;
     try {
-      response = await fetch(path, options);
+      response = await fetch(path, request);
     } catch (e) {
       throw new Error("Could not reach the tm server. Is it still running?");
+    }
+    if (response.status === 401) {
+      document.getElementById("access").hidden = false;
     }
     let body = null;
     try {
@@ -399,6 +417,19 @@
         })
       )
     );
+  });
+
+  onSubmit("access-form", (form) => {
+    const given = form.elements.token.value.trim();
+    try {
+      sessionStorage.setItem("tm-token", given);
+    } catch (e) {
+      // No storage (a private window that forbids it): nothing to keep it in.
+    }
+    form.elements.token.value = "";
+    document.getElementById("access-out").textContent =
+      "The token is kept for this tab. Send your search again.";
+    document.getElementById("lookup-q").focus();
   });
 
   onSubmit("translit-form", (form) => {
