@@ -61,8 +61,8 @@ pub struct DiffSpan {
     pub start: usize,
     /// Where it ends (exclusive), likewise; equal to `start` for [`DiffOp::Missing`].
     pub end: usize,
-    /// The stored source's text in the span; for [`DiffOp::Missing`], the query's word in its matching
-    /// form.
+    /// The stored source's text in the span; for [`DiffOp::Missing`], the query's word as the query
+    /// has it.
     pub text: String,
     /// How this part differs.
     pub op: DiffOp,
@@ -313,7 +313,12 @@ impl<'s> Matcher<'s> {
             score: score.saturating_sub(s.penalty),
             penalty: (s.penalty > 0).then_some(s.penalty),
             kind,
-            diff: diff_spans(&s.source, &source_tokens, &query.tokens, &edits),
+            diff: diff_spans(
+                &s.source,
+                &source_tokens,
+                (&query.text, &query.tokens),
+                &edits,
+            ),
             suggestion: suggestion.text,
             numbers: suggestion.numbers,
             source: s.source,
@@ -360,7 +365,7 @@ fn keys_of(
 fn diff_spans(
     source: &str,
     source_tokens: &[Token],
-    query_tokens: &[Token],
+    (query, query_tokens): (&str, &[Token]),
     edits: &[Edit],
 ) -> Vec<DiffSpan> {
     let chars = |byte: usize| source[..byte].chars().count();
@@ -395,7 +400,11 @@ fn diff_spans(
                 out.push(DiffSpan {
                     start: at,
                     end: at,
-                    text: query_tokens[q].norm.clone(),
+                    // As the translator wrote it (كبيرة with its harakat), not in matching form.
+                    text: query
+                        .get(query_tokens[q].span.clone())
+                        .unwrap_or(&query_tokens[q].norm)
+                        .to_string(),
                     op: DiffOp::Missing,
                 });
             }

@@ -50,6 +50,30 @@ fn lookup_json_has_the_fields_other_tools_script_against() {
     assert!(number == "12" || number == "١٥", "{number}");
 }
 
+/// A query word the stored source lacks is given as the query has it, harakat and all (a web page or
+/// a CAT tool shows it to the translator), at the place it would go.
+#[test]
+fn a_missing_word_is_given_as_the_query_wrote_it() {
+    let s = with_sample();
+    let out = s.stdout(&[
+        "lookup",
+        "--json",
+        "دخلت قافلة كبيرةٌ من 17 شاحنة محملة بالأسلحة إلى مدينة البوكمال",
+    ]);
+    let m = &json_lines(&out)[0]["matches"][0];
+    let missing: Vec<&serde_json::Value> = m["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["op"] == "missing")
+        .collect();
+    assert_eq!(missing.len(), 1, "{m}");
+    assert_eq!(missing[0]["text"], "كبيرةٌ");
+    assert_eq!(missing[0]["start"], missing[0]["end"]);
+    // After "دخلت قافلة" (10 characters) in the stored source.
+    assert_eq!(missing[0]["start"], 10);
+}
+
 #[test]
 fn normalized_and_exact_matches_score_100_and_say_which() {
     let s = with_sample();
