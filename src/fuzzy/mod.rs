@@ -36,7 +36,8 @@ use crate::store::WordKey;
 use crate::store::{self, Store};
 use crate::text::{normalize, tokenize, Token};
 use score::{edits, Edit};
-use search::{PostingsCache, Query, Scored};
+pub(crate) use search::PostingsCache;
+use search::{Query, Scored};
 
 /// How a match relates to the query, best first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -225,6 +226,22 @@ impl<'s> Matcher<'s> {
             opts,
             cache: PostingsCache::default(),
         }
+    }
+
+    /// A matcher that goes on with what an earlier one read of the index (`tm serve` keeps one per
+    /// read connection). The cache must come from the same memory with nothing committed since: the
+    /// index's postings grow with every import.
+    pub(crate) fn with_cache(
+        store: &'s Store,
+        opts: LookupOptions,
+        cache: PostingsCache,
+    ) -> Matcher<'s> {
+        Matcher { store, opts, cache }
+    }
+
+    /// What this matcher read of the index, for [`Matcher::with_cache`].
+    pub(crate) fn into_cache(self) -> PostingsCache {
+        self.cache
     }
 
     /// The matches of one segment, best first: by score, then kind, then the query's own language

@@ -101,7 +101,7 @@ pub struct Scored {
 /// A small cache of decoded postings, so a batch of lookups reads each common list once.
 #[derive(Default)]
 pub(crate) struct PostingsCache {
-    lists: FxHashMap<u32, std::rc::Rc<Vec<(i64, u8)>>>,
+    lists: FxHashMap<u32, std::sync::Arc<Vec<(i64, u8)>>>,
     entries: usize,
     /// Units whose postings may be out of date (edited in place): read once per batch.
     stale: Option<rustc_hash::FxHashSet<i64>>,
@@ -115,11 +115,11 @@ impl PostingsCache {
         &mut self,
         reader: &IndexReader,
         stem: u32,
-    ) -> rusqlite::Result<std::rc::Rc<Vec<(i64, u8)>>> {
+    ) -> rusqlite::Result<std::sync::Arc<Vec<(i64, u8)>>> {
         if let Some(list) = self.lists.get(&stem) {
             return Ok(list.clone());
         }
-        let list = std::rc::Rc::new(reader.postings(stem)?);
+        let list = std::sync::Arc::new(reader.postings(stem)?);
         if self.entries + list.len() > CACHE_ENTRIES {
             self.lists.clear();
             self.entries = 0;

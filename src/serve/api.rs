@@ -19,7 +19,7 @@ use crate::commands::{
     add_unit, added_json, check_pairs, edit_unit, transliterate_each, user_name, CheckJson,
     ConcordanceJson, DeletedJson, LookupJson, TranslitJson,
 };
-use crate::fuzzy::{LookupOptions, Matcher, Neighbours};
+use crate::fuzzy::{LookupOptions, Neighbours};
 use crate::names::Authority;
 use crate::store::{EditRequest, UnitFilter};
 use crate::unit::{Segment, Unit};
@@ -131,13 +131,15 @@ async fn lookup(
     let query = text_param("q", params.q)?;
     let body = shared
         .memory
-        .read(move |store| {
-            let mut matcher = Matcher::new(store, opts);
+        .read(move |reader| {
+            let mut matcher = reader.matcher(opts)?;
             let matches = if query.trim().is_empty() {
                 Vec::new()
             } else {
                 matcher.lookup(&query, None)?
             };
+            let postings = matcher.into_cache();
+            reader.keep(postings);
             to_json(&LookupJson {
                 query: &query,
                 matches: &matches,
@@ -202,8 +204,8 @@ async fn lookup_batch(
     let document = request.document;
     let body = shared
         .memory
-        .read(move |store| {
-            let mut matcher = Matcher::new(store, opts);
+        .read(move |reader| {
+            let mut matcher = reader.matcher(opts)?;
             let mut answers = Vec::with_capacity(queries.len());
             for (i, (text, prev, next)) in queries.iter().enumerate() {
                 let context = if document {
@@ -225,6 +227,8 @@ async fn lookup_batch(
                     matcher.lookup(text, context)?
                 });
             }
+            let postings = matcher.into_cache();
+            reader.keep(postings);
             let json: Vec<LookupJson> = (queries.iter().zip(&answers))
                 .map(|((query, _, _), matches)| LookupJson { query, matches })
                 .collect();
@@ -260,9 +264,13 @@ async fn concordance(
     }
     let body = shared
         .memory
-        .read(move |store| {
+        .read(move |reader| {
             let hits = crate::fuzzy::concordance::concordance(
-                store, &phrase, &opts.src, &opts.tgt, limit,
+                &reader.store,
+                &phrase,
+                &opts.src,
+                &opts.tgt,
+                limit,
             )?;
             to_json(&ConcordanceJson {
                 phrase: &phrase,
@@ -294,10 +302,10 @@ async fn translit(
     let style = shared.style.clone();
     let body = shared
         .memory
-        .read(move |store| {
+        .read(move |reader| {
             let mut body = Vec::new();
             transliterate_each(
-                Some(store),
+                Some(&reader.store),
                 style,
                 scheme,
                 std::iter::once(Ok(text)),
@@ -348,8 +356,8 @@ async fn check(
     let style = shared.style.clone();
     let body = shared
         .memory
-        .read(move |store| {
-            let mut authority = Authority::with_user(store.names()?);
+        .read(move |reader| {
+            let mut authority = Authority::with_user(reader.store.names()?);
             authority.prefer(style.forms);
             let (findings, inconsistencies) = check_pairs(&authority, &style, &pairs)?;
             to_json(&CheckJson {
@@ -366,8 +374,8 @@ async fn check(
 async fn stats(State(shared): State<Arc<Shared>>) -> Result<Response, ApiError> {
     let body = shared
         .memory
-        .read(|store| {
-            let mut stats = store.stats()?;
+        .read(|reader| {
+            let mut stats = reader.store.stats()?;
             stats.path = stats.path.file_name().map(Into::into).unwrap_or_default();
             to_json(&stats)
         })
@@ -502,8 +510,8 @@ async fn names(
 ) -> Result<Response, ApiError> {
     let body = shared
         .memory
-        .read(move |store| {
-            let user = store.names()?;
+        .read(move |reader| {
+            let user = reader.store.names()?;
             to_json(&if params.user {
                 user
             } else {

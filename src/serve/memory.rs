@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use tokio::sync::{oneshot, Semaphore};
 
 use super::http::ApiError;
+use crate::fuzzy::{LookupOptions, Matcher, PostingsCache};
 use crate::store::{OpenMode, OpenOptions, Store};
 
 /// A job for the writer thread: it gets the writing connection and sends its own answer back.
@@ -22,7 +23,7 @@ pub(super) struct Memory {
     path: PathBuf,
     options: OpenOptions,
     /// Read connections not in use; a request takes one and gives it back.
-    idle: Mutex<Vec<Store>>,
+    idle: Mutex<Vec<Reader>>,
     /// Reads at once: lookups are CPU work, so more than a few per core only adds waiting inside the
     /// machine instead of in the queue, and a connection each.
     reads: Semaphore,
@@ -78,7 +79,7 @@ impl Memory {
         Ok(Memory {
             path: path.to_path_buf(),
             options,
-            idle: Mutex::new(vec![first]),
+            idle: Mutex::new(vec![Reader::new(first)?]),
             reads: Semaphore::new(cores * 2),
             writer: Mutex::new(writer),
             writer_thread: Mutex::new(writer_thread),
@@ -103,7 +104,7 @@ impl Memory {
     pub(super) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Reader) -> Result<T, ApiError> + Send + 'static,
     {
         let _permit = self
             .reads
@@ -112,9 +113,9 @@ impl Memory {
             .map_err(|_| ApiError::unavailable("the server is stopping"))?;
         let memory = self.clone();
         tokio::task::spawn_blocking(move || {
-            let store = memory.take_reader()?;
-            let answer = f(&store);
-            lock(&memory.idle).push(store);
+            let mut reader = memory.take_reader()?;
+            let answer = f(&mut reader);
+            lock(&memory.idle).push(reader);
             answer
         })
         .await
@@ -130,19 +131,20 @@ impl Memory {
     {
         let memory = self.clone();
         tokio::task::spawn_blocking(move || match memory.take_reader() {
-            Ok(store) => {
-                f(Ok(&store));
-                lock(&memory.idle).push(store);
+            Ok(reader) => {
+                f(Ok(&reader.store));
+                lock(&memory.idle).push(reader);
             }
             Err(e) => f(Err(e)),
         });
     }
 
-    fn take_reader(&self) -> Result<Store, ApiError> {
-        if let Some(store) = lock(&self.idle).pop() {
-            return Ok(store);
+    fn take_reader(&self) -> Result<Reader, ApiError> {
+        if let Some(reader) = lock(&self.idle).pop() {
+            return Ok(reader);
         }
-        Store::open_with(&self.path, OpenMode::ReadOnly, &self.options).map_err(ApiError::from)
+        let store = Store::open_with(&self.path, OpenMode::ReadOnly, &self.options)?;
+        Ok(Reader::new(store)?)
     }
 
     /// Runs `f` on the writer thread, after the writes that came before it.
@@ -184,6 +186,46 @@ impl Memory {
         if let Some(thread) = lock(&self.writer_thread).take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// A read connection, with what its lookups have read of the word index so far: a batch lookup on
+/// the command line keeps the postings it read for the next query, and so does each connection here,
+/// for the next request, as long as nothing has been committed to the memory since.
+pub(super) struct Reader {
+    pub store: Store,
+    postings: PostingsCache,
+    /// The connection's `PRAGMA data_version` when `postings` was last known to be current.
+    seen: i64,
+}
+
+impl Reader {
+    fn new(store: Store) -> anyhow::Result<Reader> {
+        let seen = data_version(store.conn())?;
+        Ok(Reader {
+            store,
+            postings: PostingsCache::default(),
+            seen,
+        })
+    }
+
+    /// A matcher that goes on with the postings earlier requests read here, or starts afresh when
+    /// anything was committed since (an import adds postings; an edit or a reindex changes them).
+    /// Give its cache back with [`Reader::keep`].
+    pub(super) fn matcher(&mut self, opts: LookupOptions) -> Result<Matcher<'_>, ApiError> {
+        let now =
+            data_version(self.store.conn()).map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
+        let mut postings = std::mem::take(&mut self.postings);
+        if now != self.seen {
+            postings = PostingsCache::default();
+            self.seen = now;
+        }
+        Ok(Matcher::with_cache(&self.store, opts, postings))
+    }
+
+    /// Keeps what a matcher read, for the next request on this connection.
+    pub(super) fn keep(&mut self, postings: PostingsCache) {
+        self.postings = postings;
     }
 }
 

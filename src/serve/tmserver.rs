@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use super::api::{is_language_tag, lookup_options, text_param};
 use super::http::{json_bytes, to_json, ApiError};
 use super::Shared;
-use crate::fuzzy::Matcher;
 
 /// Under `/tmserver/` as Translate Toolkit's tmserver and Weblate's machinery address it, and under
 /// `/api/v1/` as amaGama serves it today (Okapi's connector's default address has that form).
@@ -64,8 +63,8 @@ struct Languages {
 async fn languages(State(shared): State<Arc<Shared>>) -> Result<Response, ApiError> {
     let body = shared
         .memory
-        .read(|store| {
-            let pairs = store.stats()?.pairs;
+        .read(|reader| {
+            let pairs = reader.store.stats()?.pairs;
             let mut languages = Languages {
                 source_languages: pairs.iter().map(|p| p.src.clone()).collect(),
                 target_languages: pairs.iter().map(|p| p.tgt.clone()).collect(),
@@ -131,8 +130,8 @@ async fn answer(
     let text = text_param("the text", Some(text))?;
     let body = shared
         .memory
-        .read(move |store| {
-            let known = store.stats()?.pairs.iter().any(|p| p.src == primary(&src));
+        .read(move |reader| {
+            let known = (reader.store.stats()?.pairs.iter()).any(|p| p.src == primary(&src));
             if !known {
                 return Err(ApiError::not_found(format!(
                     "the memory has no units in {src}"
@@ -141,7 +140,11 @@ async fn answer(
             let matches = if text.trim().is_empty() {
                 Vec::new()
             } else {
-                Matcher::new(store, opts).lookup(&text, None)?
+                let mut matcher = reader.matcher(opts)?;
+                let matches = matcher.lookup(&text, None)?;
+                let postings = matcher.into_cache();
+                reader.keep(postings);
+                matches
             };
             let candidates: Vec<Candidate> = matches
                 .iter()

@@ -715,3 +715,47 @@ fn the_openapi_file_describes_every_route() {
         );
     }
 }
+
+/// The server keeps what lookups read of the word index between requests (as a batch lookup does
+/// between queries); a unit added since, by the command line or the server, is found all the same.
+#[test]
+fn a_unit_added_after_a_lookup_is_found_by_the_next_one() {
+    let s = with_sample();
+    let (token_path, token) = token_file(&s);
+    let server = s.serve(&["--token-file", token_path.to_str().unwrap()]);
+    let query = "دخلت قافلة من 40 شاحنة محملة بالوقود إلى مدينة البوكمال";
+    let path = format!("/api/v1/lookup?q={}", encode(query));
+    let before = server.get(&path).json();
+    assert!(
+        before["matches"][0]["score"].as_u64().unwrap() < 100,
+        "{before}"
+    );
+    // Its words are all in the memory already: the new unit is found only if the postings read for
+    // the first lookup are read again.
+    s.ok(&[
+        "add",
+        "--source",
+        query,
+        "--target",
+        "A convoy of 40 fuel trucks entered the city of Al-Bukamal",
+    ]);
+    let after = server.get(&path).json();
+    assert_eq!(after["matches"][0]["score"], 100, "{after}");
+    // Through the server's own writer too.
+    let second = "دخلت قافلة من 41 شاحنة محملة بالوقود إلى مدينة البوكمال";
+    let path = format!("/api/v1/lookup?q={}", encode(second));
+    assert!(
+        server.get(&path).json()["matches"][0]["score"]
+            .as_u64()
+            .unwrap()
+            < 100
+    );
+    let added = server.send(
+        "POST",
+        "/api/v1/units",
+        &json!({"source": second, "target": "A convoy of 41 fuel trucks entered the city of Al-Bukamal"}),
+        Some(&token),
+    );
+    assert_eq!(added.status, 201);
+    assert_eq!(server.get(&path).json()["matches"][0]["score"], 100);
+}
