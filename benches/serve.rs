@@ -3,7 +3,8 @@
 //! the command line's batch lookup (`tm lookup -`) on the same memory and queries.
 //!
 //! `cargo bench --bench serve` (1,000,000 units, 60 s a run; `TM_BENCH_UNITS=N`, `TM_BENCH_SECONDS=S`,
-//! `TM_BENCH_CLIENTS=16,64`). The memory is the TMX of `benches/store.rs` (same generator and seed),
+//! `TM_BENCH_CLIENTS=16,64`; the writer adds units back to back, or one every `TM_BENCH_WRITE_EVERY_MS`
+//! milliseconds, or none with `TM_BENCH_WRITER=0`). The memory is the TMX of `benches/store.rs` (same generator and seed),
 //! imported fresh with the real binary; the queries are those of `benches/lookup.rs`'s kind: stored
 //! segments with 1–5 word edits and unrelated sentences from the same word statistics.
 //!
@@ -230,7 +231,9 @@ fn main() {
                     .build()
                     .into();
                 let (mut added, mut errors) = (0u64, 0u64);
+                let pause = Duration::from_millis(env_usize("TM_BENCH_WRITE_EVERY_MS", 0) as u64);
                 while writes && !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(pause);
                     let unit = serde_json::json!({
                         "source": format!("وصلت الدفعة رقم {added} من المساعدات إلى مدينة دير الزور"),
                         "target": format!("Aid batch number {added} arrived in the city of Deir Al-Zour"),

@@ -99,25 +99,71 @@ pub struct Scored {
 }
 
 /// A small cache of decoded postings, so a batch of lookups reads each common list once.
+///
+/// Kept across commits by [`PostingsCache::advance`] (`tm serve` keeps one per read connection): the
+/// index only grows by new segments, so a list read up to one segment is brought up to date by
+/// reading the stem's postings in later segments. A unit may then come twice in a list (a merge
+/// rewrites small segments into a new one), which only loosens the bound on its score; a deleted unit
+/// stays until its segment is merged, as it does on disk, and lookups skip it.
 #[derive(Default)]
 pub(crate) struct PostingsCache {
-    lists: FxHashMap<u32, std::sync::Arc<Vec<(i64, u8)>>>,
+    lists: FxHashMap<u32, Cached>,
     entries: usize,
     /// Units whose postings may be out of date (edited in place): read once per batch.
     stale: Option<rustc_hash::FxHashSet<i64>>,
+    /// The newest segment when the memory was last seen to change; lists are complete up to it.
+    upto: i64,
+    /// Bumped at each [`PostingsCache::advance`]: a list of an older generation is brought up to date.
+    generation: u64,
+}
+
+struct Cached {
+    list: std::sync::Arc<Vec<(i64, u8)>>,
+    /// The segment up to which `list` is complete.
+    upto: i64,
+    generation: u64,
 }
 
 /// Cap on cached postings entries (16 bytes each).
 const CACHE_ENTRIES: usize = 4_000_000;
 
 impl PostingsCache {
+    /// Something was committed to the memory since the lists were read: new segments are read into
+    /// each list when it is next used, and the edited units again. When no segment the lists were
+    /// read from is left (a rebuilt index: its segments all come after the old ones, see
+    /// `store::index::clear`), the lists are dropped: kept, they would only add wrong candidates,
+    /// which scoring turns away, at a cost.
+    pub(crate) fn advance(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let (newest, kept) = IndexReader::new(conn).segments_since(self.upto)?;
+        if kept == 0 || newest < self.upto {
+            self.lists.clear();
+            self.entries = 0;
+        }
+        self.upto = newest;
+        self.generation += 1;
+        self.stale = None;
+        Ok(())
+    }
+
     fn get(
         &mut self,
         reader: &IndexReader,
         stem: u32,
     ) -> rusqlite::Result<std::sync::Arc<Vec<(i64, u8)>>> {
-        if let Some(list) = self.lists.get(&stem) {
-            return Ok(list.clone());
+        if let Some(cached) = self.lists.get_mut(&stem) {
+            if cached.generation != self.generation {
+                let newer = reader.postings_after(stem, cached.upto)?;
+                if !newer.is_empty() {
+                    let mut list = Vec::with_capacity(cached.list.len() + newer.len());
+                    list.extend_from_slice(&cached.list);
+                    list.extend(newer.iter().copied());
+                    self.entries += newer.len();
+                    cached.list = std::sync::Arc::new(list);
+                }
+                cached.upto = self.upto;
+                cached.generation = self.generation;
+            }
+            return Ok(cached.list.clone());
         }
         let list = std::sync::Arc::new(reader.postings(stem)?);
         if self.entries + list.len() > CACHE_ENTRIES {
@@ -125,7 +171,14 @@ impl PostingsCache {
             self.entries = 0;
         }
         self.entries += list.len();
-        self.lists.insert(stem, list.clone());
+        self.lists.insert(
+            stem,
+            Cached {
+                list: list.clone(),
+                upto: self.upto,
+                generation: self.generation,
+            },
+        );
         Ok(list)
     }
 }

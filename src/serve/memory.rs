@@ -202,22 +202,26 @@ pub(super) struct Reader {
 impl Reader {
     fn new(store: Store) -> anyhow::Result<Reader> {
         let seen = data_version(store.conn())?;
+        let mut postings = PostingsCache::default();
+        postings.advance(store.conn())?;
         Ok(Reader {
             store,
-            postings: PostingsCache::default(),
+            postings,
             seen,
         })
     }
 
-    /// A matcher that goes on with the postings earlier requests read here, or starts afresh when
-    /// anything was committed since (an import adds postings; an edit or a reindex changes them).
-    /// Give its cache back with [`Reader::keep`].
+    /// A matcher that goes on with the postings earlier requests read here, brought up to date when
+    /// anything was committed since (an import adds segments; an edit marks units stale; a reindex
+    /// empties the cache). Give its cache back with [`Reader::keep`].
     pub(super) fn matcher(&mut self, opts: LookupOptions) -> Result<Matcher<'_>, ApiError> {
         let now =
             data_version(self.store.conn()).map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
         let mut postings = std::mem::take(&mut self.postings);
         if now != self.seen {
-            postings = PostingsCache::default();
+            postings
+                .advance(self.store.conn())
+                .map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
             self.seen = now;
         }
         Ok(Matcher::with_cache(&self.store, opts, postings))

@@ -296,11 +296,24 @@ pub fn index_missing(tx: &Transaction) -> rusqlite::Result<u64> {
 }
 
 /// Drops the whole index, so that [`index_missing`] rebuilds it (after a change to normalization).
+///
+/// Segment ids never go back: the rebuilt index's segments come after every old one (an empty
+/// segment holds the place). A reader that keeps postings it read up to some segment (`tm serve`'s
+/// connections) then knows the index was rebuilt, and its stem ids with it, when no segment it read
+/// is left.
 pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
+    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM segments", [], |r| {
+        r.get(0)
+    })?;
     tx.execute_batch(
         "DELETE FROM postings; DELETE FROM segments; DELETE FROM words; DELETE FROM stale; UPDATE deleted SET id = 0;
          UPDATE units SET words = NULL;",
-    )
+    )?;
+    tx.execute(
+        "INSERT INTO segments (id, units) VALUES (?1, 0)",
+        [last + 1],
+    )?;
+    Ok(())
 }
 
 /// Decodes one postings blob into (unit id, length in words); stops at a damaged tail.
@@ -358,6 +371,28 @@ impl<'c> IndexReader<'c> {
         self.conn
             .prepare_cached("SELECT coalesce(sum(length(units)), 0) FROM postings WHERE stem = ?1")?
             .query_row([stem], |r| r.get(0))
+    }
+
+    /// The newest segment's id (0 for none), and how many segments are at or below `upto`.
+    pub fn segments_since(&self, upto: i64) -> rusqlite::Result<(i64, u64)> {
+        self.conn
+            .prepare_cached(
+                "SELECT coalesce(max(id), 0), (SELECT count(*) FROM segments WHERE id <= ?1) FROM segments",
+            )?
+            .query_row([upto], |r| Ok((r.get(0)?, r.get(1)?)))
+    }
+
+    /// The (unit, length) pairs filed under a stem in segments after `after`.
+    pub fn postings_after(&self, stem: u32, after: i64) -> rusqlite::Result<Vec<(i64, u8)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT units FROM postings WHERE stem = ?1 AND segment > ?2")?;
+        let mut rows = stmt.query(params![stem, after])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.extend(decode_postings(r.get_ref(0)?.as_blob()?));
+        }
+        Ok(out)
     }
 
     /// Every (unit, length) filed under a stem, across segments.

@@ -758,4 +758,52 @@ fn a_unit_added_after_a_lookup_is_found_by_the_next_one() {
     );
     assert_eq!(added.status, 201);
     assert_eq!(server.get(&path).json()["matches"][0]["score"], 100);
+    // Many adds (the index merges its small segments), an edit, a delete and a rebuilt index: after
+    // each, the server answers as the command line does.
+    let same_as_cli = |what: &str| {
+        for q in [query, second, QUERY] {
+            let served = server
+                .get(&format!("/api/v1/lookup?q={}", encode(q)))
+                .json();
+            assert_eq!(
+                served,
+                s.json(&["lookup", "--json", q]),
+                "after {what}: {q}"
+            );
+        }
+    };
+    for i in 0..12 {
+        s.ok(&[
+            "add",
+            "--source",
+            &format!(
+                "دخلت قافلة من {} شاحنة محملة بالوقود إلى مدينة البوكمال",
+                50 + i
+            ),
+            "--target",
+            &format!(
+                "A convoy of {} fuel trucks entered the city of Al-Bukamal",
+                50 + i
+            ),
+        ]);
+        same_as_cli("adds");
+    }
+    let id = added.json()["id"].as_i64().unwrap().to_string();
+    s.ok(&[
+        "edit",
+        "--id",
+        &id,
+        "--source",
+        "وصل وفد من حركة النجباء إلى مدينة البوكمال",
+    ]);
+    same_as_cli("an edit");
+    s.ok(&["delete", "--id", &id]);
+    same_as_cli("a delete");
+    // The units that brought the first words into the vocabulary go: rebuilt, the index gives most
+    // words other ids than the server read.
+    let first = s.units()[0].origin.clone().unwrap();
+    s.ok(&["delete", "--origin", &first]);
+    same_as_cli("deleting an origin");
+    s.ok(&["reindex"]);
+    same_as_cli("a reindex");
 }
