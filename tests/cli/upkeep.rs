@@ -179,5 +179,5 @@ fn an_older_memory_gets_its_word_index_rebuilt() {
     }
     let json = s.json(&["lookup", "--json", "وأكد المصدر أن القافلة دخلت المدينة"]);
     assert_eq!(json["matches"][0]["score"], 91, "{json}");
-    assert_eq!(s.json(&["stats", "--json"])["schema_version"], 6);
+    assert_eq!(s.json(&["stats", "--json"])["schema_version"], 7);
 }
