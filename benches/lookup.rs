@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{env_usize, generate_tmx, median, repo_root, Corpus, Rng};
+use common::{edit, env_usize, generate_tmx, median, repo_root, Corpus, Rng};
 use tm::fuzzy::{LookupOptions, Matcher};
 use tm::internals::{exhaustive, Query};
 use tm::store::{OpenMode, Store};
@@ -25,29 +25,6 @@ fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
     xs[i]
-}
-
-/// A stored segment with `edits` word edits.
-fn edit(text: &str, edits: usize, corpus: &Corpus, rng: &mut Rng) -> String {
-    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-    for _ in 0..edits {
-        if words.is_empty() {
-            break;
-        }
-        let i = rng.below(words.len());
-        match rng.below(4) {
-            0 => words[i] = corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone(),
-            1 if words.len() > 2 => {
-                words.remove(i);
-            }
-            2 => words.insert(
-                i,
-                corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone(),
-            ),
-            _ => words[i] = format!("و{}", words[i]),
-        }
-    }
-    words.join(" ")
 }
 
 fn main() {

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_usize, generate_tmx, repo_root, Corpus, Rng};
+use common::{edit, env_usize, generate_tmx, repo_root, Corpus, Rng};
 
 fn percentile(xs: &mut [f64], p: f64) -> f64 {
     if xs.is_empty() {
@@ -40,27 +40,6 @@ fn encode(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// A stored segment with `edits` word edits, as `benches/lookup.rs` makes its queries.
-fn edit(text: &str, edits: usize, corpus: &Corpus, rng: &mut Rng) -> String {
-    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-    for _ in 0..edits {
-        if words.is_empty() {
-            break;
-        }
-        let i = rng.below(words.len());
-        let word = corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone();
-        match rng.below(4) {
-            0 => words[i] = word,
-            1 if words.len() > 2 => {
-                words.remove(i);
-            }
-            2 => words.insert(i, word),
-            _ => words[i] = format!("و{}", words[i]),
-        }
-    }
-    words.join(" ")
 }
 
 fn main() {

@@ -195,6 +195,30 @@ pub fn generate_xliff(path: &Path, units: usize, corpus: &Corpus) -> std::io::Re
     std::fs::rename(tmp, path)
 }
 
+/// A stored segment with `edits` word edits (a word replaced by a corpus word, dropped, inserted, or
+/// a conjunction glued on): the queries of the lookup and serve benchmarks.
+pub fn edit(text: &str, edits: usize, corpus: &Corpus, rng: &mut Rng) -> String {
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    for _ in 0..edits {
+        if words.is_empty() {
+            break;
+        }
+        let i = rng.below(words.len());
+        match rng.below(4) {
+            0 => words[i] = corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone(),
+            1 if words.len() > 2 => {
+                words.remove(i);
+            }
+            2 => words.insert(
+                i,
+                corpus.arabic_words[rng.below(corpus.arabic_words.len())].clone(),
+            ),
+            _ => words[i] = format!("و{}", words[i]),
+        }
+    }
+    words.join(" ")
+}
+
 /// A whole number from the environment (`TM_BENCH_UNITS`), else `default`.
 pub fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
