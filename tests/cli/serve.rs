@@ -578,8 +578,9 @@ fn sigterm_finishes_the_writes_under_way_and_loses_none() {
             })
         })
         .collect();
-    // Let the writers get going: wait until the memory has grown (a signal from the store itself).
-    while s.segments() < 133 + 20 {
+    // Let the writers get going: wait until the memory has grown (a signal from the store itself),
+    // or the writers have stopped (then the assertions below say why).
+    while s.segments() < 133 + 20 && !writers.iter().all(|w| w.is_finished()) {
         std::thread::yield_now();
     }
     let (status, log) = server.stop();
@@ -614,7 +615,7 @@ fn sigkill_during_writes_leaves_the_memory_whole() {
             add_until_refused(&Client::new(&base), &t, &format!("round{round}"))
         });
         let before = s.segments();
-        while s.segments() < before + 5 + round * 7 {
+        while s.segments() < before + 5 + round * 7 && !writer.is_finished() {
             std::thread::yield_now();
         }
         let pid = server.pid();
