@@ -131,8 +131,7 @@ async fn answer(
     let body = shared
         .memory
         .read(move |reader| {
-            let known = (reader.store.stats()?.pairs.iter()).any(|p| p.src == primary(&src));
-            if !known {
+            if !reader.store.has_source_language(&primary(&src))? {
                 return Err(ApiError::not_found(format!(
                     "the memory has no units in {src}"
                 )));

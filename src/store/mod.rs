@@ -626,6 +626,20 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(&err)
     }
 
+    /// Whether any unit's source language has this primary language (`ar` for `ar` and `ar-IQ`),
+    /// stopping at the first: a question `tm serve` asks per request, where [`Store::stats`] would
+    /// read every unit.
+    pub(crate) fn has_source_language(&self, primary: &str) -> Result<bool> {
+        let err = self.err();
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM units WHERE lower(src_lang) = lower(?1) \
+                 OR src_lang LIKE ?1 || '-%')",
+            )
+            .and_then(|mut stmt| stmt.query_row([primary], |r| r.get(0)))
+            .map_err(err)
+    }
+
     /// Counts, dates and sizes of the whole memory (`tm stats`).
     pub fn stats(&self) -> Result<Stats> {
         let err = self.err();
@@ -1013,6 +1027,16 @@ mod tests {
         );
         assert_eq!(OpenOptions::default(), OpenOptions::new());
         assert_eq!(OpenOptions::new().busy_timeout, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    #[test]
+    fn a_source_language_is_known_by_its_primary_subtag() {
+        let mut store = Store::in_memory().unwrap();
+        add(&mut store, ("ar-IQ", "en"), "مرحبا", "Hello");
+        assert!(store.has_source_language("ar").unwrap());
+        assert!(store.has_source_language("AR").unwrap());
+        assert!(!store.has_source_language("en").unwrap());
+        assert!(!store.has_source_language("a").unwrap());
     }
 
     #[test]
