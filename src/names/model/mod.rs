@@ -137,6 +137,11 @@ pub struct Model {
     start_factors: Vec<[[f64; OPTIONS]; 2]>,
     /// Nodes of the word-start histories `^ ^` and `^ ^ ^` (normally [`NONE`]).
     start: [u32; 2],
+    /// Words the training tables spell with confidence, by their letters ([`letters`]), as the graphone
+    /// sequence of their best-attested spelling: a rendering looks a word up here before it searches.
+    /// The n-gram model generalises, so it cannot keep what no letter shows (the doubled n of
+    /// Muhannad, the u of Wisam); a name the tables know is spelled as they spell it.
+    spellings: FxHashMap<Box<str>, Box<[u32]>>,
 }
 
 /// The key of the n-gram `items` (at most ORDER long).

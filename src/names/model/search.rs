@@ -387,6 +387,14 @@ impl Model {
     /// Searches the best graphone sequence for `word` into `path`; false when the word has no letter or a
     /// letter never seen.
     fn search(&self, word: &str, path: &mut Vec<u32>) -> bool {
+        if !self.spellings.is_empty() {
+            let key: String = word.chars().filter_map(fold).collect();
+            if let Some(ids) = self.spellings.get(key.as_str()) {
+                path.clear();
+                path.extend_from_slice(ids);
+                return true;
+            }
+        }
         let mut letters = word.chars().filter_map(read_index).peekable();
         let Some(&first) = letters.peek() else {
             return false;

@@ -1,12 +1,16 @@
 //! The model's file format: the n-gram counts as text, as shipped in `tm/translit.model`.
 //!
 //! One `count<TAB>graphone graphone ...` per line, sorted, after a few `#` lines that say where the
-//! counts come from. Only the counts are stored: loading compiles the search tables from them
-//! (`search.rs`), so the file stays independent of how the search lays its tables out.
+//! counts come from; then the words the tables spell with confidence, one `=<TAB>graphone graphone ...`
+//! each (the word is the graphones' letters). Only the counts are stored: loading compiles the search
+//! tables from them (`search.rs`), so the file stays independent of how the search lays its tables out.
 
 use std::fmt::Write as _;
 
 use super::{key, Model, NONE, ORDER};
+
+/// The first field of a line that gives a word's spelling instead of a count.
+const SPELLED: &str = "=";
 
 impl Model {
     /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
@@ -35,6 +39,21 @@ impl Model {
         for l in lines {
             let _ = writeln!(out, "{l}");
         }
+        let mut words: Vec<String> = self
+            .spellings
+            .values()
+            .map(|ids| {
+                let gram: Vec<&str> = ids
+                    .iter()
+                    .map(|&x| self.graphones[x as usize].as_str())
+                    .collect();
+                format!("{SPELLED}\t{}", gram.join(" "))
+            })
+            .collect();
+        words.sort();
+        for l in words {
+            let _ = writeln!(out, "{l}");
+        }
         out
     }
 
@@ -45,6 +64,12 @@ impl Model {
             let Some((c, gram)) = line.split_once('\t') else {
                 continue;
             };
+            if c == SPELLED {
+                let ids: Vec<u32> = gram.split(' ').map(|g| model.id(g)).collect();
+                let word: String = gram.split(' ').filter_map(|g| g.chars().next()).collect();
+                model.spellings.insert(word.into(), ids.into());
+                continue;
+            }
             let Ok(c) = c.parse::<f64>() else { continue };
             let ids: Vec<u32> = gram.split(' ').map(|g| model.id(g)).collect();
             if (1..=ORDER).contains(&ids.len()) {
@@ -53,5 +78,44 @@ impl Model {
         }
         model.finish();
         model
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts that spell حمال "hamal" letter by letter, with or without the word's own spelling.
+    fn model(spelled: bool) -> Model {
+        let mut text = String::from(
+            "# a test model\n\
+             5.0\tحha\n5.0\tمm\n5.0\tمmm\n5.0\tاa\n5.0\tلl\n5.0\t^\n\
+             5.0\tحha مm\n5.0\tمm اa\n5.0\tاa لl\n5.0\tلl ^\n",
+        );
+        if spelled {
+            text.push_str("=\tحha مmm اa لl\n");
+        }
+        Model::from_text(&text)
+    }
+
+    #[test]
+    fn a_word_with_its_own_spelling_is_not_searched() {
+        assert_eq!(model(false).render("حمال").as_deref(), Some("hamal"));
+        let spelled = model(true);
+        assert_eq!(spelled.render("حمال").as_deref(), Some("hammal"));
+        assert_eq!(
+            spelled.render("حَمَّال").as_deref(),
+            Some("hammal"),
+            "harakat are not part of the word"
+        );
+        assert_eq!(
+            spelled.render_pieces("حمال").unwrap(),
+            vec![('ح', "ha"), ('م', "mm"), ('ا', "a"), ('ل', "l")]
+        );
+        // Other words are still searched, and the spelling survives a round trip through the text.
+        assert_eq!(spelled.render("حمل").as_deref(), Some("haml"));
+        let again = Model::from_text(&spelled.to_text(0.0));
+        assert_eq!(again.render("حمال").as_deref(), Some("hammal"));
+        assert!(again.to_text(0.0).ends_with("=\tحha مmm اa لl\n"));
     }
 }

@@ -104,6 +104,25 @@ fn train_alignment(
     p
 }
 
+/// How much weight a word's best spelling needs to be kept as the word's spelling: the weight of one use in
+/// an Arab country in the house's vowels (`tables.rs`), or of several elsewhere.
+const CONFIDENT: f64 = 2.0;
+
+/// A word's spelling when the tables agree on it: the best-weighted one, if it has at least [`CONFIDENT`]
+/// and more than half of all the word's weight (a word spelled many ways with none ahead is left to the
+/// model, which weighs its letters' spellings in every word).
+fn confident_spelling(seen: &[(Vec<u32>, f64)]) -> Option<&[u32]> {
+    let total: f64 = seen.iter().map(|(_, w)| w).sum();
+    // The first of equals wins: the tables' order decides, as it does for the counts.
+    let (ids, best) = seen
+        .iter()
+        .fold(None::<&(Vec<u32>, f64)>, |best, s| match best {
+            Some(b) if b.1 >= s.1 => Some(b),
+            _ => Some(s),
+        })?;
+    (*best >= CONFIDENT && *best * 2.0 > total).then_some(ids.as_slice())
+}
+
 /// The most probable graphone sequence of one example.
 fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Option<Vec<String>> {
     let (n, m) = (ar.len(), en.len());
@@ -158,15 +177,32 @@ impl Model {
         let p = train_alignment(&pairs, 6);
         let mut model = Model::empty();
         let mut counts: Vec<(Vec<u32>, f64)> = Vec::new();
+        // Per word (its letters), each spelling's graphones and summed weight, in first-seen order.
+        let mut spelled: FxHashMap<String, Vec<(Vec<u32>, f64)>> = FxHashMap::default();
+        let mut words: Vec<String> = Vec::new();
         for (ar, en, w) in &pairs {
             let Some(seq) = viterbi(ar, en, &p) else {
                 continue;
             };
             let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
+            let word: String = ar.iter().collect();
+            let seen = spelled.entry(word).or_insert_with_key(|k| {
+                words.push(k.clone());
+                Vec::new()
+            });
+            match seen.iter_mut().find(|(s, _)| *s == ids) {
+                Some((_, total)) => *total += w,
+                None => seen.push((ids.clone(), *w)),
+            }
             counts.push((ids, *w));
         }
         for (ids, w) in counts {
             model.add_sequence(&ids, w);
+        }
+        for word in words {
+            if let Some(ids) = confident_spelling(&spelled[&word]) {
+                model.spellings.insert(word.into(), ids.into());
+            }
         }
         model.finish();
         model
@@ -215,5 +251,42 @@ mod tests {
         let again = Model::from_text(&model.to_text(0.0));
         assert_eq!(again.render("جميل").as_deref(), Some("jamil"));
         assert_eq!(model.render("ظظ"), None, "letters never seen");
+    }
+
+    #[test]
+    fn a_word_the_tables_agree_on_keeps_their_spelling() {
+        // حمال is spelled one way by the tables; سمر two ways with neither ahead: the model decides.
+        let mut examples: Vec<(String, String, f64)> =
+            [("حمد", "hamad"), ("كمال", "kamal"), ("جمال", "jamal")]
+                .iter()
+                .map(|(a, e)| (a.to_string(), e.to_string(), 50.0))
+                .collect();
+        examples.push(("حمال".into(), "hammal".into(), 2.0));
+        examples.push(("سمر".into(), "samar".into(), 2.0));
+        examples.push(("سمر".into(), "sumur".into(), 2.0));
+        let model = Model::train(&examples);
+        let spelled = |w: &str| -> Option<String> {
+            let ids = model.spellings.get(w)?;
+            Some(
+                ids.iter()
+                    .map(|&g| &model.graphones[g as usize][2..])
+                    .collect(),
+            )
+        };
+        assert_eq!(spelled("حمال").as_deref(), Some("hammal"));
+        assert_eq!(spelled("كمال").as_deref(), Some("kamal"));
+        assert_eq!(spelled("سمر"), None, "no spelling ahead");
+    }
+
+    #[test]
+    fn a_spelling_needs_weight_and_a_majority() {
+        let seq = |n: u32| vec![n];
+        assert_eq!(confident_spelling(&[(seq(1), 2.0)]), Some(&[1][..]));
+        assert_eq!(confident_spelling(&[(seq(1), 1.5)]), None, "too little");
+        assert_eq!(confident_spelling(&[(seq(1), 3.0), (seq(2), 3.0)]), None);
+        assert_eq!(
+            confident_spelling(&[(seq(1), 3.0), (seq(2), 1.0), (seq(3), 1.0)]),
+            Some(&[1][..])
+        );
     }
 }
