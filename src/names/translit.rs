@@ -1079,8 +1079,8 @@ fn vocalised_by_model(word: &str) -> Option<String> {
         _ => ("", bare.as_str()),
     };
     let pieces = model().render_pieces(rest)?;
-    let vowel_of = |piece: &str| -> Option<char> {
-        match piece.chars().rev().find(|c| c.is_ascii_alphabetic())? {
+    let vowel_of = |v: char| -> Option<char> {
+        match v {
             'a' | 'e' => Some(FATHA),
             'i' => Some(KASRA),
             'o' | 'u' => Some(DAMMA),
@@ -1096,13 +1096,15 @@ fn vocalised_by_model(word: &str) -> Option<String> {
             out.push(m);
         }
     };
+    let is_vowel = |c: char| "aeiou".contains(c);
     let mut out: Vec<char> = article.chars().collect();
-    for (letter, piece) in pieces {
-        let piece = piece.to_ascii_lowercase();
-        let only_vowels = !piece.is_empty() && piece.chars().all(|c| "aeiou'".contains(c));
+    // The vowel the previous letter's piece ended with (the short vowel after it).
+    let mut before: Option<char> = None;
+    for (letter, core, trail) in consonant_then_vowels(&pieces) {
         match letter {
             'ا' | 'ى' | 'ة' => {
                 out.push(letter);
+                before = None;
             }
             'و' | 'ي' => {
                 let (short, glide) = if letter == 'و' {
@@ -1110,44 +1112,107 @@ fn vocalised_by_model(word: &str) -> Option<String> {
                 } else {
                     (KASRA, 'y')
                 };
-                let diphthong = matches!(
-                    piece.as_str(),
-                    "ay" | "ai" | "ei" | "ey" | "aw" | "au" | "ow"
-                );
-                if diphthong {
-                    mark(&mut out, FATHA);
-                    out.push(letter);
-                    out.push(SUKUN);
-                } else if only_vowels && out.len() > article.chars().count() {
-                    mark(&mut out, short);
-                    out.push(letter);
+                if core.contains(glide) || (core.is_empty() && trail.is_empty()) {
+                    // A consonant (Ziyad, Jawad), or a diphthong's second half after a (Zaynab).
+                    if core.is_empty() && before.is_none() {
+                        out.push(letter);
+                    } else if let Some(v) = trail.chars().next().and_then(vowel_of) {
+                        out.push(letter);
+                        out.push(v);
+                    } else if matches!(before, Some('a' | 'e')) {
+                        mark(&mut out, FATHA);
+                        out.push(letter);
+                        out.push(SUKUN);
+                    } else {
+                        out.push(letter);
+                    }
+                    before = trail.chars().last();
+                } else if core.is_empty() {
+                    // Only vowels: after a it is the diphthong (Sayf, Zubayr), else the long vowel
+                    // (Sa'id, Yunus), its short vowel on the letter before.
+                    let first = trail.chars().next();
+                    let opens = matches!(first, Some('a' | 'e')) && trail.len() > 1;
+                    if opens || matches!(before, Some('a' | 'e')) {
+                        mark(&mut out, FATHA);
+                        out.push(letter);
+                        out.push(SUKUN);
+                    } else if out.len() > article.chars().count() {
+                        mark(&mut out, short);
+                        out.push(letter);
+                    } else {
+                        out.push(letter);
+                    }
+                    before = None;
                 } else {
                     out.push(letter);
-                    let after = piece.trim_start_matches(glide);
-                    if let Some(v) = vowel_of(after).filter(|_| !after.is_empty()) {
-                        out.push(v);
-                    }
+                    before = trail.chars().last();
                 }
             }
             _ => {
                 out.push(letter);
-                let consonants: String = piece.chars().filter(|c| !"aeiou'".contains(*c)).collect();
-                let half = consonants.len() / 2;
-                if consonants.len() >= 2
-                    && consonants.len() % 2 == 0
-                    && consonants[..half] == consonants[half..]
-                {
+                let half = core.len() / 2;
+                if core.len() >= 2 && core.len() % 2 == 0 && core[..half] == core[half..] {
                     out.push(SHADDA);
                 }
-                if let Some(v) =
-                    vowel_of(&piece).filter(|_| !piece.ends_with(|c: char| !"aeiou".contains(c)))
-                {
+                if let Some(v) = trail.chars().next().and_then(vowel_of) {
                     out.push(v);
                 }
+                before = trail.chars().last().filter(|&c| is_vowel(c));
             }
         }
     }
     Some(out.into_iter().collect())
+}
+
+/// The model's pieces as a consonant and the vowels after it, each: the model may write a vowel before
+/// a consonant in the consonant's piece (زبير as z, uba, i, r), and that vowel belongs after the letter
+/// before (zu, ba). A piece of only vowels stays whole (the long vowels of alif, waw and ya), but for
+/// an ayn's or hamza's.
+fn consonant_then_vowels(pieces: &[(char, &str)]) -> Vec<(char, String, String)> {
+    let is_vowel = |c: char| "aeiou".contains(c);
+    let mut out: Vec<(char, String, String)> = Vec::with_capacity(pieces.len());
+    for &(letter, piece) in pieces {
+        let piece: String = piece
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let lead = piece.find(|c| !is_vowel(c)).unwrap_or(piece.len());
+        let (lead_vowels, rest) = piece.split_at(lead);
+        let shift = !rest.is_empty() && !lead_vowels.is_empty();
+        let (core, trail) = match rest.find(is_vowel) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        // An ayn or hamza the model wrote as a vowel: the first vowel is the letter before's (سعيد as
+        // s, a, i, d is Sa'id; مؤيد as m, ua is Mu'a...), the rest the ayn's or hamza's own; a vowel
+        // written twice (سعد as sa, a, d) is the ayn's sign, once.
+        let silent = matches!(letter, 'ع' | 'ء' | 'ئ' | 'ؤ') && rest.is_empty();
+        if let (true, Some(last), Some(first)) =
+            (silent, out.last_mut(), lead_vowels.chars().next())
+        {
+            let consonant = !matches!(last.0, 'ا' | 'ى' | 'ة' | 'و' | 'ي');
+            // A vowel written twice (Saad) is the ayn's sign: once.
+            if consonant && (last.2.is_empty() || last.2.ends_with(first)) {
+                if last.2.is_empty() {
+                    last.2.push(first);
+                }
+                out.push((letter, String::new(), lead_vowels[1..].to_string()));
+                continue;
+            }
+        }
+        match out.last_mut() {
+            Some(last) if shift => {
+                if !matches!(last.0, 'ا' | 'ى' | 'ة') {
+                    last.2.push_str(lead_vowels);
+                }
+                out.push((letter, core.to_string(), trail.to_string()));
+            }
+            _ if rest.is_empty() => out.push((letter, String::new(), lead_vowels.to_string())),
+            _ => out.push((letter, core.to_string(), trail.to_string())),
+        }
+    }
+    out
 }
 
 /// A word's letters as the house's fixed words and the model compare them: harakat, the superscript
@@ -1499,6 +1564,19 @@ mod tests {
         // The vowels are the model's, the letters the standard's.
         assert_eq!(render("كمال", Scheme::AlaLc), "Kamāl");
         assert_eq!(render("كمال", Scheme::Din), "Kamāl");
+        // The model may write a vowel in the next letter's piece (زبير as z, uba, i, r), an ayn as the
+        // vowel beside it (سعيد as s, a, i, d), a diphthong as a then i: the vowels still go where
+        // they are said, and no long vowel is made of a diphthong or lost.
+        for (ar, lc) in [
+            ("الزبير", "al-Zubayr"),
+            ("زينب", "Zaynab"),
+            ("سعيد", "Saʻīd"),
+            ("سعد", "Saʻd"),
+            ("مهند", "Muhannad"),
+        ] {
+            assert_eq!(render(ar, Scheme::AlaLc), lc, "{ar}");
+        }
+        assert_eq!(render("الزبير", Scheme::Din), "az-Zubair");
     }
 
     #[test]
