@@ -21,7 +21,7 @@ mod common;
 use std::time::Instant;
 
 use tm::internals::{allah_compounds, learned_text};
-use tm::names::model::{training_examples, Model};
+use tm::names::model::{persian_spellings, training_examples, Model};
 use tm::names::style::Style;
 use tm::names::translit::{Scheme, Transliterator};
 use tm::names::Authority;
@@ -51,7 +51,8 @@ fn main() {
         return;
     };
     let started = Instant::now();
-    let model = Model::train(&examples);
+    let persian = persian_spellings(&dir).unwrap();
+    let model = Model::train_with(&examples, &persian);
     println!(
         "trained on {} examples in {:.1} s",
         examples.len(),

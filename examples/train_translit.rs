@@ -29,7 +29,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::Parser;
 
-use tm::names::model::{training_examples, Model};
+use tm::names::model::{persian_spellings, training_examples, Model};
 
 /// Train the transliteration model from name tables (the layout of ../shared/data/translit).
 #[derive(Parser)]
@@ -75,7 +75,9 @@ fn train(args: &Args) -> Result<()> {
             data.display()
         )
     })?;
-    let model = Model::train(&examples);
+    let persian = persian_spellings(data)
+        .with_context(|| format!("{}: wikidata-names/units.tsv is needed", data.display()))?;
+    let model = Model::train_with(&examples, &persian);
     let text = model.to_text(args.min);
     let out: &Path = &args.out;
     write_whole(out, text.as_bytes()).with_context(|| format!("writing {}", out.display()))?;

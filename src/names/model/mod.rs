@@ -31,7 +31,7 @@ use rustc_hash::FxHashMap;
 
 use search::{Entry, LetterOptions, Node, OPTIONS};
 
-pub use tables::{country_weight, training_examples};
+pub use tables::{country_weight, persian_spellings, training_examples};
 
 /// Sentence boundary graphone.
 const EDGE: &str = "^";
@@ -141,7 +141,19 @@ pub struct Model {
     /// sequence of their best-attested spelling: a rendering looks a word up here before it searches.
     /// The n-gram model generalises, so it cannot keep what no letter shows (the doubled n of
     /// Muhannad, the u of Wisam); a name the tables know is spelled as they spell it.
+    /// Persian spellings are keyed with [`PERSIAN`] before the letters: a word written in Persian
+    /// script looks there first.
     spellings: FxHashMap<Box<str>, Box<[u32]>>,
+}
+
+/// The mark before a word's letters in [`Model::spellings`] for its spelling in Persian script (پ is
+/// never one of the letters the model reads: it reads پ as ب).
+const PERSIAN: char = 'پ';
+
+/// Whether a word is written in Persian script: with a letter Arabic does not use (ی ک پ چ ژ گ).
+fn persian_script(word: &str) -> bool {
+    word.chars()
+        .any(|c| matches!(c, 'ی' | 'ک' | 'پ' | 'چ' | 'ژ' | 'گ'))
 }
 
 /// The key of the n-gram `items` (at most ORDER long).

@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{fold, key, History, Model, EDGE, NONE, ORDER};
+use super::{fold, key, persian_script, History, Model, EDGE, NONE, ORDER, PERSIAN};
 
 /// Hypotheses kept at each letter.
 const BEAM: usize = 8;
@@ -388,8 +388,15 @@ impl Model {
     /// letter never seen.
     fn search(&self, word: &str, path: &mut Vec<u32>) -> bool {
         if !self.spellings.is_empty() {
-            let key: String = word.chars().filter_map(fold).collect();
-            if let Some(ids) = self.spellings.get(key.as_str()) {
+            let mut key = String::with_capacity(word.len() + 2);
+            key.push(PERSIAN);
+            key.extend(word.chars().filter_map(fold));
+            let arabic = &key[PERSIAN.len_utf8()..];
+            let found = (persian_script(word))
+                .then(|| self.spellings.get(key.as_str()))
+                .flatten()
+                .or_else(|| self.spellings.get(arabic));
+            if let Some(ids) = found {
                 path.clear();
                 path.extend_from_slice(ids);
                 return true;

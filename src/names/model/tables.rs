@@ -190,6 +190,50 @@ pub fn training_examples(dir: &std::path::Path) -> std::io::Result<Vec<(String, 
     Ok(out)
 }
 
+/// The Persian spellings of the Wikidata name units (Iran's and Afghanistan's, weighted as
+/// [`training_examples`] weighs the units), for words written in Persian script: Mohsen, Esmail and
+/// Rezaei there, where an Arab's name in Arabic script is Muhsin, Isma'il and Rida'i. They are not
+/// examples of the model (whose n-grams stay the Mashriq's), only of the words' own spellings
+/// ([`Model::train_with`](super::Model::train_with)).
+pub fn persian_spellings(dir: &std::path::Path) -> std::io::Result<Vec<(String, String, f64)>> {
+    let units = std::fs::read_to_string(dir.join("wikidata-names/units.tsv"))?;
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut uses: FxHashMap<(String, String), f64> = FxHashMap::default();
+    for line in units.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let [arabic, latin, _, country, _, count, source] = cells[..] else {
+            continue;
+        };
+        if source == "dzirinames" || !matches!(country, "IR" | "AF") {
+            continue;
+        }
+        let Some((arabic, latin)) = without_article(arabic, latin) else {
+            continue;
+        };
+        let latin = ascii_letters(&latin);
+        if latin.is_empty() {
+            continue;
+        }
+        let count: f64 = count.trim().parse().unwrap_or(1.0);
+        let k = (final_vowel_letter(arabic, &latin), latin);
+        match uses.get_mut(&k) {
+            Some(u) => *u += count,
+            None => {
+                uses.insert(k.clone(), count);
+                order.push(k);
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|k| {
+            let m = uses[&k];
+            let w = if m >= 1.0 { 1.0 + m.ln() } else { m };
+            (k.0, k.1, UNITS * w)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,17 @@
 //!
 //! One `count<TAB>graphone graphone ...` per line, sorted, after a few `#` lines that say where the
 //! counts come from; then the words the tables spell with confidence, one `=<TAB>graphone graphone ...`
-//! each (the word is the graphones' letters). Only the counts are stored: loading compiles the search
+//! each (the word is the graphones' letters; `=fa` for a spelling in Persian script). Only the counts are stored: loading compiles the search
 //! tables from them (`search.rs`), so the file stays independent of how the search lays its tables out.
 
 use std::fmt::Write as _;
 
-use super::{key, Model, NONE, ORDER};
+use super::{key, Model, NONE, ORDER, PERSIAN};
 
-/// The first field of a line that gives a word's spelling instead of a count.
+/// The first field of a line that gives a word's spelling instead of a count, and of one that gives
+/// its spelling in Persian script.
 const SPELLED: &str = "=";
+const SPELLED_PERSIAN: &str = "=fa";
 
 impl Model {
     /// The model as text: one `count<TAB>graphone graphone ...` per line, n-grams of weight below `min`
@@ -41,13 +43,18 @@ impl Model {
         }
         let mut words: Vec<String> = self
             .spellings
-            .values()
-            .map(|ids| {
+            .iter()
+            .map(|(word, ids)| {
                 let gram: Vec<&str> = ids
                     .iter()
                     .map(|&x| self.graphones[x as usize].as_str())
                     .collect();
-                format!("{SPELLED}\t{}", gram.join(" "))
+                let kind = if word.starts_with(PERSIAN) {
+                    SPELLED_PERSIAN
+                } else {
+                    SPELLED
+                };
+                format!("{kind}\t{}", gram.join(" "))
             })
             .collect();
         words.sort();
@@ -64,9 +71,13 @@ impl Model {
             let Some((c, gram)) = line.split_once('\t') else {
                 continue;
             };
-            if c == SPELLED {
+            if c == SPELLED || c == SPELLED_PERSIAN {
                 let ids: Vec<u32> = gram.split(' ').map(|g| model.id(g)).collect();
-                let word: String = gram.split(' ').filter_map(|g| g.chars().next()).collect();
+                let mut word = String::new();
+                if c == SPELLED_PERSIAN {
+                    word.push(PERSIAN);
+                }
+                word.extend(gram.split(' ').filter_map(|g| g.chars().next()));
                 model.spellings.insert(word.into(), ids.into());
                 continue;
             }
@@ -117,5 +128,24 @@ mod tests {
         let again = Model::from_text(&spelled.to_text(0.0));
         assert_eq!(again.render("حمال").as_deref(), Some("hammal"));
         assert!(again.to_text(0.0).ends_with("=\tحha مmm اa لl\n"));
+    }
+
+    #[test]
+    fn a_word_in_persian_script_takes_its_persian_spelling() {
+        let model = Model::from_text(
+            "5.0\tكk\n5.0\tمm\n5.0\tاa\n5.0\tلl\n5.0\tدd\n\
+             =\tكka مm اa لl\n=fa\tكke مm اa لl\n=\tجja مm اa لl\n",
+        );
+        assert_eq!(model.render("كمال").as_deref(), Some("kamal"), "Arabic kaf");
+        assert_eq!(model.render("کمال").as_deref(), Some("kemal"), "keheh");
+        // No Persian spelling: the Arabic one.
+        assert_eq!(model.render("جمال").as_deref(), Some("jamal"));
+        assert_eq!(model.render("چمال").as_deref(), Some("jamal"));
+        let text = model.to_text(0.0);
+        assert!(text.contains("=fa\tكke مm اa لl\n"), "{text}");
+        assert_eq!(
+            Model::from_text(&text).render("کمال").as_deref(),
+            Some("kemal")
+        );
     }
 }

@@ -104,6 +104,37 @@ fn train_alignment(
     p
 }
 
+/// Per word (its key in [`Model::spellings`]), each spelling's graphones and summed weight, words and
+/// spellings in first-seen order (so that the same tables give the same model).
+#[derive(Default)]
+struct Spellings {
+    seen: FxHashMap<String, Vec<(Vec<u32>, f64)>>,
+    order: Vec<String>,
+}
+
+impl Spellings {
+    fn add(&mut self, word: String, ids: &[u32], w: f64) {
+        let order = &mut self.order;
+        let seen = self.seen.entry(word).or_insert_with_key(|k| {
+            order.push(k.clone());
+            Vec::new()
+        });
+        match seen.iter_mut().find(|(s, _)| s == ids) {
+            Some((_, total)) => *total += w,
+            None => seen.push((ids.to_vec(), w)),
+        }
+    }
+
+    /// Gives `model` the words whose spelling the tables agree on ([`confident_spelling`]).
+    fn keep_confident(self, model: &mut Model) {
+        for word in self.order {
+            if let Some(ids) = confident_spelling(&self.seen[&word]) {
+                model.spellings.insert(word.into(), ids.into());
+            }
+        }
+    }
+}
+
 /// How much weight a word's best spelling needs to be kept as the word's spelling: the weight of one use in
 /// an Arab country in the house's vowels (`tables.rs`), or of several elsewhere.
 const CONFIDENT: f64 = 2.0;
@@ -166,6 +197,16 @@ fn viterbi(ar: &[char], en: &[char], p: &FxHashMap<(char, String), f64>) -> Opti
 impl Model {
     /// Trains on (Arabic, English, weight) examples.
     pub fn train(examples: &[(String, String, f64)]) -> Model {
+        Model::train_with(examples, &[])
+    }
+
+    /// Trains on (Arabic, English, weight) examples, and keeps the confident spellings of `persian`
+    /// (the same shape, [`persian_spellings`](super::persian_spellings)) for words written in Persian
+    /// script; those are not examples of the model.
+    pub fn train_with(
+        examples: &[(String, String, f64)],
+        persian: &[(String, String, f64)],
+    ) -> Model {
         let pairs: Vec<(Vec<char>, Vec<char>, f64)> = examples
             .iter()
             .map(|(a, e, w)| {
@@ -177,33 +218,35 @@ impl Model {
         let p = train_alignment(&pairs, 6);
         let mut model = Model::empty();
         let mut counts: Vec<(Vec<u32>, f64)> = Vec::new();
-        // Per word (its letters), each spelling's graphones and summed weight, in first-seen order.
-        let mut spelled: FxHashMap<String, Vec<(Vec<u32>, f64)>> = FxHashMap::default();
-        let mut words: Vec<String> = Vec::new();
+        let mut words = Spellings::default();
         for (ar, en, w) in &pairs {
             let Some(seq) = viterbi(ar, en, &p) else {
                 continue;
             };
             let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
-            let word: String = ar.iter().collect();
-            let seen = spelled.entry(word).or_insert_with_key(|k| {
-                words.push(k.clone());
-                Vec::new()
-            });
-            match seen.iter_mut().find(|(s, _)| *s == ids) {
-                Some((_, total)) => *total += w,
-                None => seen.push((ids.clone(), *w)),
-            }
+            words.add(ar.iter().collect(), &ids, *w);
             counts.push((ids, *w));
         }
         for (ids, w) in counts {
             model.add_sequence(&ids, w);
         }
-        for word in words {
-            if let Some(ids) = confident_spelling(&spelled[&word]) {
-                model.spellings.insert(word.into(), ids.into());
+        words.keep_confident(&mut model);
+        // The Persian spellings, aligned as the examples are.
+        let mut words = Spellings::default();
+        for (a, e, w) in persian {
+            let (ar, en) = (letters(a), ascii_letters(e).chars().collect::<Vec<char>>());
+            if ar.is_empty() || en.is_empty() || en.len() > ar.len() * MAX_PIECE {
+                continue;
             }
+            let Some(seq) = viterbi(&ar, &en, &p) else {
+                continue;
+            };
+            let ids: Vec<u32> = seq.iter().map(|g| model.id(g)).collect();
+            let mut word = String::from(super::PERSIAN);
+            word.extend(ar.iter());
+            words.add(word, &ids, *w);
         }
+        words.keep_confident(&mut model);
         model.finish();
         model
     }
