@@ -4,7 +4,10 @@
 //!
 //! `cargo bench --bench serve` (1,000,000 units, 60 s a run; `TM_BENCH_UNITS=N`, `TM_BENCH_SECONDS=S`,
 //! `TM_BENCH_CLIENTS=16,64`; the writer adds units back to back, or one every `TM_BENCH_WRITE_EVERY_MS`
-//! milliseconds, or none with `TM_BENCH_WRITER=0`). The memory is the TMX of `benches/store.rs` (same generator and seed),
+//! milliseconds, or none with `TM_BENCH_WRITER=0`). `TM_BENCH_SERVERS=/path/to/tm,self` serves with
+//! each of those binaries in turn (`self` is this build's) at each client count, so that a change and
+//! what came before it are measured in one run, on the same machine load; each server run then starts
+//! from a copy of the freshly imported memory, not from what the previous run's writer added. The memory is the TMX of `benches/store.rs` (same generator and seed),
 //! imported fresh with the real binary; the queries are those of `benches/lookup.rs`'s kind: stored
 //! segments with 1–5 word edits and unrelated sentences from the same word statistics.
 //!
@@ -139,8 +142,30 @@ fn main() {
     let token = "bench-token-0123456789abcdef";
     let token_file = data.join("serve-token");
     std::fs::write(&token_file, token).unwrap();
-    for &n in &clients {
-        let mut server = Command::new(tm)
+    let servers: Vec<String> = std::env::var("TM_BENCH_SERVERS")
+        .unwrap_or_else(|_| "self".into())
+        .split(',')
+        .map(|s| match s.trim() {
+            "self" | "" => tm.to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let runs: Vec<(usize, &str)> = clients
+        .iter()
+        .flat_map(|&n| servers.iter().map(move |s| (n, s.as_str())))
+        .collect();
+    let pristine = data.join(format!("serve-{units}.db.imported"));
+    if runs.len() > 1 {
+        std::fs::copy(&db, &pristine).unwrap();
+    }
+    for (run, &(n, server_bin)) in runs.iter().enumerate() {
+        if run > 0 {
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            std::fs::copy(&pristine, &db).unwrap();
+        }
+        let mut server = Command::new(server_bin)
             .arg("--db")
             .arg(&db)
             .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
@@ -256,10 +281,11 @@ fn main() {
         let p50 = percentile(&mut times, 0.50);
         let p99 = percentile(&mut times, 0.99);
         println!(
-            "tm serve, {n} clients + 1 writer, {seconds} s: {rate:.0} lookups/s ({:.2}× one CLI process, {:.2}× {cores} processes), p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}; {added} units added ({:.1}/s, {write_errors} errors); server peak memory {peak_mib:.0} MiB",
+            "tm serve ({server_bin}), {n} clients + 1 writer, {seconds} s: {rate:.0} lookups/s ({:.2}× one CLI process, {:.2}× {cores} processes), p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}; {added} units added ({:.1}/s, {write_errors} errors); server peak memory {peak_mib:.0} MiB",
             rate / cli_one,
             rate / cli_all,
             added as f64 / elapsed
         );
     }
+    let _ = std::fs::remove_file(&pristine);
 }
