@@ -35,6 +35,9 @@ pub(super) struct Memory {
     watch: Mutex<Watch>,
     /// Unique to this run of the server: versions (ETags) of one run never match another's.
     run: u64,
+    /// What lookups have read of the word index, for all read connections: each list is read once,
+    /// not once per connection.
+    postings: Arc<PostingsCache>,
 }
 
 struct Watch {
@@ -76,10 +79,11 @@ impl Memory {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
             ^ u64::from(std::process::id());
+        let postings = Arc::new(PostingsCache::default());
         Ok(Memory {
             path: path.to_path_buf(),
             options,
-            idle: Mutex::new(vec![Reader::new(first)?]),
+            idle: Mutex::new(vec![Reader::new(first, postings.clone())?]),
             reads: Semaphore::new(cores * 2),
             writer: Mutex::new(writer),
             writer_thread: Mutex::new(writer_thread),
@@ -89,6 +93,7 @@ impl Memory {
                 changes: 0,
             }),
             run,
+            postings,
         })
     }
 
@@ -144,7 +149,7 @@ impl Memory {
             return Ok(reader);
         }
         let store = Store::open_with(&self.path, OpenMode::ReadOnly, &self.options)?;
-        Ok(Reader::new(store)?)
+        Ok(Reader::new(store, self.postings.clone())?)
     }
 
     /// Runs `f` on the writer thread, after the writes that came before it.
@@ -189,20 +194,20 @@ impl Memory {
     }
 }
 
-/// A read connection, with what its lookups have read of the word index so far: a batch lookup on
-/// the command line keeps the postings it read for the next query, and so does each connection here,
-/// for the next request, as long as nothing has been committed to the memory since.
+/// A read connection, with the postings cache that all of them share: a batch lookup on the command
+/// line keeps the postings it read for the next query, and so does the server, for the next request,
+/// brought up to date when anything is committed to the memory.
 pub(super) struct Reader {
     pub store: Store,
-    postings: PostingsCache,
-    /// The connection's `PRAGMA data_version` when `postings` was last known to be current.
+    postings: Arc<PostingsCache>,
+    /// The connection's `PRAGMA data_version` when it last made sure `postings` was current.
     seen: i64,
 }
 
 impl Reader {
-    fn new(store: Store) -> anyhow::Result<Reader> {
+    fn new(store: Store, postings: Arc<PostingsCache>) -> anyhow::Result<Reader> {
+        // The version first: a commit after it moves it again, and the next request advances.
         let seen = data_version(store.conn())?;
-        let mut postings = PostingsCache::default();
         postings.advance(store.conn())?;
         Ok(Reader {
             store,
@@ -211,25 +216,24 @@ impl Reader {
         })
     }
 
-    /// A matcher that goes on with the postings earlier requests read here, brought up to date when
-    /// anything was committed since (an import adds segments; an edit marks units stale; a reindex
-    /// empties the cache). Give its cache back with [`Reader::keep`].
+    /// A matcher that goes on with the postings earlier requests read, on any connection, brought up
+    /// to date first when this connection sees that anything was committed since it last looked (an
+    /// import adds segments; an add merges small ones; an edit marks units stale; a reindex empties
+    /// the cache).
     pub(super) fn matcher(&mut self, opts: LookupOptions) -> Result<Matcher<'_>, ApiError> {
         let now =
             data_version(self.store.conn()).map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
-        let mut postings = std::mem::take(&mut self.postings);
         if now != self.seen {
-            postings
+            self.postings
                 .advance(self.store.conn())
                 .map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
             self.seen = now;
         }
-        Ok(Matcher::with_cache(&self.store, opts, postings))
-    }
-
-    /// Keeps what a matcher read, for the next request on this connection.
-    pub(super) fn keep(&mut self, postings: PostingsCache) {
-        self.postings = postings;
+        Ok(Matcher::with_cache(
+            &self.store,
+            opts,
+            self.postings.clone(),
+        ))
     }
 }
 
