@@ -24,8 +24,8 @@ pub(super) struct Memory {
     options: OpenOptions,
     /// Read connections not in use; a request takes one and gives it back.
     idle: Mutex<Vec<Reader>>,
-    /// Reads at once: lookups are CPU work, so more than a few per core only adds waiting inside the
-    /// machine instead of in the queue, and a connection each.
+    /// Reads at once, one per core: lookups are CPU work, so more only adds waiting inside the
+    /// machine instead of in the queue (two per core gave a higher p99 under load, BENCHMARKS.md).
     reads: Semaphore,
     /// To the writer thread; `None` when the server was started `--read-only`.
     writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
@@ -84,7 +84,7 @@ impl Memory {
             path: path.to_path_buf(),
             options,
             idle: Mutex::new(vec![Reader::new(first, postings.clone())?]),
-            reads: Semaphore::new(cores * 2),
+            reads: Semaphore::new(cores),
             writer: Mutex::new(writer),
             writer_thread: Mutex::new(writer_thread),
             watch: Mutex::new(Watch {
