@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{edit, env_usize, generate_tmx, repo_root, Corpus, Rng};
+use common::{edit, env_usize, imported_memory, percent_encode, repo_root, Corpus, Rng};
 
 fn percentile(xs: &mut [f64], p: f64) -> f64 {
     if xs.is_empty() {
@@ -30,19 +30,6 @@ fn percentile(xs: &mut [f64], p: f64) -> f64 {
     }
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[((xs.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// `text` percent-encoded for a query string.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn main() {
@@ -55,28 +42,11 @@ fn main() {
         .collect();
     let tm = env!("CARGO_BIN_EXE_tm");
     let data = repo_root().join("target/bench-data");
-    std::fs::create_dir_all(&data).unwrap();
     let corpus = Corpus::load();
-    let tmx = data.join(format!("units-{units}.tmx"));
-    generate_tmx(&tmx, units, &corpus).unwrap();
-    let db = data.join(format!("serve-{units}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let started = Instant::now();
-    let status = Command::new(tm)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&tmx)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (db, import_seconds) = imported_memory(tm, "serve", units, &corpus);
     println!(
-        "memory: {units} units from {}, imported in {:.0} s",
-        corpus.source,
-        started.elapsed().as_secs_f64()
+        "memory: {units} units from {}, imported in {import_seconds:.0} s",
+        corpus.source
     );
 
     // 2,000 queries, each different (so the command line's postings cache helps it no more than a real
@@ -209,7 +179,7 @@ fn main() {
                     while !stop.load(Ordering::Relaxed) {
                         let url = format!(
                             "{base}/api/v1/lookup?q={}",
-                            encode(&queries[i % queries.len()])
+                            percent_encode(&queries[i % queries.len()])
                         );
                         i += 1;
                         let t = Instant::now();
