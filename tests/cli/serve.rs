@@ -6,27 +6,13 @@ use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
-use crate::support::{fixture, have_xmllint, token_file, Client, Sandbox};
+use crate::support::{encode, fixture, have_xmllint, token_file, Client, Sandbox};
 
 /// A sandbox whose memory holds the sample memory.
 fn with_sample() -> Sandbox {
     let s = Sandbox::new();
     s.ok(&["import", fixture("tm/sample.tmx").to_str().unwrap()]);
     s
-}
-
-/// `text` percent-encoded for a URL's path or query, every byte but unreserved ASCII (as Okapi's
-/// client encodes, with spaces as %20).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The sample's convoy segment, with harakat and tatweel the stored one does not have.
