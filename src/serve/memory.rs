@@ -206,6 +206,8 @@ pub(super) struct Reader {
 
 impl Reader {
     fn new(store: Store, postings: Arc<PostingsCache>) -> anyhow::Result<Reader> {
+        // Pages read through a mapping of the file, not copied into each connection's page cache.
+        store.conn().pragma_update(None, "mmap_size", 1i64 << 30)?;
         // The version first: a commit after it moves it again, and the next request advances.
         let seen = data_version(store.conn())?;
         postings.advance(store.conn())?;
