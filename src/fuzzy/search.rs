@@ -141,6 +141,8 @@ impl Postings {
 /// rewritten.
 pub(crate) struct PostingsCache {
     state: Mutex<CacheState>,
+    /// Entries kept (16 bytes each) before the lists are dropped and read again.
+    capacity: usize,
     /// One `advance` at a time, each reading the memory after the one before it: what they leave
     /// only moves forward.
     advancing: Mutex<()>,
@@ -170,7 +172,15 @@ struct Cached {
 
 impl Default for PostingsCache {
     fn default() -> Self {
+        PostingsCache::with_capacity(CACHE_ENTRIES)
+    }
+}
+
+impl PostingsCache {
+    /// A cache that keeps up to `entries` postings (16 bytes each) before it drops its lists.
+    pub(crate) fn with_capacity(entries: usize) -> PostingsCache {
         PostingsCache {
+            capacity: entries,
             state: Mutex::new(CacheState {
                 lists: FxHashMap::default(),
                 entries: 0,
@@ -185,7 +195,7 @@ impl Default for PostingsCache {
     }
 }
 
-/// Cap on cached postings entries (16 bytes each).
+/// Cap on cached postings entries (16 bytes each) of a batch lookup.
 const CACHE_ENTRIES: usize = 4_000_000;
 
 impl PostingsCache {
@@ -307,7 +317,7 @@ impl PostingsCache {
                 None => 0,
             };
             let new = list.entries();
-            if st.entries - old + new > CACHE_ENTRIES {
+            if st.entries - old + new > self.capacity {
                 st.lists.clear();
                 st.entries = 0;
             } else {

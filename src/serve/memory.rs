@@ -79,7 +79,8 @@ impl Memory {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
             ^ u64::from(std::process::id());
-        let postings = Arc::new(PostingsCache::default());
+        // As much as the four caches of one per connection could hold before (256 MB), in one.
+        let postings = Arc::new(PostingsCache::with_capacity(16_000_000));
         Ok(Memory {
             path: path.to_path_buf(),
             options,
