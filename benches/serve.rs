@@ -4,7 +4,10 @@
 //!
 //! `cargo bench --bench serve` (1,000,000 units, 60 s a run; `TM_BENCH_UNITS=N`, `TM_BENCH_SECONDS=S`,
 //! `TM_BENCH_CLIENTS=16,64`; the writer adds units back to back, or one every `TM_BENCH_WRITE_EVERY_MS`
-//! milliseconds, or none with `TM_BENCH_WRITER=0`). The memory is the TMX of `benches/store.rs` (same generator and seed),
+//! milliseconds, or none with `TM_BENCH_WRITER=0`). `TM_BENCH_SERVERS=/path/to/tm,self` serves with
+//! each of those binaries in turn (`self` is this build's) at each client count, so that a change and
+//! what came before it are measured in one run, on the same machine load; each server run then starts
+//! from a copy of the freshly imported memory, not from what the previous run's writer added. The memory is the TMX of `benches/store.rs` (same generator and seed),
 //! imported fresh with the real binary; the queries are those of `benches/lookup.rs`'s kind: stored
 //! segments with 1–5 word edits and unrelated sentences from the same word statistics.
 //!
@@ -19,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{edit, env_usize, generate_tmx, repo_root, Corpus, Rng};
+use common::{edit, env_usize, imported_memory, percent_encode, repo_root, Corpus, Rng};
 
 fn percentile(xs: &mut [f64], p: f64) -> f64 {
     if xs.is_empty() {
@@ -27,19 +30,6 @@ fn percentile(xs: &mut [f64], p: f64) -> f64 {
     }
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[((xs.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// `text` percent-encoded for a query string.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn main() {
@@ -52,28 +42,11 @@ fn main() {
         .collect();
     let tm = env!("CARGO_BIN_EXE_tm");
     let data = repo_root().join("target/bench-data");
-    std::fs::create_dir_all(&data).unwrap();
     let corpus = Corpus::load();
-    let tmx = data.join(format!("units-{units}.tmx"));
-    generate_tmx(&tmx, units, &corpus).unwrap();
-    let db = data.join(format!("serve-{units}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let started = Instant::now();
-    let status = Command::new(tm)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&tmx)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (db, import_seconds) = imported_memory(tm, "serve", units, &corpus);
     println!(
-        "memory: {units} units from {}, imported in {:.0} s",
-        corpus.source,
-        started.elapsed().as_secs_f64()
+        "memory: {units} units from {}, imported in {import_seconds:.0} s",
+        corpus.source
     );
 
     // 2,000 queries, each different (so the command line's postings cache helps it no more than a real
@@ -139,8 +112,30 @@ fn main() {
     let token = "bench-token-0123456789abcdef";
     let token_file = data.join("serve-token");
     std::fs::write(&token_file, token).unwrap();
-    for &n in &clients {
-        let mut server = Command::new(tm)
+    let servers: Vec<String> = std::env::var("TM_BENCH_SERVERS")
+        .unwrap_or_else(|_| "self".into())
+        .split(',')
+        .map(|s| match s.trim() {
+            "self" | "" => tm.to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let runs: Vec<(usize, &str)> = clients
+        .iter()
+        .flat_map(|&n| servers.iter().map(move |s| (n, s.as_str())))
+        .collect();
+    let pristine = data.join(format!("serve-{units}.db.imported"));
+    if runs.len() > 1 {
+        std::fs::copy(&db, &pristine).unwrap();
+    }
+    for (run, &(n, server_bin)) in runs.iter().enumerate() {
+        if run > 0 {
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            std::fs::copy(&pristine, &db).unwrap();
+        }
+        let mut server = Command::new(server_bin)
             .arg("--db")
             .arg(&db)
             .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
@@ -184,7 +179,7 @@ fn main() {
                     while !stop.load(Ordering::Relaxed) {
                         let url = format!(
                             "{base}/api/v1/lookup?q={}",
-                            encode(&queries[i % queries.len()])
+                            percent_encode(&queries[i % queries.len()])
                         );
                         i += 1;
                         let t = Instant::now();
@@ -256,10 +251,11 @@ fn main() {
         let p50 = percentile(&mut times, 0.50);
         let p99 = percentile(&mut times, 0.99);
         println!(
-            "tm serve, {n} clients + 1 writer, {seconds} s: {rate:.0} lookups/s ({:.2}× one CLI process, {:.2}× {cores} processes), p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}; {added} units added ({:.1}/s, {write_errors} errors); server peak memory {peak_mib:.0} MiB",
+            "tm serve ({server_bin}), {n} clients + 1 writer, {seconds} s: {rate:.0} lookups/s ({:.2}× one CLI process, {:.2}× {cores} processes), p50 {p50:.1} ms, p99 {p99:.1} ms, errors {errors}; {added} units added ({:.1}/s, {write_errors} errors); server peak memory {peak_mib:.0} MiB",
             rate / cli_one,
             rate / cli_all,
             added as f64 / elapsed
         );
     }
+    let _ = std::fs::remove_file(&pristine);
 }

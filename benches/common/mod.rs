@@ -8,7 +8,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// A deterministic pseudo-random stream (SplitMix64): benchmark data must be the same on every run.
@@ -156,6 +156,44 @@ pub fn generate_tmx(path: &Path, units: usize, corpus: &Corpus) -> std::io::Resu
     out.flush()?;
     drop(out);
     std::fs::rename(tmp, path)
+}
+
+/// The `units`-unit TMX of [`generate_tmx`] (made once, under `target/bench-data`) imported fresh,
+/// with its word index, by the real binary `tm` into `target/bench-data/{name}-{units}.db`: the
+/// memory's path and the import's time in seconds.
+pub fn imported_memory(tm: &str, name: &str, units: usize, corpus: &Corpus) -> (PathBuf, f64) {
+    let data = repo_root().join("target/bench-data");
+    std::fs::create_dir_all(&data).unwrap();
+    let tmx = data.join(format!("units-{units}.tmx"));
+    generate_tmx(&tmx, units, corpus).unwrap();
+    let db = data.join(format!("{name}-{units}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let started = Instant::now();
+    let status = Command::new(tm)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&tmx)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    (db, started.elapsed().as_secs_f64())
+}
+
+/// `text` percent-encoded for a URL's query: every byte but unreserved ASCII.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Writes the same units as [`generate_tmx`] as an XLIFF 1.2 file a CAT tool could have written: one

@@ -215,7 +215,7 @@ pub struct Neighbours<'a> {
 pub struct Matcher<'s> {
     store: &'s Store,
     opts: LookupOptions,
-    cache: PostingsCache,
+    cache: std::sync::Arc<PostingsCache>,
 }
 
 impl<'s> Matcher<'s> {
@@ -224,24 +224,19 @@ impl<'s> Matcher<'s> {
         Matcher {
             store,
             opts,
-            cache: PostingsCache::default(),
+            cache: Default::default(),
         }
     }
 
-    /// A matcher that goes on with what an earlier one read of the index (`tm serve` keeps one per
-    /// read connection). The cache must come from the same memory with nothing committed since: the
-    /// index's postings grow with every import.
+    /// A matcher that shares what other matchers read of the index (`tm serve` keeps one cache for
+    /// all its read connections). The cache must be of the same memory, and told of every commit
+    /// since it was last used ([`PostingsCache::advance`]): the index grows with every import.
     pub(crate) fn with_cache(
         store: &'s Store,
         opts: LookupOptions,
-        cache: PostingsCache,
+        cache: std::sync::Arc<PostingsCache>,
     ) -> Matcher<'s> {
         Matcher { store, opts, cache }
-    }
-
-    /// What this matcher read of the index, for [`Matcher::with_cache`].
-    pub(crate) fn into_cache(self) -> PostingsCache {
-        self.cache
     }
 
     /// The matches of one segment, best first: by score, then kind, then the query's own language
@@ -255,7 +250,7 @@ impl<'s> Matcher<'s> {
         let conn = self.store.conn();
         let err = |e| store::sqlite_error(self.store.path(), e);
         let query = Query::new(conn, text).map_err(err)?;
-        let scored = search::search(conn, &query, &self.opts, &mut self.cache).map_err(err)?;
+        let scored = search::search(conn, &query, &self.opts, &self.cache).map_err(err)?;
         let query_norm = normalize(text);
         // The neighbours' identities, as units store theirs (computed once, not per match).
         let neighbours =

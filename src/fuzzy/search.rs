@@ -12,13 +12,14 @@
 //! whatever its words (`exhaustive` in the tests and benchmarks checks this).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::score::{self, distance, max_distance};
 use super::LookupOptions;
-use crate::store::index::{decode_words, IndexReader};
+use crate::store::index::{decode_postings, decode_words, IndexReader};
 use crate::store::WordKey;
 use crate::text::{stem_of, tokenize, Token};
 use crate::unit::language_fit;
@@ -98,89 +99,280 @@ pub struct Scored {
     pub(crate) language_fit: u8,
 }
 
-/// A small cache of decoded postings, so a batch of lookups reads each common list once.
-///
-/// Kept across commits by [`PostingsCache::advance`] (`tm serve` keeps one per read connection): the
-/// index only grows by new segments, so a list read up to one segment is brought up to date by
-/// reading the stem's postings in later segments. A unit may then come twice in a list (a merge
-/// rewrites small segments into a new one), which only loosens the bound on its score; a deleted unit
-/// stays until its segment is merged, as it does on disk, and lookups skip it.
+/// (unit, length in words) pairs, as the index files them under a stem.
+type Run = Arc<Vec<(i64, u8)>>;
+
+/// One stem's postings as read from the index: runs in the order they were read, each complete for
+/// the segments it was read for (see [`PostingsCache`]).
 #[derive(Default)]
+pub(crate) struct Postings {
+    /// Each run with the newest segment it was read up to; a run covers the segments after the one
+    /// before it.
+    runs: Vec<(i64, Run)>,
+}
+
+impl Postings {
+    fn entries(&self) -> usize {
+        self.runs.iter().map(|r| r.1.len()).sum()
+    }
+
+    /// The (unit, length) pairs, run by run.
+    fn runs(&self) -> impl Iterator<Item = &[(i64, u8)]> {
+        self.runs.iter().map(|r| r.1.as_slice())
+    }
+}
+
+/// The decoded postings that lookups read, kept for the next lookups: a batch on the command line
+/// reads each common list once, and `tm serve` keeps one cache for all its read connections.
+///
+/// Kept across commits by [`PostingsCache::advance`]. The index only changes by new segments (an
+/// import, an add, an edit), by merges of small segments, and by a rebuild. New segments are read
+/// into a list when it is next used (a list knows up to which segment it is complete). A merge
+/// deletes the smallest segments and writes one in their place, under the lowest id free above the
+/// segments it kept (SQLite's rowids), so ids come back: `advance` compares the segments (id and
+/// units) with those it saw last and keeps of each list only what was read of the segments below the
+/// first difference, which no merge in between can have touched (see `first_change`); the rest is
+/// read again. A rebuilt index has none of the old segments, and other stem ids: every list goes.
+///
+/// A list read at the same time as a commit may hold postings of segments newer than it claims; a
+/// unit may then come twice in a list, which only loosens the bound on its score. A deleted unit
+/// stays until its segment is merged, as it does on disk, and lookups skip it. A list read while
+/// `advance` changed what is kept is not kept (the `epoch` moved): it may be of segments since
+/// rewritten.
 pub(crate) struct PostingsCache {
+    state: Mutex<CacheState>,
+    /// Entries kept (16 bytes each) before the lists are dropped and read again.
+    capacity: usize,
+    /// One `advance` at a time, each reading the memory after the one before it: what they leave
+    /// only moves forward.
+    advancing: Mutex<()>,
+}
+
+struct CacheState {
     lists: FxHashMap<u32, Cached>,
     entries: usize,
-    /// Units whose postings may be out of date (edited in place): read once per batch.
-    stale: Option<rustc_hash::FxHashSet<i64>>,
-    /// The newest segment when the memory was last seen to change; lists are complete up to it.
+    /// The segments (id, units) when the memory was last looked at; `None` until [`PostingsCache::advance`]
+    /// first runs (a batch lookup never calls it, and reads each list whole).
+    segments: Option<Vec<(i64, i64)>>,
+    /// The newest segment then: a list complete up to it is current (`i64::MAX` until `advance`).
     upto: i64,
-    /// Bumped at each [`PostingsCache::advance`]: a list of an older generation is brought up to date.
+    /// Moves when `advance` drops what lists hold: a list read before is then not kept.
+    epoch: u64,
+    /// Units whose postings may be out of date (edited in place), read with the segments.
+    stale: Option<Arc<FxHashSet<i64>>>,
+    /// Moves at each `advance`: a stale set read before it is not kept.
     generation: u64,
 }
 
 struct Cached {
-    list: std::sync::Arc<Vec<(i64, u8)>>,
+    list: Arc<Postings>,
     /// The segment up to which `list` is complete.
     upto: i64,
-    generation: u64,
 }
 
-/// Cap on cached postings entries (16 bytes each).
+impl Default for PostingsCache {
+    fn default() -> Self {
+        PostingsCache::with_capacity(CACHE_ENTRIES)
+    }
+}
+
+impl PostingsCache {
+    /// A cache that keeps up to `entries` postings (16 bytes each) before it drops its lists.
+    pub(crate) fn with_capacity(entries: usize) -> PostingsCache {
+        PostingsCache {
+            capacity: entries,
+            state: Mutex::new(CacheState {
+                lists: FxHashMap::default(),
+                entries: 0,
+                segments: None,
+                upto: i64::MAX,
+                epoch: 0,
+                stale: None,
+                generation: 0,
+            }),
+            advancing: Mutex::new(()),
+        }
+    }
+}
+
+/// Cap on cached postings entries (16 bytes each) of a batch lookup.
 const CACHE_ENTRIES: usize = 4_000_000;
 
 impl PostingsCache {
-    /// Something was committed to the memory since the lists were read: new segments are read into
-    /// each list when it is next used, and the edited units again. When no segment the lists were
-    /// read from is left (a rebuilt index: its segments all come after the old ones, see
-    /// `store::index::clear`), the lists are dropped: kept, they would only add wrong candidates,
-    /// which scoring turns away, at a cost.
-    pub(crate) fn advance(&mut self, conn: &Connection) -> rusqlite::Result<()> {
-        let (newest, kept) = IndexReader::new(conn).segments_since(self.upto)?;
-        if kept == 0 || newest < self.upto {
-            self.lists.clear();
-            self.entries = 0;
+    fn state(&self) -> MutexGuard<'_, CacheState> {
+        // Nothing is left half done under the lock (inserts and removals of whole lists).
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Something may have been committed to the memory since the lists were read (`tm serve` calls
+    /// this when a connection's `data_version` moves): new segments are read into each list when it
+    /// is next used, what a merge or a rebuild rewrote is dropped, and the edited units are read
+    /// again.
+    pub(crate) fn advance(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let _one = self.advancing.lock().unwrap_or_else(|p| p.into_inner());
+        let segments: Vec<(i64, i64)> = conn
+            .prepare_cached("SELECT id, units FROM segments ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // After the segments: a unit edited since is then in the set even if its segment is not.
+        let stale = Arc::new(IndexReader::new(conn).stale()?);
+        // None of the segments seen last is left: the index was rebuilt, with other stem ids.
+        // (Only `advance` changes `segments`, and it runs one at a time.)
+        let last_seen = self
+            .state()
+            .segments
+            .as_ref()
+            .map(|s| s.last().map(|s| s.0));
+        let rebuilt = match last_seen {
+            Some(Some(newest)) => IndexReader::new(conn).segments_since(newest)?.1 == 0,
+            _ => false,
+        };
+        let mut st = self.state();
+        let keep_below = match &st.segments {
+            None => Some(i64::MIN),
+            Some(_) if rebuilt => Some(i64::MIN),
+            Some(old) => first_change(old, &segments),
+        };
+        if let Some(below) = keep_below {
+            st.epoch += 1;
+            let st = &mut *st;
+            let mut dropped = 0;
+            st.lists.retain(|_, cached| {
+                if cached.upto < below {
+                    return true;
+                }
+                dropped += cached.list.entries();
+                let runs: Vec<_> = cached
+                    .list
+                    .runs
+                    .iter()
+                    .take_while(|r| r.0 < below)
+                    .cloned()
+                    .collect();
+                if runs.is_empty() {
+                    return false;
+                }
+                let list = Postings { runs };
+                dropped -= list.entries();
+                *cached = Cached {
+                    list: Arc::new(list),
+                    upto: below - 1,
+                };
+                true
+            });
+            st.entries -= dropped;
         }
-        self.upto = newest;
-        self.generation += 1;
-        self.stale = None;
+        st.upto = segments.last().map_or(0, |s| s.0);
+        st.segments = Some(segments);
+        st.stale = Some(stale);
+        st.generation += 1;
         Ok(())
     }
 
-    fn get(
-        &mut self,
-        reader: &IndexReader,
-        stem: u32,
-    ) -> rusqlite::Result<std::sync::Arc<Vec<(i64, u8)>>> {
-        if let Some(cached) = self.lists.get_mut(&stem) {
-            if cached.generation != self.generation {
-                let newer = reader.postings_after(stem, cached.upto)?;
-                if !newer.is_empty() {
-                    let mut list = Vec::with_capacity(cached.list.len() + newer.len());
-                    list.extend_from_slice(&cached.list);
-                    list.extend(newer.iter().copied());
-                    self.entries += newer.len();
-                    cached.list = std::sync::Arc::new(list);
-                }
-                cached.upto = self.upto;
-                cached.generation = self.generation;
+    /// The units whose postings may be out of date.
+    fn stale(&self, reader: &IndexReader) -> rusqlite::Result<Arc<FxHashSet<i64>>> {
+        let generation = {
+            let st = self.state();
+            if let Some(stale) = &st.stale {
+                return Ok(stale.clone());
             }
-            return Ok(cached.list.clone());
+            st.generation
+        };
+        let stale = Arc::new(reader.stale()?);
+        let mut st = self.state();
+        if st.generation == generation && st.stale.is_none() {
+            st.stale = Some(stale.clone());
         }
-        let list = std::sync::Arc::new(reader.postings(stem)?);
-        if self.entries + list.len() > CACHE_ENTRIES {
-            self.lists.clear();
-            self.entries = 0;
+        Ok(stale)
+    }
+
+    /// A stem's postings, complete up to the newest segment `advance` saw.
+    fn get(&self, conn: &Connection, stem: u32) -> rusqlite::Result<Arc<Postings>> {
+        let (had, upto, epoch) = {
+            let st = self.state();
+            match st.lists.get(&stem) {
+                Some(cached) if cached.upto >= st.upto => return Ok(cached.list.clone()),
+                Some(cached) => (Some((cached.list.clone(), cached.upto)), st.upto, st.epoch),
+                None => (None, st.upto, st.epoch),
+            }
+        };
+        // The lock is not held while SQLite reads: other lookups go on with their lists.
+        let list = match had {
+            Some((list, from)) => {
+                let mut runs = list.runs.clone();
+                let newer = IndexReader::new(conn).postings_after(stem, from)?;
+                if !newer.is_empty() {
+                    runs.push((upto, Arc::new(newer)));
+                }
+                Postings { runs }
+            }
+            None => whole_list(conn, stem, upto)?,
+        };
+        let list = Arc::new(list);
+        let mut st = self.state();
+        if st.epoch == epoch {
+            let old = match st.lists.get(&stem) {
+                Some(cached) if cached.upto >= upto => return Ok(list),
+                Some(cached) => cached.list.entries(),
+                None => 0,
+            };
+            let new = list.entries();
+            if st.entries - old + new > self.capacity {
+                st.lists.clear();
+                st.entries = 0;
+            } else {
+                st.entries -= old;
+            }
+            st.entries += new;
+            st.lists.insert(
+                stem,
+                Cached {
+                    list: list.clone(),
+                    upto,
+                },
+            );
         }
-        self.entries += list.len();
-        self.lists.insert(
-            stem,
-            Cached {
-                list: list.clone(),
-                upto: self.upto,
-                generation: self.generation,
-            },
-        );
         Ok(list)
     }
+}
+
+/// Every (unit, length) filed under a stem in segments up to `upto`, a run per segment, so that a
+/// merge of the small segments leaves the runs of the large ones in the cache.
+fn whole_list(conn: &Connection, stem: u32, upto: i64) -> rusqlite::Result<Postings> {
+    let mut stmt = conn
+        .prepare_cached("SELECT segment, units FROM postings WHERE stem = ?1 ORDER BY segment")?;
+    let mut rows = stmt.query([stem])?;
+    let mut runs = Vec::new();
+    while let Some(r) = rows.next()? {
+        let segment: i64 = r.get(0)?;
+        // Committed after `advance` looked: read again when the list is brought up to date.
+        if segment > upto {
+            break;
+        }
+        runs.push((segment, Arc::new(decode_postings(r.get_ref(1)?.as_blob()?))));
+    }
+    Ok(Postings { runs })
+}
+
+/// The lowest segment id at which `new` differs from `old` (a segment gone or with another number
+/// of units, or a new one below the newest of `old`), or `None` when `new` only adds segments after
+/// `old`'s newest.
+///
+/// A segment below it is the same segment in both: a merge writes its segment under the lowest id
+/// free above the ones it kept, deleting every segment above them, and that segment holds the units
+/// of at least five segments, among them the one `old` had under its id (or `old` had no segment
+/// there), so the first id a merge reused differs in units (or is new) in `new`.
+fn first_change(old: &[(i64, i64)], new: &[(i64, i64)]) -> Option<i64> {
+    let newest = old.last().map_or(i64::MIN, |s| s.0);
+    let gone = old
+        .iter()
+        .filter(|s| new.binary_search(s).is_err())
+        .map(|s| s.0);
+    let reused = new
+        .iter()
+        .filter(|s| s.0 <= newest && old.binary_search(s).is_err())
+        .map(|s| s.0);
+    gone.chain(reused).min()
 }
 
 /// Every unit scoring at least `opts.min`, best first, cut to `opts.top` distinct sources.
@@ -188,7 +380,7 @@ pub(crate) fn search(
     conn: &Connection,
     query: &Query,
     opts: &LookupOptions,
-    cache: &mut PostingsCache,
+    cache: &PostingsCache,
 ) -> rusqlite::Result<Vec<Scored>> {
     let n = query.keys.len();
     if n == 0 {
@@ -232,18 +424,17 @@ pub(crate) fn search(
         })
         .map_or(per_stem.len(), |i| i + 1);
     let mut candidates: FxHashMap<i64, (usize, u8)> = FxHashMap::default();
-    if cache.stale.is_none() {
-        cache.stale = Some(reader.stale()?);
-    }
-    let stale = cache.stale.take().unwrap_or_default();
+    let stale = cache.stale(&reader)?;
     for &(stem, count, _) in &per_stem[..split] {
-        for &(unit, len) in cache.get(&reader, stem)?.iter() {
-            // An edited unit's old postings give its old length: not a reason to pass it over.
-            let len_ok = (min_len..=max_len).contains(&usize::from(len))
-                || len == 255
-                || stale.contains(&unit);
-            if len_ok {
-                candidates.entry(unit).or_insert((0, len)).0 += count;
+        for run in cache.get(conn, stem)?.runs() {
+            for &(unit, len) in run {
+                // An edited unit's old postings give its old length: not a reason to pass it over.
+                let len_ok = (min_len..=max_len).contains(&usize::from(len))
+                    || len == 255
+                    || stale.contains(&unit);
+                if len_ok {
+                    candidates.entry(unit).or_insert((0, len)).0 += count;
+                }
             }
         }
     }
@@ -253,9 +444,11 @@ pub(crate) fn search(
             unread += count;
             continue;
         }
-        for &(unit, _) in cache.get(&reader, stem)?.iter() {
-            if let Some(c) = candidates.get_mut(&unit) {
-                c.0 += count;
+        for run in cache.get(conn, stem)?.runs() {
+            for &(unit, _) in run {
+                if let Some(c) = candidates.get_mut(&unit) {
+                    c.0 += count;
+                }
             }
         }
     }
@@ -282,7 +475,6 @@ pub(crate) fn search(
         })
         .collect();
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    cache.stale = Some(stale);
 
     let mut stmt = conn.prepare_cached(
         "SELECT source, target, src_lang, tgt_lang, words, origin, changed, use_count, prev_hash,
@@ -454,7 +646,7 @@ pub fn exhaustive(
 mod tests {
     use super::*;
     use crate::formats::{Format, ReadOptions};
-    use crate::store::{ImportFile, Store};
+    use crate::store::{Added, ImportFile, Store};
 
     fn memory() -> Store {
         let mut store = Store::in_memory().unwrap();
@@ -526,7 +718,7 @@ mod tests {
         let conn = store.conn();
         let qs = queries(&store);
         assert!(qs.len() > 60, "{}", qs.len());
-        let mut cache = PostingsCache::default();
+        let cache = PostingsCache::default();
         let mut nonempty = 0;
         for min in [50u8, 70, 90] {
             let opts = LookupOptions {
@@ -538,7 +730,7 @@ mod tests {
             };
             for q in &qs {
                 let query = Query::new(conn, q).unwrap();
-                let fast: Vec<(i64, u8)> = search(conn, &query, &opts, &mut cache)
+                let fast: Vec<(i64, u8)> = search(conn, &query, &opts, &cache)
                     .unwrap()
                     .iter()
                     .map(|s| (s.id, s.score))
@@ -570,8 +762,165 @@ mod tests {
             tgt: "en".into(),
             penalties: Vec::new(),
         };
-        let found = search(conn, &query, &opts, &mut PostingsCache::default()).unwrap();
+        let found = search(conn, &query, &opts, &PostingsCache::default()).unwrap();
         assert_eq!(found[0].source, "حزب الله");
         assert_eq!(found[0].score, 75, "0.5 over 2 words");
+    }
+
+    #[test]
+    fn first_change_finds_the_first_segment_a_merge_rewrote() {
+        let big = [(1, 250_000), (2, 250_000), (3, 250_000), (4, 250_000)];
+        let with = |more: &[(i64, i64)]| [&big[..], more].concat();
+        // Adds only.
+        assert_eq!(
+            first_change(&with(&[(5, 1)]), &with(&[(5, 1), (6, 1)])),
+            None
+        );
+        assert_eq!(first_change(&[], &with(&[])), None);
+        // 5..9 merged into a new 5, then three adds: the same ids, and 6, 7, 8 are other segments.
+        let before = with(&[(5, 1), (6, 1), (7, 1), (8, 1)]);
+        let after = with(&[(5, 5), (6, 1), (7, 1), (8, 1)]);
+        assert_eq!(first_change(&before, &after), Some(5));
+        // A segment gone, and one new under an id below the newest seen (a gap filled).
+        assert_eq!(first_change(&with(&[(6, 3)]), &with(&[])), Some(6));
+        assert_eq!(
+            first_change(&with(&[(6, 3)]), &with(&[(5, 9), (6, 3)])),
+            Some(5)
+        );
+    }
+
+    /// `tm serve`'s read connections share one cache, each advancing it when it sees a commit: after
+    /// adds (the index merges its small segments, reusing their ids), an edit, a delete and a rebuilt
+    /// index, both connections find exactly what a scan of the whole memory finds, whichever of them
+    /// advanced the cache, and whichever read each list.
+    #[test]
+    fn connections_sharing_a_cache_find_what_a_scan_finds_after_every_change() {
+        use crate::store::{OpenMode, Provenance};
+        use crate::unit::{Segment, Unit};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.db");
+        let mut writer = Store::open(&path, OpenMode::ReadWrite).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        writer
+            .import(
+                &[ImportFile {
+                    path: root.join("tm/sample.tmx"),
+                    format: Format::Tmx,
+                }],
+                &ReadOptions::new("ar", "en"),
+                &Default::default(),
+                &|_| {},
+            )
+            .unwrap();
+        // Three more imports: four segments larger than an add's, which merges leave alone while
+        // they rewrite the adds' segments under ids that come back (as on a large memory).
+        for batch in 0..3 {
+            let units = (0..5).map(|k| {
+                Ok(Unit::new(
+                    "ar",
+                    "en",
+                    Segment::plain(format!("نشرة الطقس رقم {k} في مدينة البوكمال {batch}")),
+                    Segment::plain(format!("Weather bulletin {k} in Al-Bukamal {batch}")),
+                ))
+            });
+            writer
+                .import_units(
+                    std::path::Path::new("batch"),
+                    units,
+                    &ReadOptions::new("ar", "en"),
+                    &Default::default(),
+                )
+                .unwrap();
+        }
+        let readers = [
+            Store::open(&path, OpenMode::ReadOnly).unwrap(),
+            Store::open(&path, OpenMode::ReadOnly).unwrap(),
+        ];
+        let cache = PostingsCache::default();
+        let opts = LookupOptions {
+            min: 50,
+            top: 50,
+            ..Default::default()
+        };
+        let queries = [
+            "دخلت قافلة من 40 شاحنة محملة بالوقود إلى مدينة البوكمال",
+            "وصل وفد من حركة النجباء إلى مدينة البوكمال",
+            "قافلة شاحنة البوكمال",
+        ];
+        let check = |reader: &Store, what: &str| {
+            let conn = reader.conn();
+            for q in queries {
+                let query = Query::new(conn, q).unwrap();
+                let ids = |found: Vec<Scored>| -> Vec<(i64, u8)> {
+                    found.iter().map(|s| (s.id, s.score)).collect()
+                };
+                assert_eq!(
+                    ids(search(conn, &query, &opts, &cache).unwrap()),
+                    ids(exhaustive(conn, &query, &opts).unwrap()),
+                    "after {what}: {q}"
+                );
+            }
+        };
+        cache.advance(readers[0].conn()).unwrap();
+        check(&readers[0], "the import");
+        check(&readers[1], "the import");
+        let newest = |writer: &Store| -> i64 {
+            let sql = "SELECT max(id) FROM segments";
+            writer.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+        };
+        let mut reused = false;
+        let mut ids = Vec::new();
+        for i in 0..14 {
+            let before = newest(&writer);
+            let unit = Unit::new(
+                "ar",
+                "en",
+                Segment::plain(format!(
+                    "دخلت قافلة من {} شاحنة محملة بالوقود إلى مدينة البوكمال",
+                    50 + i
+                )),
+                Segment::plain(format!("A convoy of {} fuel trucks", 50 + i)),
+            );
+            if let Added::New(id) = writer.add(unit, &Provenance::default()).unwrap() {
+                ids.push(id);
+            }
+            reused |= newest(&writer) <= before;
+            // One connection advances the cache, the other reads lists into it; every third add
+            // neither advances until the next one (two commits in one step).
+            if i % 3 == 2 {
+                continue;
+            }
+            let (first, second) = (&readers[i % 2], &readers[(i + 1) % 2]);
+            cache.advance(first.conn()).unwrap();
+            check(second, &format!("add {i}"));
+            check(first, &format!("add {i}"));
+            // The other connection sees the same commit later: advancing again changes nothing.
+            cache.advance(second.conn()).unwrap();
+            check(second, &format!("add {i}, advanced twice"));
+        }
+        assert!(reused, "a merge gave a segment an id seen before");
+        writer
+            .edit(
+                ids[0],
+                &crate::store::EditRequest {
+                    source: Some("وصل وفد من حركة النجباء إلى مدينة البوكمال".into()),
+                    ..Default::default()
+                },
+                None,
+            )
+            .unwrap();
+        cache.advance(readers[1].conn()).unwrap();
+        check(&readers[0], "an edit");
+        let filter = crate::store::UnitFilter {
+            ids: vec![ids[1]],
+            ..Default::default()
+        };
+        assert_eq!(writer.delete(&filter).unwrap(), 1);
+        cache.advance(readers[0].conn()).unwrap();
+        check(&readers[1], "a delete");
+        writer.reindex().unwrap();
+        cache.advance(readers[1].conn()).unwrap();
+        check(&readers[0], "a reindex");
+        check(&readers[1], "a reindex");
     }
 }

@@ -138,8 +138,6 @@ async fn lookup(
             } else {
                 matcher.lookup(&query, None)?
             };
-            let postings = matcher.into_cache();
-            reader.keep(postings);
             to_json(&LookupJson {
                 query: &query,
                 matches: &matches,
@@ -227,8 +225,6 @@ async fn lookup_batch(
                     matcher.lookup(text, context)?
                 });
             }
-            let postings = matcher.into_cache();
-            reader.keep(postings);
             let json: Vec<LookupJson> = (queries.iter().zip(&answers))
                 .map(|((query, _, _), matches)| LookupJson { query, matches })
                 .collect();

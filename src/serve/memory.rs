@@ -24,8 +24,8 @@ pub(super) struct Memory {
     options: OpenOptions,
     /// Read connections not in use; a request takes one and gives it back.
     idle: Mutex<Vec<Reader>>,
-    /// Reads at once: lookups are CPU work, so more than a few per core only adds waiting inside the
-    /// machine instead of in the queue, and a connection each.
+    /// Reads at once, one per core: lookups are CPU work, so more only adds waiting inside the
+    /// machine instead of in the queue (two per core gave a higher p99 under load, BENCHMARKS.md).
     reads: Semaphore,
     /// To the writer thread; `None` when the server was started `--read-only`.
     writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
@@ -35,6 +35,9 @@ pub(super) struct Memory {
     watch: Mutex<Watch>,
     /// Unique to this run of the server: versions (ETags) of one run never match another's.
     run: u64,
+    /// What lookups have read of the word index, for all read connections: each list is read once,
+    /// not once per connection.
+    postings: Arc<PostingsCache>,
 }
 
 struct Watch {
@@ -76,11 +79,13 @@ impl Memory {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
             ^ u64::from(std::process::id());
+        // As much as the four caches of one per connection could hold before (256 MB), in one.
+        let postings = Arc::new(PostingsCache::with_capacity(16_000_000));
         Ok(Memory {
             path: path.to_path_buf(),
             options,
-            idle: Mutex::new(vec![Reader::new(first)?]),
-            reads: Semaphore::new(cores * 2),
+            idle: Mutex::new(vec![Reader::new(first, postings.clone())?]),
+            reads: Semaphore::new(cores),
             writer: Mutex::new(writer),
             writer_thread: Mutex::new(writer_thread),
             watch: Mutex::new(Watch {
@@ -89,6 +94,7 @@ impl Memory {
                 changes: 0,
             }),
             run,
+            postings,
         })
     }
 
@@ -144,7 +150,7 @@ impl Memory {
             return Ok(reader);
         }
         let store = Store::open_with(&self.path, OpenMode::ReadOnly, &self.options)?;
-        Ok(Reader::new(store)?)
+        Ok(Reader::new(store, self.postings.clone())?)
     }
 
     /// Runs `f` on the writer thread, after the writes that came before it.
@@ -189,20 +195,22 @@ impl Memory {
     }
 }
 
-/// A read connection, with what its lookups have read of the word index so far: a batch lookup on
-/// the command line keeps the postings it read for the next query, and so does each connection here,
-/// for the next request, as long as nothing has been committed to the memory since.
+/// A read connection, with the postings cache that all of them share: a batch lookup on the command
+/// line keeps the postings it read for the next query, and so does the server, for the next request,
+/// brought up to date when anything is committed to the memory.
 pub(super) struct Reader {
     pub store: Store,
-    postings: PostingsCache,
-    /// The connection's `PRAGMA data_version` when `postings` was last known to be current.
+    postings: Arc<PostingsCache>,
+    /// The connection's `PRAGMA data_version` when it last made sure `postings` was current.
     seen: i64,
 }
 
 impl Reader {
-    fn new(store: Store) -> anyhow::Result<Reader> {
+    fn new(store: Store, postings: Arc<PostingsCache>) -> anyhow::Result<Reader> {
+        // Pages read through a mapping of the file, not copied into each connection's page cache.
+        store.conn().pragma_update(None, "mmap_size", 1i64 << 30)?;
+        // The version first: a commit after it moves it again, and the next request advances.
         let seen = data_version(store.conn())?;
-        let mut postings = PostingsCache::default();
         postings.advance(store.conn())?;
         Ok(Reader {
             store,
@@ -211,25 +219,24 @@ impl Reader {
         })
     }
 
-    /// A matcher that goes on with the postings earlier requests read here, brought up to date when
-    /// anything was committed since (an import adds segments; an edit marks units stale; a reindex
-    /// empties the cache). Give its cache back with [`Reader::keep`].
+    /// A matcher that goes on with the postings earlier requests read, on any connection, brought up
+    /// to date first when this connection sees that anything was committed since it last looked (an
+    /// import adds segments; an add merges small ones; an edit marks units stale; a reindex empties
+    /// the cache).
     pub(super) fn matcher(&mut self, opts: LookupOptions) -> Result<Matcher<'_>, ApiError> {
         let now =
             data_version(self.store.conn()).map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
-        let mut postings = std::mem::take(&mut self.postings);
         if now != self.seen {
-            postings
+            self.postings
                 .advance(self.store.conn())
                 .map_err(|e| ApiError::from(anyhow::Error::from(e)))?;
             self.seen = now;
         }
-        Ok(Matcher::with_cache(&self.store, opts, postings))
-    }
-
-    /// Keeps what a matcher read, for the next request on this connection.
-    pub(super) fn keep(&mut self, postings: PostingsCache) {
-        self.postings = postings;
+        Ok(Matcher::with_cache(
+            &self.store,
+            opts,
+            self.postings.clone(),
+        ))
     }
 }
 

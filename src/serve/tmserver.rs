@@ -140,10 +140,7 @@ async fn answer(
                 Vec::new()
             } else {
                 let mut matcher = reader.matcher(opts)?;
-                let matches = matcher.lookup(&text, None)?;
-                let postings = matcher.into_cache();
-                reader.keep(postings);
-                matches
+                matcher.lookup(&text, None)?
             };
             let candidates: Vec<Candidate> = matches
                 .iter()

@@ -6,27 +6,13 @@ use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
-use crate::support::{fixture, have_xmllint, token_file, Client, Sandbox};
+use crate::support::{encode, fixture, have_xmllint, token_file, Client, Sandbox};
 
 /// A sandbox whose memory holds the sample memory.
 fn with_sample() -> Sandbox {
     let s = Sandbox::new();
     s.ok(&["import", fixture("tm/sample.tmx").to_str().unwrap()]);
     s
-}
-
-/// `text` percent-encoded for a URL's path or query, every byte but unreserved ASCII (as Okapi's
-/// client encodes, with spaces as %20).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The sample's convoy segment, with harakat and tatweel the stored one does not have.
@@ -807,4 +793,50 @@ fn a_unit_added_after_a_lookup_is_found_by_the_next_one() {
     same_as_cli("deleting an origin");
     s.ok(&["reindex"]);
     same_as_cli("a reindex");
+}
+
+/// The read connections share one cache of what lookups read of the word index, each bringing it up
+/// to date when it sees a commit: lookups on several connections at once, between adds that make the
+/// index merge its small segments, answer as the command line does.
+#[test]
+fn lookups_at_once_on_several_connections_answer_as_the_command_line_does() {
+    let s = with_sample();
+    let (token_path, token) = token_file(&s);
+    let server = s.serve(&["--token-file", token_path.to_str().unwrap()]);
+    let queries = [
+        "دخلت قافلة من 40 شاحنة محملة بالوقود إلى مدينة البوكمال",
+        "وصلت قافلة مساعدات إلى مدينة البوكمال",
+        QUERY,
+    ];
+    for i in 0..12 {
+        let added = server.send(
+            "POST",
+            "/api/v1/units",
+            &json!({
+                "source": format!("دخلت قافلة من {} شاحنة محملة بالوقود إلى مدينة البوكمال", 60 + i),
+                "target": format!("A convoy of {} fuel trucks entered the city of Al-Bukamal", 60 + i),
+            }),
+            Some(&token),
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+        let served: Vec<(&str, Value)> = std::thread::scope(|scope| {
+            let lookups: Vec<_> = (0..8)
+                .map(|k| {
+                    let (q, server) = (queries[k % queries.len()], &server);
+                    scope.spawn(move || {
+                        let path = format!("/api/v1/lookup?q={}", encode(q));
+                        (q, server.get(&path).json())
+                    })
+                })
+                .collect();
+            lookups.into_iter().map(|l| l.join().unwrap()).collect()
+        });
+        for (q, answer) in served {
+            assert_eq!(
+                answer,
+                s.json(&["lookup", "--json", q]),
+                "after add {i}: {q}"
+            );
+        }
+    }
 }

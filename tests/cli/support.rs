@@ -545,3 +545,17 @@ pub fn token_file(s: &Sandbox) -> (PathBuf, String) {
     std::fs::write(&path, format!("{token}\n")).unwrap();
     (path, token)
 }
+
+/// `text` percent-encoded for a URL's path or query, every byte but unreserved ASCII (as Okapi's
+/// client encodes, with spaces as %20).
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
