@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{edit, env_usize, generate_tmx, median, repo_root, Corpus, Rng};
+use common::{edit, env_usize, imported_memory, median, repo_root, Corpus, Rng};
 use tm::fuzzy::{LookupOptions, Matcher};
 use tm::internals::{exhaustive, Query};
 use tm::store::{OpenMode, Store};
@@ -31,27 +31,10 @@ fn main() {
     let units = env_usize("TM_BENCH_UNITS", 1_000_000);
     let tm = env!("CARGO_BIN_EXE_tm");
     let data = repo_root().join("target/bench-data");
-    std::fs::create_dir_all(&data).unwrap();
     let corpus = Corpus::load();
-    let tmx = data.join(format!("units-{units}.tmx"));
-    generate_tmx(&tmx, units, &corpus).unwrap();
 
     // Build: import with the index, timed as a whole.
-    let db = data.join(format!("lookup-{units}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let started = Instant::now();
-    let status = Command::new(tm)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&tmx)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let build = started.elapsed().as_secs_f64();
+    let (db, build) = imported_memory(tm, "lookup", units, &corpus);
 
     let store = Store::open(&db, OpenMode::ReadOnly).unwrap();
     let conn =
