@@ -810,9 +810,7 @@ fn spell_first(
 ) -> Option<String> {
     let mut pieces = model.render_pieces(word)?;
     pieces.truncate(n);
-    let persian = word
-        .chars()
-        .any(|c| matches!(c, 'ی' | 'ک' | 'پ' | 'چ' | 'ژ' | 'گ'));
+    let persian = super::model::persian_script(word);
     // The house's vowels and consonants are for Arab names; a word with no letter of Arabic's own
     // sounds (ح ص ض ط ظ ع غ ق ث ذ, hamza, ta marbuta, alif maqsura), no article and not before الله
     // may be a foreign name in Arabic script (ماكرون Macron, بوتين Putin), which keeps the model's

@@ -151,7 +151,7 @@ pub struct Model {
 const PERSIAN: char = 'پ';
 
 /// Whether a word is written in Persian script: with a letter Arabic does not use (ی ک پ چ ژ گ).
-fn persian_script(word: &str) -> bool {
+pub(crate) fn persian_script(word: &str) -> bool {
     word.chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'پ' | 'چ' | 'ژ' | 'گ'))
 }
