@@ -140,7 +140,7 @@ pub struct Model {
     /// Words the training tables spell with confidence, by their letters ([`letters`]), as the graphone
     /// sequence of their best-attested spelling: a rendering looks a word up here before it searches.
     /// The n-gram model generalises, so it cannot keep what no letter shows (the doubled n of
-    /// Muhannad, the u of Wisam); a name the tables know is spelled as they spell it.
+    /// Muhannad, the ss of Wissam); a name the tables know is spelled as they spell it.
     /// Persian spellings are keyed with [`PERSIAN`] before the letters: a word written in Persian
     /// script looks there first.
     spellings: FxHashMap<Box<str>, Box<[u32]>>,

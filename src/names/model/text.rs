@@ -2,8 +2,9 @@
 //!
 //! One `count<TAB>graphone graphone ...` per line, sorted, after a few `#` lines that say where the
 //! counts come from; then the words the tables spell with confidence, one `=<TAB>graphone graphone ...`
-//! each (the word is the graphones' letters; `=fa` for a spelling in Persian script). Only the counts are stored: loading compiles the search
-//! tables from them (`search.rs`), so the file stays independent of how the search lays its tables out.
+//! each (the word is the graphones' letters; `=fa` for a spelling in Persian script). The search
+//! tables are not stored: loading compiles them from the counts (`search.rs`), so the file stays
+//! independent of how the search lays its tables out.
 
 use std::fmt::Write as _;
 
