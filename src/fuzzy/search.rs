@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::score::{self, distance, max_distance};
 use super::LookupOptions;
-use crate::store::index::{decode_postings, decode_words, IndexReader};
+use crate::store::index::{decode_words, IndexReader};
 use crate::store::WordKey;
 use crate::text::{stem_of, tokenize, Token};
 use crate::unit::language_fit;
@@ -210,10 +210,7 @@ impl PostingsCache {
     /// again.
     pub(crate) fn advance(&self, conn: &Connection) -> rusqlite::Result<()> {
         let _one = self.advancing.lock().unwrap_or_else(|p| p.into_inner());
-        let segments: Vec<(i64, i64)> = conn
-            .prepare_cached("SELECT id, units FROM segments ORDER BY id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let segments = IndexReader::new(conn).segments()?;
         // After the segments: a unit edited since is then in the set even if its segment is not.
         let stale = Arc::new(IndexReader::new(conn).stale()?);
         // None of the segments seen last is left: the index was rebuilt, with other stem ids.
@@ -337,21 +334,16 @@ impl PostingsCache {
 }
 
 /// Every (unit, length) filed under a stem in segments up to `upto`, a run per segment, so that a
-/// merge of the small segments leaves the runs of the large ones in the cache.
+/// merge of the small segments leaves the runs of the large ones in the cache. A segment committed
+/// after `advance` looked is left for when the list is brought up to date.
 fn whole_list(conn: &Connection, stem: u32, upto: i64) -> rusqlite::Result<Postings> {
-    let mut stmt = conn
-        .prepare_cached("SELECT segment, units FROM postings WHERE stem = ?1 ORDER BY segment")?;
-    let mut rows = stmt.query([stem])?;
-    let mut runs = Vec::new();
-    while let Some(r) = rows.next()? {
-        let segment: i64 = r.get(0)?;
-        // Committed after `advance` looked: read again when the list is brought up to date.
-        if segment > upto {
-            break;
-        }
-        runs.push((segment, Arc::new(decode_postings(r.get_ref(1)?.as_blob()?))));
-    }
-    Ok(Postings { runs })
+    let runs = IndexReader::new(conn).postings_by_segment(stem, upto)?;
+    Ok(Postings {
+        runs: runs
+            .into_iter()
+            .map(|(s, run)| (s, Arc::new(run)))
+            .collect(),
+    })
 }
 
 /// The lowest segment id at which `new` differs from `old` (a segment gone or with another number

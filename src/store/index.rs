@@ -316,6 +316,9 @@ pub fn clear(tx: &Transaction) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// One segment's id and the (unit, length in words) pairs it files under a stem.
+pub type SegmentPostings = (i64, Vec<(i64, u8)>);
+
 /// Decodes one postings blob into (unit id, length in words); stops at a damaged tail.
 pub fn decode_postings(mut blob: &[u8]) -> Vec<(i64, u8)> {
     let mut out = Vec::with_capacity(blob.len() / 2);
@@ -391,6 +394,31 @@ impl<'c> IndexReader<'c> {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.extend(decode_postings(r.get_ref(0)?.as_blob()?));
+        }
+        Ok(out)
+    }
+
+    /// The index's segments, (id, units), by id.
+    pub fn segments(&self) -> rusqlite::Result<Vec<(i64, i64)>> {
+        self.conn
+            .prepare_cached("SELECT id, units FROM segments ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
+    }
+
+    /// The (unit, length) pairs filed under a stem, one list per segment up to `upto`, by segment.
+    pub fn postings_by_segment(
+        &self,
+        stem: u32,
+        upto: i64,
+    ) -> rusqlite::Result<Vec<SegmentPostings>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT segment, units FROM postings WHERE stem = ?1 AND segment <= ?2 ORDER BY segment",
+        )?;
+        let mut rows = stmt.query(params![stem, upto])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push((r.get(0)?, decode_postings(r.get_ref(1)?.as_blob()?)));
         }
         Ok(out)
     }
