@@ -392,20 +392,26 @@ impl<'a> Transliterator<'a> {
                 .is_some()
             {}
             let two = spaced[i];
-            let step = if let Some(spot) = spots.next_if(|s| s.span.start == tokens[i].span.start) {
+            let title = longest_at(&tokens[i..], two, |key| self.titles.get(key).cloned())
+                // A title stands before a name: اللواء 45 is a brigade, not a major general.
+                .filter(|(words, _)| {
+                    tokens
+                        .get(i + words)
+                        .is_some_and(|next| next.norm.chars().any(is_arabic_letter))
+                });
+            // A title longer than the name its first word is (حجة الإسلام, not the town حجة) wins.
+            let title_end = title
+                .as_ref()
+                .map(|(words, _)| tokens[i + words - 1].span.end);
+            let step = if let Some(spot) = spots.next_if(|s| {
+                s.span.start == tokens[i].span.start
+                    && title_end.is_none_or(|end| s.span.end >= end)
+            }) {
                 while i < tokens.len() && tokens[i].span.end <= spot.span.end {
                     i += 1;
                 }
                 Plan::Name(spot.name)
-            } else if let Some((words, english)) =
-                longest_at(&tokens[i..], two, |key| self.titles.get(key).cloned())
-                    // A title stands before a name: اللواء 45 is a brigade, not a major general.
-                    .filter(|(words, _)| {
-                        tokens
-                            .get(i + words)
-                            .is_some_and(|next| next.norm.chars().any(is_arabic_letter))
-                    })
-            {
+            } else if let Some((words, english)) = title {
                 i += words;
                 Plan::Title(english)
             } else if let Some(joined) = tokens.get(i + 1).filter(|_| two).and_then(|next| {
@@ -1604,7 +1610,8 @@ mod tests {
             names: parse_tsv(
                 "حركة النجباء\tAl-Nujaba Movement\torganisation\t\t\n\
                  قيس الخزعلي\tQais Al-Khazali\tperson\t\t\n\
-                 دير الزور\tDeir Al-Zour\tplace\t\t\n",
+                 دير الزور\tDeir Al-Zour\tplace\t\t\n\
+                 حجة\tHajjah\tplace\t\t\n",
                 "t",
                 crate::names::Origin::Shipped,
             )
@@ -1636,6 +1643,9 @@ mod tests {
         assert!(news("قيس الخزعلي").from_authority);
         assert!(!news("قيس هادي الخزعلي").from_authority);
         assert_eq!(news("١٢٩ Shahed").pieces[0].english, "129");
+        // A title that begins with a name's word is the title; the name alone is the name.
+        assert_eq!(news("حجة الإسلام قيس").text, "Hojatoleslam Qais");
+        assert_eq!(news("محافظة حجة").pieces[1].english, "Hajjah");
     }
 
     #[test]
