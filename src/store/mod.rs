@@ -751,13 +751,21 @@ impl Store {
         let mut n = 0;
         while let Some(row) = rows.next().map_err(&err)? {
             let str_at = |i: usize| -> rusqlite::Result<&str> {
-                row.get_ref(i)?.as_str().map_err(|e| {
+                let value = row.get_ref(i)?;
+                let invalid = |e: rusqlite::types::FromSqlError| {
                     rusqlite::Error::FromSqlConversionFailure(
                         i,
                         rusqlite::types::Type::Text,
                         Box::new(e),
                     )
-                })
+                };
+                match value {
+                    // Validated as `as_str` would, a block of bytes at a time.
+                    rusqlite::types::ValueRef::Text(bytes) => simdutf8::basic::from_utf8(bytes)
+                        .or_else(|_| value.as_str())
+                        .map_err(invalid),
+                    _ => value.as_str().map_err(invalid),
+                }
             };
             let (src_lang, tgt_lang) = (str_at(1).map_err(&err)?, str_at(2).map_err(&err)?);
             let wanted = match &last {
