@@ -44,11 +44,12 @@ const MINING_BATCH: usize = 512;
 /// spelled two ways on a third, in batches that go round the three and come back to be filled again
 /// (each thread frees only what it allocated). Reading, checking and mining cost about a fifth, two
 /// fifths and two fifths, so the system keeps two cores busy; the miner is one, so it learns each Arabic
-/// word's transliteration once. `feed` calls its argument with each unit and its record number.
+/// word's transliteration once. `feed` calls its argument with each unit's record number, source and
+/// target.
 fn check_and_mine(
     authority: &Authority,
     checker: &Checker,
-    feed: impl FnOnce(&mut dyn FnMut(u64, crate::unit::Unit)) -> Result<()>,
+    feed: impl FnOnce(&mut dyn FnMut(u64, &str, &str)) -> Result<()>,
 ) -> Result<(Vec<Finding>, Vec<crate::names::mine::Inconsistency>, u64)> {
     use crate::names::mine::Batch;
     use std::sync::mpsc::{channel, sync_channel};
@@ -80,9 +81,9 @@ fn check_and_mine(
         });
         let mut records = 0u64;
         let mut batch = Batch::default();
-        let fed = feed(&mut |record, unit| {
+        let fed = feed(&mut |record, source, target| {
             records += 1;
-            batch.push(record, &unit.source.text, &unit.target.text);
+            batch.push(record, source, target);
             if batch.len() == MINING_BATCH {
                 let full = std::mem::replace(&mut batch, returned.try_recv().unwrap_or_default());
                 let _ = to_check.send(full);
@@ -115,15 +116,7 @@ pub(crate) fn check_pairs(
     let checker = Checker::new(authority, style);
     let (findings, inconsistencies, _) = check_and_mine(authority, &checker, |each| {
         for (i, (arabic, english)) in pairs.iter().enumerate() {
-            each(
-                i as u64 + 1,
-                crate::unit::Unit::new(
-                    "ar",
-                    "en",
-                    crate::unit::Segment::plain(arabic.clone()),
-                    crate::unit::Segment::plain(english.clone()),
-                ),
-            );
+            each(i as u64 + 1, arabic, english);
         }
         Ok(())
     })?;
@@ -153,7 +146,8 @@ pub fn check(
             let units = open_units(path, format, &ReadOptions::new(src, tgt))?;
             check_and_mine(&authority, &checker, |each| {
                 for (i, unit) in units.enumerate() {
-                    each(i as u64 + 1, unit?);
+                    let unit = unit?;
+                    each(i as u64 + 1, &unit.source.text, &unit.target.text);
                 }
                 Ok(())
             })?
@@ -166,8 +160,8 @@ pub fn check(
                 ..UnitFilter::default()
             };
             check_and_mine(&authority, &checker, |each| {
-                store.for_each_unit(&filter, |id, unit| {
-                    each(id as u64, unit);
+                store.for_each_text(&filter, |id, source, target| {
+                    each(id as u64, source, target);
                     Ok::<(), anyhow::Error>(())
                 })?;
                 Ok(())

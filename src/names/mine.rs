@@ -132,86 +132,111 @@ fn is_calendar_word(arabic: &str) -> bool {
 ///
 /// A word is a run of characters between whitespace, without what it starts and ends with that is
 /// neither an Arabic letter, nor a digit, nor an ASCII letter: the whole word, hyphens and digits inside
-/// it kept (كوفيد-19, سارس-كوف-2), so that a name is never cut out of the middle of one. One pass over
-/// the characters: this reads every source of a memory.
+/// it kept (كوفيد-19, سارس-كوف-2), so that a name is never cut out of the middle of one. Most words are
+/// Arabic letters alone, read by their bytes; the others a character at a time: this reads every
+/// source of a memory.
 fn arabic_words(
     source: &str,
     known: &[std::ops::Range<usize>],
     out: &mut Vec<Option<std::ops::Range<usize>>>,
 ) {
     out.clear();
-    // The word being read: where it starts (its first character), where its kept part starts and ends,
-    // its letters, digits and characters up to the last kept one, and what lies after that one.
-    struct Word {
-        at: usize,
-        kept: Option<(usize, usize)>,
-        letters: usize,
-        digits: usize,
-        chars: usize,
-        other: bool,
-        pending_chars: usize,
-        pending_other: bool,
-    }
-    let finish = |w: &Word, out: &mut Vec<Option<std::ops::Range<usize>>>| {
-        let usable = !w.other
-            && !known.iter().any(|r| r.contains(&w.at))
-            && (w.letters >= 2 || (w.letters == 0 && w.digits > 0 && w.digits == w.chars));
-        out.push(usable.then(|| w.kept.map_or(0..0, |(s, e)| s..e)));
-    };
-    let mut word: Option<Word> = None;
-    for (i, c) in source.char_indices() {
-        if is_space(c) {
-            if let Some(w) = word.take() {
-                finish(&w, out);
-            }
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, len) = space_at(source, i);
+        if space {
+            i += len;
             continue;
         }
-        let w = word.get_or_insert(Word {
-            at: i,
-            kept: None,
-            letters: 0,
-            digits: 0,
-            chars: 0,
-            other: false,
-            pending_chars: 0,
-            pending_other: false,
-        });
+        // A word: up to the next space, read once, noting whether it is Arabic letters alone.
+        let at = i;
+        let mut letters_only = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+                letters_only &= is_arabic_letter_bytes(b, bytes[i + 1]);
+                i += 2;
+                continue;
+            }
+            let (space, len) = space_at(source, i);
+            if space {
+                break;
+            }
+            letters_only = false;
+            i += len;
+        }
+        let word = &source[at..i];
+        let (kept, usable) = if letters_only {
+            (at..i, word.len() >= 4)
+        } else {
+            word_parts(word, at)
+        };
+        let usable = usable && !known.iter().any(|r| r.contains(&at));
+        out.push(usable.then_some(kept));
+    }
+}
+
+/// Whether a two-byte UTF-8 sequence whose first byte is 0xD8 to 0xDB (the Arabic block) is an
+/// [`is_arabic_letter`]: a bit a character, in one word for each first byte.
+#[inline]
+fn is_arabic_letter_bytes(lead: u8, next: u8) -> bool {
+    // U+0620–063F; U+0641–065F and U+0670–067F; U+0680–06BF; U+06C0–06D3 and U+06FA–06FC.
+    const LETTERS: [u64; 4] = [
+        0xFFFF_FFFF_0000_0000,
+        0xFFFF_0000_FFFF_FFFE,
+        u64::MAX,
+        0x1C00_0000_000F_FFFF,
+    ];
+    next & 0xC0 == 0x80 && LETTERS[usize::from(lead & 3)] >> (next & 0x3F) & 1 == 1
+}
+
+/// A word of [`arabic_words`] read a character at a time (it starts at byte `at` of the source): the
+/// byte range of its kept part (empty if none), and whether it may be part of a name, known names
+/// aside.
+fn word_parts(word: &str, at: usize) -> (std::ops::Range<usize>, bool) {
+    // Where its kept part starts and ends, its letters, digits and characters up to the last kept
+    // one, and what lies after that one.
+    let mut kept: Option<(usize, usize)> = None;
+    let (mut letters, mut digits, mut chars) = (0usize, 0usize, 0usize);
+    let (mut other, mut pending_chars, mut pending_other) = (false, 0usize, false);
+    for (i, c) in word.char_indices() {
+        let i = at + i;
         let letter = is_arabic_letter(c);
         let digit = !letter && is_digit(c);
         if letter || digit || c.is_ascii_alphanumeric() {
             let end = i + c.len_utf8();
-            match &mut w.kept {
+            match &mut kept {
                 Some((_, e)) => {
                     *e = end;
                     // What lay between two kept characters is inside the word.
-                    w.chars += w.pending_chars;
-                    w.other |= w.pending_other;
+                    chars += pending_chars;
+                    other |= pending_other;
                 }
-                None => w.kept = Some((i, end)),
+                None => kept = Some((i, end)),
             }
-            w.pending_chars = 0;
-            w.pending_other = false;
-            w.chars += 1;
+            pending_chars = 0;
+            pending_other = false;
+            chars += 1;
             if letter {
-                w.letters += 1;
+                letters += 1;
             } else if digit {
-                w.digits += 1;
+                digits += 1;
             } else {
                 // A Latin letter: not an Arabic name's word.
-                w.other = true;
+                other = true;
             }
-        } else if w.kept.is_some() {
-            w.pending_chars += 1;
+        } else if kept.is_some() {
+            pending_chars += 1;
             // Another script, or a symbol; a hyphen, tatweel or punctuation may be inside a name.
-            w.pending_other |= !(c == '-'
+            pending_other |= !(c == '-'
                 || c == '\u{640}'
                 || c.is_ascii_punctuation()
                 || is_arabic_punctuation(c));
         }
     }
-    if let Some(w) = word {
-        finish(&w, out);
-    }
+    let usable = !other && (letters >= 2 || (letters == 0 && digits > 0 && digits == chars));
+    (kept.map_or(0..0, |(s, e)| s..e), usable)
 }
 
 /// Whether `s` begins with `prefix`, compared in place: the prefixes are a few bytes of a skeleton, and
@@ -219,6 +244,48 @@ fn arabic_words(
 #[inline]
 fn begins_with(s: &[u8], prefix: &[u8]) -> bool {
     s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+/// The words of `text` between whitespace ([`is_space`]), none empty: `str::split` with a predicate,
+/// reading ASCII by the byte (this runs over every translation of a memory).
+fn space_separated(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < bytes.len() {
+            let (space, len) = space_at(text, at);
+            if space {
+                if let Some(s) = start {
+                    let word = &text[s..at];
+                    at += len;
+                    return Some(word);
+                }
+            } else if start.is_none() {
+                start = Some(at);
+            }
+            at += len;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+/// Whether the character at byte `i` of `text` (a character boundary) is whitespace ([`is_space`]),
+/// and its length in bytes, read from its first byte: only the first bytes that begin a space outside
+/// ASCII (U+0085, U+00A0, U+1680, U+2000–205F, U+3000) are decoded.
+#[inline(always)]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    match b {
+        0..=0x7F => (matches!(b, b' ' | b'\t'..=b'\r'), 1),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_space(c), c.len_utf8())
+        }
+        0xC0..=0xDF => (false, 2),
+        0xE0..=0xEF => (false, 3),
+        _ => (false, 4),
+    }
 }
 
 /// Whitespace as `char::is_whitespace` has it, without its table look-up for the Arabic block.
@@ -764,12 +831,18 @@ impl Runs {
         self.text.clear();
         self.ends.clear();
         self.current.clear();
-        // ASCII letters by their bytes: this runs over every translation of a memory.
+        // ASCII letters by their bytes, counted in chunks small enough for a byte counter (which the
+        // compiler vectorises): this runs over every translation of a memory.
         let (mut upper, mut all) = (0usize, 0usize);
         if text.is_ascii() {
-            for b in text.bytes() {
-                all += usize::from(b.is_ascii_alphabetic());
-                upper += usize::from(b.is_ascii_uppercase());
+            for chunk in text.as_bytes().chunks(255) {
+                let (mut u, mut a) = (0u8, 0u8);
+                for &b in chunk {
+                    a += u8::from(b.is_ascii_alphabetic());
+                    u += u8::from(b.is_ascii_uppercase());
+                }
+                all += usize::from(a);
+                upper += usize::from(u);
             }
         } else {
             for c in text.chars() {
@@ -786,12 +859,14 @@ impl Runs {
             return;
         }
         let at = |w: &str| w.as_ptr() as usize - text.as_ptr() as usize;
-        for raw in text.split(is_space).filter(|w| !w.is_empty()) {
+        for raw in space_separated(text) {
             // Most words are lower case: neither a name, nor an article or connector inside one.
-            if raw.starts_with(|c: char| {
-                c.is_ascii_lowercase() && !matches!(c, 'a' | 'e' | 'b' | 'i')
-            }) {
-                self.flush(text);
+            if raw.as_bytes()[0].is_ascii_lowercase()
+                && !matches!(raw.as_bytes()[0], b'a' | b'e' | b'b' | b'i')
+            {
+                if !self.current.is_empty() {
+                    self.flush(text);
+                }
                 continue;
             }
             let word = bare_word(raw);
@@ -935,12 +1010,39 @@ mod tests {
         }));
     }
 
+    #[test]
+    fn arabic_letters_by_their_bytes_are_arabic_letters() {
+        for c in '\u{600}'..='\u{6FF}' {
+            let mut utf8 = [0; 2];
+            c.encode_utf8(&mut utf8);
+            assert_eq!(
+                is_arabic_letter_bytes(utf8[0], utf8[1]),
+                is_arabic_letter(c),
+                "{c:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn prop_space_separated_is_split(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "حزب", "Al-Zour", "a", "é", " ", "  ", "\u{a0}", "\t", "\n", "\r", "\u{b}", "\u{c}",
+                "\u{85}", "\u{2003}", "\u{3000}", "\u{1c}", "\u{200b}", "\u{61c}", ",", "😀",
+            ]),
+            0..20,
+        )) {
+            let text: String = parts.concat();
+            let ours: Vec<&str> = space_separated(&text).collect();
+            let reference: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+            proptest::prop_assert_eq!(ours, reference, "{:?}", text);
+        }
+
         #[test]
         fn prop_arabic_words_in_one_pass(parts in proptest::collection::vec(
             proptest::sample::select(vec![
                 "حزب", "الله", "كوفيد", "-", "19", "٣", "ـ", "،", ".", "'", "a", "Z", "é", "€", " ", " ",
-                "\u{a0}", "\t", "\u{2003}", "\u{64e}", "سارس", "ك", "(", ")", "_", "\u{200f}",
+                "\u{a0}", "\t", "\u{2003}", "\u{64e}", "سارس", "ك", "(", ")", "_", "\u{200f}", "پیش", "ۀ",
             ]),
             0..20,
         ), cut in 0usize..4) {

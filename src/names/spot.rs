@@ -39,8 +39,12 @@ pub(crate) struct Spot {
 /// Building one indexes every form of every name; [`crate::align::Options::spotter`] takes one built
 /// ahead, so that aligning many documents with one authority indexes it once.
 pub struct Spotter {
-    /// First word → (all words of the form, name index), longest forms first.
-    by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    /// For each first word: (all words of the form, name index), longest forms first.
+    forms: Vec<Vec<(Vec<String>, usize)>>,
+    /// A text's word → the first words it may be read as ([`without_proclitics`]'s readings that are
+    /// some form's first word), as indices into `forms`, in the order of those readings. One look-up a
+    /// word of text, where looking up each reading took three (this runs on every word of a memory).
+    by_word: FxHashMap<Box<str>, Vec<u32>>,
     /// Names whose every Arabic form ends in ta marbuta (عنة): matching form folds ة into ه, so that
     /// عنه ("about him") would read as the town. In a text such a name must end in ة too.
     taa: FxHashSet<usize>,
@@ -87,7 +91,31 @@ impl Spotter {
         for forms in by_first.values_mut() {
             forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
         }
-        Spotter { by_first, taa }
+        let mut index: FxHashMap<String, u32> = FxHashMap::default();
+        let mut forms = Vec::with_capacity(by_first.len());
+        for (first, group) in by_first {
+            index.insert(first, forms.len() as u32);
+            forms.push(group);
+        }
+        let mut by_word: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for first in index.keys() {
+            for word in clitic_spellings(first) {
+                if by_word.contains_key(word.as_str()) {
+                    continue;
+                }
+                let readings: Vec<u32> = without_proclitics(&word)
+                    .filter_map(|r| index.get(r.as_ref()).copied())
+                    .collect();
+                if !readings.is_empty() {
+                    by_word.insert(word.into_boxed_str(), readings);
+                }
+            }
+        }
+        Spotter {
+            forms,
+            by_word,
+            taa,
+        }
     }
 
     /// The names in `text`, in order, not overlapping. A one-word name written with a final ة is not
@@ -142,8 +170,12 @@ impl Spotter {
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = without_proclitics(norm(&words[i])).find_map(|first| {
-                self.by_first.get(first.as_ref())?.iter().find(|(form, _)| {
+            let readings = self
+                .by_word
+                .get(norm(&words[i]))
+                .map_or(&[][..], Vec::as_slice);
+            let found = readings.iter().find_map(|&first| {
+                self.forms[first as usize].iter().find(|(form, _)| {
                     form.len() <= words.len() - i
                         && form[1..]
                             .iter()
@@ -161,6 +193,23 @@ impl Spotter {
         }
         out
     }
+}
+
+/// Every word of text that may have `first` among its [`without_proclitics`] readings: `first` with a
+/// conjunction (و ف), a preposition (ب ك ل) or both before it, and for a first word with the article
+/// (ال), the same before لـ in its place (للمقاومة). Some are not read that way (a reading must keep
+/// two letters); [`Spotter::indexing`] keeps those that are.
+fn clitic_spellings(first: &str) -> Vec<String> {
+    let mut stems = vec![first.to_string()];
+    stems.extend(['ب', 'ك', 'ل'].map(|p| format!("{p}{first}")));
+    if let Some(rest) = first.strip_prefix('ا').filter(|r| r.starts_with('ل')) {
+        stems.push(format!("ل{rest}"));
+    }
+    let mut out = stems.clone();
+    for stem in &stems {
+        out.extend(['و', 'ف'].map(|c| format!("{c}{stem}")));
+    }
+    out
 }
 
 /// A form's words, and the same with each word that begins with the article joined to the word before
@@ -357,7 +406,74 @@ mod tests {
         }
     }
 
+    /// [`Spotter::spot_words`] as it was first written, the reference its one look-up a word is held
+    /// to: each of the word's [`without_proclitics`] readings looked up in turn.
+    fn spot_by_readings(spotter: &Spotter, words: &[&str]) -> Vec<(Range<usize>, usize)> {
+        let by_first: FxHashMap<&str, usize> = spotter
+            .forms
+            .iter()
+            .enumerate()
+            .map(|(g, forms)| (forms[0].0[0].as_str(), g))
+            .collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let found = without_proclitics(words[i]).find_map(|first| {
+                spotter.forms[*by_first.get(first.as_ref())?]
+                    .iter()
+                    .find(|(form, _)| {
+                        form.len() <= words.len() - i
+                            && form[1..].iter().zip(&words[i + 1..]).all(|(f, w)| f == w)
+                    })
+            });
+            match found {
+                Some((form, name)) => {
+                    out.push((i..i + form.len(), *name));
+                    i += form.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// The shipped authority's first words (in matching form), for texts made of them.
+    fn shipped_first_words() -> (Spotter, Vec<String>) {
+        let spotter = Spotter::new(&Authority::shipped());
+        let mut words: Vec<String> = spotter
+            .forms
+            .iter()
+            .flat_map(|forms| forms.iter().flat_map(|(form, _)| form.iter().cloned()))
+            .collect();
+        words.sort();
+        words.dedup();
+        (spotter, words)
+    }
+
     proptest::proptest! {
+        #[test]
+        fn prop_one_look_up_finds_what_each_reading_finds(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..12), 0..12),
+        ) {
+            use std::sync::OnceLock;
+            static SHIPPED: OnceLock<(Spotter, Vec<String>)> = OnceLock::new();
+            let (spotter, firsts) = SHIPPED.get_or_init(shipped_first_words);
+            let clitics = ["", "و", "ف", "ب", "ك", "ل", "وب", "فك", "ول", "لل", "ولل", "ا"];
+            let words: Vec<String> = picks
+                .iter()
+                .map(|&(w, c)| {
+                    let word = &firsts[w % firsts.len()];
+                    // لل in place of the article, as للمقاومة is written.
+                    match (clitics[c], word.strip_prefix('ا')) {
+                        ("لل", Some(rest)) if rest.starts_with('ل') => format!("ل{rest}"),
+                        (clitic, _) => format!("{clitic}{word}"),
+                    }
+                })
+                .collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(spotter.spot_words(&words), spot_by_readings(spotter, &words));
+        }
+
         #[test]
         fn prop_words_find_what_the_text_has(parts in proptest::collection::vec(
             proptest::sample::select(vec![

@@ -721,6 +721,71 @@ impl Store {
         Ok(n)
     }
 
+    /// Calls `f` with the id, source and target text of every unit of a language pair (`filter`'s
+    /// languages only: its other criteria must be unset), in the order they were stored, borrowed from
+    /// the row. What [`Store::for_each_unit`] does for a reader of the texts alone: `tm check` reads
+    /// every unit of a memory, and building each unit's metadata (a dozen strings and its JSON) cost
+    /// as much as reading its texts.
+    pub(crate) fn for_each_text<E: From<Error>>(
+        &self,
+        filter: &UnitFilter,
+        mut f: impl FnMut(i64, &str, &str) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
+        debug_assert!(
+            filter.ids.is_empty()
+                && filter.origin.is_none()
+                && filter.source.is_none()
+                && filter.since.is_none()
+                && filter.user.is_none()
+                && filter.search.is_none(),
+            "for_each_text filters by language only"
+        );
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, src_lang, tgt_lang, source, target FROM units ORDER BY id")
+            .map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        // The languages of the last row and whether they passed: a memory holds few pairs, mostly in runs.
+        let mut last: Option<(String, String, bool)> = None;
+        let mut n = 0;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let str_at = |i: usize| -> rusqlite::Result<&str> {
+                let value = row.get_ref(i)?;
+                let invalid = |e: rusqlite::types::FromSqlError| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                };
+                match value {
+                    // Validated as `as_str` would, a block of bytes at a time.
+                    rusqlite::types::ValueRef::Text(bytes) => simdutf8::basic::from_utf8(bytes)
+                        .or_else(|_| value.as_str())
+                        .map_err(invalid),
+                    _ => value.as_str().map_err(invalid),
+                }
+            };
+            let (src_lang, tgt_lang) = (str_at(1).map_err(&err)?, str_at(2).map_err(&err)?);
+            let wanted = match &last {
+                Some((s, t, ok)) if s == src_lang && t == tgt_lang => *ok,
+                _ => {
+                    let ok = filter.matches_language_tags(src_lang, tgt_lang);
+                    last = Some((src_lang.to_string(), tgt_lang.to_string(), ok));
+                    ok
+                }
+            };
+            if !wanted {
+                continue;
+            }
+            let id: i64 = row.get(0).map_err(&err)?;
+            f(id, str_at(3).map_err(&err)?, str_at(4).map_err(&err)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Pairs of a language pair whose source shares words with `text` (in the source language): for
     /// each word of `text`, the `per_word` newest units that have it (as a stem, clitics and article
     /// off; units of other language pairs among them are then left out), at most `limit` pairs in all,

@@ -89,13 +89,18 @@ impl UnitFilter {
 
     /// The language criteria, checked in Rust because tags match by primary subtag.
     pub(super) fn matches_languages(&self, unit: &Unit) -> bool {
+        self.matches_language_tags(&unit.src_lang, &unit.tgt_lang)
+    }
+
+    /// [`UnitFilter::matches_languages`] for a unit's two tags.
+    pub(super) fn matches_language_tags(&self, src_lang: &str, tgt_lang: &str) -> bool {
         self.src_lang
             .as_deref()
-            .is_none_or(|l| language_matches(l, &unit.src_lang))
+            .is_none_or(|l| language_matches(l, src_lang))
             && self
                 .tgt_lang
                 .as_deref()
-                .is_none_or(|l| language_matches(l, &unit.tgt_lang))
+                .is_none_or(|l| language_matches(l, tgt_lang))
     }
 }
 

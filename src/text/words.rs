@@ -174,8 +174,79 @@ pub fn joined_first_word(form: &str) -> Option<String> {
 }
 
 /// The span of the next word of `text` that starts at or after byte `from` (a character boundary).
+///
+/// Read by the byte while the text is ASCII and the Arabic block (two bytes a character, classed by a
+/// table made from [`class`]): every source of a memory is cut this way, and decoding each character
+/// for [`class`] was most of the cost. Anything else, or a joiner that might join, and the word is
+/// read again from `from` by [`next_word_by_chars`], the definition (a property test holds the two
+/// together).
 #[inline]
 fn next_word(text: &str, from: usize) -> Option<Range<usize>> {
+    let classes = arabic_classes();
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut end = from;
+    // The last letter or digit of the current word, for the joiner rules.
+    let mut last = ' ';
+    let mut at = from;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let (c, class) = if b < 0x80 {
+            let class = if b.is_ascii_alphanumeric() {
+                Class::Word
+            } else {
+                Class::Other
+            };
+            (char::from(b), class)
+        } else if (0xD8..=0xDB).contains(&b) && at + 1 < bytes.len() {
+            let k = usize::from(b & 0x1F) << 6 | usize::from(bytes[at + 1] & 0x3F);
+            (char::from_u32(k as u32).unwrap_or(' '), classes[k - 0x600])
+        } else {
+            return next_word_by_chars(text, from);
+        };
+        let len = if b < 0x80 { 1 } else { 2 };
+        match class {
+            Class::Word => {
+                start.get_or_insert(at);
+                end = at + len;
+                last = c;
+            }
+            Class::Extend => {
+                if start.is_some() {
+                    end = at + len;
+                }
+            }
+            Class::Other => {
+                if let Some(s) = start {
+                    let may_join = match c {
+                        '.' | ',' | '\u{066B}' | '\u{066C}' | '\u{060C}' | '\u{06D4}' => {
+                            is_digit(last)
+                        }
+                        '\'' => last.is_alphabetic(),
+                        _ => false,
+                    };
+                    if may_join {
+                        return next_word_by_chars(text, from);
+                    }
+                    return Some(s..end);
+                }
+            }
+        }
+        at += len;
+    }
+    start.map(|s| s..end)
+}
+
+/// The [`class`] of each character of the Arabic block (U+0600 to U+06FF), made once from [`class`].
+fn arabic_classes() -> &'static [Class; 256] {
+    static CLASSES: std::sync::LazyLock<[Class; 256]> = std::sync::LazyLock::new(|| {
+        std::array::from_fn(|k| class(char::from_u32(0x600 + k as u32).unwrap_or(' ')))
+    });
+    &CLASSES
+}
+
+/// [`next_word`] a character at a time: the definition of a word, which the byte reading defers to.
+fn next_word_by_chars(text: &str, from: usize) -> Option<Range<usize>> {
     let mut start = None;
     let mut end = from;
     // The last letter or digit of the current word, for the joiner rules.
@@ -219,6 +290,7 @@ fn next_word(text: &str, from: usize) -> Option<Range<usize>> {
     start.map(|s| s..end)
 }
 
+#[derive(Clone, Copy)]
 enum Class {
     /// A letter or digit.
     Word,
@@ -497,6 +569,37 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn prop_reading_news_by_the_byte_is_reading_by_characters(
+            s in prop::collection::vec(news_char(), 0..40)
+        ) {
+            let text: String = s.into_iter().collect();
+            for (from, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                prop_assert_eq!(next_word(&text, from), next_word_by_chars(&text, from));
+            }
+        }
+
+        #[test]
+        fn prop_reading_by_the_byte_is_reading_by_characters(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "حزب", "الله", "ـ", "\u{64e}", "\u{670}", "\u{6d6}", "\u{610}", "\u{61c}", "،", "؛",
+                "٫", "٬", "۔", "٣", "۵", "\u{600}", "ە", "ؠ", "۽", "٪", "a", "Z", "7", ".", ",", "'",
+                "-", " ", "\t", "\u{a0}", "\u{200c}", "\u{200f}", "’", "é", "，", "ﹰ", "ﻻ", "😀",
+                "\u{301}", "_", "#", ":",
+            ]),
+            0..16,
+        )) {
+            let text: String = parts.concat();
+            for (from, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                prop_assert_eq!(
+                    next_word(&text, from),
+                    next_word_by_chars(&text, from),
+                    "{:?} from {}", text, from
+                );
+            }
+        }
+
 
         #[test]
         fn prop_folded_words_are_the_tokens(s in prop::collection::vec(news_char(), 0..40)
