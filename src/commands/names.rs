@@ -201,7 +201,10 @@ pub fn check(
         let spellings: Vec<String> = inc
             .renderings
             .iter()
-            .map(|r| format!("{} ({} units)", display.line(&r.english), r.units))
+            .map(|r| {
+                let units = super::count(r.units, "unit", "units");
+                format!("{} ({units})", display.line(&r.english))
+            })
             .collect();
         writeln!(
             out,

@@ -521,6 +521,13 @@ fn a_name_outside_the_authority_spelled_two_ways_is_reported_with_counts() {
         ]
     );
     assert_eq!(incs.len(), 3, "{incs:?}");
+    // The same, as a person reads it.
+    s.tm(&["check", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "كولومبيا: rendered 2 ways: Colombia (2 units), Columbia (1 unit)\n",
+        ));
 }
 
 /// A newsroom that writes the long forms says so in its style file: translit and check follow it, and
