@@ -806,7 +806,6 @@ struct Runs {
     /// Working space: the words of the run being read, as byte ranges of the translation, and
     /// [`skeleton_into`]'s buffers.
     current: Vec<std::ops::Range<usize>>,
-    lower: String,
     skeleton: String,
     word: Vec<u8>,
 }
@@ -858,54 +857,78 @@ impl Runs {
         if all >= 12 && upper * 10 >= all * 6 {
             return;
         }
-        let at = |w: &str| w.as_ptr() as usize - text.as_ptr() as usize;
-        for raw in space_separated(text) {
-            // Most words are lower case: neither a name, nor an article or connector inside one.
-            if raw.as_bytes()[0].is_ascii_lowercase()
-                && !matches!(raw.as_bytes()[0], b'a' | b'e' | b'b' | b'i')
-            {
-                if !self.current.is_empty() {
-                    self.flush(text);
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        loop {
+            // Between runs, a word without a capital (or a byte outside ASCII, which may be one) does
+            // nothing: the reader jumps to the next word that has one.
+            if self.current.is_empty() {
+                let Some(next) = bytes[at..]
+                    .iter()
+                    .position(|&b| b.is_ascii_uppercase() || !b.is_ascii())
+                else {
+                    break;
+                };
+                // Back to the start of its word, over the ASCII bytes jumped.
+                let mut start = at + next;
+                while start > at && !matches!(bytes[start - 1], b' ' | b'\t'..=b'\r') {
+                    start -= 1;
                 }
-                continue;
+                at = start;
             }
-            let word = bare_word(raw);
-            // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
-            let after_article = [
-                "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
-            ]
-            .iter()
-            .find_map(|a| word.strip_prefix(a));
-            let capital = word.starts_with(|c: char| c.is_uppercase())
-                || after_article.is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
-            let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
-            if capital || (connector && !self.current.is_empty()) {
-                self.current.push(at(word)..at(word) + word.len());
-            } else {
-                self.flush(text);
-            }
-            // A comma or full stop ends a name.
-            if raw.ends_with([',', '.', ';', ':', ')', '"']) {
-                self.flush(text);
-            }
+            let Some(raw) = space_separated(&text[at..]).next() else {
+                break;
+            };
+            at = raw.as_ptr() as usize - text.as_ptr() as usize + raw.len();
+            self.word(text, raw);
         }
         self.flush(text);
         self.skeletons.clear();
         self.skeleton_ends.clear();
         for i in 0..self.ends.len() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            let run = &self.text[start..self.ends[i]];
-            // skeleton_into lower-cases a name with capitals; an ASCII one needs no new string for it.
-            if run.is_ascii() {
-                self.lower.clear();
-                self.lower.push_str(run);
-                self.lower.make_ascii_lowercase();
-                skeleton_into(&self.lower, &mut self.skeleton, &mut self.word);
-            } else {
-                skeleton_into(run, &mut self.skeleton, &mut self.word);
-            }
+            // skeleton_into lower-cases each word of an ASCII name as it reads it.
+            skeleton_into(
+                &self.text[start..self.ends[i]],
+                &mut self.skeleton,
+                &mut self.word,
+            );
             self.skeletons.push_str(&self.skeleton);
             self.skeleton_ends.push(self.skeletons.len());
+        }
+    }
+
+    /// Reads one word of a translation, `raw` as it stands between spaces: it begins, extends or ends
+    /// the run being read.
+    fn word(&mut self, text: &str, raw: &str) {
+        // Most words are lower case: neither a name, nor an article or connector inside one.
+        if raw.as_bytes()[0].is_ascii_lowercase()
+            && !matches!(raw.as_bytes()[0], b'a' | b'e' | b'b' | b'i')
+        {
+            if !self.current.is_empty() {
+                self.flush(text);
+            }
+            return;
+        }
+        let word = bare_word(raw);
+        // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
+        let after_article = [
+            "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
+        ]
+        .iter()
+        .find_map(|a| word.strip_prefix(a));
+        let capital = word.starts_with(|c: char| c.is_uppercase())
+            || after_article.is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
+        let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
+        let at = word.as_ptr() as usize - text.as_ptr() as usize;
+        if capital || (connector && !self.current.is_empty()) {
+            self.current.push(at..at + word.len());
+        } else {
+            self.flush(text);
+        }
+        // A comma or full stop ends a name.
+        if raw.ends_with([',', '.', ';', ':', ')', '"']) {
+            self.flush(text);
         }
     }
 
@@ -1058,6 +1081,211 @@ mod tests {
             arabic_words(&text, &known, &mut ours);
             arabic_words_by_split(&text, &known, &mut reference);
             proptest::prop_assert_eq!(ours, reference, "{:?}", text);
+        }
+    }
+
+    /// [`Runs`] as it was first written, word by word, the reference its reader is held to: the runs of
+    /// a translation and their skeletons.
+    #[derive(Default)]
+    struct RunsByWords {
+        text: String,
+        ends: Vec<usize>,
+        skeletons: String,
+        skeleton_ends: Vec<usize>,
+        current: Vec<std::ops::Range<usize>>,
+        lower: String,
+        skeleton: String,
+        word: Vec<u8>,
+    }
+
+    impl RunsByWords {
+        /// Reads a translation's runs (what was there before is cleared).
+        fn read(&mut self, text: &str) {
+            self.text.clear();
+            self.ends.clear();
+            self.current.clear();
+            // ASCII letters by their bytes, counted in chunks small enough for a byte counter (which the
+            // compiler vectorises): this runs over every translation of a memory.
+            let (mut upper, mut all) = (0usize, 0usize);
+            if text.is_ascii() {
+                for chunk in text.as_bytes().chunks(255) {
+                    let (mut u, mut a) = (0u8, 0u8);
+                    for &b in chunk {
+                        a += u8::from(b.is_ascii_alphabetic());
+                        u += u8::from(b.is_ascii_uppercase());
+                    }
+                    all += usize::from(a);
+                    upper += usize::from(u);
+                }
+            } else {
+                for c in text.chars() {
+                    if c.is_ascii() {
+                        all += usize::from(c.is_ascii_alphabetic());
+                        upper += usize::from(c.is_ascii_uppercase());
+                    } else if c.is_alphabetic() {
+                        all += 1;
+                        upper += usize::from(c.is_uppercase());
+                    }
+                }
+            }
+            if all >= 12 && upper * 10 >= all * 6 {
+                return;
+            }
+            let at = |w: &str| w.as_ptr() as usize - text.as_ptr() as usize;
+            for raw in space_separated(text) {
+                // Most words are lower case: neither a name, nor an article or connector inside one.
+                if raw.as_bytes()[0].is_ascii_lowercase()
+                    && !matches!(raw.as_bytes()[0], b'a' | b'e' | b'b' | b'i')
+                {
+                    if !self.current.is_empty() {
+                        self.flush(text);
+                    }
+                    continue;
+                }
+                let word = bare_word_by_words(raw);
+                // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
+                let after_article = [
+                    "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
+                ]
+                .iter()
+                .find_map(|a| word.strip_prefix(a));
+                let capital = word.starts_with(|c: char| c.is_uppercase())
+                    || after_article
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
+                let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
+                if capital || (connector && !self.current.is_empty()) {
+                    self.current.push(at(word)..at(word) + word.len());
+                } else {
+                    self.flush(text);
+                }
+                // A comma or full stop ends a name.
+                if raw.ends_with([',', '.', ';', ':', ')', '"']) {
+                    self.flush(text);
+                }
+            }
+            self.flush(text);
+            self.skeletons.clear();
+            self.skeleton_ends.clear();
+            for i in 0..self.ends.len() {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                let run = &self.text[start..self.ends[i]];
+                // skeleton_into lower-cases a name with capitals; an ASCII one needs no new string for it.
+                if run.is_ascii() {
+                    self.lower.clear();
+                    self.lower.push_str(run);
+                    self.lower.make_ascii_lowercase();
+                    skeleton_into(&self.lower, &mut self.skeleton, &mut self.word);
+                } else {
+                    skeleton_into(run, &mut self.skeleton, &mut self.word);
+                }
+                self.skeletons.push_str(&self.skeleton);
+                self.skeleton_ends.push(self.skeletons.len());
+            }
+        }
+
+        /// Ends the run being read: its leading stopwords dropped, kept unless it is shouted.
+        fn flush(&mut self, text: &str) {
+            let words = &self.current;
+            let first = words
+                .iter()
+                .position(|w| !is_stopword(&text[w.clone()]))
+                .unwrap_or(words.len());
+            let words = &words[first..];
+            // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
+            let shouted = words.len() >= 2
+                && words
+                    .iter()
+                    .all(|w| text[w.clone()].chars().all(|c| !c.is_lowercase()));
+            if !words.is_empty() && !shouted {
+                for (k, w) in words.iter().enumerate() {
+                    if k > 0 {
+                        self.text.push(' ');
+                    }
+                    self.text.push_str(&text[w.clone()]);
+                }
+                self.ends.push(self.text.len());
+            }
+            self.current.clear();
+        }
+    }
+
+    fn runs_by_words(text: &str) -> Vec<(String, String)> {
+        let mut runs = RunsByWords::default();
+        runs.read(text);
+        (0..runs.ends.len())
+            .map(|i| {
+                let start = if i == 0 { 0 } else { runs.ends[i - 1] };
+                let skeleton_start = if i == 0 { 0 } else { runs.skeleton_ends[i - 1] };
+                (
+                    runs.text[start..runs.ends[i]].to_string(),
+                    runs.skeletons[skeleton_start..runs.skeleton_ends[i]].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn bare_word_by_words(raw: &str) -> &str {
+        let apostrophe = |c: char| c == '\'' || c == '’';
+        let mut word = raw;
+        loop {
+            let before = word;
+            word = word.trim_matches(|c: char| !c.is_alphanumeric() && !apostrophe(c) && c != '-');
+            for possessive in ["'s", "’s"] {
+                if let Some(w) = word.strip_suffix(possessive) {
+                    word = w;
+                }
+            }
+            word = word.trim_start_matches(apostrophe);
+            if let Some(w) = word.strip_suffix(apostrophe) {
+                if !w
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| "aeiouAEIOU".contains(c))
+                {
+                    word = w;
+                }
+            }
+            if word == before {
+                return word;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_runs_read_as_word_by_word(parts in proptest::collection::vec((
+            proptest::sample::select(vec![
+                "The", "the", "A", "a", "In", "met", "Hajj", "Kamil", "Deir", "Al-Zour", "al-Shemmari",
+                "el-Sisi", "ash-Sham", "al-", "al", "Al", "bin", "ibn", "bint", "Bin", "eBay", "iPhone",
+                "NIGEL", "FARAGE", "TELLS", "UNESCO", "OK", "Indonesia's", "Giants'", "'Scotland'",
+                "Mazari'", "Shafi’", "’s", "'s", "'", "’", "\"", "“", "”", "(", ")", ",", ".", ";", ":",
+                "-", "19", "2020", "É", "é", "Éric", "Émile", "café", "حزب", "الله", "Σ", "ß", "İ",
+                "\u{a0}", "\u{200b}", "\u{2014}", "\u{1c}",
+            ]),
+            proptest::sample::select(vec![
+                "", " ", " ", " ", " ", ", ", ". ", "  ", "\u{a0}", "\t", "\n", "\r", "\u{b}",
+                "\u{c}", "\u{85}", "\u{2003}", "\u{3000}",
+            ]),
+        ), 0..40), shout in 0usize..4) {
+            // Shouted: all of it, or every other word (a headline before its story), or none.
+            let text: String = parts
+                .iter()
+                .enumerate()
+                .map(|(k, (w, s))| match shout {
+                    1 => w.to_uppercase() + s,
+                    2 if k % 2 == 0 => w.to_uppercase() + s,
+                    _ => format!("{w}{s}"),
+                })
+                .collect();
+            let mut runs = Runs::default();
+            // Twice, the second time over buffers the first left.
+            for _ in 0..2 {
+                runs.read(&text);
+                let ours: Vec<(String, String)> = (0..runs.len())
+                    .map(|i| (runs.run(i).to_string(), runs.skeleton(i).to_string()))
+                    .collect();
+                proptest::prop_assert_eq!(ours, runs_by_words(&text), "{:?}", text);
+            }
         }
     }
 
