@@ -12,17 +12,59 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Authority;
 use crate::text::{
-    first_word, joined_first_word, tokenize, tokenize_into, without_proclitics, Token,
+    first_word, fold_word_into, joined_first_word, plain_fold, tokenize, without_proclitics,
+    word_spans, Token,
 };
 
-/// [`tokenize_into`]'s buffers: the matching forms, each word's span and form, working space.
-type WordBuffers = (String, Vec<(Range<usize>, Range<usize>)>, String);
+/// One word of the text [`Spotter::spot`] reads.
+struct Word {
+    /// Its byte range in the text.
+    span: Range<usize>,
+    /// The range of its matching form in the words' buffer, or [`UNFOLDED`] while it is not needed.
+    norm: Range<usize>,
+    /// Whether it may be some form's first word, to be looked up.
+    look_up: bool,
+}
+
+/// [`Word::norm`] of a word whose matching form is not written yet (a [`plain_fold`] word).
+const UNFOLDED: Range<usize> = usize::MAX..usize::MAX;
+
+/// [`Spotter::spot`]'s buffers: the matching forms written, the words, working space.
+type WordBuffers = (String, Vec<Word>, String);
 
 thread_local! {
     /// The words of the text [`Spotter::spot`] reads, kept from one text to the next: a word's
     /// matching form then costs no allocation.
     static WORDS: std::cell::RefCell<WordBuffers> =
         const { std::cell::RefCell::new((String::new(), Vec::new(), String::new())) };
+}
+
+/// Bits of [`FirstHash`] that index [`Spotter::firsts`].
+const FIRSTS_BITS: u32 = 17;
+
+/// A hash of a word's matching form built a character at a time (as [`plain_fold`] gives them), so
+/// that a word is tested against the spotter's keys before it is written out and looked up.
+#[derive(Default)]
+struct FirstHash(u64);
+
+impl FirstHash {
+    #[inline]
+    fn add(&mut self, c: char) {
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from(u32::from(c))).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    /// The bit of [`Spotter::firsts`] this hash falls on.
+    #[inline]
+    fn bit(&self) -> usize {
+        (self.0 >> (64 - FIRSTS_BITS)) as usize
+    }
+
+    fn of(word: &str) -> FirstHash {
+        let mut hash = FirstHash::default();
+        word.chars().for_each(|c| hash.add(c));
+        hash
+    }
 }
 
 /// A name found in a text.
@@ -45,6 +87,10 @@ pub struct Spotter {
     /// some form's first word), as indices into `forms`, in the order of those readings. One look-up a
     /// word of text, where looking up each reading took three (this runs on every word of a memory).
     by_word: FxHashMap<Box<str>, Vec<u32>>,
+    /// A bit for each [`FirstHash`] of a `by_word` key: a word of text whose hash falls on a clear bit
+    /// is no key, and is neither written out nor looked up. Most words of a text begin no name, and
+    /// folding, writing and looking up every word was most of the cost of spotting.
+    firsts: Box<[u64]>,
     /// Names whose every Arabic form ends in ta marbuta (عنة): matching form folds ة into ه, so that
     /// عنه ("about him") would read as the town. In a text such a name must end in ة too.
     taa: FxHashSet<usize>,
@@ -111,9 +157,15 @@ impl Spotter {
                 }
             }
         }
+        let mut firsts = vec![0u64; 1 << (FIRSTS_BITS - 6)].into_boxed_slice();
+        for word in by_word.keys() {
+            let bit = FirstHash::of(word).bit();
+            firsts[bit / 64] |= 1 << (bit % 64);
+        }
         Spotter {
             forms,
             by_word,
+            firsts,
             taa,
         }
     }
@@ -122,20 +174,99 @@ impl Spotter {
     /// taken where the text has ه and no article: that is a pronoun suffix (عنه, "about him"), not the
     /// name (عنة, Anah).
     pub(crate) fn spot(&self, text: &str) -> Vec<Spot> {
-        WORDS.with_borrow_mut(|(norms, tokens, scratch)| {
-            tokenize_into(text, norms, tokens, scratch);
-            let mut spots: Vec<Spot> = self
-                .spot_by(tokens, |(_, norm)| &norms[norm.clone()])
-                .into_iter()
-                .map(|(words, name)| Spot {
-                    name,
-                    span: tokens[words.start].0.start..tokens[words.end - 1].0.end,
-                })
-                .collect();
+        WORDS.with_borrow_mut(|(norms, words, scratch)| {
+            norms.clear();
+            words.clear();
+            for span in word_spans(text) {
+                let word = &text[span.clone()];
+                let mut hash = FirstHash::default();
+                let mut letters = 0;
+                if plain_fold(word, |c| {
+                    hash.add(c);
+                    letters += 1;
+                }) && letters > 0
+                {
+                    let bit = hash.bit();
+                    let look_up = self.firsts[bit / 64] >> (bit % 64) & 1 == 1;
+                    let norm = if look_up {
+                        fold_plain(word, norms)
+                    } else {
+                        UNFOLDED
+                    };
+                    words.push(Word {
+                        span,
+                        norm,
+                        look_up,
+                    });
+                } else {
+                    fold_word_into(word, norms, scratch, |norm| {
+                        words.push(Word {
+                            span: span.clone(),
+                            norm,
+                            look_up: true,
+                        })
+                    });
+                }
+            }
+            let mut spots = self.spot_words_of(text, norms, words);
             spots
                 .retain(|s| !(self.taa.contains(&s.name) && pronoun_suffix(&text[s.span.clone()])));
             spots
         })
+    }
+
+    /// [`Spotter::spot_by`] over [`Spotter::spot`]'s words, writing out the matching form of a word
+    /// not looked up only when a form's later words are compared with it.
+    fn spot_words_of(&self, text: &str, norms: &mut String, words: &mut [Word]) -> Vec<Spot> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if !words[i].look_up {
+                i += 1;
+                continue;
+            }
+            let readings = self
+                .by_word
+                .get(&norms[words[i].norm.clone()])
+                .map_or(&[][..], Vec::as_slice);
+            if readings.is_empty() {
+                i += 1;
+                continue;
+            }
+            // Forms are sorted longest first: the first of each group says how far they reach.
+            let reach = readings
+                .iter()
+                .map(|&g| self.forms[g as usize].first().map_or(0, |f| f.0.len()))
+                .max()
+                .unwrap_or(0);
+            for word in words.iter_mut().take(i + reach).skip(i + 1) {
+                if word.norm == UNFOLDED {
+                    word.norm = fold_plain(&text[word.span.clone()], norms);
+                }
+            }
+            let words: &[Word] = words;
+            let norm = |w: &Word| &norms[w.norm.clone()];
+            let found = readings.iter().find_map(|&first| {
+                self.forms[first as usize].iter().find(|(form, _)| {
+                    form.len() <= words.len() - i
+                        && form[1..]
+                            .iter()
+                            .zip(&words[i + 1..])
+                            .all(|(f, w)| f == norm(w))
+                })
+            });
+            match found {
+                Some((form, name)) => {
+                    out.push(Spot {
+                        name: *name,
+                        span: words[i].span.start..words[i + form.len() - 1].span.end,
+                    });
+                    i += form.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
     }
 
     /// [`Spotter::spot`] with the text's words already made by [`tokenize`].
@@ -193,6 +324,13 @@ impl Spotter {
         }
         out
     }
+}
+
+/// Writes a [`plain_fold`] word's matching form at the end of `norms`, and gives its range there.
+fn fold_plain(word: &str, norms: &mut String) -> Range<usize> {
+    let at = norms.len();
+    plain_fold(word, |c| norms.push(c));
+    at..norms.len()
 }
 
 /// Every word of text that may have `first` among its [`without_proclitics`] readings: `first` with a
@@ -448,6 +586,142 @@ mod tests {
         words.sort();
         words.dedup();
         (spotter, words)
+    }
+
+    /// [`Spotter::spot`] as it was written before it tested words against [`Spotter::firsts`]: every
+    /// word folded by [`crate::text::tokenize_into`] and looked up.
+    fn spot_every_word(spotter: &Spotter, text: &str) -> Vec<Spot> {
+        let (mut norms, mut tokens, mut scratch) = (String::new(), Vec::new(), String::new());
+        crate::text::tokenize_into(text, &mut norms, &mut tokens, &mut scratch);
+        let mut spots: Vec<Spot> = spotter
+            .spot_by(&tokens, |(_, norm)| &norms[norm.clone()])
+            .into_iter()
+            .map(|(words, name)| Spot {
+                name,
+                span: tokens[words.start].0.start..tokens[words.end - 1].0.end,
+            })
+            .collect();
+        spots.retain(|s| !(spotter.taa.contains(&s.name) && pronoun_suffix(&text[s.span.clone()])));
+        spots
+    }
+
+    /// The shipped authority's forms as written (ة, ى, hamza seats and all), cut at whitespace, with
+    /// words of news text around them.
+    fn shipped_raw_words() -> (Spotter, Vec<String>) {
+        let authority = Authority::shipped();
+        let mut words: Vec<String> = authority
+            .names
+            .iter()
+            .flat_map(|n| n.arabic.iter().flat_map(|f| f.split_whitespace()))
+            .map(str::to_string)
+            .collect();
+        words.extend(
+            [
+                "قال",
+                "في",
+                "من",
+                "إلى",
+                "على",
+                "عنه",
+                "عنة",
+                "الذي",
+                "مستشفى",
+                "مصطفى",
+                "وزارة",
+                "الصحة",
+                "قالت",
+                "أمس",
+                "٢٠٢٤",
+                "3.5",
+                "١٬٠٠٠",
+                "Hezbollah",
+                "ISIS",
+                "ﷲ",
+                "ﻻ",
+                "ﺣﺰﺏ",
+                "گروه",
+                "ٵ",
+                "ا\u{654}",
+            ]
+            .map(str::to_string),
+        );
+        words.sort();
+        words.dedup();
+        (Spotter::new(&authority), words)
+    }
+
+    /// A word of [`shipped_raw_words`] as a text may write it: clitics before it, harakat, tatweel
+    /// or invisible marks inside, ة and ه, ى and ي, hamza seats swapped.
+    fn as_written(word: &str, clitic: usize, marks: &[(usize, usize)], swap: usize) -> String {
+        let clitics = [
+            "", "", "و", "ف", "ب", "ك", "ل", "وب", "فك", "ول", "لل", "وال", "ال",
+        ];
+        let mut chars: Vec<char> = format!("{}{word}", clitics[clitic % clitics.len()])
+            .chars()
+            .collect();
+        let swaps = [
+            ('ة', 'ه'),
+            ('ه', 'ة'),
+            ('ى', 'ي'),
+            ('ي', 'ى'),
+            ('ا', 'أ'),
+            ('أ', 'ا'),
+            ('إ', 'ا'),
+            ('ا', 'آ'),
+            ('ء', 'ئ'),
+            ('ي', 'ی'),
+        ];
+        if let Some(&(from, to)) = swaps.get(swap) {
+            if let Some(c) = chars.iter_mut().rev().find(|c| **c == from) {
+                *c = to;
+            }
+        }
+        let inside = [
+            '\u{64E}', '\u{64F}', '\u{650}', '\u{651}', '\u{652}', '\u{64B}', '\u{640}', '\u{670}',
+            '\u{200F}', '\u{654}', '\u{655}', '\u{653}', '\u{6D6}', '\u{610}', '\u{FE7C}',
+            '\u{301}',
+        ];
+        for &(at, mark) in marks {
+            let at = at % (chars.len() + 1);
+            chars.insert(at, inside[mark % inside.len()]);
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_spot_finds_what_every_word_looked_up_finds(
+            parts in proptest::collection::vec(
+                (
+                    0usize..100_000,
+                    0usize..13,
+                    proptest::collection::vec((0usize..16, 0usize..16), 0..3),
+                    0usize..24,
+                    0usize..12,
+                ),
+                0..14,
+            ),
+        ) {
+            use std::sync::OnceLock;
+            static SHIPPED: OnceLock<(Spotter, Vec<String>)> = OnceLock::new();
+            let (spotter, words) = SHIPPED.get_or_init(shipped_raw_words);
+            let gaps = [" ", " ", " ", " ", "، ", ".", ":", "-", "\n", " (", "\u{200F} ", "_"];
+            let text: String = parts
+                .iter()
+                .map(|(w, clitic, marks, swap, gap)| {
+                    let word = as_written(&words[w % words.len()], *clitic, marks, *swap);
+                    format!("{word}{}", gaps[gap % gaps.len()])
+                })
+                .collect();
+            proptest::prop_assert_eq!(spotter.spot(&text), spot_every_word(spotter, &text), "{}", text);
+        }
+
+        #[test]
+        fn prop_spot_reads_any_text_as_every_word_looked_up(text in "\\PC{0,40}") {
+            let a = authority();
+            let spotter = Spotter::new(&a);
+            proptest::prop_assert_eq!(spotter.spot(&text), spot_every_word(&spotter, &text));
+        }
     }
 
     proptest::proptest! {

@@ -442,6 +442,75 @@ pub(crate) fn is_folded(word: &str) -> bool {
     })
 }
 
+/// What each character of the Arabic block becomes in [`plain_fold`]: `'\0'` for a character that
+/// does not fold on its own into a plain word, [`PLAIN_DROP`] for one folding removes, else the inert
+/// letter or the ASCII letter or digit it folds to.
+static PLAIN_TABLE: [char; 256] = plain_table();
+
+/// [`PLAIN_TABLE`]'s mark of a character folding removes.
+const PLAIN_DROP: char = '\u{1}';
+
+/// Builds [`PLAIN_TABLE`] from [`ARABIC_TABLE`]: the characters that need no NFKC and fold to nothing,
+/// to an ASCII letter or digit, or to an Arabic letter (U+0621 to U+064A).
+const fn plain_table() -> [char; 256] {
+    let mut table = ['\0'; 256];
+    let mut i = 0;
+    while i < 256 {
+        let entry = ARABIC_TABLE[i];
+        let code = (entry & CODE) as u32;
+        table[i] = if entry & NEEDS_NFKC != 0 {
+            '\0'
+        } else if entry == DROP {
+            PLAIN_DROP
+        } else if (code >= 0x0621 && code <= 0x064A)
+            || (code < 0x80 && (code as u8).is_ascii_alphanumeric())
+        {
+            match char::from_u32(code) {
+                Some(c) => c,
+                None => '\0',
+            }
+        } else {
+            '\0'
+        };
+        i += 1;
+    }
+    table
+}
+
+/// [`normalize`] of a word made only of ASCII letters and digits and of characters of the Arabic block
+/// that fold on their own (no NFKC, no neighbour to compose with, nothing but an Arabic letter, an
+/// ASCII letter or digit, or nothing at all as their fold), given to `each` a character at a time:
+/// most words of Arabic text are such, and a reader that needs only some of their matching forms (the
+/// name spotter) can then read a word's without writing it. Returns false, having given some
+/// characters or none, for any other word, which must be folded by [`normalize`].
+#[inline]
+pub(crate) fn plain_fold(word: &str, mut each: impl FnMut(char)) -> bool {
+    let bytes = word.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                return false;
+            }
+            each(char::from(b.to_ascii_lowercase()));
+            at += 1;
+        } else if (0xD8..=0xDB).contains(&b) && at + 1 < bytes.len() {
+            // U+0600 to U+06FF, two bytes in UTF-8.
+            let k = usize::from(b & 0x03) << 6 | usize::from(bytes[at + 1] & 0x3F);
+            match PLAIN_TABLE[k] {
+                '\0' => return false,
+                PLAIN_DROP => {}
+                c => each(c),
+            }
+            at += 2;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
 /// The matching form of the English side, for concordance search.
 ///
 /// NFKC (ligatures such as ﬁ, full-width letters), lower-cased, bidi and
@@ -464,6 +533,18 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize(s)
+    }
+
+    proptest! {
+        #[test]
+        fn prop_a_plain_fold_is_the_matching_form(
+            word in "[a-zA-Z0-9'. \\t\u{600}-\u{6FF}\u{200F}\u{FE70}-\u{FEFC}]{0,12}",
+        ) {
+            let mut plain = String::new();
+            if plain_fold(&word, |c| plain.push(c)) {
+                prop_assert_eq!(plain, normalize(&word));
+            }
+        }
     }
 
     proptest! {

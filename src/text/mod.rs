@@ -29,7 +29,10 @@ pub(crate) mod words;
 
 pub use clitics::strip_clitics;
 pub(crate) use clitics::without_proclitics;
+pub(crate) use fold::plain_fold;
 pub use fold::{fold_english, normalize};
 pub(crate) use skeleton::skeleton;
-pub(crate) use words::{first_word, joined_first_word, stem_of, tokenize_into};
+#[cfg(test)]
+pub(crate) use words::tokenize_into;
+pub(crate) use words::{first_word, fold_word_into, joined_first_word, stem_of, word_spans};
 pub use words::{tokenize, words, Token, Words};

@@ -78,7 +78,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// [`tokenize`] into buffers kept from one text to the next: each word's span in `text` and the range of
 /// its matching form in `norms` (both cleared first); `scratch` is working space. The same words as
-/// [`tokenize`], without an allocation a word: the name check spots every source of a memory.
+/// [`tokenize`], without an allocation a word. The name spotter read a text this way; its tests hold
+/// it to that reading still.
+#[cfg(test)]
 pub(crate) fn tokenize_into(
     text: &str,
     norms: &mut String,
@@ -87,27 +89,50 @@ pub(crate) fn tokenize_into(
 ) {
     norms.clear();
     out.clear();
+    for span in word_spans(text) {
+        fold_word_into(&text[span.clone()], norms, scratch, |norm| {
+            out.push((span.clone(), norm))
+        });
+    }
+}
+
+/// The byte spans of the words of original `text`, cut as [`tokenize`] cuts, not folded: for a reader
+/// that folds only the words it needs.
+pub(crate) fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut from = 0;
-    while let Some(span) = next_word(text, from) {
+    std::iter::from_fn(move || {
+        let span = next_word(text, from)?;
         from = span.end;
-        let word = &text[span.clone()];
-        let norm: &str = if is_folded(word) {
-            word
-        } else {
-            normalize_into(word, scratch);
-            scratch
-        };
-        if is_one_word(norm) {
-            let at = norms.len();
-            norms.push_str(norm);
-            out.push((span, at..norms.len()));
-            continue;
-        }
-        for part in words(norm) {
-            let at = norms.len();
-            norms.push_str(part);
-            out.push((span.clone(), at..norms.len()));
-        }
+        Some(span)
+    })
+}
+
+/// The matching forms of one word of original text (a span [`word_spans`] gives), appended to `norms`,
+/// each given to `push` as its range there: as [`tokenize`] folds and cuts the word, without an
+/// allocation. `scratch` is working space.
+#[inline]
+pub(crate) fn fold_word_into(
+    word: &str,
+    norms: &mut String,
+    scratch: &mut String,
+    mut push: impl FnMut(Range<usize>),
+) {
+    let norm: &str = if is_folded(word) {
+        word
+    } else {
+        normalize_into(word, scratch);
+        scratch
+    };
+    if is_one_word(norm) {
+        let at = norms.len();
+        norms.push_str(norm);
+        push(at..norms.len());
+        return;
+    }
+    for part in words(norm) {
+        let at = norms.len();
+        norms.push_str(part);
+        push(at..norms.len());
     }
 }
 
