@@ -1084,171 +1084,33 @@ mod tests {
         }
     }
 
-    /// [`Runs`] as it was first written, word by word, the reference its reader is held to: the runs of
-    /// a translation and their skeletons.
-    #[derive(Default)]
-    struct RunsByWords {
-        text: String,
-        ends: Vec<usize>,
-        skeletons: String,
-        skeleton_ends: Vec<usize>,
-        current: Vec<std::ops::Range<usize>>,
-        lower: String,
-        skeleton: String,
-        word: Vec<u8>,
-    }
-
-    impl RunsByWords {
-        /// Reads a translation's runs (what was there before is cleared).
-        fn read(&mut self, text: &str) {
-            self.text.clear();
-            self.ends.clear();
-            self.current.clear();
-            // ASCII letters by their bytes, counted in chunks small enough for a byte counter (which the
-            // compiler vectorises): this runs over every translation of a memory.
-            let (mut upper, mut all) = (0usize, 0usize);
-            if text.is_ascii() {
-                for chunk in text.as_bytes().chunks(255) {
-                    let (mut u, mut a) = (0u8, 0u8);
-                    for &b in chunk {
-                        a += u8::from(b.is_ascii_alphabetic());
-                        u += u8::from(b.is_ascii_uppercase());
-                    }
-                    all += usize::from(a);
-                    upper += usize::from(u);
-                }
-            } else {
-                for c in text.chars() {
-                    if c.is_ascii() {
-                        all += usize::from(c.is_ascii_alphabetic());
-                        upper += usize::from(c.is_ascii_uppercase());
-                    } else if c.is_alphabetic() {
-                        all += 1;
-                        upper += usize::from(c.is_uppercase());
-                    }
-                }
-            }
-            if all >= 12 && upper * 10 >= all * 6 {
-                return;
-            }
-            let at = |w: &str| w.as_ptr() as usize - text.as_ptr() as usize;
-            for raw in space_separated(text) {
-                // Most words are lower case: neither a name, nor an article or connector inside one.
-                if raw.as_bytes()[0].is_ascii_lowercase()
-                    && !matches!(raw.as_bytes()[0], b'a' | b'e' | b'b' | b'i')
-                {
-                    if !self.current.is_empty() {
-                        self.flush(text);
-                    }
-                    continue;
-                }
-                let word = bare_word_by_words(raw);
-                // al-Shemmari, el-Sisi: a lower-case article before a capital is part of the name.
-                let after_article = [
-                    "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
-                ]
-                .iter()
-                .find_map(|a| word.strip_prefix(a));
-                let capital = word.starts_with(|c: char| c.is_uppercase())
-                    || after_article
-                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
-                let connector = matches!(word, "bin" | "ibn" | "al" | "bint");
-                if capital || (connector && !self.current.is_empty()) {
-                    self.current.push(at(word)..at(word) + word.len());
-                } else {
-                    self.flush(text);
-                }
-                // A comma or full stop ends a name.
-                if raw.ends_with([',', '.', ';', ':', ')', '"']) {
-                    self.flush(text);
-                }
-            }
-            self.flush(text);
-            self.skeletons.clear();
-            self.skeleton_ends.clear();
-            for i in 0..self.ends.len() {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                let run = &self.text[start..self.ends[i]];
-                // skeleton_into lower-cases a name with capitals; an ASCII one needs no new string for it.
-                if run.is_ascii() {
-                    self.lower.clear();
-                    self.lower.push_str(run);
-                    self.lower.make_ascii_lowercase();
-                    skeleton_into(&self.lower, &mut self.skeleton, &mut self.word);
-                } else {
-                    skeleton_into(run, &mut self.skeleton, &mut self.word);
-                }
-                self.skeletons.push_str(&self.skeleton);
-                self.skeleton_ends.push(self.skeletons.len());
-            }
-        }
-
-        /// Ends the run being read: its leading stopwords dropped, kept unless it is shouted.
-        fn flush(&mut self, text: &str) {
-            let words = &self.current;
-            let first = words
-                .iter()
-                .position(|w| !is_stopword(&text[w.clone()]))
-                .unwrap_or(words.len());
-            let words = &words[first..];
-            // Two or more words in capitals are a shouted headline, not a spelling (acronyms are one word).
-            let shouted = words.len() >= 2
-                && words
-                    .iter()
-                    .all(|w| text[w.clone()].chars().all(|c| !c.is_lowercase()));
-            if !words.is_empty() && !shouted {
-                for (k, w) in words.iter().enumerate() {
-                    if k > 0 {
-                        self.text.push(' ');
-                    }
-                    self.text.push_str(&text[w.clone()]);
-                }
-                self.ends.push(self.text.len());
-            }
-            self.current.clear();
-        }
-    }
-
+    /// The runs of a translation and their skeletons as [`Runs::read`] first found them, reading every
+    /// word: the reference its reader, which jumps the words between runs, is held to.
     fn runs_by_words(text: &str) -> Vec<(String, String)> {
-        let mut runs = RunsByWords::default();
-        runs.read(text);
-        (0..runs.ends.len())
+        let mut runs = Runs::default();
+        let (mut upper, mut all) = (0usize, 0usize);
+        for c in text.chars() {
+            all += usize::from(c.is_alphabetic());
+            upper += usize::from(c.is_uppercase());
+        }
+        if !(all >= 12 && upper * 10 >= all * 6) {
+            // Every word, none jumped: `Runs::word` is the rule for one word, unchanged.
+            for raw in space_separated(text) {
+                runs.word(text, raw);
+            }
+            runs.flush(text);
+        }
+        (0..runs.len())
             .map(|i| {
-                let start = if i == 0 { 0 } else { runs.ends[i - 1] };
-                let skeleton_start = if i == 0 { 0 } else { runs.skeleton_ends[i - 1] };
-                (
-                    runs.text[start..runs.ends[i]].to_string(),
-                    runs.skeletons[skeleton_start..runs.skeleton_ends[i]].to_string(),
-                )
+                let run = runs.run(i);
+                let lower = if run.is_ascii() {
+                    run.to_ascii_lowercase()
+                } else {
+                    run.to_string()
+                };
+                (run.to_string(), crate::text::skeleton(&lower))
             })
             .collect()
-    }
-
-    fn bare_word_by_words(raw: &str) -> &str {
-        let apostrophe = |c: char| c == '\'' || c == '’';
-        let mut word = raw;
-        loop {
-            let before = word;
-            word = word.trim_matches(|c: char| !c.is_alphanumeric() && !apostrophe(c) && c != '-');
-            for possessive in ["'s", "’s"] {
-                if let Some(w) = word.strip_suffix(possessive) {
-                    word = w;
-                }
-            }
-            word = word.trim_start_matches(apostrophe);
-            if let Some(w) = word.strip_suffix(apostrophe) {
-                if !w
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| "aeiouAEIOU".contains(c))
-                {
-                    word = w;
-                }
-            }
-            if word == before {
-                return word;
-            }
-        }
     }
 
     proptest::proptest! {
