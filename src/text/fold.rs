@@ -535,6 +535,45 @@ mod tests {
         normalize(s)
     }
 
+    /// Every pair of characters of the Arabic block (and each with an ASCII letter or digit), and
+    /// every letter with two marks: where composing with a neighbour (ا and U+0654 into أ) could make a
+    /// word fold otherwise than its characters one by one.
+    #[test]
+    fn a_plain_fold_of_any_two_arabic_characters_is_the_matching_form() {
+        let mut compared = 0;
+        let block: Vec<char> = ('\u{600}'..='\u{6FF}').chain(['a', 'Z', '7']).collect();
+        for &a in &block {
+            for &b in &block {
+                let word: String = [a, b].iter().collect();
+                let mut plain = String::new();
+                if plain_fold(&word, |c| plain.push(c)) {
+                    assert_eq!(plain, normalize(&word), "{word:?}");
+                    compared += 1;
+                }
+            }
+        }
+        // A letter with two marks after it, which may be reordered before they compose.
+        let marks: Vec<char> = ('\u{610}'..='\u{61A}')
+            .chain('\u{64B}'..='\u{65F}')
+            .chain(['\u{670}'])
+            .chain('\u{6D6}'..='\u{6ED}')
+            .collect();
+        for letter in '\u{621}'..='\u{64A}' {
+            for &m in &marks {
+                for &n in &marks {
+                    let word: String = [letter, m, n].iter().collect();
+                    let mut plain = String::new();
+                    if plain_fold(&word, |c| plain.push(c)) {
+                        assert_eq!(plain, normalize(&word), "{word:?}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        // Most of them are plain: harakat fold to nothing, letters to letters.
+        assert!(compared > 100_000, "only {compared} words were plain");
+    }
+
     proptest! {
         #[test]
         fn prop_a_plain_fold_is_the_matching_form(
